@@ -1,0 +1,74 @@
+/* ambitoctl: the administrator's tool. Each command is a small function over
+ * the same configuration and database layer as the daemon. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "db.h"
+#include "log.h"
+#include "migrate.h"
+
+static int cmd_migrate(db *d, int argc, char **argv)
+{
+	char err[512];
+	int applied = 0;
+	if (migrate_apply(d, &applied, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ambitoctl migrate: %s\n", err);
+		return 1;
+	}
+	printf("schema up to date (%d migration%s applied now)\n", applied, applied == 1 ? "" : "s");
+	return 0;
+}
+
+static const ctl_command commands[] = {
+    {"migrate", "", "apply pending schema migrations", cmd_migrate},
+    CTL_MORE_COMMANDS
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: ambitoctl COMMAND [ARGS]\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s %s\n      %s\n", commands[i].name, commands[i].args, commands[i].help);
+	fputs("Configuration: as ambitod (AMBITO_CONFIG file, AMBITO_* environment variables).\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const ctl_command *cmd = NULL;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[1]) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "ambitoctl: unknown command %s\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	config cfg;
+	char err[512];
+	if (config_load(&cfg, NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ambitoctl: configuration: %s\n", err);
+		return 1;
+	}
+	log_set_level(LOG_WARN);
+	db *d = db_new(&cfg);
+	if (d == NULL || db_connect(d) != DB_OK) {
+		fprintf(stderr, "ambitoctl: cannot connect to the database: %s\n", d ? db_error(d) : "out of memory");
+		db_free(d);
+		return 1;
+	}
+	if (strcmp(cmd->name, "migrate") != 0 && migrate_check(d, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ambitoctl: %s\n", err);
+		db_free(d);
+		return 1;
+	}
+	int rc = cmd->run(d, argc - 1, argv + 1);
+	db_free(d);
+	return rc;
+}

@@ -1,0 +1,83 @@
+/* ambitod: the HTTP daemon. Reads the configuration, checks the schema is
+ * current, registers every module's routes and serves until SIGTERM. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "metrics.h"
+#include "migrate.h"
+#include "password.h"
+#include "modules.h"
+#include "router.h"
+#include "server.h"
+
+static void usage(void)
+{
+	fputs("usage: ambitod [--config FILE] [--list-routes]\n"
+	      "Configuration: deploy/ambito.conf.example; AMBITO_* environment variables override it.\n",
+	      stderr);
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL;
+	bool list = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else if (strcmp(argv[i], "--list-routes") == 0)
+			list = true;
+		else {
+			usage();
+			return 2;
+		}
+	}
+	modules_register();
+	router_freeze();
+	if (list) {
+		/* method, pattern, flags: for the OpenAPI and isolation tests */
+		for (int i = 0; i < router_count(); i++) {
+			const route *rt = router_at(i);
+			printf("%s %s%s%s%s\n", router_method_name(rt->method), rt->pattern,
+			       rt->flags & ROUTE_PUBLIC ? " public" : "", rt->flags & ROUTE_TENANT ? " tenant" : "",
+			       rt->flags & ROUTE_INLINE ? " inline" : "");
+		}
+		return 0;
+	}
+
+	config cfg;
+	char err[512];
+	if (config_load(&cfg, path, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERROR, "configuration: %s", err);
+		return 1;
+	}
+	if (strlen(cfg.jwt_secret) < 32) {
+		log_msg(LOG_ERROR, "configuration: AMBITO_JWT_SECRET must be at least 32 characters");
+		return 1;
+	}
+	/* Refuse to serve on a schema this build does not match; a database that
+	 * is merely down is fine: /readyz says so until it is back. */
+	db *d = db_new(&cfg);
+	if (d != NULL && db_connect(d) == DB_OK && migrate_check(d, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERROR, "schema: %s", err);
+		db_free(d);
+		return 1;
+	}
+	db_free(d);
+
+	auth_init(cfg.jwt_secret, cfg.jwt_issuer, cfg.jwt_audience);
+	password_init(cfg.kdf_concurrency);
+	metrics_init(router_count());
+	server *s = server_new(&cfg, err, sizeof(err));
+	if (s == NULL) {
+		log_msg(LOG_ERROR, "%s", err);
+		return 1;
+	}
+	int rc = server_run(s);
+	server_free(s);
+	return rc;
+}

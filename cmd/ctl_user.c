@@ -1,0 +1,116 @@
+/* ambitoctl user add: creates an account from the command line, typically
+ * the first region_admin. The password comes from stdin or is generated and
+ * printed once; only its scrypt hash is stored. */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "ctl.h"
+#include "password.h"
+#include "validate.h"
+
+static int usage(void)
+{
+	fputs("usage: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]\n"
+	      "  R: region_admin, region_reviewer, university (with --tenant: assigned ATS, repeatable),\n"
+	      "     ats_coordinator, ats_editor, ats_viewer (with --tenant)\n",
+	      stderr);
+	return 2;
+}
+
+static int fail(db *d, const char *what)
+{
+	db_rollback(d);
+	fprintf(stderr, "ambitoctl user add: %s (%s)\n", what, db_error(d));
+	return 1;
+}
+
+int ctl_user(db *d, int argc, char **argv)
+{
+	const char *email = NULL, *name = "", *rolename = NULL, *tenants[16];
+	int ntenants = 0;
+	bool from_stdin = false;
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return usage();
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--email") == 0 && i + 1 < argc)
+			email = argv[++i];
+		else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			rolename = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc && ntenants < 16)
+			tenants[ntenants++] = argv[++i];
+		else if (strcmp(argv[i], "--password-stdin") == 0)
+			from_stdin = true;
+		else
+			return usage();
+	}
+	role rl = role_parse(rolename);
+	if (email == NULL || rl == ROLE_NONE || !v_is_line(email) || !v_is_line(name) || strchr(email, '@') == NULL ||
+	    strlen(email) > 254)
+		return usage();
+	bool ats = rl == ROLE_ATS_COORDINATOR || rl == ROLE_ATS_EDITOR || rl == ROLE_ATS_VIEWER;
+	if ((ats && ntenants != 1) || ((rl == ROLE_REGION_ADMIN || rl == ROLE_REGION_REVIEWER) && ntenants > 0)) {
+		fputs("ambitoctl user add: an ATS role needs exactly one --tenant; a region role takes none\n", stderr);
+		return 2;
+	}
+	char lower[256], pw[PASSWORD_MAX_BYTES + 2], generated[21], hash[PASSWORD_HASH_MAX];
+	snprintf(lower, sizeof(lower), "%s", email);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (from_stdin) {
+		if (fgets(pw, sizeof(pw), stdin) == NULL) {
+			fputs("ambitoctl user add: no password on stdin\n", stderr);
+			return 1;
+		}
+		pw[strcspn(pw, "\r\n")] = '\0';
+		if (strlen(pw) < PASSWORD_MIN_CHARS) {
+			fprintf(stderr, "ambitoctl user add: the password needs at least %d characters\n", PASSWORD_MIN_CHARS);
+			return 1;
+		}
+	} else {
+		password_generate(generated);
+		snprintf(pw, sizeof(pw), "%s", generated);
+	}
+	if (password_hash(pw, hash, sizeof(hash)) != 0) {
+		fputs("ambitoctl user add: could not hash the password\n", stderr);
+		return 1;
+	}
+	if (db_begin(d) != DB_OK)
+		return fail(d, "cannot start a transaction");
+	long long rc = db_exec(d, "INSERT INTO users (email, name, region_role, password_hash) VALUES (?, ?, ?, ?)",
+	                       "ssss", lower, name, ats ? NULL : rolename, hash);
+	if (rc == DB_EDUP) {
+		db_rollback(d);
+		fprintf(stderr, "ambitoctl user add: %s already exists\n", lower);
+		return 1;
+	}
+	if (rc < 0)
+		return fail(d, "cannot create the user");
+	long long uid = (long long)db_last_id(d);
+	for (int i = 0; i < ntenants; i++) {
+		rc = ats ? db_exec(d, "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
+		                   "iss", uid, rolename, tenants[i])
+		         : db_exec(d, "INSERT INTO assignments (tenant_id, user_id) SELECT id, ? FROM tenants WHERE slug = ?", "is",
+		                   uid, tenants[i]);
+		if (rc == 0) {
+			db_rollback(d);
+			fprintf(stderr, "ambitoctl user add: no tenant %s\n", tenants[i]);
+			return 1;
+		}
+		if (rc < 0)
+			return fail(d, "cannot add the tenant role");
+	}
+	rc = db_exec(d,
+	             "INSERT INTO audit_log (user_id, user_email, role, method, route, object, status, outcome, detail)"
+	             " VALUES (NULL, NULL, NULL, 'CLI', 'ambitoctl user add', ?, 201, 'ok', ?)",
+	             "ss", lower, rolename);
+	if (rc < 0 || db_commit(d) != DB_OK)
+		return fail(d, "cannot save the user");
+	printf("created user %lld %s (%s)\n", uid, lower, rolename);
+	if (!from_stdin)
+		printf("initial password (shown once): %s\n", generated);
+	return 0;
+}

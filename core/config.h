@@ -1,0 +1,40 @@
+/* Configuration: built-in defaults, then the file named by AMBITO_CONFIG (or
+ * given with --config), then AMBITO_* environment variables, in that order. */
+#ifndef AMBITO_CONFIG_H
+#define AMBITO_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_STR_MAX 512
+
+typedef struct config {
+	char listen_host[CONFIG_STR_MAX];
+	int listen_port;
+	char db_socket[CONFIG_STR_MAX]; /* used when set, else host/port */
+	char db_host[CONFIG_STR_MAX];
+	int db_port;
+	char db_user[CONFIG_STR_MAX];
+	char db_password[CONFIG_STR_MAX];
+	char db_name[CONFIG_STR_MAX];
+	char jwt_secret[CONFIG_STR_MAX];
+	char jwt_issuer[CONFIG_STR_MAX];
+	char jwt_audience[CONFIG_STR_MAX];
+	char tls_cert[CONFIG_STR_MAX]; /* TLS is served when both are set */
+	char tls_key[CONFIG_STR_MAX];
+	char public_url[CONFIG_STR_MAX];
+	int workers;            /* handler threads, one DB connection each */
+	int queue_len;          /* requests waiting for a worker; past it: 503 */
+	size_t max_body;        /* bytes; past it: 413 */
+	size_t max_header;      /* bytes of request line + headers; past it: 431 */
+	int read_timeout_s;     /* a request must arrive within this */
+	int write_timeout_s;
+	int keepalive_timeout_s;
+	int statement_timeout_s; /* MariaDB max_statement_time per statement */
+	int kdf_concurrency;     /* password hashes running at once */
+} config;
+
+/* Fills cfg. Returns 0, or -1 with a message in err (unknown key, bad number,
+ * unreadable file). path may be NULL (then AMBITO_CONFIG, if set, is read). */
+int config_load(config *cfg, const char *path, char *err, size_t errlen);
+
+#endif
