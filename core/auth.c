@@ -139,6 +139,15 @@ static const char identity_sql[] =
     " UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL"
     "  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?";
 
+static const char user_sql[] =
+    "SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, 1 FROM users u WHERE u.id = ?"
+    " UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL"
+    "  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"
+    " UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL"
+    "  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?";
+
+static identity *identity_from(http_req *r, db_res *res, long long login_id);
+
 int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out)
 {
 	db_res *res;
@@ -148,7 +157,28 @@ int auth_load_identity(http_req *r, long long user_id, long long login_id, ident
 	size_t n = db_nrows(res);
 	if (n == 0 || strcmp(db_val(res, 0, 0), "u") != 0 || db_int(res, 0, 5) != 1 || db_int(res, 0, 6) != 1)
 		return 1; /* unknown, inactive, or logged out */
+	*out = identity_from(r, res, login_id);
+	return DB_OK;
+}
+
+int auth_load_user(http_req *r, long long user_id, identity **out)
+{
+	db_res *res;
+	int rc = db_query(r->db, r->a, &res, user_sql, "iii", user_id, user_id, user_id);
+	if (rc != DB_OK)
+		return rc;
+	if (db_nrows(res) == 0 || strcmp(db_val(res, 0, 0), "u") != 0)
+		return 1;
+	*out = identity_from(r, res, 0);
+	return DB_OK;
+}
+
+/* Rows tagged 'u' (first), 'm' and 'a' into an identity. */
+static identity *identity_from(http_req *r, db_res *res, long long login_id)
+{
+	size_t n = db_nrows(res);
 	identity *u = arena_calloc(r->a, 1, sizeof(*u));
+	u->active = db_int(res, 0, 5) == 1;
 	u->user_id = db_int(res, 0, 1);
 	u->login_id = login_id;
 	u->email = db_val(res, 0, 2);
@@ -169,8 +199,7 @@ int auth_load_identity(http_req *r, long long user_id, long long login_id, ident
 			u->assigned[u->nassigned++] = db_int(res, i, 1);
 		}
 	}
-	*out = u;
-	return DB_OK;
+	return u;
 }
 
 int auth_request(http_req *r)
@@ -234,6 +263,6 @@ void auth_render_identity(jw *w, const identity *u)
 	for (size_t i = 0; i < u->nassigned; i++)
 		jw_str(w, u->assigned_slugs[i]);
 	jw_arr_end(w);
-	jw_kbool(w, "active", true);
+	jw_kbool(w, "active", u->active);
 	jw_obj_end(w);
 }

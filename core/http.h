@@ -111,6 +111,9 @@ void http_json_end(http_req *r, jw *w, int status);
 void http_problem(http_req *r, int status, const char *detail);
 void http_problemf(http_req *r, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Answers a failed database call: 503 for an unreachable database or a lock
+ * conflict, 409 for a duplicate, 500 otherwise (what names the object). */
+void http_db_error(http_req *r, long long rc, const char *what);
 /* 503 with Retry-After, for an unreachable database or a full queue. */
 void http_unavailable(http_req *r, const char *detail);
 

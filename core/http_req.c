@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "db.h"
 #include "router.h"
 #include "utf8.h"
 
@@ -331,6 +332,18 @@ void http_problemf(http_req *r, int status, const char *fmt, ...)
 	char *detail = arena_vprintf(r->a, fmt, ap);
 	va_end(ap);
 	problem_write(r, status, detail, NULL);
+}
+
+void http_db_error(http_req *r, long long rc, const char *what)
+{
+	if (rc == DB_EUNAVAIL || rc == DB_ECONFLICT)
+		http_unavailable(r, NULL);
+	else if (rc == DB_EDUP)
+		http_problemf(r, 409, "%s already exists", what);
+	else if (rc == DB_EFK)
+		http_problemf(r, 409, "%s is still referenced or refers to something missing", what);
+	else
+		http_problemf(r, 500, "could not store or read %s", what);
 }
 
 void http_unavailable(http_req *r, const char *detail)

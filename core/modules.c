@@ -2,10 +2,19 @@
 #include "modules.h"
 
 #include "auth.h"
+#include "cycles.h"
 #include "health.h"
+#include "tenants.h"
+#include "users.h"
+#include "audit.h"
 
 void modules_register(void)
 {
 	health_register();
 	auth_register();
+	users_register();
+	tenants_register();
+	members_register();
+	audit_register();
+	cycles_register();
 }

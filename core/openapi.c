@@ -6,8 +6,38 @@
 
 #include "router.h"
 
-extern const char openapi_components[];
-extern const size_t openapi_components_len;
+/* One JSON file per module under core/openapi/, each {"schemas": {...}} and
+ * optionally "securitySchemes"; embedded at build time. */
+#define PART(name) extern const char openapi_##name[]; extern const size_t openapi_##name##_len;
+PART(base)
+PART(identity)
+PART(cycles)
+#undef PART
+static const struct {
+	const char *name;
+	const char *text;
+	const size_t *len;
+} parts[] = {
+    {"base", openapi_base, &openapi_base_len},
+    {"identity", openapi_identity, &openapi_identity_len},
+    {"cycles", openapi_cycles, &openapi_cycles_len},
+};
+#define NPARTS (sizeof(parts) / sizeof(parts[0]))
+
+/* Writes the members of object `key` of every part, merged. */
+static void merged(jw *w, json_value **docs, const char *key)
+{
+	jw_key(w, key);
+	jw_obj_begin(w);
+	for (size_t i = 0; i < NPARTS; i++) {
+		const json_value *o = json_get(docs[i], key);
+		for (size_t k = 0; o && o->type == JSON_OBJECT && k < o->u.object.n; k++) {
+			jw_key(w, o->u.object.keys[k]);
+			jw_value(w, o->u.object.values[k]);
+		}
+	}
+	jw_obj_end(w);
+}
 
 static void problem_response(jw *w, const char *code, const char *desc)
 {
@@ -97,12 +127,13 @@ static void operation(http_req *r, jw *w, const route *rt)
 
 void openapi_render(http_req *r)
 {
-	json_value *components = NULL;
+	json_value *docs[NPARTS];
 	char err[128];
-	if (json_parse(r->a, openapi_components, openapi_components_len, &components, err, sizeof(err)) != JSON_OK) {
-		http_problemf(r, 500, "openapi components: %s", err);
-		return;
-	}
+	for (size_t i = 0; i < NPARTS; i++)
+		if (json_parse(r->a, parts[i].text, *parts[i].len, &docs[i], err, sizeof(err)) != JSON_OK) {
+			http_problemf(r, 500, "openapi part %s: %s", parts[i].name, err);
+			return;
+		}
 	jw *w = http_json_begin(r);
 	jw_obj_begin(w);
 	jw_kstr(w, "openapi", "3.1.0");
@@ -140,7 +171,10 @@ void openapi_render(http_req *r)
 	}
 	jw_obj_end(w);
 	jw_key(w, "components");
-	jw_value(w, components);
+	jw_obj_begin(w);
+	merged(w, docs, "securitySchemes");
+	merged(w, docs, "schemas");
+	jw_obj_end(w);
 	jw_obj_end(w);
 	http_json_end(r, w, 200);
 }

@@ -271,12 +271,8 @@ static bool valid_date(int y, int m, int d)
 	return !(m == 2 && d == 29 && !leap);
 }
 
-const char *v_time(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
-                   bool required)
+const char *v_time_text(http_errors *e, const char *field, const char *s, bool date_only)
 {
-	const char *s = string_member(e, prefix, obj, key, required);
-	if (s == NULL)
-		return NULL;
 	size_t n = strlen(s);
 	bool ok = n >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2) &&
 	          valid_date(atoi(s), atoi(s + 5), atoi(s + 8));
@@ -294,7 +290,7 @@ const char *v_time(http_errors *e, const char *prefix, const json_value *obj, co
 		ok = ok && s[i] == 'Z' && s[i + 1] == '\0';
 	}
 	if (!ok) {
-		http_errors_add(e, v_path(e, prefix, key),
+		http_errors_add(e, field,
 		                date_only ? "must be a date YYYY-MM-DD" : "must be a UTC time like 2021-12-31T23:59:59Z");
 		return NULL;
 	}
@@ -304,6 +300,13 @@ const char *v_time(http_errors *e, const char *prefix, const json_value *obj, co
 	char *out = arena_strndup(err_arena(e), s, n - 1);
 	out[10] = ' ';
 	return out;
+}
+
+const char *v_time(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
+                   bool required)
+{
+	const char *s = string_member(e, prefix, obj, key, required);
+	return s ? v_time_text(e, v_path(e, prefix, key), s, date_only) : NULL;
 }
 
 const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key,

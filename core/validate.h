@@ -41,6 +41,8 @@ const char *v_password(http_errors *e, const char *prefix, const json_value *obj
  * "YYYY-MM-DD" when date_only; returned as MariaDB DATETIME/DATE text. */
 const char *v_time(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
                    bool required);
+/* The same check for a string in hand (a query parameter); field names it. */
+const char *v_time_text(http_errors *e, const char *field, const char *s, bool date_only);
 /* An array member (NULL when absent and not required, or not an array). */
 const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key,
                           size_t max_items, bool required);

@@ -1,0 +1,2 @@
+/* placeholder: ambitoctl import / export */
+#include "ctl.h"

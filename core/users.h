@@ -1,0 +1,16 @@
+/* Users and their roles (region_admin's API), and account creation shared
+ * with the members API and ambitoctl. */
+#ifndef AMBITO_USERS_H
+#define AMBITO_USERS_H
+
+#include "db.h"
+
+/* Inserts a user; with password NULL a random one is generated into
+ * generated (else generated is ""). Returns rows (1) or DB_E* (DB_EDUP for
+ * a taken email); *id gets the new id. */
+long long users_create(db *d, const char *email, const char *name, const char *region_role, const char *password,
+                       char generated[21], long long *id);
+
+void users_register(void);
+
+#endif
