@@ -12,10 +12,15 @@ typedef struct ctl_command {
 } ctl_command;
 
 int ctl_user(db *d, int argc, char **argv);
+int ctl_demo_load(db *d, int argc, char **argv);
+/* Reads a whole file (at most 16 MiB); NULL with errno set on failure. */
+char *ctl_read_file(const char *path, size_t *len);
 
 /* Commands of later modules, appended to the table. */
 #define CTL_MORE_COMMANDS \
 	{"user", "add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]", \
-	 "create an account (prints a generated password once unless --password-stdin)", ctl_user},
+	 "create an account (prints a generated password once unless --password-stdin)", ctl_user}, \
+	{"demo-load", "FILE.json", "load a demo set of tenants and users (marked demo) in one transaction", \
+	 ctl_demo_load},
 
 #endif
