@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "ctl.h"
 #include "password.h"
+#include "utf8.h"
 #include "validate.h"
 
 static int usage(void)
@@ -66,7 +67,8 @@ int ctl_user(db *d, int argc, char **argv)
 			return 1;
 		}
 		pw[strcspn(pw, "\r\n")] = '\0';
-		if (strlen(pw) < PASSWORD_MIN_CHARS) {
+		/* Characters, not bytes, as the API counts them (v_password). */
+		if (!utf8_valid(pw, strlen(pw)) || utf8_chars(pw, strlen(pw)) < PASSWORD_MIN_CHARS) {
 			fprintf(stderr, "ambitoctl user add: the password needs at least %d characters\n", PASSWORD_MIN_CHARS);
 			return 1;
 		}

@@ -92,6 +92,25 @@ static bool db_failed(http_req *r, long long rc)
 	return true;
 }
 
+/* Answers 429 (or 503) and returns true when the account or the client
+ * address is blocked. */
+static bool answered_blocked(http_req *r, const char *acct, const char *addr)
+{
+	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = throttle_blocked(r->db, addr);
+	if (wait_acct < 0 || wait_addr < 0) {
+		http_unavailable(r, NULL);
+		return true;
+	}
+	if (wait_acct > 0 || wait_addr > 0) {
+		long long wait = wait_acct > wait_addr ? wait_acct : wait_addr;
+		http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
+		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
+		audit_write(r);
+		return true;
+	}
+	return false;
+}
+
 static void post_login(http_req *r)
 {
 	json_value *body;
@@ -109,18 +128,8 @@ static void post_login(http_req *r)
 	char *acct = arena_printf(r->a, "acct:%s", lower), *addr = arena_printf(r->a, "ip:%s", r->client_addr);
 	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
 
-	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = throttle_blocked(r->db, addr);
-	if (wait_acct < 0 || wait_addr < 0) {
-		http_unavailable(r, NULL);
+	if (answered_blocked(r, acct, addr))
 		return;
-	}
-	if (wait_acct > 0 || wait_addr > 0) {
-		long long wait = wait_acct > wait_addr ? wait_acct : wait_addr;
-		http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
-		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
-		audit_write(r);
-		return;
-	}
 
 	db_res *res;
 	int rc = db_query(r->db, r->a, &res, "SELECT id, password_hash, active FROM users WHERE email = ?", "s", lower);
@@ -135,6 +144,11 @@ static void post_login(http_req *r)
 		password_dummy_verify(password);
 		ok = false;
 	}
+	/* Again after the slow hash: guesses sent all at once passed the first
+	 * check together, and whichever of them finish after the failures of the
+	 * others blocked the key must not learn whether they were right. */
+	if (answered_blocked(r, acct, addr))
+		return;
 	if (!ok) {
 		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
 		throttle_fail(r->db, addr, THROTTLE_ADDRESS_FREE);

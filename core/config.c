@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,7 +161,20 @@ static int load_file(config *c, const char *path, char *err, size_t errlen)
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
 		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		bool whole = strchr(line, '\n') != NULL || feof(f);
 		char *s = trim(line);
+		if (!whole) {
+			/* Longer than the buffer: skip the rest of a comment, refuse
+			 * anything else rather than read its tail as another line. */
+			int ch;
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+			if (*s == '\0' || *s == '#')
+				continue;
+			snprintf(err, errlen, "%s: the line is too long", where);
+			rc = -1;
+			break;
+		}
 		if (*s == '\0' || *s == '#')
 			continue;
 		char *eq = strchr(s, '=');
@@ -181,6 +195,10 @@ static int load_file(config *c, const char *path, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
+	}
+	if (rc == 0 && ferror(f)) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		rc = -1;
 	}
 	fclose(f);
 	return rc;

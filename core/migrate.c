@@ -201,8 +201,20 @@ int migrate_check(struct db *d, char *err, size_t errlen)
 	if (pending < 0)
 		goto fail;
 	if (pending > 0) {
-		say(err, errlen, "%d migrations pending: run ambitoctl migrate",
-		    pending);
+		/* Name them: the operator sees what this build expects. */
+		char names[384] = "";
+		size_t used = 0;
+		for (int i = 0; i < migrations_count && used < sizeof(names); i++) {
+			if (done[i])
+				continue;
+			int n = snprintf(names + used, sizeof(names) - used, "%s%s",
+			                 used ? ", " : "", migrations[i].name);
+			if (n < 0)
+				break;
+			used += (size_t)n;
+		}
+		say(err, errlen, "%d migrations pending (%s): run ambitoctl migrate",
+		    pending, names);
 		goto fail;
 	}
 	ret = 0;

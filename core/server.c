@@ -56,6 +56,8 @@ struct conn {
 	bool keep_alive;
 	bool head_request;
 	bool dead; /* peer gone while a worker held the request */
+	bool in_started; /* the current head or body began to arrive at in_t0 */
+	struct timespec in_t0;
 	struct timespec t0;
 	char addr[INET6_ADDRSTRLEN];
 	conn *prev, *next; /* every open connection, for draining */
@@ -105,12 +107,32 @@ static double since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The read timeout bounds a whole head, and then a whole body, not the gap
+ * between two bytes: a client trickling a byte at a time must not hold a
+ * connection for ever. Arms the timer with what is left; false when no time
+ * is left. */
+static bool arm_read_deadline(conn *c)
+{
+	server *s = c->s;
+	if (!c->in_started) {
+		c->in_started = true;
+		clock_gettime(CLOCK_MONOTONIC, &c->in_t0);
+	}
+	double left = (double)s->read_tv.tv_sec + (double)s->read_tv.tv_usec / 1e6 - since(&c->in_t0);
+	if (left <= 0)
+		return false;
+	struct timeval tv = {(time_t)left, (suseconds_t)((left - (double)(time_t)left) * 1e6)};
+	bufferevent_set_timeouts(c->bev, &tv, &s->write_tv);
+	return true;
+}
+
 static void request_free(http_req *r)
 {
 	if (r == NULL)
 		return;
 	free(r->resp_body);
 	arena_free(r->a);
+	free(r); /* calloc'd by conn_start_request or conn_refuse */
 }
 
 static void conn_free(conn *c)
@@ -366,6 +388,7 @@ static void conn_start_request(conn *c, size_t head_len)
 		abort();
 	r->a = arena_new();
 	c->req = r;
+	c->head_request = false;
 	clock_gettime(CLOCK_MONOTONIC, &c->t0);
 	char *head = arena_alloc(r->a, head_len + 1);
 	evbuffer_remove(in, head, head_len);
@@ -403,7 +426,8 @@ static void conn_start_request(conn *c, size_t head_len)
 			evbuffer_add_printf(bufferevent_get_output(c->bev), "HTTP/1.1 100 Continue\r\n\r\n");
 		c->body_need = (size_t)h.content_length;
 		c->state = C_BODY;
-		bufferevent_set_timeouts(c->bev, &s->read_tv, &s->write_tv);
+		c->in_started = false;
+		arm_read_deadline(c);
 		return;
 	}
 	conn_dispatch(c);
@@ -422,18 +446,22 @@ static void conn_process(conn *c)
 			if (p.pos < 0) {
 				if (have > s->cfg->max_header)
 					conn_refuse(c, 431, "the request head is too large");
-				else
-					bufferevent_set_timeouts(c->bev, &s->read_tv, &s->write_tv);
+				else if (!arm_read_deadline(c))
+					conn_refuse(c, 408, "the request did not arrive in time");
 				return;
 			}
 			if ((size_t)p.pos + 4 > s->cfg->max_header) {
 				conn_refuse(c, 431, "the request head is too large");
 				return;
 			}
+			c->in_started = false;
 			conn_start_request(c, (size_t)p.pos + 4);
 		} else {
-			if (evbuffer_get_length(in) < c->body_need)
+			if (evbuffer_get_length(in) < c->body_need) {
+				if (!arm_read_deadline(c))
+					conn_refuse(c, 408, "the request did not arrive in time");
 				return;
+			}
 			http_req *r = c->req;
 			char *body = arena_alloc(r->a, c->body_need + 1);
 			evbuffer_remove(in, body, c->body_need);
@@ -441,6 +469,7 @@ static void conn_process(conn *c)
 			r->body = body;
 			r->body_len = c->body_need;
 			c->state = C_HEAD; /* provisional: dispatch moves it on */
+			c->in_started = false;
 			conn_dispatch(c);
 		}
 	}
@@ -469,6 +498,8 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 		return;
 	}
 	c->state = C_HEAD;
+	c->in_started = false;
+	c->head_request = false; /* the next answer (even a refusal) has a body */
 	bufferevent_set_timeouts(bev, &c->s->keepalive_tv, &c->s->write_tv);
 	bufferevent_enable(bev, EV_READ);
 	conn_process(c); /* a pipelined request may be waiting */
@@ -700,10 +731,18 @@ server *server_new(const config *cfg, char *err, size_t errlen)
 	snprintf(hostport, sizeof(hostport), strchr(cfg->listen_host, ':') ? "[%s]:%d" : "%s:%d",
 	         cfg->listen_host, cfg->listen_port);
 	memset(&ss, 0, sizeof(ss));
-	if (evutil_parse_sockaddr_port(hostport, (struct sockaddr *)&ss, &sslen) != 0) {
+	/* libevent refuses port 0 ("any free port", which the tests use): parse
+	 * the address with a placeholder port, then set the real one. */
+	char parse_as[CONFIG_STR_MAX + 16];
+	snprintf(parse_as, sizeof(parse_as), strchr(cfg->listen_host, ':') ? "[%s]:1" : "%s:1", cfg->listen_host);
+	if (evutil_parse_sockaddr_port(parse_as, (struct sockaddr *)&ss, &sslen) != 0) {
 		snprintf(err, errlen, "listen address %s is not an IP address and port", hostport);
 		goto fail;
 	}
+	if (ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)cfg->listen_port);
+	else
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)cfg->listen_port);
 	s->listener = evconnlistener_new_bind(s->base, accept_cb, s,
 	                                      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	                                      1024, (struct sockaddr *)&ss, sslen);
