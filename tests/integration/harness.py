@@ -376,6 +376,9 @@ class Server:
     # -- process
 
     def start(self):
+        if self.proc is not None and self.proc.poll() is None:
+            # A second ambitod would be orphaned with its connections.
+            raise RuntimeError("this Server is already running")
         self._logf = open(self.log_path, "w", encoding="utf-8")
         self._stdout = open(os.path.join(self.tmpdir, "stdout.log"), "wb")
         self.proc = subprocess.Popen([program("ambitod")] + self.args,

@@ -3,10 +3,10 @@ request ids, body and head limits, JSON strictness, framing (keep-alive,
 pipelining, HEAD, HTTP/1.0), read timeouts, hostile input, the headers every
 answer carries, and the access log."""
 
-import json
 import random
 import re
 import socket
+import subprocess
 import threading
 import time
 import unittest
@@ -497,6 +497,43 @@ class ProtocolTests(HTTPCase):
             self.assertLess(r.status, 500, target)
             if r.status >= 400:
                 self.assertProblem(r, r.status)
+        self.assertAlive(self.srv)
+
+    def test_hostile_path_parameters(self):
+        # Every route with a {parameter}, as anonymous and as a region admin
+        # (so that decodable values reach the handlers): never a 5xx.
+        out = subprocess.run([harness.program("ambitod"), "--list-routes"],
+                             stdout=subprocess.PIPE, text=True, timeout=30,
+                             check=True).stdout
+        routes = [ln.split()[:2] for ln in out.splitlines() if "{" in ln]
+        email, password = "hostile-admin@x.it", "Hostile-path-2024!"
+        harness.ctl_ok(self.db, "user", "add", "--email", email, "--role",
+                       "region_admin", "--password-stdin",
+                       input=password + "\n")
+        r = self.srv.request("POST", LOGIN, body={"email": email,
+                                                  "password": password})
+        self.assertEqual(r.status, 200, r.body)
+        token = r.json()["access_token"]
+        values = ["%00", "%ff", "%c0%af", "%ed%a0%80", "%zz", "%", "%4",
+                  "a%2fb", "%2e%2e", "%27%3b--", "%e2%80%ae", "%20",
+                  "a" * 3000, "-1", "99999999999999999999999", "0x10"]
+        for method, pattern in routes:
+            for v in values:
+                target = re.sub(r"\{[^}]+\}", v, pattern)
+                hdrs = [("If-Match", '"x"')]
+                body = b""
+                if method in ("POST", "PUT", "PATCH", "DELETE"):
+                    hdrs.append(("Content-Type", "application/json"))
+                    body = b"{}"
+                for auth in ((), (("Authorization", "Bearer " + token),)):
+                    data = self.raw(request_bytes(method, target, body,
+                                                  hdrs + list(auth)))
+                    r = one_response(data)
+                    with self.subTest(method=method, target=target[:80],
+                                      auth=bool(auth)):
+                        self.assertLess(r.status, 500, r.body[:300])
+                        if r.status >= 400:
+                            self.assertProblem(r, r.status)
         self.assertAlive(self.srv)
 
     # -- headers on every answer

@@ -48,7 +48,6 @@ class Isolation(unittest.TestCase):
                 args += ["--tenant", t]
             harness.ctl_ok(cls.db, *args, input=PASSWORD + "\n")
         cls.server = harness.Server(cls.db)
-        cls.server.start()
         cls.tokens = {}
         for email, _, _ in users:
             r = cls.server.request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORD})

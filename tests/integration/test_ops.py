@@ -541,7 +541,9 @@ class SharedServerTests(unittest.TestCase):
         schemas = doc.get("components", {}).get("schemas", {})
         for ref in refs:
             self.assertTrue(ref.startswith("#/components/schemas/"), ref)
-            self.assertIn(ref[len("#/components/schemas/"):], schemas, ref)
+            self.assertTrue(ref[len("#/components/schemas/"):] in schemas,
+                            "%s does not resolve; schemas: %s"
+                            % (ref, sorted(schemas)))
 
     @staticmethod
     def resolve(doc, obj):

@@ -23,7 +23,6 @@ class TenantsAndUsers(unittest.TestCase):
         harness.ctl_ok(cls.db, "user", "add", "--email", "rev@regione.it", "--role", "region_reviewer",
                        "--password-stdin", input=PASSWORD + "\n")
         cls.server = harness.Server(cls.db)
-        cls.server.start()
         cls.admin = cls.login("admin@regione.it")
         cls.rev = cls.login("rev@regione.it")
         r = cls.server.request("POST", "/api/v1/tenants", ATS20, token=cls.admin)
