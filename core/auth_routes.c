@@ -132,7 +132,7 @@ static void post_login(http_req *r)
 		return;
 
 	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT id, password_hash, active FROM users WHERE email = ?", "s", lower);
+	int rc = db_query(r->db, r->a, &res, "SELECT id, password_hash, active, region_role FROM users WHERE email = ?", "s", lower);
 	if (rc != DB_OK) {
 		db_failed(r, rc);
 		return;
@@ -167,7 +167,7 @@ static void post_login(http_req *r)
 	long long login_id = (long long)db_last_id(r->db);
 	if (db_failed(r, store_refresh(r, login_id, token)))
 		return;
-	identity self = {.user_id = user_id, .email = lower};
+	identity self = {.user_id = user_id, .email = lower, .region_role = role_parse(db_val(res, 0, 3))};
 	r->user = &self;
 	r->status = 200;
 	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db))) {

@@ -647,7 +647,7 @@ class AuditTest(SharedServerTest):
         ok_id = r.headers["X-Request-Id"]
 
         cols = ("user_id", "user_email", "method", "route", "status", "outcome",
-                "client")
+                "client", "role")
         q = ("SELECT %s FROM audit_log WHERE request_id = '%%s'" % ", ".join(cols))
         refused = self.db.sql(q % refused_id)
         self.assertEqual(len(refused), 1, refused)
@@ -667,6 +667,7 @@ class AuditTest(SharedServerTest):
         self.assertEqual(row["outcome"], "ok")
         self.assertEqual(row["user_id"], str(uid))
         self.assertEqual(row["user_email"], email)
+        self.assertEqual(row["role"], "region_admin")  # SPEC §8: who and with which role
 
         dump = repr(self.db.sql("SELECT * FROM audit_log"))
         self.assertIn(email, dump)  # the search can find things
