@@ -12,6 +12,8 @@ typedef struct ctl_command {
 } ctl_command;
 
 int ctl_user(db *d, int argc, char **argv);
+int ctl_import(db *d, int argc, char **argv);
+int ctl_export(db *d, int argc, char **argv);
 int ctl_demo_load(db *d, int argc, char **argv);
 /* Reads a whole file (at most 16 MiB); NULL with errno set on failure. */
 char *ctl_read_file(const char *path, size_t *len);
@@ -21,6 +23,9 @@ char *ctl_read_file(const char *path, size_t *len);
 	{"user", "add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]", \
 	 "create an account (prints a generated password once unless --password-stdin)", ctl_user}, \
 	{"demo-load", "FILE.json", "load a demo set of tenants and users (marked demo) in one transaction", \
-	 ctl_demo_load},
+	 ctl_demo_load}, \
+	{"import", "FILE.json [--replace]", \
+	 "load a whole cycle (format ambito-cycle/1) in one transaction; --replace overwrites a draft", ctl_import}, \
+	{"export", "CYCLE [FILE]", "write a cycle in the import format (to stdout without FILE)", ctl_export},
 
 #endif

@@ -1,2 +1,285 @@
-/* placeholder: ambitoctl import / export */
+/* ambitoctl import / export: a whole cycle (the cycle, its catalogue, norms,
+ * glossary and template) from or to a file in the "ambito-cycle/1" format.
+ * The import checks the file with the API's own validation and writes it in
+ * one transaction: all of it or nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "ctl.h"
+#include "cycles.h"
+#include "http.h"
+
+#define IMPORT_MAX_BYTES (64L * 1024 * 1024)
+#define IMPORT_ERRORS_SHOWN 20
+#define AUDIT_DETAIL_MAX 500
+
+/* The whole of path, NUL-terminated (free() it), or NULL with a reason. */
+static char *slurp(const char *path, size_t *len, const char **why)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	*why = NULL;
+	if (f == NULL) {
+		*why = strerror(errno);
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	buf = malloc(cap);
+	while (buf != NULL) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (ferror(f)) {
+			*why = strerror(errno);
+			goto fail;
+		}
+		if (feof(f))
+			break;
+		if (cap > IMPORT_MAX_BYTES) {
+			*why = "the file is larger than 64 MiB";
+			goto fail;
+		}
+		char *more = realloc(buf, cap * 2);
+		if (more == NULL)
+			goto fail;
+		buf = more;
+		cap *= 2;
+	}
+	if (buf == NULL) {
+		*why = "out of memory";
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	if (*why == NULL)
+		*why = "out of memory";
+	free(buf);
+	fclose(f);
+	return NULL;
+}
+
+/* Writes an audit row of the import (committed with it, or alone when it
+ * was refused). */
+static int audit(db *d, const char *object, int status, const char *detail)
+{
+	char obj[501], det[AUDIT_DETAIL_MAX + 1];
+	snprintf(obj, sizeof(obj), "%s", object);
+	snprintf(det, sizeof(det), "%s", detail);
+	long long rc =
+	    db_exec(d,
+	            "INSERT INTO audit_log (user_id, user_email, role, method, route, object, status, outcome,"
+	            " detail) VALUES (NULL, NULL, NULL, 'CLI', 'ambitoctl import', ?, ?, ?, ?)",
+	            "siss", obj, (long long)status,
+	            status < 400    ? "ok"
+	            : status >= 500 ? "error"
+	                            : "refused",
+	            det);
+	return rc < 0 ? (int)rc : DB_OK;
+}
+
+/* Prints the validation errors as "FILE: path: message", the first bad
+ * entry first; returns the first one for the audit row. */
+static const char *print_errors(arena *a, const char *file, http_req *fake, http_errors *e)
+{
+	http_errors_answer(fake, e, 422, NULL);
+	json_value *doc;
+	char err[128];
+	const char *first = "the file is not valid";
+	if (json_parse(a, fake->resp_body, fake->resp_len, &doc, err, sizeof(err)) != JSON_OK) {
+		fprintf(stderr, "ambitoctl import: %s: not valid\n", file);
+		return first;
+	}
+	const json_value *errors = json_get(doc, "errors");
+	size_t n = json_is(errors, JSON_ARRAY) ? errors->u.array.n : 0;
+	for (size_t i = 0; i < n && i < IMPORT_ERRORS_SHOWN; i++) {
+		const char *field = json_get_str(errors->u.array.items[i], "field");
+		const char *msg = json_get_str(errors->u.array.items[i], "message");
+		fprintf(stderr, "%s: %s: %s\n", file, field ? field : "?", msg ? msg : "?");
+		if (i == 0)
+			first = arena_printf(a, "%s: %s", field ? field : "?", msg ? msg : "?");
+	}
+	const json_value *dropped = json_get(doc, "errors_not_listed");
+	size_t more = (n > IMPORT_ERRORS_SHOWN ? n - IMPORT_ERRORS_SHOWN : 0) +
+	              (json_is(dropped, JSON_NUMBER) ? (size_t)dropped->u.number.integer : 0);
+	if (more > 0)
+		fprintf(stderr, "%s: ... and %zu more\n", file, more);
+	fprintf(stderr, "ambitoctl import: %s: nothing was imported\n", file);
+	return first;
+}
+
+static size_t count_actions(const cycle_catalog *cat)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cat->nobjectives; i++)
+		n += cat->objectives[i].nactions;
+	return n;
+}
+
+static int import_usage(void)
+{
+	fputs("usage: ambitoctl import FILE.json [--replace]\n"
+	      "  --replace  overwrite a cycle of the same slug while it is still a draft\n",
+	      stderr);
+	return 2;
+}
+
+int ctl_import(db *d, int argc, char **argv)
+{
+	const char *file = NULL, *why;
+	bool replace = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--replace") == 0)
+			replace = true;
+		else if (file == NULL && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return import_usage();
+	}
+	if (file == NULL)
+		return import_usage();
+
+	int ret = 1;
+	size_t len = 0;
+	arena *a = arena_new();
+	http_req fake = {.a = a}; /* validation collects its errors in a request */
+	char *text = slurp(file, &len, &why);
+	if (text == NULL) {
+		fprintf(stderr, "ambitoctl import: cannot read %s: %s\n", file, why);
+		goto out;
+	}
+	json_value *root;
+	char err[256];
+	if (json_parse(a, text, len, &root, err, sizeof(err)) != JSON_OK) {
+		fprintf(stderr, "ambitoctl import: %s: not valid JSON: %s\n", file, err);
+		goto out;
+	}
+	http_errors *e = http_errors_new(&fake);
+	cycle_document doc;
+	if (cycle_parse_document(e, root, &doc) > 0) {
+		const char *first = print_errors(a, file, &fake, e);
+		const char *slug = json_get_str(json_get(root, "cycle"), "slug");
+		audit(d, arena_printf(a, "cycle:%s", slug ? slug : "?"), 422, first);
+		goto out;
+	}
+
+	const char *object = arena_printf(a, "cycle:%s", doc.cycle.slug);
+	cycle *old;
+	int rc = db_begin(d);
+	if (rc == DB_OK)
+		rc = cycle_store_find(d, a, doc.cycle.slug, true, &old);
+	if (rc != DB_OK)
+		goto db_fail;
+	const char *refusal = NULL;
+	if (old != NULL && !replace)
+		refusal = arena_printf(
+		    a, "cycle.slug: a cycle %s already exists (--replace overwrites it while it is a draft)",
+		    doc.cycle.slug);
+	else if (old != NULL && old->status != CYCLE_DRAFT)
+		refusal =
+		    arena_printf(a, "cycle.slug: the cycle %s is %s: its rules are frozen so plans stay comparable",
+		                 doc.cycle.slug, cycle_status_name(old->status));
+	if (refusal != NULL) {
+		db_rollback(d);
+		fprintf(stderr, "%s: %s\nambitoctl import: %s: nothing was imported\n", file, refusal, file);
+		audit(d, object, 409, refusal);
+		goto out;
+	}
+	rc = cycle_store_save_document(d, &doc, old ? old->id : 0);
+	if (rc == DB_OK)
+		rc = audit(d, object, old ? 200 : 201,
+		           arena_printf(a, "%s %s: %zu objectives, %zu actions, %zu norms, %zu terms, %zu sections",
+		                        old ? "replaced from" : "imported from", file, doc.catalog.nobjectives,
+		                        count_actions(&doc.catalog), doc.nnorms, doc.glossary.nterms,
+		                        doc.template.nsections));
+	if (rc == DB_OK)
+		rc = db_commit(d);
+	if (rc != DB_OK)
+		goto db_fail;
+	printf("%s cycle %s (%s): %zu objectives, %zu actions, %zu areas, %zu funding sources, %zu norms, "
+	       "%zu glossary terms, %zu template sections\n",
+	       old ? "replaced" : "imported", doc.cycle.slug, cycle_status_name(doc.cycle.status),
+	       doc.catalog.nobjectives, count_actions(&doc.catalog), doc.catalog.nareas, doc.catalog.nfunding_sources,
+	       doc.nnorms, doc.glossary.nterms, doc.template.nsections);
+	ret = 0;
+	goto out;
+
+db_fail:
+	fprintf(stderr, "ambitoctl import: %s: the database refused the import, nothing was imported (%s)\n", file,
+	        db_error(d));
+	db_rollback(d);
+out:
+	free(fake.resp_body);
+	free(text);
+	arena_free(a);
+	return ret;
+}
+
+/* Writes len bytes to path through a temporary file, so that a failed
+ * export never leaves half a file behind. */
+static int write_file(const char *path, const char *buf, size_t len)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -1;
+	FILE *f = fopen(tmp, "wb");
+	if (f == NULL)
+		return -1;
+	bool ok = fwrite(buf, 1, len, f) == len && fputc('\n', f) != EOF;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int ctl_export(db *d, int argc, char **argv)
+{
+	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
+		fputs("usage: ambitoctl export CYCLE [FILE]  (to stdout without FILE)\n", stderr);
+		return 2;
+	}
+	const char *slug = argv[1], *file = argc == 3 ? argv[2] : NULL;
+	int ret = 1;
+	arena *a = arena_new();
+	jw *w = NULL;
+	cycle *c;
+	cycle_document doc;
+	/* Writers lock the cycle row first: holding it reads one consistent
+	 * state of the cycle and all its rules. */
+	int rc = db_begin(d);
+	if (rc == DB_OK)
+		rc = cycle_store_find(d, a, slug, true, &c);
+	if (rc == DB_OK && c == NULL) {
+		fprintf(stderr, "ambitoctl export: there is no cycle %s\n", slug);
+		goto out;
+	}
+	if (rc == DB_OK)
+		rc = cycle_store_load_document(d, a, c, &doc);
+	if (rc != DB_OK) {
+		fprintf(stderr, "ambitoctl export: cannot read cycle %s (%s)\n", slug, db_error(d));
+		goto out;
+	}
+	w = jw_new(NULL, NULL);
+	cycle_render_document(w, &doc);
+	size_t len;
+	const char *buf = jw_buffer(w, &len);
+	if (jw_failed(w)) {
+		fprintf(stderr, "ambitoctl export: cycle %s holds text that is not valid UTF-8\n", slug);
+		goto out;
+	}
+	if (file != NULL ? write_file(file, buf, len) != 0
+	                 : fwrite(buf, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+		fprintf(stderr, "ambitoctl export: cannot write %s: %s\n", file ? file : "the output", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	db_rollback(d);
+	jw_free(w);
+	arena_free(a);
+	return ret;
+}
