@@ -98,9 +98,7 @@ static void get_audit(http_req *r)
 	}
 	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
 	jw *w = http_json_begin(r);
-	jw_obj_begin(w);
-	jw_key(w, "items");
-	jw_arr_begin(w);
+	http_list_begin(w);
 	static const char *const names[] = {"id", "at", "user_id", "user_email", "role", "tenant", "method",
 	                                    "route", "object", "status", "outcome", "request_id", "detail"};
 	for (size_t i = 0; i < n; i++) {
@@ -116,12 +114,7 @@ static void get_audit(http_req *r)
 		}
 		jw_obj_end(w);
 	}
-	jw_arr_end(w);
-	if (db_nrows(res) > (size_t)limit)
-		jw_kstr(w, "next_cursor", db_val(res, n - 1, 0));
-	else
-		jw_knull(w, "next_cursor");
-	jw_obj_end(w);
+	http_list_end(w, db_nrows(res) > (size_t)limit ? db_val(res, n - 1, 0) : NULL);
 	http_json_end(r, w, 200);
 }
 

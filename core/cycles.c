@@ -179,14 +179,10 @@ static void get_cycles(http_req *r)
 		return;
 	}
 	jw *w = http_json_begin(r);
-	jw_obj_begin(w);
-	jw_key(w, "items");
-	jw_arr_begin(w);
+	http_list_begin(w);
 	for (size_t i = 0; i < n; i++)
 		cycle_render(w, &list[i], true);
-	jw_arr_end(w);
-	jw_kstr(w, "next_cursor", next);
-	jw_obj_end(w);
+	http_list_end(w, next);
 	http_json_end(r, w, 200);
 }
 
@@ -342,14 +338,10 @@ static void get_norms(http_req *r)
 	/* At most NORMS_MAX: always one page. */
 	http_set_etag(r, etag_of(r, "norms", c, c->norms_version));
 	jw *w = http_json_begin(r);
-	jw_obj_begin(w);
-	jw_key(w, "items");
-	jw_arr_begin(w);
+	http_list_begin(w);
 	for (size_t i = 0; i < n; i++)
 		cycle_render_norm(w, &norms[i], true);
-	jw_arr_end(w);
-	jw_knull(w, "next_cursor");
-	jw_obj_end(w);
+	http_list_end(w, NULL);
 	http_json_end(r, w, 200);
 }
 

@@ -107,6 +107,11 @@ void http_no_content(http_req *r);
 jw *http_json_begin(http_req *r);
 void http_json_end(http_req *r, jw *w, int status);
 
+/* A list answer {"items": [...], "next_cursor": null|"..."}: begin, write
+ * each item, end with the cursor of the next page (NULL on the last). */
+void http_list_begin(jw *w);
+void http_list_end(jw *w, const char *next_cursor);
+
 /* Problem documents (RFC 9457). detail may be NULL. */
 void http_problem(http_req *r, int status, const char *detail);
 void http_problemf(http_req *r, int status, const char *fmt, ...)

@@ -246,6 +246,20 @@ void http_json_end(http_req *r, jw *w, int status)
 	r->content_type = "application/json";
 }
 
+void http_list_begin(jw *w)
+{
+	jw_obj_begin(w);
+	jw_key(w, "items");
+	jw_arr_begin(w);
+}
+
+void http_list_end(jw *w, const char *next_cursor)
+{
+	jw_arr_end(w);
+	jw_kstr(w, "next_cursor", next_cursor); /* NULL writes null */
+	jw_obj_end(w);
+}
+
 const char *http_status_text(int status)
 {
 	switch (status) {

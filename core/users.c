@@ -187,9 +187,7 @@ static void get_users(http_req *r)
 	}
 	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
 	jw *w = http_json_begin(r);
-	jw_obj_begin(w);
-	jw_key(w, "items");
-	jw_arr_begin(w);
+	http_list_begin(w);
 	for (size_t i = 0; i < n; i++) {
 		identity *u;
 		rc = auth_load_user(r, db_int(res, i, 0), &u);
@@ -198,12 +196,7 @@ static void get_users(http_req *r)
 		if (rc == DB_OK)
 			auth_render_identity(w, u);
 	}
-	jw_arr_end(w);
-	if (db_nrows(res) > (size_t)limit)
-		jw_kstr(w, "next_cursor", db_val(res, n - 1, 0));
-	else
-		jw_knull(w, "next_cursor");
-	jw_obj_end(w);
+	http_list_end(w, db_nrows(res) > (size_t)limit ? db_val(res, n - 1, 0) : NULL);
 	if (rc < 0) {
 		jw_free(w);
 		http_db_error(r, rc, "the users");

@@ -28,9 +28,7 @@ static void get_members(http_req *r)
 		return;
 	}
 	jw *w = http_json_begin(r);
-	jw_obj_begin(w);
-	jw_key(w, "items");
-	jw_arr_begin(w);
+	http_list_begin(w);
 	for (size_t i = 0; i < db_nrows(res); i++) {
 		jw_obj_begin(w);
 		jw_kint(w, "user_id", db_int(res, i, 0));
@@ -40,9 +38,7 @@ static void get_members(http_req *r)
 		jw_kbool(w, "active", db_int(res, i, 4) == 1);
 		jw_obj_end(w);
 	}
-	jw_arr_end(w);
-	jw_knull(w, "next_cursor");
-	jw_obj_end(w);
+	http_list_end(w, NULL);
 	http_json_end(r, w, 200);
 }
 

@@ -160,9 +160,7 @@ static void get_tenants(http_req *r)
 		return;
 	}
 	jw *w = http_json_begin(r);
-	jw_obj_begin(w);
-	jw_key(w, "items");
-	jw_arr_begin(w);
+	http_list_begin(w);
 	int n = 0;
 	const char *last = NULL;
 	bool more = false;
@@ -179,12 +177,7 @@ static void get_tenants(http_req *r)
 		last = db_val(res, i, 1);
 		n++;
 	}
-	jw_arr_end(w);
-	if (more)
-		jw_kstr(w, "next_cursor", last);
-	else
-		jw_knull(w, "next_cursor");
-	jw_obj_end(w);
+	http_list_end(w, more ? last : NULL);
 	if (rc < 0) {
 		jw_free(w);
 		http_db_error(r, rc, "the tenants");

@@ -281,6 +281,28 @@ def ctl_ok(db, *args, **kw):
 
 # ---------------------------------------------------------------- HTTP
 
+
+def run_refused_ambitod(tc, db, timeout=20):
+    """Starts ambitod against db, which must refuse to start: returns (exit
+    code, stderr text). Kills it and fails tc if it starts serving, or if a
+    sanitizer reported anything."""
+    env = child_env(db, extra={"AMBITO_LISTEN": "127.0.0.1:0"})
+    p = subprocess.Popen([program("ambitod")], env=env,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    try:
+        _, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+        tc.fail("ambitod started on a database it must refuse:\n%s"
+                % err.decode("utf-8", "replace"))
+    text = err.decode("utf-8", "replace")
+    report = _sanitizer_report(text)
+    if report:
+        tc.fail("sanitizer report from ambitod:\n%s" % report)
+    return p.returncode, text
+
 class CIDict(collections.abc.MutableMapping):
     """Case-insensitive dict for headers; a repeated header's values are
     joined with ", " (all of them are in .items_list)."""

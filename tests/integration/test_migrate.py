@@ -39,22 +39,8 @@ def applied_count(tc, p):
 def ambitod_refuses(tc, db, timeout=20):
     """ambitod against db must exit non-zero before listening; returns the
     text of its log's error lines."""
-    env = harness.child_env(db, extra={"AMBITO_LISTEN": "127.0.0.1:0"})
-    p = subprocess.Popen([harness.program("ambitod")], env=env,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
-    try:
-        _, err = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
-        tc.fail("ambitod served a database it must refuse:\n%s"
-                % err.decode("utf-8", "replace"))
-    text = err.decode("utf-8", "replace")
-    report = harness._sanitizer_report(text)
-    if report:
-        tc.fail("sanitizer report from ambitod:\n%s" % report)
-    tc.assertNotEqual(p.returncode, 0, text)
+    returncode, text = harness.run_refused_ambitod(tc, db, timeout)
+    tc.assertNotEqual(returncode, 0, text)
     msgs = []
     for ln in text.splitlines():
         obj = json.loads(ln)  # every line is a JSON log line

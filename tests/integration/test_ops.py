@@ -54,24 +54,10 @@ def assert_log_line(tc, line):
 def run_ambitod_expecting_exit(tc, db, timeout=20):
     """Starts ambitod against db, which must refuse to start: returns
     (exit code, stderr lines). Kills it and fails if it starts serving."""
-    env = harness.child_env(db, extra={"AMBITO_LISTEN": "127.0.0.1:0"})
-    p = subprocess.Popen([harness.program("ambitod")], env=env,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
-    try:
-        _, err = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
-        tc.fail("ambitod started on a database it must refuse:\n%s"
-                % err.decode("utf-8", "replace"))
-    text = err.decode("utf-8", "replace")
-    report = harness._sanitizer_report(text)
-    if report:
-        tc.fail("sanitizer report from ambitod:\n%s" % report)
+    returncode, text = harness.run_refused_ambitod(tc, db, timeout)
     lines = [ln for ln in text.splitlines() if ln.strip()]
     tc.assertFalse(any('"listening"' in ln for ln in lines), text)
-    return p.returncode, lines
+    return returncode, lines
 
 
 class PrivateMariaDB:
