@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "ctl.h"
 #include "cycles.h"
 #include "http.h"
 
 #define IMPORT_MAX_BYTES (64L * 1024 * 1024)
 #define IMPORT_ERRORS_SHOWN 20
-#define AUDIT_DETAIL_MAX 500
 
 /* The whole of path, NUL-terminated (free() it), or NULL with a reason. */
 static char *slurp(const char *path, size_t *len, const char **why)
@@ -65,19 +65,7 @@ fail:
  * was refused). */
 static int audit(db *d, const char *object, int status, const char *detail)
 {
-	char obj[501], det[AUDIT_DETAIL_MAX + 1];
-	snprintf(obj, sizeof(obj), "%s", object);
-	snprintf(det, sizeof(det), "%s", detail);
-	long long rc =
-	    db_exec(d,
-	            "INSERT INTO audit_log (user_id, user_email, role, method, route, object, status, outcome,"
-	            " detail) VALUES (NULL, NULL, NULL, 'CLI', 'ambitoctl import', ?, ?, ?, ?)",
-	            "siss", obj, (long long)status,
-	            status < 400    ? "ok"
-	            : status >= 500 ? "error"
-	                            : "refused",
-	            det);
-	return rc < 0 ? (int)rc : DB_OK;
+	return audit_cli(d, "import", object, status, detail);
 }
 
 /* Prints the validation errors as "FILE: path: message", the first bad

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "ctl.h"
 #include "json.h"
 #include "users.h"
@@ -115,25 +116,19 @@ int ctl_demo_load(db *d, int argc, char **argv)
 		}
 		const json_value *ms = json_get(u, "memberships"), *as = json_get(u, "assignments");
 		for (size_t k = 0; ms && ms->type == JSON_ARRAY && k < ms->u.array.n; k++)
-			if (db_exec(d, "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
-			            "iss", id, str(ms->u.array.items[k], "role"), str(ms->u.array.items[k], "tenant")) != 1) {
+			if (users_add_membership(d, id, str(ms->u.array.items[k], "tenant"), str(ms->u.array.items[k], "role")) != 1) {
 				rc = fail(d, path, "bad membership of", str(u, "email"));
 				goto out;
 			}
 		for (size_t k = 0; as && as->type == JSON_ARRAY && k < as->u.array.n; k++)
 			if (!json_is(as->u.array.items[k], JSON_STRING) ||
-			    db_exec(d, "INSERT INTO assignments (tenant_id, user_id) SELECT id, ? FROM tenants WHERE slug = ?", "is",
-			            id, as->u.array.items[k]->u.string.s) != 1) {
+			    users_add_assignment(d, id, as->u.array.items[k]->u.string.s) != 1) {
 				rc = fail(d, path, "bad assignment of", str(u, "email"));
 				goto out;
 			}
 		nu++;
 	}
-	if (db_exec(d,
-	            "INSERT INTO audit_log (method, route, object, status, outcome, detail)"
-	            " VALUES ('CLI', 'ambitoctl demo-load', ?, 201, 'ok', 'demo data')",
-	            "s", path) < 0 ||
-	    db_commit(d) != DB_OK) {
+	if (audit_cli(d, "demo-load", path, 201, "demo data") != DB_OK || db_commit(d) != DB_OK) {
 		rc = fail(d, path, "cannot save", db_error(d));
 		goto out;
 	}

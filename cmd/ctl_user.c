@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "ctl.h"
 #include "password.h"
+#include "users.h"
 #include "utf8.h"
 #include "validate.h"
 
@@ -56,7 +58,7 @@ int ctl_user(db *d, int argc, char **argv)
 		fputs("ambitoctl user add: an ATS role needs exactly one --tenant; a region role takes none\n", stderr);
 		return 2;
 	}
-	char lower[256], pw[PASSWORD_MAX_BYTES + 2], generated[21], hash[PASSWORD_HASH_MAX];
+	char lower[256], pw[PASSWORD_MAX_BYTES + 2], generated[21];
 	snprintf(lower, sizeof(lower), "%s", email);
 	for (char *p = lower; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -72,18 +74,11 @@ int ctl_user(db *d, int argc, char **argv)
 			fprintf(stderr, "ambitoctl user add: the password needs at least %d characters\n", PASSWORD_MIN_CHARS);
 			return 1;
 		}
-	} else {
-		password_generate(generated);
-		snprintf(pw, sizeof(pw), "%s", generated);
-	}
-	if (password_hash(pw, hash, sizeof(hash)) != 0) {
-		fputs("ambitoctl user add: could not hash the password\n", stderr);
-		return 1;
 	}
 	if (db_begin(d) != DB_OK)
 		return fail(d, "cannot start a transaction");
-	long long rc = db_exec(d, "INSERT INTO users (email, name, region_role, password_hash) VALUES (?, ?, ?, ?)",
-	                       "ssss", lower, name, ats ? NULL : rolename, hash);
+	long long uid;
+	long long rc = users_create(d, lower, name, ats ? NULL : rolename, from_stdin ? pw : NULL, generated, &uid);
 	if (rc == DB_EDUP) {
 		db_rollback(d);
 		fprintf(stderr, "ambitoctl user add: %s already exists\n", lower);
@@ -91,12 +86,8 @@ int ctl_user(db *d, int argc, char **argv)
 	}
 	if (rc < 0)
 		return fail(d, "cannot create the user");
-	long long uid = (long long)db_last_id(d);
 	for (int i = 0; i < ntenants; i++) {
-		rc = ats ? db_exec(d, "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
-		                   "iss", uid, rolename, tenants[i])
-		         : db_exec(d, "INSERT INTO assignments (tenant_id, user_id) SELECT id, ? FROM tenants WHERE slug = ?", "is",
-		                   uid, tenants[i]);
+		rc = ats ? users_add_membership(d, uid, tenants[i], rolename) : users_add_assignment(d, uid, tenants[i]);
 		if (rc == 0) {
 			db_rollback(d);
 			fprintf(stderr, "ambitoctl user add: no tenant %s\n", tenants[i]);
@@ -105,11 +96,7 @@ int ctl_user(db *d, int argc, char **argv)
 		if (rc < 0)
 			return fail(d, "cannot add the tenant role");
 	}
-	rc = db_exec(d,
-	             "INSERT INTO audit_log (user_id, user_email, role, method, route, object, status, outcome, detail)"
-	             " VALUES (NULL, NULL, NULL, 'CLI', 'ambitoctl user add', ?, 201, 'ok', ?)",
-	             "ss", lower, rolename);
-	if (rc < 0 || db_commit(d) != DB_OK)
+	if (audit_cli(d, "user add", lower, 201, rolename) != DB_OK || db_commit(d) != DB_OK)
 		return fail(d, "cannot save the user");
 	printf("created user %lld %s (%s)\n", uid, lower, rolename);
 	if (!from_stdin)

@@ -12,6 +12,11 @@
 #include "scope.h"
 #include "validate.h"
 
+static const char *outcome_of(int status)
+{
+	return status < 400 ? "ok" : status >= 500 ? "error" : "refused";
+}
+
 int audit_write(http_req *r)
 {
 	const identity *u = r->user;
@@ -23,7 +28,7 @@ int audit_write(http_req *r)
 	} else if (u && u->region_role != ROLE_NONE) {
 		rolename = role_name(u->region_role);
 	}
-	const char *outcome = r->status < 400 ? "ok" : r->status >= 500 ? "error" : "refused";
+	const char *outcome = outcome_of(r->status);
 	char object[501];
 	snprintf(object, sizeof(object), "%s", r->audit_object ? r->audit_object : r->path);
 	char detail[501];
@@ -37,6 +42,20 @@ int audit_write(http_req *r)
 	                       tenant > 0 ? tenant : 0LL, r->method_name, r->route ? r->route->pattern : "",
 	                       object, (long long)r->status, outcome, r->request_id ? r->request_id : "",
 	                       r->client_addr ? r->client_addr : "", r->audit_detail ? detail : NULL);
+	return rc < 0 ? (int)rc : DB_OK;
+}
+
+int audit_cli(db *d, const char *command, const char *object, int status, const char *detail)
+{
+	char where[201], obj[501], det[501];
+	snprintf(where, sizeof(where), "ambitoctl %s", command);
+	snprintf(obj, sizeof(obj), "%s", object);
+	if (detail)
+		snprintf(det, sizeof(det), "%s", detail);
+	long long rc = db_exec(d,
+	                       "INSERT INTO audit_log (method, route, object, status, outcome, detail)"
+	                       " VALUES ('CLI', ?, ?, ?, ?, ?)",
+	                       "ssiss", where, obj, (long long)status, outcome_of(status), detail ? det : NULL);
 	return rc < 0 ? (int)rc : DB_OK;
 }
 

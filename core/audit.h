@@ -10,6 +10,11 @@
  * Runs inside the caller's transaction when there is one. DB_OK or DB_E*. */
 int audit_write(http_req *r);
 
+struct db;
+/* One row for an ambitoctl command (method "CLI", route "ambitoctl
+ * COMMAND"); status decides the outcome as for requests. DB_OK or DB_E*. */
+int audit_cli(struct db *d, const char *command, const char *object, int status, const char *detail);
+
 void audit_register(void); /* GET /api/v1/audit */
 
 #endif

@@ -291,7 +291,7 @@ static void put_my_password(http_req *r)
 	db_res *res;
 	int rc = db_query(r->db, r->a, &res, "SELECT password_hash FROM users WHERE id = ?", "i", r->user->user_id);
 	if (rc != DB_OK) {
-		rc == DB_EUNAVAIL ? http_unavailable(r, NULL) : http_problem(r, 500, "could not read the account");
+		http_db_error(r, rc, "the account");
 		return;
 	}
 	if (db_nrows(res) != 1 || !password_verify(cur, db_val(res, 0, 0))) {
@@ -318,7 +318,7 @@ static void put_my_password(http_req *r)
 		            " WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
 		            "ii", r->user->user_id, r->user->login_id);
 	if (n < 0) {
-		n == DB_EUNAVAIL ? http_unavailable(r, NULL) : http_problem(r, 500, "could not save the password");
+		http_db_error(r, n, "the password");
 		return;
 	}
 	r->audit_detail = "password changed";

@@ -36,6 +36,18 @@ long long users_create(db *d, const char *email, const char *name, const char *r
 	return rc;
 }
 
+long long users_add_membership(db *d, long long user_id, const char *tenant_slug, const char *rolename)
+{
+	return db_exec(d, "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
+	               "iss", user_id, rolename, tenant_slug);
+}
+
+long long users_add_assignment(db *d, long long user_id, const char *tenant_slug)
+{
+	return db_exec(d, "INSERT INTO assignments (tenant_id, user_id) SELECT id, ? FROM tenants WHERE slug = ?", "is",
+	               user_id, tenant_slug);
+}
+
 static bool require_admin(http_req *r)
 {
 	if (r->user->region_role == ROLE_REGION_ADMIN)
@@ -93,8 +105,7 @@ static long long store_roles(http_req *r, http_errors *e, long long id, const js
 		rc = db_exec(r->db, "DELETE FROM memberships WHERE user_id = ?", "i", id);
 		for (size_t i = 0; rc >= 0 && i < memberships->u.array.n; i++) {
 			const json_value *m = memberships->u.array.items[i];
-			rc = db_exec(r->db, "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
-			             "iss", id, json_get_str(m, "role"), json_get_str(m, "tenant"));
+			rc = users_add_membership(r->db, id, json_get_str(m, "tenant"), json_get_str(m, "role"));
 			if (rc == 0)
 				http_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"), "no such tenant");
 			if (rc == DB_EDUP) {
@@ -106,8 +117,7 @@ static long long store_roles(http_req *r, http_errors *e, long long id, const js
 	if (rc >= 0 && assignments) {
 		rc = db_exec(r->db, "DELETE FROM assignments WHERE user_id = ?", "i", id);
 		for (size_t i = 0; rc >= 0 && i < assignments->u.array.n; i++) {
-			rc = db_exec(r->db, "INSERT INTO assignments (tenant_id, user_id) SELECT id, ? FROM tenants WHERE slug = ?", "is",
-			             id, assignments->u.array.items[i]->u.string.s);
+			rc = users_add_assignment(r->db, id, assignments->u.array.items[i]->u.string.s);
 			if (rc == 0)
 				http_errors_add(e, v_index(e, NULL, "assignments", i), "no such tenant");
 			if (rc == DB_EDUP) {

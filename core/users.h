@@ -11,6 +11,11 @@
 long long users_create(db *d, const char *email, const char *name, const char *region_role, const char *password,
                        char generated[21], long long *id);
 
+/* Adds a role on the tenant named by slug: rows inserted (0 when there is
+ * no such tenant) or DB_E* (DB_EDUP when it is there already). */
+long long users_add_membership(db *d, long long user_id, const char *tenant_slug, const char *rolename);
+long long users_add_assignment(db *d, long long user_id, const char *tenant_slug);
+
 void users_register(void);
 
 #endif

@@ -39,10 +39,7 @@ int scope_resolve_tenant(http_req *r)
 	}
 	int rc = db_query(r->db, r->a, &res, "SELECT id, slug, name FROM tenants WHERE slug = ?", "s", slug);
 	if (rc != DB_OK) {
-		if (rc == DB_EUNAVAIL)
-			http_unavailable(r, NULL);
-		else
-			http_problem(r, 500, "could not read the tenant");
+		http_db_error(r, rc, "the tenant");
 		return -1;
 	}
 	role seen_as = db_nrows(res) == 1 ? caller_role(r->user, db_int(res, 0, 0)) : ROLE_NONE;
