@@ -7,6 +7,10 @@
 #include "tenants.h"
 #include "users.h"
 #include "audit.h"
+#include "compare.h"
+#include "plan_comments.h"
+#include "plan_public.h"
+#include "plans.h"
 
 void modules_register(void)
 {
@@ -17,4 +21,8 @@ void modules_register(void)
 	members_register();
 	audit_register();
 	cycles_register();
+	plans_register();
+	plan_comments_register();
+	plan_public_register();
+	compare_register();
 }

@@ -12,6 +12,10 @@
 PART(base)
 PART(identity)
 PART(cycles)
+PART(plans)
+PART(reviews)
+PART(public)
+PART(compare)
 #undef PART
 static const struct {
 	const char *name;
@@ -21,6 +25,10 @@ static const struct {
     {"base", openapi_base, &openapi_base_len},
     {"identity", openapi_identity, &openapi_identity_len},
     {"cycles", openapi_cycles, &openapi_cycles_len},
+    {"plans", openapi_plans, &openapi_plans_len},
+    {"reviews", openapi_reviews, &openapi_reviews_len},
+    {"public", openapi_public, &openapi_public_len},
+    {"compare", openapi_compare, &openapi_compare_len},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
