@@ -730,6 +730,56 @@ void jw_value(jw *w, const json_value *v)
 	}
 }
 
+/* One member of an object being sorted for jw_canonical. */
+typedef struct jw_member {
+	const char *key;
+	const json_value *value;
+} jw_member;
+
+/* strcmp compares as unsigned char: bytewise, which for UTF-8 is also code
+ * point order. Keys are unique (the parser refuses duplicates). */
+static int member_cmp(const void *a, const void *b)
+{
+	return strcmp(((const jw_member *)a)->key,
+	              ((const jw_member *)b)->key);
+}
+
+/* Recursion is bounded like jw_value's. */
+void jw_canonical(jw *w, const json_value *v)
+{
+	if (w->failed)
+		return;
+	if (v == NULL) {
+		w->failed = true;
+		return;
+	}
+	if (v->type == JSON_ARRAY) {
+		jw_arr_begin(w);
+		for (size_t i = 0; i < v->u.array.n; i++)
+			jw_canonical(w, v->u.array.items[i]);
+		jw_arr_end(w);
+		return;
+	}
+	if (v->type != JSON_OBJECT) {
+		jw_value(w, v);
+		return;
+	}
+	size_t n = v->u.object.n;
+	jw_member *m = malloc((n ? n : 1) * sizeof(*m));
+	if (m == NULL)
+		oom();
+	for (size_t i = 0; i < n; i++)
+		m[i] = (jw_member){v->u.object.keys[i], v->u.object.values[i]};
+	qsort(m, n, sizeof(*m), member_cmp);
+	jw_obj_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		jw_key(w, m[i].key);
+		jw_canonical(w, m[i].value);
+	}
+	jw_obj_end(w);
+	free(m);
+}
+
 void jw_kstr(jw *w, const char *key, const char *s)
 {
 	jw_key(w, key);

@@ -94,6 +94,10 @@ void jw_null(jw *w);
 /* Writes an already-parsed value back out (canonical: no spaces, keys in
  * their source order). */
 void jw_value(jw *w, const json_value *v);
+/* The same with object keys sorted bytewise at every level: the canonical
+ * form (no whitespace, UTF-8 unescaped, numbers as written) that signed or
+ * hashed documents use, so equal content always gives equal bytes. */
+void jw_canonical(jw *w, const json_value *v);
 
 /* Convenience pairs: key then value. */
 void jw_kstr(jw *w, const char *key, const char *s);

@@ -507,6 +507,35 @@ static void test_writer_failures(void)
 	jw_free(w);
 }
 
+/* Canonical output: keys sorted bytewise at every level (so "Z" < "a" <
+ * "à"), arrays kept in order, no whitespace, text and numbers as written. */
+static void test_canonical(void)
+{
+	arena *a = arena_new();
+	char err[128];
+	json_value *v = NULL;
+	const char *doc = "{ \"b\": [ {\"z\": 1, \"a\": \"città\"}, 2 ],"
+	                  " \"àrea\": null,"
+	                  " \"a\": {\"y\": 1.50, \"Z\": true, \"x\": {}},"
+	                  " \"aa\": \"riga\\ncon \\\"virgolette\\\"\" }";
+	CHECK(parse_str(a, doc, &v, err, sizeof(err)) == JSON_OK,
+	      "canonical input parses");
+	jw *w = jw_new(NULL, NULL);
+	jw_canonical(w, v);
+	CHECK(!jw_failed(w), "jw_canonical succeeds");
+	CHECK_STR(jw_buffer(w, NULL),
+	          "{\"a\":{\"Z\":true,\"x\":{},\"y\":1.50},"
+	          "\"aa\":\"riga\\ncon \\\"virgolette\\\"\","
+	          "\"b\":[{\"a\":\"città\",\"z\":1},2],\"àrea\":null}",
+	          "jw_canonical sorts keys bytewise at every level");
+	jw_free(w);
+	w = jw_new(NULL, NULL);
+	jw_canonical(w, NULL);
+	CHECK(jw_failed(w), "jw_canonical of nothing fails");
+	jw_free(w);
+	arena_free(a);
+}
+
 int main(void)
 {
 	test_nested_document();
@@ -517,5 +546,6 @@ int main(void)
 	test_italian_round_trip();
 	test_writer();
 	test_writer_failures();
+	test_canonical();
 	return check_done();
 }
