@@ -1,7 +1,6 @@
 /* ambitoctl demo-load FILE: loads a demo set (format "ambito-demo/1", marked
- * "demo": true) of tenants with their Comuni and users with their roles, in
- * one transaction. Plans in the file are loaded once the plans module exists;
- * until then they are reported and skipped. */
+ * "demo": true) of tenants with their Comuni, users with their roles and
+ * plans in several states of the flow, in one transaction. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 
 #include "audit.h"
 #include "ctl.h"
+#include "ctl_demo.h"
 #include "json.h"
 #include "users.h"
 
@@ -55,7 +55,7 @@ int ctl_demo_load(db *d, int argc, char **argv)
 	}
 	const char *path = argv[1];
 	size_t len = 0;
-	char err[160];
+	char err[1024];
 	char *text = ctl_read_file(path, &len);
 	if (text == NULL) {
 		fprintf(stderr, "ambitoctl demo-load: cannot read %s: %s\n", path, strerror(errno));
@@ -128,15 +128,18 @@ int ctl_demo_load(db *d, int argc, char **argv)
 			}
 		nu++;
 	}
-	if (audit_cli(d, "demo-load", path, 201, "demo data") != DB_OK || db_commit(d) != DB_OK) {
+	size_t np = 0;
+	if (ctl_demo_load_plans(d, a, str(doc, "cycle"), json_get(doc, "plans"), &np, err, sizeof(err)) != 0) {
+		rc = fail(d, path, "cannot load the plans", err);
+		goto out;
+	}
+	if (audit_cli(d, "demo-load", path, 201,
+	              arena_printf(a, "demo data: %zu tenants, %zu users, %zu plans", nt, nu, np)) != DB_OK ||
+	    db_commit(d) != DB_OK) {
 		rc = fail(d, path, "cannot save", db_error(d));
 		goto out;
 	}
-	const json_value *plans = json_get(doc, "plans");
-	printf("demo data loaded: %zu tenants, %zu users", nt, nu);
-	if (plans && plans->type == JSON_ARRAY && plans->u.array.n > 0)
-		printf(" (%zu demo plans wait for the plans module)", plans->u.array.n);
-	printf("\n");
+	printf("demo data loaded: %zu tenants, %zu users, %zu plans\n", nt, nu, np);
 	rc = 0;
 out:
 	arena_free(a);
