@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "csv.h"
 #include "cycles.h"
 #include "router.h"
 #include "validate.h"
@@ -31,14 +32,6 @@ static const char *cycle_etag(http_req *r, const cycle *c)
 	return arena_printf(r->a, "cycle-%lld-%lld-%lld", c->id, c->version, c->template_version);
 }
 
-static bool db_ok(http_req *r, int rc, const char *what)
-{
-	if (rc == DB_OK)
-		return true;
-	http_db_error(r, rc, what);
-	return false;
-}
-
 static bool require_admin(http_req *r)
 {
 	if (r->user->region_role == ROLE_REGION_ADMIN)
@@ -47,12 +40,11 @@ static bool require_admin(http_req *r)
 	return false;
 }
 
-/* The cycle the path names, or NULL after answering 404 (or 503). */
-static cycle *path_cycle(http_req *r, bool for_update)
+cycle *cycles_path_cycle(http_req *r, bool for_update)
 {
 	cycle *c;
 	const char *slug = http_param(r, "cycle");
-	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, for_update, &c), "the cycle"))
+	if (!http_db_ok(r, cycle_store_find(r->db, r->a, slug, for_update, &c), "the cycle"))
 		return NULL;
 	if (c == NULL && v_is_slug(slug))
 		http_problemf(r, 404, "there is no cycle %s", slug);
@@ -67,7 +59,7 @@ static cycle *cycle_for_write(http_req *r)
 {
 	if (!require_admin(r))
 		return NULL;
-	cycle *c = path_cycle(r, true);
+	cycle *c = cycles_path_cycle(r, true);
 	if (c != NULL)
 		r->audit_object = arena_printf(r->a, "cycle:%s", c->slug);
 	return c;
@@ -82,15 +74,6 @@ static bool rules_editable(http_req *r, const cycle *c)
 	http_problemf(r, 409, "the cycle is %s: its rules are frozen so plans stay comparable",
 	              cycle_status_name(c->status));
 	return false;
-}
-
-/* The body as a JSON object, or NULL after answering 400/415/422. */
-static json_value *read_body(http_req *r)
-{
-	json_value *body;
-	if (http_read_json(r, &body) != 0 || !v_body_object(r, body))
-		return NULL;
-	return body;
 }
 
 static void answer_cycle(http_req *r, const cycle *c, int status)
@@ -108,47 +91,25 @@ static bool same_text(const char *a, const char *b)
 
 /* ---------------------------------------------------------------- cycles */
 
-/* Cursors and norm ids are decimal row ids. */
-static bool parse_id(const char *s, long long *id)
-{
-	size_t n = strspn(s, "0123456789");
-	if (n == 0 || n > ID_MAX_DIGITS || s[n] != '\0')
-		return false;
-	*id = strtoll(s, NULL, 10);
-	return true;
-}
-
-/* One RFC 4180 field: quoted when it holds a comma, a quote or a line end. */
-static void csv_field(http_req *r, const char *s, bool last)
-{
-	s = s ? s : "";
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		http_append(r, s, strlen(s));
-	} else {
-		http_append(r, "\"", 1);
-		for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
-			http_append(r, s, (size_t)(q - s));
-			http_append(r, "\"\"", 2);
-		}
-		http_append(r, s, strlen(s));
-		http_append(r, "\"", 1);
-	}
-	http_append(r, last ? "\r\n" : ",", last ? 2 : 1);
-}
-
 static void answer_cycles_csv(http_req *r, const cycle *list, size_t n)
 {
-	static const char header[] = "slug,title,reference,start_year,end_year,submission_deadline,status\r\n";
-	http_body(r, 200, "text/csv; charset=utf-8", header, sizeof(header) - 1);
+	static const char *const header[] = {
+	    "slug", "title", "reference", "start_year", "end_year", "submission_deadline", "status"};
+	csv_writer w;
+	http_csv_begin(r, &w);
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
+		csv_field(&w, header[i]);
+	csv_end(&w);
 	for (size_t i = 0; i < n; i++) {
 		const cycle *c = &list[i];
-		csv_field(r, c->slug, false);
-		csv_field(r, c->title, false);
-		csv_field(r, c->reference, false);
-		csv_field(r, arena_printf(r->a, "%lld", c->start_year), false);
-		csv_field(r, arena_printf(r->a, "%lld", c->end_year), false);
-		csv_field(r, cycle_time_rfc3339(r->a, c->deadline), false);
-		csv_field(r, cycle_status_name(c->status), true);
+		csv_field(&w, c->slug);
+		csv_field(&w, c->title);
+		csv_field(&w, c->reference);
+		csv_fieldf(&w, "%lld", c->start_year);
+		csv_fieldf(&w, "%lld", c->end_year);
+		csv_field(&w, cycle_time_rfc3339(r->a, c->deadline));
+		csv_field(&w, cycle_status_name(c->status));
+		csv_end(&w);
 	}
 }
 
@@ -159,14 +120,14 @@ static void get_cycles(http_req *r)
 	long long after = 0;
 	if (http_page_params(r, &limit, &cursor) != 0)
 		return;
-	if (cursor != NULL && !parse_id(cursor, &after)) {
+	if (cursor != NULL && !v_parse_digits(cursor, ID_MAX_DIGITS, &after)) {
 		http_problem(r, 400, "cursor is not valid");
 		return;
 	}
 	cycle *list;
 	size_t n;
 	bool more;
-	if (!db_ok(r, cycle_store_list(r->db, r->a, after, limit, &list, &n, &more), "the cycles"))
+	if (!http_db_ok(r, cycle_store_list(r->db, r->a, after, limit, &list, &n, &more), "the cycles"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].id) : NULL;
 	if (http_wants_csv(r)) {
@@ -190,7 +151,7 @@ static void post_cycle(http_req *r)
 {
 	if (!require_admin(r))
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
 	http_errors *e = http_errors_new(r);
@@ -204,7 +165,7 @@ static void post_cycle(http_req *r)
 		http_problemf(r, 409, "a cycle %s already exists", c.slug);
 		return;
 	}
-	if (!db_ok(r, rc, "the cycle"))
+	if (!http_db_ok(r, rc, "the cycle"))
 		return;
 	http_set_header(r, "Location", arena_printf(r->a, CYCLES_PATH "/%s", c.slug));
 	answer_cycle(r, &c, 201);
@@ -212,7 +173,7 @@ static void post_cycle(http_req *r)
 
 static void get_cycle(http_req *r)
 {
-	cycle *c = path_cycle(r, false);
+	cycle *c = cycles_path_cycle(r, false);
 	if (c != NULL)
 		answer_cycle(r, c, 200);
 }
@@ -235,7 +196,9 @@ static bool patch_allowed(http_req *r, const cycle *cur, const cycle *next)
 		bool forward = (cur->status == CYCLE_DRAFT && next->status == CYCLE_OPEN) ||
 		               (cur->status == CYCLE_OPEN && next->status == CYCLE_CLOSED);
 		if (!forward) {
-			http_problemf(r, 409, "the cycle is %s: its status moves draft → open → closed only, not to %s",
+			http_problemf(r, 409,
+			              "the cycle is %s: its status moves draft → open → closed "
+			              "only, not to %s",
 			              now, cycle_status_name(next->status));
 			return false;
 		}
@@ -251,10 +214,12 @@ static bool patch_allowed(http_req *r, const cycle *cur, const cycle *next)
 	}
 	if (cur->status == CYCLE_DRAFT && next->status == CYCLE_OPEN) {
 		cycle_template t;
-		if (!db_ok(r, cycle_store_load_template(r->db, r->a, cur->id, &t), "the template"))
+		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cur->id, &t), "the template"))
 			return false;
 		if (t.nsections == 0) {
-			http_problem(r, 409, "the template has no sections yet: write it before opening the cycle");
+			http_problem(r, 409,
+			             "the template has no sections yet: write it before opening "
+			             "the cycle");
 			return false;
 		}
 	}
@@ -266,7 +231,7 @@ static void patch_cycle(http_req *r)
 	cycle *cur = cycle_for_write(r);
 	if (cur == NULL || http_if_match(r, cycle_etag(r, cur)) != 0)
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
 	http_errors *e = http_errors_new(r);
@@ -277,7 +242,7 @@ static void patch_cycle(http_req *r)
 		http_errors_add(e, "slug", "cannot change: it names the cycle in every address and plan");
 	if (http_errors_answer(r, e, 422, NULL) || !patch_allowed(r, cur, &next))
 		return;
-	if (!db_ok(r, cycle_store_update(r->db, &next), "the cycle"))
+	if (!http_db_ok(r, cycle_store_update(r->db, &next), "the cycle"))
 		return;
 	next.version = cur->version + 1;
 	if (next.status != cur->status)
@@ -299,8 +264,8 @@ static void answer_catalog(http_req *r, const cycle *c, long long version, const
 static void get_catalog(http_req *r)
 {
 	cycle_catalog cat;
-	cycle *c = path_cycle(r, false);
-	if (c != NULL && db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	cycle *c = cycles_path_cycle(r, false);
+	if (c != NULL && http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		answer_catalog(r, c, c->catalog_version, &cat);
 }
 
@@ -309,20 +274,20 @@ static void put_catalog(http_req *r)
 	cycle *c = cycle_for_write(r);
 	if (c == NULL || http_if_match(r, etag_of(r, "catalog", c, c->catalog_version)) != 0 || !rules_editable(r, c))
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
 	http_errors *e = http_errors_new(r);
 	cycle_catalog cat;
 	cycle_template tpl;
 	if (cycle_parse_catalog(e, NULL, body, &cat) == 0) {
-		if (!db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &tpl), "the template"))
+		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &tpl), "the template"))
 			return;
 		cycle_check_orphans(e, NULL, &cat, &tpl);
 	}
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (db_ok(r, cycle_store_save_catalog(r->db, c->id, &cat), "the catalogue"))
+	if (http_db_ok(r, cycle_store_save_catalog(r->db, c->id, &cat), "the catalogue"))
 		answer_catalog(r, c, c->catalog_version + 1, &cat);
 }
 
@@ -332,8 +297,8 @@ static void get_norms(http_req *r)
 {
 	cycle_norm *norms;
 	size_t n;
-	cycle *c = path_cycle(r, false);
-	if (c == NULL || !db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "the norms"))
+	cycle *c = cycles_path_cycle(r, false);
+	if (c == NULL || !http_db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "the norms"))
 		return;
 	/* At most NORMS_MAX: always one page. */
 	http_set_etag(r, etag_of(r, "norms", c, c->norms_version));
@@ -350,7 +315,7 @@ static void post_norm(http_req *r)
 	cycle *c = cycle_for_write(r);
 	if (c == NULL || !rules_editable(r, c))
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
 	http_errors *e = http_errors_new(r);
@@ -360,13 +325,13 @@ static void post_norm(http_req *r)
 		return;
 	cycle_norm *norms;
 	size_t n;
-	if (!db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "the norms"))
+	if (!http_db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "the norms"))
 		return;
 	if (n >= NORMS_MAX) {
 		http_problemf(r, 409, "the cycle already has %d norms, the most it may hold", NORMS_MAX);
 		return;
 	}
-	if (!db_ok(r, cycle_store_add_norm(r->db, c->id, &norm), "the norm"))
+	if (!http_db_ok(r, cycle_store_add_norm(r->db, c->id, &norm), "the norm"))
 		return;
 	http_set_header(r, "Location", arena_printf(r->a, CYCLES_PATH "/%s/norms/%lld", c->slug, norm.id));
 	jw *w = http_json_begin(r);
@@ -381,11 +346,11 @@ static void delete_norm(http_req *r)
 		return;
 	long long id;
 	bool deleted = false;
-	if (!parse_id(http_param(r, "id"), &id)) {
+	if (!v_parse_digits(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
 		http_problem(r, 404, "there is no such norm in this cycle");
 		return;
 	}
-	if (!db_ok(r, cycle_store_delete_norm(r->db, c->id, id, &deleted), "the norm"))
+	if (!http_db_ok(r, cycle_store_delete_norm(r->db, c->id, id, &deleted), "the norm"))
 		return;
 	if (!deleted) {
 		http_problem(r, 404, "there is no such norm in this cycle");
@@ -407,8 +372,8 @@ static void answer_glossary(http_req *r, const cycle *c, long long version, cons
 static void get_glossary(http_req *r)
 {
 	cycle_glossary g;
-	cycle *c = path_cycle(r, false);
-	if (c != NULL && db_ok(r, cycle_store_load_glossary(r->db, r->a, c->id, &g), "the glossary"))
+	cycle *c = cycles_path_cycle(r, false);
+	if (c != NULL && http_db_ok(r, cycle_store_load_glossary(r->db, r->a, c->id, &g), "the glossary"))
 		answer_glossary(r, c, c->glossary_version, &g);
 }
 
@@ -417,7 +382,7 @@ static void put_glossary(http_req *r)
 	cycle *c = cycle_for_write(r);
 	if (c == NULL || http_if_match(r, etag_of(r, "glossary", c, c->glossary_version)) != 0 || !rules_editable(r, c))
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
 	http_errors *e = http_errors_new(r);
@@ -425,7 +390,7 @@ static void put_glossary(http_req *r)
 	cycle_parse_glossary(e, NULL, body, &g);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (db_ok(r, cycle_store_save_glossary(r->db, c->id, &g), "the glossary"))
+	if (http_db_ok(r, cycle_store_save_glossary(r->db, c->id, &g), "the glossary"))
 		answer_glossary(r, c, c->glossary_version + 1, &g);
 }
 
@@ -442,8 +407,8 @@ static void answer_template(http_req *r, const cycle *c, long long version, cons
 static void get_template(http_req *r)
 {
 	cycle_template t;
-	cycle *c = path_cycle(r, false);
-	if (c != NULL && db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
+	cycle *c = cycles_path_cycle(r, false);
+	if (c != NULL && http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
 		answer_template(r, c, c->template_version, &t);
 }
 
@@ -452,16 +417,16 @@ static void put_template(http_req *r)
 	cycle *c = cycle_for_write(r);
 	if (c == NULL || http_if_match(r, etag_of(r, "template", c, c->template_version)) != 0 || !rules_editable(r, c))
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	cycle_catalog cat;
-	if (body == NULL || !db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
 	http_errors *e = http_errors_new(r);
 	cycle_template t;
 	cycle_parse_template(e, NULL, body, &cat, &t);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (!db_ok(r, cycle_store_save_template(r->db, c->id, &t), "the template"))
+	if (!http_db_ok(r, cycle_store_save_template(r->db, c->id, &t), "the template"))
 		return;
 	r->audit_detail = arena_printf(r->a, "template version %lld", c->template_version + 1);
 	answer_template(r, c, c->template_version + 1, &t);
@@ -474,9 +439,13 @@ static const route routes[] = {
     {HTTP_POST, CYCLES_PATH, post_cycle, 0, "Create a draft cycle (region_admin)", "CycleCreate", "Cycle"},
     {HTTP_GET, CYCLES_PATH "/{cycle}", get_cycle, 0, "A cycle", NULL, "Cycle"},
     {HTTP_PATCH, CYCLES_PATH "/{cycle}", patch_cycle, 0,
-     "Correct a cycle or move its status draft → open → closed (region_admin, If-Match)", "CyclePatch", "Cycle"},
+     "Correct a cycle or move its status draft → open → closed (region_admin, "
+     "If-Match)",
+     "CyclePatch", "Cycle"},
     {HTTP_GET, CYCLES_PATH "/{cycle}/catalog", get_catalog, 0,
-     "The cycle's strategic objectives with their azioni di sistema, areas and funding sources", NULL, "Catalog"},
+     "The cycle's strategic objectives with their azioni di sistema, areas and "
+     "funding sources",
+     NULL, "Catalog"},
     {HTTP_PUT, CYCLES_PATH "/{cycle}/catalog", put_catalog, 0,
      "Replace the catalogue of a draft cycle (region_admin, If-Match)", "Catalog", "Catalog"},
     {HTTP_GET, CYCLES_PATH "/{cycle}/norms", get_norms, 0, "The riferimenti normativi common to every ATS", NULL,

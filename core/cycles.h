@@ -209,6 +209,10 @@ int cycle_store_save_template(db *d, long long cycle_id, const cycle_template *t
 int cycle_store_save_document(db *d, const cycle_document *doc, long long replace_id);
 int cycle_store_load_document(db *d, arena *a, const cycle *c, cycle_document *out);
 
+/* For routes under a cycle: the cycle the path's {cycle} names, or NULL
+ * after answering 404 (or 503). for_update locks its row. */
+cycle *cycles_path_cycle(http_req *r, bool for_update);
+
 void cycles_register(void); /* /api/v1/cycles... */
 
 #endif

@@ -88,6 +88,9 @@ const char *http_query(const http_req *r, const char *name);
 int http_page_params(http_req *r, int *limit, const char **cursor);
 /* Whether the caller asked for CSV (?format=csv or Accept: text/csv). */
 bool http_wants_csv(const http_req *r);
+/* Starts a 200 text/csv answer built in memory and points w at it. */
+struct csv_writer;
+void http_csv_begin(http_req *r, struct csv_writer *w);
 
 /* Percent-decodes s[0..n) ('+' as space when plus); NULL on a bad escape, a
  * NUL byte or invalid UTF-8. */
@@ -119,6 +122,15 @@ void http_problemf(http_req *r, int status, const char *fmt, ...)
 /* Answers a failed database call: 503 for an unreachable database or a lock
  * conflict, 409 for a duplicate, 500 otherwise (what names the object). */
 void http_db_error(http_req *r, long long rc, const char *what);
+/* true when rc is DB_OK (0); else answers it with http_db_error. Inline, so
+ * the compiler sees which outputs a successful call has set. */
+static inline bool http_db_ok(http_req *r, long long rc, const char *what)
+{
+	if (rc == 0)
+		return true;
+	http_db_error(r, rc, what);
+	return false;
+}
 /* 503 with Retry-After, for an unreachable database or a full queue. */
 void http_unavailable(http_req *r, const char *detail);
 

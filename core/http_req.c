@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csv.h"
 #include "db.h"
 #include "router.h"
 #include "utf8.h"
@@ -122,6 +123,17 @@ bool http_wants_csv(const http_req *r)
 		return strcmp(f, "csv") == 0;
 	const char *acc = http_header_get(r, "Accept");
 	return acc != NULL && strstr(acc, "text/csv") != NULL;
+}
+
+static void csv_to_body(void *ctx, const void *buf, size_t len)
+{
+	http_append(ctx, buf, len);
+}
+
+void http_csv_begin(http_req *r, csv_writer *w)
+{
+	http_body(r, 200, "text/csv", NULL, 0); /* the server adds charset=utf-8 */
+	csv_init(w, csv_to_body, r);
 }
 
 /* Content types we take as JSON: application/json and any +json, with

@@ -14,6 +14,7 @@
 #include "plans.h"
 #include "router.h"
 #include "scope.h"
+#include "users.h"
 #include "validate.h"
 
 #define PLAN_PATH "/api/v1/tenants/{tenant}/plans/{cycle}"
@@ -138,41 +139,20 @@ static int comment_resolve(db *d, const plan *p, long long id, bool resolved, lo
 
 /* ---------------------------------------------------------------- common */
 
-static bool db_ok(http_req *r, int rc, const char *what)
-{
-	if (rc == DB_OK)
-		return true;
-	http_db_error(r, rc, what);
-	return false;
-}
-
+/* Ids and revisions are positive. */
 static bool parse_id(const char *s, long long *id)
 {
-	size_t n = s ? strspn(s, "0123456789") : 0;
-	if (n == 0 || n > ID_MAX_DIGITS || s[n] != '\0')
-		return false;
-	*id = strtoll(s, NULL, 10);
-	return *id > 0;
+	return v_parse_digits(s, ID_MAX_DIGITS, id) && *id > 0;
 }
 
 /* The tenant's plan for the path's cycle, or NULL after answering 404 (or
  * 503); *cy (may be NULL) gets the cycle. */
 static plan *path_plan(http_req *r, cycle **cy)
 {
-	const char *slug = http_param(r, "cycle");
-	cycle *c;
-	plan *p = NULL;
-	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
+	if (p == NULL)
 		return NULL;
-	if (c != NULL && !db_ok(r, plan_store_find(r->db, r->a, r->tenant->id, c->id, false, &p), "the plan"))
-		return NULL;
-	if (p == NULL) {
-		if (v_is_slug(slug))
-			http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, slug);
-		else
-			http_problemf(r, 404, "%s has no plan for such a cycle", r->tenant->slug);
-		return NULL;
-	}
 	p->cycle_slug = c->slug;
 	if (cy != NULL)
 		*cy = c;
@@ -200,19 +180,6 @@ static const char *comment_etag(http_req *r, const comment *c)
 	return arena_printf(r->a, "comment-%lld-%s", c->id, stamp);
 }
 
-static void render_person(jw *w, const char *key, long long id, const char *name)
-{
-	jw_key(w, key);
-	if (id == 0) {
-		jw_null(w);
-		return;
-	}
-	jw_obj_begin(w);
-	jw_kint(w, "id", id);
-	jw_kstr(w, "name", name);
-	jw_obj_end(w);
-}
-
 static void render_comment(jw *w, arena *a, const comment *c)
 {
 	jw_obj_begin(w);
@@ -225,10 +192,10 @@ static void render_comment(jw *w, arena *a, const comment *c)
 		jw_int(w, c->reply_to);
 	else
 		jw_null(w);
-	render_person(w, "author", c->author_id, c->author_name);
+	users_render_ref(w, "author", c->author_id, c->author_name);
 	jw_kstr(w, "created_at", cycle_time_rfc3339(a, c->created_at));
 	jw_kbool(w, "resolved", c->resolved);
-	render_person(w, "resolved_by", c->resolved ? c->resolved_by : 0, c->resolved_by_name);
+	users_render_ref(w, "resolved_by", c->resolved ? c->resolved_by : 0, c->resolved_by_name);
 	jw_kstr(w, "resolved_at", c->resolved ? cycle_time_rfc3339(a, c->resolved_at) : NULL);
 	jw_obj_end(w);
 }
@@ -285,7 +252,7 @@ static void get_comments(http_req *r)
 	const char *section = http_query(r, "section"), *resolved = http_query(r, "resolved");
 	if (section != NULL) {
 		cycle_template t;
-		if (!db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
+		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
 			return;
 		if (template_section(&t, section) == NULL)
 			http_errors_add(e, "section", "is not a section of the cycle's template");
@@ -301,7 +268,7 @@ static void get_comments(http_req *r)
 	comment *list;
 	size_t n;
 	bool more;
-	if (!db_ok(r, comment_list(r->db, r->a, p, after, limit, section, resolved, &list, &n, &more), "the comments"))
+	if (!http_db_ok(r, comment_list(r->db, r->a, p, after, limit, section, resolved, &list, &n, &more), "the comments"))
 		return;
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
@@ -316,7 +283,7 @@ static void get_comments(http_req *r)
 static bool check_target(http_req *r, http_errors *e, const plan *p, long long cycle_id, comment *c)
 {
 	cycle_template t;
-	if (!db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "the template"))
+	if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "the template"))
 		return false;
 	const cycle_section *s = c->section ? template_section(&t, c->section) : NULL;
 	if (c->section != NULL && s == NULL)
@@ -326,7 +293,7 @@ static bool check_target(http_req *r, http_errors *e, const plan *p, long long c
 	if (c->reply_to == 0)
 		return true;
 	comment *parent;
-	if (!db_ok(r, comment_find(r->db, r->a, p, c->reply_to, false, &parent), "the comment replied to"))
+	if (!http_db_ok(r, comment_find(r->db, r->a, p, c->reply_to, false, &parent), "the comment replied to"))
 		return false;
 	if (parent == NULL) {
 		http_errors_add(e, "reply_to", "is not a comment on this plan");
@@ -365,15 +332,15 @@ static void post_comment(http_req *r)
 	if (!check_target(r, e, p, cy->id, &c) || http_errors_answer(r, e, 422, NULL))
 		return;
 	long long count;
-	if (!db_ok(r, comment_count(r->db, r->a, p, &count), "the comments"))
+	if (!http_db_ok(r, comment_count(r->db, r->a, p, &count), "the comments"))
 		return;
 	if (count >= COMMENTS_MAX_PER_PLAN) {
 		http_problemf(r, 409, "the plan already has %d comments, the most it may hold", COMMENTS_MAX_PER_PLAN);
 		return;
 	}
 	comment *stored;
-	if (!db_ok(r, comment_insert(r->db, p, &c), "the comment") ||
-	    !db_ok(r, comment_find(r->db, r->a, p, c.id, false, &stored), "the comment"))
+	if (!http_db_ok(r, comment_insert(r->db, p, &c), "the comment") ||
+	    !http_db_ok(r, comment_find(r->db, r->a, p, c.id, false, &stored), "the comment"))
 		return;
 	if (stored == NULL) {
 		http_problem(r, 500, "the comment could not be read back");
@@ -393,7 +360,7 @@ static comment *path_comment(http_req *r, const plan *p, bool for_update)
 	long long id;
 	comment *c = NULL;
 	if (parse_id(http_param(r, "id"), &id) &&
-	    !db_ok(r, comment_find(r->db, r->a, p, id, for_update, &c), "the comment"))
+	    !http_db_ok(r, comment_find(r->db, r->a, p, id, for_update, &c), "the comment"))
 		return NULL;
 	if (c == NULL)
 		http_problem(r, 404, "there is no such comment on this plan");
@@ -434,8 +401,8 @@ static void patch_comment(http_req *r)
 		return;
 	}
 	comment *after;
-	if (!db_ok(r, comment_resolve(r->db, p, c->id, resolved, r->user->user_id), "the comment") ||
-	    !db_ok(r, comment_find(r->db, r->a, p, c->id, false, &after), "the comment"))
+	if (!http_db_ok(r, comment_resolve(r->db, p, c->id, resolved, r->user->user_id), "the comment") ||
+	    !http_db_ok(r, comment_find(r->db, r->a, p, c->id, false, &after), "the comment"))
 		return;
 	if (after == NULL) {
 		http_problem(r, 500, "the comment could not be read back");
@@ -462,7 +429,7 @@ static json_value *load_snapshot(http_req *r, const plan *p, const char *param)
 		              rev > 0 ? http_param(r, param) : "by that number");
 		return NULL;
 	}
-	if (!db_ok(r, rc, "the submission"))
+	if (!http_db_ok(r, rc, "the submission"))
 		return NULL;
 	json_value *doc;
 	char err[128];

@@ -108,14 +108,6 @@ static int load_approval(db *d, arena *a, const published *p, const char **at)
 
 /* ---------------------------------------------------------------- hashing, answers */
 
-static bool db_ok(http_req *r, int rc, const char *what)
-{
-	if (rc == DB_OK)
-		return true;
-	http_db_error(r, rc, what);
-	return false;
-}
-
 /* Fills the hashes of the bytes about to be served. A stored hash that
  * differs means the row was altered outside the application: the answer
  * still tells the truth about its own bytes, and the log says so. */
@@ -136,7 +128,7 @@ static void hash_snapshot(published *p)
 static published *path_published(http_req *r)
 {
 	published *p;
-	if (!db_ok(r, load_published(r->db, r->a, http_param(r, "tenant"), http_param(r, "cycle"), &p),
+	if (!http_db_ok(r, load_published(r->db, r->a, http_param(r, "tenant"), http_param(r, "cycle"), &p),
 	           "the published plan"))
 		return NULL;
 	if (p == NULL) {
@@ -213,12 +205,12 @@ static void get_public_html(http_req *r)
 	plan_html_comune *comuni;
 	json_value *snapshot;
 	char err[128];
-	if (!db_ok(r, cycle_store_load_catalog(r->db, r->a, p->cycle_id, &catalog), "the catalogue") ||
-	    !db_ok(r, cycle_store_load_template(r->db, r->a, p->cycle_id, &template), "the template") ||
-	    !db_ok(r, cycle_store_load_norms(r->db, r->a, p->cycle_id, &norms, &in.nnorms), "the norms") ||
-	    !db_ok(r, cycle_store_load_glossary(r->db, r->a, p->cycle_id, &glossary), "the glossary") ||
-	    !db_ok(r, load_comuni(r->db, r->a, p->tenant_id, &comuni, &in.ncomuni), "the Comuni") ||
-	    !db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "the review"))
+	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, p->cycle_id, &catalog), "the catalogue") ||
+	    !http_db_ok(r, cycle_store_load_template(r->db, r->a, p->cycle_id, &template), "the template") ||
+	    !http_db_ok(r, cycle_store_load_norms(r->db, r->a, p->cycle_id, &norms, &in.nnorms), "the norms") ||
+	    !http_db_ok(r, cycle_store_load_glossary(r->db, r->a, p->cycle_id, &glossary), "the glossary") ||
+	    !http_db_ok(r, load_comuni(r->db, r->a, p->tenant_id, &comuni, &in.ncomuni), "the Comuni") ||
+	    !http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "the review"))
 		return;
 	if (json_parse(r->a, p->snapshot, p->snapshot_len, &snapshot, err, sizeof(err)) != JSON_OK) {
 		log_msg(LOG_ERROR, "published snapshot of %s/%s revision %lld is not JSON: %s", p->tenant_slug,

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "auth.h"
+#include "csv.h"
 #include "plans.h"
 #include "router.h"
 #include "scope.h"
+#include "users.h"
 #include "validate.h"
 
 #define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
@@ -22,44 +24,10 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static bool db_ok(http_req *r, int rc, const char *what)
-{
-	if (rc == DB_OK)
-		return true;
-	http_db_error(r, rc, what);
-	return false;
-}
-
-/* Cursors are decimal row ids, revisions small positive numbers. */
-static bool parse_number(const char *s, size_t max_digits, long long *out)
-{
-	size_t n = s != NULL ? strspn(s, "0123456789") : 0;
-	if (n == 0 || n > max_digits || s[n] != '\0')
-		return false;
-	*out = strtoll(s, NULL, 10);
-	return true;
-}
-
-/* The cycle the path names, or NULL after answering 404 (or 503). */
-static cycle *path_cycle(http_req *r)
-{
-	cycle *c;
-	const char *slug = http_param(r, "cycle");
-	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
-		return NULL;
-	if (c == NULL && v_is_slug(slug))
-		http_problemf(r, 404, "there is no cycle %s", slug);
-	else if (c == NULL)
-		http_problem(r, 404, "there is no such cycle");
-	return c;
-}
-
-/* The tenant's plan for c, or NULL after answering 404 (or 503).
- * for_update takes the plan's lock until the transaction ends. */
-static plan *path_plan(http_req *r, const cycle *c, bool for_update)
+plan *plans_path_plan(http_req *r, const cycle *c, bool for_update)
 {
 	plan *p;
-	if (!db_ok(r, plan_store_find(r->db, r->a, r->tenant->id, c->id, for_update, &p), "the plan"))
+	if (!http_db_ok(r, plan_store_find(r->db, r->a, r->tenant->id, c->id, for_update, &p), "the plan"))
 		return NULL;
 	if (p == NULL)
 		http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, c->slug);
@@ -103,50 +71,9 @@ static bool editable(http_req *r, const plan *p, const cycle *c)
 	return false;
 }
 
-/* The body as a JSON object, or NULL after answering 400/415/422. */
-static json_value *read_body(http_req *r)
-{
-	json_value *body;
-	if (http_read_json(r, &body) != 0 || !v_body_object(r, body))
-		return NULL;
-	return body;
-}
-
 static void render_time(http_req *r, jw *w, const char *key, const char *dt)
 {
 	jw_kstr(w, key, cycle_time_rfc3339(r->a, dt));
-}
-
-/* A user as {"id","name"}, or null when none. */
-static void render_user(jw *w, const char *key, long long id, const char *name)
-{
-	jw_key(w, key);
-	if (id == 0) {
-		jw_null(w);
-		return;
-	}
-	jw_obj_begin(w);
-	jw_kint(w, "id", id);
-	jw_kstr(w, "name", name);
-	jw_obj_end(w);
-}
-
-/* One RFC 4180 field: quoted when it holds a comma, a quote or a line end. */
-static void csv_field(http_req *r, const char *s, bool last)
-{
-	s = s ? s : "";
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		http_append(r, s, strlen(s));
-	} else {
-		http_append(r, "\"", 1);
-		for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {
-			http_append(r, s, (size_t)(q - s));
-			http_append(r, "\"\"", 2);
-		}
-		http_append(r, s, strlen(s));
-		http_append(r, "\"", 1);
-	}
-	http_append(r, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 /* ---------------------------------------------------------------- plans */
@@ -172,7 +99,7 @@ static void answer_plan(http_req *r, const plan *p, int status)
 {
 	plan_section *sections;
 	size_t n;
-	if (!db_ok(r, plan_store_sections(r->db, r->a, p->tenant_id, p->cycle_id, 0, false, &sections, &n),
+	if (!http_db_ok(r, plan_store_sections(r->db, r->a, p->tenant_id, p->cycle_id, 0, false, &sections, &n),
 	           "the plan's sections"))
 		return;
 	size_t complete = 0;
@@ -189,7 +116,7 @@ static void answer_plan(http_req *r, const plan *p, int status)
 		jw_kstr(w, "title", s->title);
 		jw_kstr(w, "status", plan_section_status_name(s->status));
 		render_time(r, w, "updated_at", s->updated_at);
-		render_user(w, "updated_by", s->updated_by, s->updated_by_name);
+		users_render_ref(w, "updated_by", s->updated_by, s->updated_by_name);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -204,17 +131,23 @@ static void answer_plan(http_req *r, const plan *p, int status)
 
 static void answer_plans_csv(http_req *r, const plan *list, size_t n)
 {
-	static const char header[] = "tenant,cycle,status,revision,late,published_revision,updated_at\r\n";
-	http_body(r, 200, "text/csv; charset=utf-8", header, sizeof(header) - 1);
+	static const char *const header[] = {"tenant", "cycle", "status", "revision", "late", "published_revision",
+	                                     "updated_at"};
+	csv_writer w;
+	http_csv_begin(r, &w);
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
+		csv_field(&w, header[i]);
+	csv_end(&w);
 	for (size_t i = 0; i < n; i++) {
 		const plan *p = &list[i];
-		csv_field(r, r->tenant->slug, false);
-		csv_field(r, p->cycle_slug, false);
-		csv_field(r, plan_status_name(p->status), false);
-		csv_field(r, arena_printf(r->a, "%lld", p->revision), false);
-		csv_field(r, p->late ? "true" : "false", false);
-		csv_field(r, p->published_revision > 0 ? arena_printf(r->a, "%lld", p->published_revision) : "", false);
-		csv_field(r, cycle_time_rfc3339(r->a, p->updated_at), true);
+		csv_field(&w, r->tenant->slug);
+		csv_field(&w, p->cycle_slug);
+		csv_field(&w, plan_status_name(p->status));
+		csv_fieldf(&w, "%lld", p->revision);
+		csv_field(&w, p->late ? "true" : "false");
+		csv_field(&w, p->published_revision > 0 ? arena_printf(r->a, "%lld", p->published_revision) : NULL);
+		csv_field(&w, cycle_time_rfc3339(r->a, p->updated_at));
+		csv_end(&w);
 	}
 }
 
@@ -225,14 +158,14 @@ static void get_plans(http_req *r)
 	long long after = 0;
 	if (scope_require(r, SCOPE_READERS) != 0 || http_page_params(r, &limit, &cursor) != 0)
 		return;
-	if (cursor != NULL && !parse_number(cursor, ID_MAX_DIGITS, &after)) {
+	if (cursor != NULL && !v_parse_digits(cursor, ID_MAX_DIGITS, &after)) {
 		http_problem(r, 400, "cursor is not valid");
 		return;
 	}
 	plan *list;
 	size_t n;
 	bool more;
-	if (!db_ok(r, plan_store_list(r->db, r->a, r->tenant->id, after, limit, &list, &n, &more), "the plans"))
+	if (!http_db_ok(r, plan_store_list(r->db, r->a, r->tenant->id, after, limit, &list, &n, &more), "the plans"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].cycle_id) : NULL;
 	if (http_wants_csv(r)) {
@@ -255,14 +188,14 @@ static void post_plan(http_req *r)
 	static const char *const allowed[] = {"cycle", NULL};
 	if (scope_require(r, PLAN_CREATORS) != 0)
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
 	http_errors *e = http_errors_new(r);
 	v_only(e, NULL, body, allowed);
 	const char *slug = v_slug(e, NULL, body, "cycle", true);
 	cycle *c = NULL;
-	if (slug != NULL && !db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
+	if (slug != NULL && !http_db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
 		return;
 	if (slug != NULL && c == NULL)
 		http_errors_add(e, "cycle", "there is no cycle %s", slug);
@@ -278,7 +211,7 @@ static void post_plan(http_req *r)
 		answer_refusal(r, rc, c, PLAN_DRAFT, "");
 		return;
 	}
-	plan *p = path_plan(r, c, false);
+	plan *p = plans_path_plan(r, c, false);
 	if (p == NULL)
 		return;
 	r->audit_detail = "created as a draft";
@@ -290,8 +223,8 @@ static void get_plan(http_req *r)
 {
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
-	cycle *c = path_cycle(r);
-	plan *p = c != NULL ? path_plan(r, c, false) : NULL;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
 	if (p != NULL)
 		answer_plan(r, p, 200);
 }
@@ -320,7 +253,7 @@ static void answer_section(http_req *r, const plan *p, const plan_section *s, in
 	jw_kstr(w, "title", s->title);
 	jw_kstr(w, "status", plan_section_status_name(s->status));
 	render_time(r, w, "updated_at", s->updated_at);
-	render_user(w, "updated_by", s->updated_by, s->updated_by_name);
+	users_render_ref(w, "updated_by", s->updated_by, s->updated_by_name);
 	for (size_t i = 0; i < content->u.object.n; i++) {
 		jw_key(w, content->u.object.keys[i]);
 		jw_canonical(w, content->u.object.values[i]);
@@ -334,7 +267,7 @@ static plan_section *path_section(http_req *r, const plan *p, bool for_update)
 {
 	plan_section *s;
 	const char *key = http_param(r, "key");
-	if (!db_ok(r, plan_store_section(r->db, r->a, p->tenant_id, p->cycle_id, 0, key, for_update, &s),
+	if (!http_db_ok(r, plan_store_section(r->db, r->a, p->tenant_id, p->cycle_id, 0, key, for_update, &s),
 	           "the section"))
 		return NULL;
 	if (s == NULL)
@@ -346,8 +279,8 @@ static void get_section(http_req *r)
 {
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
-	cycle *c = path_cycle(r);
-	plan *p = c != NULL ? path_plan(r, c, false) : NULL;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
 	plan_section *s = p != NULL ? path_section(r, p, false) : NULL;
 	if (s != NULL)
 		answer_section(r, p, s, 200);
@@ -365,19 +298,19 @@ static void put_section(http_req *r)
 {
 	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
 		return;
-	cycle *c = path_cycle(r);
-	plan *p = c != NULL ? path_plan(r, c, true) : NULL;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, true) : NULL;
 	plan_section *s = p != NULL ? path_section(r, p, true) : NULL;
 	if (s == NULL)
 		return;
 	r->audit_object = arena_printf(r->a, "plan:%s/%s/sections/%s", r->tenant->slug, c->slug, s->key);
 	if (http_if_match(r, section_etag(r, p, s)) != 0 || !editable(r, p, c))
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	cycle_template t;
 	cycle_catalog cat;
-	if (body == NULL || !db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
-	    !db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
+	    !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
 	const cycle_section *tpl = template_section(&t, s->key);
 	if (tpl == NULL) {
@@ -419,10 +352,10 @@ static void get_finance(http_req *r)
 {
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
-	cycle *c = path_cycle(r);
-	plan *p = c != NULL ? path_plan(r, c, false) : NULL;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
 	plan_finance f;
-	if (p != NULL && db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &f), "the finance"))
+	if (p != NULL && http_db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &f), "the finance"))
 		answer_finance(r, p, p->finance_version, &f);
 }
 
@@ -430,23 +363,23 @@ static void put_finance(http_req *r)
 {
 	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
 		return;
-	cycle *c = path_cycle(r);
-	plan *p = c != NULL ? path_plan(r, c, true) : NULL;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, true) : NULL;
 	if (p == NULL)
 		return;
 	r->audit_object = arena_printf(r->a, "plan:%s/%s/finance", r->tenant->slug, c->slug);
 	if (http_if_match(r, finance_etag(r, p, p->finance_version)) != 0 || !editable(r, p, c))
 		return;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	cycle_catalog cat;
-	if (body == NULL || !db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
 	http_errors *e = http_errors_new(r);
 	plan_finance f;
 	plan_finance_parse(e, NULL, body, c, &cat, &f);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (!db_ok(r, plan_finance_save(r->db, p->tenant_id, p->cycle_id, &f), "the finance"))
+	if (!http_db_ok(r, plan_finance_save(r->db, p->tenant_id, p->cycle_id, &f), "the finance"))
 		return;
 	r->audit_detail = arena_printf(r->a, "%zu income lines", f.nincome);
 	answer_finance(r, p, p->finance_version + 1, &f);
@@ -460,7 +393,7 @@ static void render_submission(http_req *r, jw *w, const plan_submission *s)
 	jw_obj_begin(w);
 	jw_kint(w, "revision", s->revision);
 	render_time(r, w, "submitted_at", s->submitted_at);
-	render_user(w, "submitted_by", s->submitted_by, s->submitted_by_name);
+	users_render_ref(w, "submitted_by", s->submitted_by, s->submitted_by_name);
 	jw_kbool(w, "late", s->late);
 	jw_kstr(w, "note", s->note);
 	jw_kint(w, "template_version", s->template_version);
@@ -468,7 +401,7 @@ static void render_submission(http_req *r, jw *w, const plan_submission *s)
 	jw_kstr(w, "decision", s->decision);
 	jw_kstr(w, "review_note", s->review_note);
 	render_time(r, w, "reviewed_at", s->reviewed_at);
-	render_user(w, "reviewed_by", s->reviewed_by, s->reviewed_by_name);
+	users_render_ref(w, "reviewed_by", s->reviewed_by, s->reviewed_by_name);
 	jw_obj_end(w);
 }
 
@@ -480,7 +413,7 @@ static bool read_note(http_req *r, const char *field, size_t max, bool decision,
 	*note = NULL;
 	if (r->body_len == 0 && !decision)
 		return true;
-	json_value *body = read_body(r);
+	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return false;
 	http_errors *e = http_errors_new(r);
@@ -503,7 +436,7 @@ static void post_submit(http_req *r)
 	if (scope_require(r, SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0 ||
 	    !read_note(r, "note", PLAN_SUBMIT_NOTE_MAX, false, &note, NULL))
 		return;
-	cycle *c = path_cycle(r);
+	cycle *c = cycles_path_cycle(r, false);
 	if (c == NULL)
 		return;
 	r->audit_object = plan_object(r, c);
@@ -535,17 +468,23 @@ static void post_submit(http_req *r)
 
 static void answer_submissions_csv(http_req *r, const plan_submission *list, size_t n)
 {
-	static const char header[] = "revision,submitted_at,submitted_by,late,sha256,decision,review_note\r\n";
-	http_body(r, 200, "text/csv; charset=utf-8", header, sizeof(header) - 1);
+	static const char *const header[] = {"revision", "submitted_at", "submitted_by", "late",
+	                                     "sha256",   "decision",     "review_note"};
+	csv_writer w;
+	http_csv_begin(r, &w);
+	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
+		csv_field(&w, header[i]);
+	csv_end(&w);
 	for (size_t i = 0; i < n; i++) {
 		const plan_submission *s = &list[i];
-		csv_field(r, arena_printf(r->a, "%lld", s->revision), false);
-		csv_field(r, cycle_time_rfc3339(r->a, s->submitted_at), false);
-		csv_field(r, s->submitted_by_name, false);
-		csv_field(r, s->late ? "true" : "false", false);
-		csv_field(r, s->sha256, false);
-		csv_field(r, s->decision, false);
-		csv_field(r, s->review_note, true);
+		csv_fieldf(&w, "%lld", s->revision);
+		csv_field(&w, cycle_time_rfc3339(r->a, s->submitted_at));
+		csv_field(&w, s->submitted_by_name);
+		csv_field(&w, s->late ? "true" : "false");
+		csv_field(&w, s->sha256);
+		csv_field(&w, s->decision);
+		csv_field(&w, s->review_note);
+		csv_end(&w);
 	}
 }
 
@@ -556,17 +495,17 @@ static void get_submissions(http_req *r)
 	long long after = 0;
 	if (scope_require(r, SCOPE_READERS) != 0 || http_page_params(r, &limit, &cursor) != 0)
 		return;
-	if (cursor != NULL && !parse_number(cursor, REVISION_MAX_DIGITS, &after)) {
+	if (cursor != NULL && !v_parse_digits(cursor, REVISION_MAX_DIGITS, &after)) {
 		http_problem(r, 400, "cursor is not valid");
 		return;
 	}
-	cycle *c = path_cycle(r);
-	plan *p = c != NULL ? path_plan(r, c, false) : NULL;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
 	plan_submission *list;
 	size_t n;
 	bool more;
 	if (p == NULL ||
-	    !db_ok(r, plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
+	    !http_db_ok(r, plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
 	           "the submissions"))
 		return;
 	if (http_wants_csv(r)) {
@@ -584,7 +523,7 @@ static void get_submissions(http_req *r)
 /* The revision the path names, or false after answering 404. */
 static bool path_revision(http_req *r, long long *revision)
 {
-	if (parse_number(http_param(r, "revision"), REVISION_MAX_DIGITS, revision) && *revision > 0)
+	if (v_parse_digits(http_param(r, "revision"), REVISION_MAX_DIGITS, revision) && *revision > 0)
 		return true;
 	http_problem(r, 404, "the plan has no such submission");
 	return false;
@@ -596,8 +535,8 @@ static void get_snapshot(http_req *r)
 	long long revision;
 	if (scope_require(r, SCOPE_READERS) != 0 || !path_revision(r, &revision))
 		return;
-	cycle *c = path_cycle(r);
-	plan *p = c != NULL ? path_plan(r, c, false) : NULL;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
 	if (p == NULL)
 		return;
 	plan_submission s;
@@ -620,7 +559,7 @@ static void post_review(http_req *r)
 	if (scope_require(r, SCOPE_REGION) != 0 || !path_revision(r, &revision) ||
 	    !read_note(r, "note", PLAN_REVIEW_NOTE_MAX, true, &note, &decision))
 		return;
-	cycle *c = path_cycle(r);
+	cycle *c = cycles_path_cycle(r, false);
 	if (c == NULL)
 		return;
 	r->audit_object = arena_printf(r->a, "plan:%s/%s/submissions/%lld", r->tenant->slug, c->slug, revision);
@@ -640,7 +579,7 @@ static void post_review(http_req *r)
 	r->audit_detail = arena_printf(r->a, "%s revision %lld: the plan is now %s",
 	                               plan_decision_name((plan_decision)decision), revision, plan_status_name(status));
 	plan_submission s;
-	if (!db_ok(r, plan_store_submission(r->db, r->a, r->tenant->id, c->id, revision, &s, NULL, NULL),
+	if (!http_db_ok(r, plan_store_submission(r->db, r->a, r->tenant->id, c->id, revision, &s, NULL, NULL),
 	           "the submission"))
 		return;
 	jw *w = http_json_begin(r);
@@ -652,7 +591,7 @@ static void post_publish(http_req *r)
 {
 	if (scope_require(r, SCOPE_ROLE(ROLE_REGION_ADMIN)) != 0)
 		return;
-	cycle *c = path_cycle(r);
+	cycle *c = cycles_path_cycle(r, false);
 	if (c == NULL)
 		return;
 	r->audit_object = plan_object(r, c);
@@ -664,7 +603,7 @@ static void post_publish(http_req *r)
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "published revision %lld", revision);
-	plan *p = path_plan(r, c, false);
+	plan *p = plans_path_plan(r, c, false);
 	if (p != NULL)
 		answer_plan(r, p, 200);
 }

@@ -285,6 +285,10 @@ int plan_review(db *d, long long tenant_id, long long cycle_id, long long revisi
  * NULL) as for plan_review. */
 int plan_publish(db *d, long long tenant_id, long long cycle_id, plan_status *status, long long *revision);
 
+/* For routes under a plan: r->tenant's plan for c, or NULL after answering
+ * 404 (or 503). for_update takes the plan's lock until the transaction ends. */
+plan *plans_path_plan(http_req *r, const cycle *c, bool for_update);
+
 void plans_register(void); /* /api/v1/tenants/{tenant}/plans... */
 
 #endif

@@ -326,6 +326,19 @@ static const route routes[] = {
      "UserInput", "User"},
 };
 
+void users_render_ref(jw *w, const char *key, long long id, const char *name)
+{
+	jw_key(w, key);
+	if (id == 0) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_begin(w);
+	jw_kint(w, "id", id);
+	jw_kstr(w, "name", name);
+	jw_obj_end(w);
+}
+
 void users_register(void)
 {
 	router_add(routes, sizeof(routes) / sizeof(routes[0]));

@@ -4,6 +4,7 @@
 #define AMBITO_USERS_H
 
 #include "db.h"
+#include "json.h"
 
 /* Inserts a user; with password NULL a random one is generated into
  * generated (else generated is ""). Returns rows (1) or DB_E* (DB_EDUP for
@@ -15,6 +16,9 @@ long long users_create(db *d, const char *email, const char *name, const char *r
  * no such tenant) or DB_E* (DB_EDUP when it is there already). */
 long long users_add_membership(db *d, long long user_id, const char *tenant_slug, const char *rolename);
 long long users_add_assignment(db *d, long long user_id, const char *tenant_slug);
+
+/* A member key: {"id","name"} of a user, or null when id is 0. */
+void users_render_ref(jw *w, const char *key, long long id, const char *name);
 
 void users_register(void);
 

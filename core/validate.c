@@ -352,6 +352,23 @@ void v_only(http_errors *e, const char *prefix, const json_value *obj, const cha
 	}
 }
 
+json_value *v_read_object(http_req *r)
+{
+	json_value *body;
+	if (http_read_json(r, &body) != 0 || !v_body_object(r, body))
+		return NULL;
+	return body;
+}
+
+bool v_parse_digits(const char *s, size_t max_digits, long long *out)
+{
+	size_t n = s != NULL ? strspn(s, "0123456789") : 0;
+	if (n == 0 || n > max_digits || s[n] != '\0')
+		return false;
+	*out = strtoll(s, NULL, 10);
+	return true;
+}
+
 bool v_body_object(http_req *r, const json_value *body)
 {
 	if (body->type == JSON_OBJECT)

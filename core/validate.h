@@ -52,6 +52,10 @@ const json_value *v_object(http_errors *e, const char *prefix, const json_value 
 void v_only(http_errors *e, const char *prefix, const json_value *obj, const char *const *allowed);
 /* The body must be a JSON object: answers 422 and returns false otherwise. */
 bool v_body_object(http_req *r, const json_value *body);
+/* The request body as a JSON object, or NULL after answering 400, 415 or 422. */
+json_value *v_read_object(http_req *r);
+/* A path or query number: 1 to max_digits decimal digits and nothing else. */
+bool v_parse_digits(const char *s, size_t max_digits, long long *out);
 
 /* Plain checks, for values already in hand. */
 bool v_is_slug(const char *s);
