@@ -125,8 +125,8 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 		}
 		if (want != PLAN_SUBMITTED) {
 			plan_decision decision = want == PLAN_CHANGES_REQUESTED ? PLAN_REQUEST_CHANGES : PLAN_APPROVE;
-			if (plan_review(d, tenant_id, c->id, sub.revision, decision, json_get_str(p, "review_note"), reviewer,
-			                NULL) != DB_OK ||
+			if (plan_review_at(d, tenant_id, c->id, sub.revision, decision, json_get_str(p, "review_note"),
+			                   reviewer, datetime(a, json_get_str(p, "reviewed_at")), NULL) != DB_OK ||
 			    (want == PLAN_PUBLISHED && plan_publish(d, tenant_id, c->id, NULL, NULL) != DB_OK)) {
 				say(err, errlen, slug, "cannot be brought to", target);
 				goto out;

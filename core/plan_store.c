@@ -459,7 +459,8 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
  * publish */
 
 static int review_locked(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
-                         plan_decision decision, const char *note, long long user_id, plan_status *status)
+                         plan_decision decision, const char *note, long long user_id, const char *at,
+                         plan_status *status)
 {
 	plan *p;
 	TRY(plan_store_find(d, a, tenant_id, cycle_id, true, &p));
@@ -474,9 +475,9 @@ static int review_locked(db *d, arena *a, long long tenant_id, long long cycle_i
 		return PLAN_ESTATUS;
 	plan_status next = decision == PLAN_APPROVE ? PLAN_APPROVED : PLAN_CHANGES_REQUESTED;
 	TRY(db_exec(d,
-	            "INSERT INTO plan_reviews (tenant_id, cycle_id, revision, decision, note, reviewed_by)"
-	            " VALUES (?, ?, ?, ?, ?, ?)",
-	            "iiissi", tenant_id, cycle_id, revision, plan_decision_name(decision), note, user_id));
+	            "INSERT INTO plan_reviews (tenant_id, cycle_id, revision, decision, note, reviewed_by, reviewed_at)"
+	            " VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, NOW(6)))",
+	            "iiissis", tenant_id, cycle_id, revision, plan_decision_name(decision), note, user_id, at));
 	TRY(db_exec(d, "UPDATE plans SET status = ?, updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?", "sii",
 	            plan_status_name(next), tenant_id, cycle_id));
 	*status = next;
@@ -486,9 +487,15 @@ static int review_locked(db *d, arena *a, long long tenant_id, long long cycle_i
 int plan_review(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
                 const char *note, long long user_id, plan_status *status)
 {
+	return plan_review_at(d, tenant_id, cycle_id, revision, decision, note, user_id, NULL, status);
+}
+
+int plan_review_at(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
+                   const char *note, long long user_id, const char *at, plan_status *status)
+{
 	arena *a = arena_new();
 	plan_status st = PLAN_DRAFT;
-	int rc = review_locked(d, a, tenant_id, cycle_id, revision, decision, note, user_id, &st);
+	int rc = review_locked(d, a, tenant_id, cycle_id, revision, decision, note, user_id, at, &st);
 	arena_free(a);
 	if (status != NULL)
 		*status = st;

@@ -280,6 +280,10 @@ int plan_store_submission(db *d, arena *a, long long tenant_id, long long cycle_
  * status after, or the current one when refused. note may be NULL. */
 int plan_review(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
                 const char *note, long long user_id, plan_status *status);
+/* The same with the decision's time given (DATETIME text; NULL: now), for
+ * demonstration data. */
+int plan_review_at(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
+                   const char *note, long long user_id, const char *at, plan_status *status);
 /* approved -> published with published_revision = revision: locks the plan;
  * PLAN_ENOPLAN, PLAN_ESTATUS unless approved. *status and *revision (may be
  * NULL) as for plan_review. */

@@ -92,6 +92,7 @@ class DemoLoad(unittest.TestCase):
             "GET", "/api/v1/tenants/ats-7/plans/2020-2022/submissions",
             token=token).json()["items"]
         self.assertEqual(items[0]["decision"], "request_changes")
+        self.assertEqual(items[0]["reviewed_at"], "2021-07-22T11:30:00Z")
         self.assertTrue(items[0]["review_note"].startswith(
             "Il Piano è completo nella struttura"))
 
