@@ -1,7 +1,8 @@
 /* Access tokens and the caller's identity. A token is accepted only when its
  * header says HS256, its signature verifies with our key, and exp, iss and aud
  * hold; then the user, its login and its roles are read from the database in
- * one round trip. libjwt 1.10 checks no claim itself, so all of it is here. */
+ * one round trip (on a tenant route, with the {tenant} row that scope.c then
+ * judges). libjwt 1.10 checks no claim itself, so all of it is here. */
 #include "auth.h"
 
 #include <errno.h>
@@ -15,6 +16,8 @@
 
 #include "db.h"
 #include "log.h"
+#include "router.h"
+#include "scope.h"
 
 #define TOKEN_MAX_LEN 4096
 #define CLOCK_SKEW_S 30
@@ -159,13 +162,19 @@ done:
 
 /* One round trip: the user and its login, then its memberships and
  * assignments, as rows tagged 'u', 'm', 'a'. */
-static const char identity_sql[] =
-    "SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL"
-    "  FROM users u JOIN logins l ON l.id = ? AND l.user_id = u.id WHERE u.id = ?"
-    " UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL"
-    "  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"
-    " UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL"
-    "  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?";
+#define IDENTITY_SQL                                                                                                   \
+	"SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL"                             \
+	"  FROM users u JOIN logins l ON l.id = ? AND l.user_id = u.id WHERE u.id = ?"                                 \
+	" UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL"                                         \
+	"  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"                                \
+	" UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL"                                           \
+	"  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?"
+static const char identity_sql[] = IDENTITY_SQL;
+/* For a route under /tenants/{tenant}: the same, and the tenant the path
+ * names as a row tagged 't', so that scoping needs no round trip of its own.
+ * Whether the caller may see that tenant is still decided by scope.c alone. */
+static const char identity_tenant_sql[] =
+    IDENTITY_SQL " UNION ALL SELECT 't', t.id, t.slug, t.name, NULL, NULL, NULL FROM tenants t WHERE t.slug = ?";
 
 static const char user_sql[] =
     "SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, 1 FROM users u WHERE u.id = ?"
@@ -176,17 +185,40 @@ static const char user_sql[] =
 
 static identity *identity_from(http_req *r, db_res *res, long long login_id);
 
-int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out)
+/* The {tenant} of a tenant route, or NULL. */
+static const char *route_tenant(const http_req *r)
+{
+	return r->route != NULL && (r->route->flags & ROUTE_TENANT) ? http_param(r, "tenant") : NULL;
+}
+
+/* auth_load_identity, and with slug not NULL also the tenant it names,
+ * handed to scope_resolve_tenant through r->tenant: id 0 when there is no
+ * such tenant, role not yet known. Only auth_request asks for it. */
+static int load_identity(http_req *r, long long user_id, long long login_id, const char *slug, identity **out)
 {
 	db_res *res;
-	int rc = db_query(r->db, r->a, &res, identity_sql, "iiii", login_id, user_id, user_id, user_id);
+	int rc = slug != NULL ? db_query(r->db, r->a, &res, identity_tenant_sql, "iiiis", login_id, user_id, user_id,
+	                                 user_id, slug)
+	                      : db_query(r->db, r->a, &res, identity_sql, "iiii", login_id, user_id, user_id, user_id);
 	if (rc != DB_OK)
 		return rc;
 	size_t n = db_nrows(res);
 	if (n == 0 || strcmp(db_val(res, 0, 0), "u") != 0 || db_int(res, 0, 5) != 1 || db_int(res, 0, 6) != 1)
 		return 1; /* unknown, inactive, or logged out */
 	*out = identity_from(r, res, login_id);
+	if (slug != NULL) {
+		tenant_ref *t = arena_calloc(r->a, 1, sizeof(*t));
+		for (size_t i = 1; i < n; i++)
+			if (db_val(res, i, 0)[0] == 't')
+				*t = (tenant_ref){db_int(res, i, 1), db_val(res, i, 2), db_val(res, i, 3), ROLE_NONE};
+		r->tenant = t;
+	}
 	return DB_OK;
+}
+
+int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out)
+{
+	return load_identity(r, user_id, login_id, NULL, out);
 }
 
 int auth_load_user(http_req *r, long long user_id, identity **out)
@@ -246,7 +278,7 @@ int auth_request(http_req *r)
 		goto unauthorized;
 	}
 	identity *u = NULL;
-	int rc = auth_load_identity(r, uid, sid, &u);
+	int rc = load_identity(r, uid, sid, route_tenant(r), &u);
 	if (rc == DB_EUNAVAIL) {
 		http_unavailable(r, NULL);
 		return -1;

@@ -654,10 +654,14 @@ static int attempt(db *d, const char *sql, MYSQL_BIND *pb, size_t np,
 
 done:
 	/* A lost connection took st with it; otherwise make st reusable, or
-	 * drop it when the server wants it prepared again. */
+	 * drop it when the server wants it prepared again. A statement whose
+	 * result was read to the end is ready for its next execution once the
+	 * result is freed; only a failure may leave state on the server that
+	 * needs COM_STMT_RESET, a round trip the common case does without. */
 	if (d->conn != NULL) {
 		mysql_stmt_free_result(st);
-		mysql_stmt_reset(st);
+		if (rc != DB_OK)
+			mysql_stmt_reset(st);
 		if (rc != DB_OK && need_reprepare(d->err_no))
 			cache_drop(d, sql);
 	}

@@ -14,6 +14,7 @@
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
@@ -69,6 +70,14 @@ struct conn {
 	bool job_done;    /* handler returned */
 	bool stream_on;   /* handler started streaming */
 	bool stream_head; /* the streamed answer's head was written */
+	bool stream_failed; /* the handler failed after streaming began */
+	/* The streamed answer's head as it stood at http_stream_begin: the
+	 * I/O thread writes it later, while the worker goes on. */
+	int stream_status;
+	const char *stream_ctype;
+	const http_header *stream_hdrs;
+	size_t stream_nhdrs;
+	size_t streamed;          /* body bytes handed to bev so far */
 	struct evbuffer *pending; /* stream bytes not yet handed to bev */
 	size_t backlog;           /* pending + bev output, for back-pressure */
 	conn *next_attn;
@@ -187,14 +196,15 @@ static void access_log(conn *c, http_req *r, double secs)
 }
 
 /* Writes status line and headers. content_length < 0: chunked. */
-static void write_head(conn *c, http_req *r, long long content_length)
+static void write_head_of(conn *c, const http_req *r, int status, const char *ctype, const http_header *hdrs,
+                          size_t nhdrs, long long content_length)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
-	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n", r->status, http_status_text(r->status));
-	if (r->content_type)
-		evbuffer_add_printf(out, "Content-Type: %s%s\r\n", r->content_type,
-		                    strncmp(r->content_type, "text/", 5) == 0 ? "; charset=utf-8" : "");
-	if (content_length >= 0 && r->status != 204 && r->status != 304)
+	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\n", status, http_status_text(status));
+	if (ctype)
+		evbuffer_add_printf(out, "Content-Type: %s%s\r\n", ctype,
+		                    strncmp(ctype, "text/", 5) == 0 ? "; charset=utf-8" : "");
+	if (content_length >= 0 && status != 204 && status != 304)
 		evbuffer_add_printf(out, "Content-Length: %lld\r\n", content_length);
 	else if (content_length < 0)
 		evbuffer_add_printf(out, "Transfer-Encoding: chunked\r\n");
@@ -202,9 +212,9 @@ static void write_head(conn *c, http_req *r, long long content_length)
 		evbuffer_add_printf(out, "X-Request-Id: %s\r\n", r->request_id);
 	evbuffer_add_printf(out, "X-Content-Type-Options: nosniff\r\n");
 	bool has_cache = false;
-	for (size_t i = 0; i < r->nresp; i++) {
-		evbuffer_add_printf(out, "%s: %s\r\n", r->resp_headers[i].name, r->resp_headers[i].value);
-		if (strcasecmp(r->resp_headers[i].name, "Cache-Control") == 0)
+	for (size_t i = 0; i < nhdrs; i++) {
+		evbuffer_add_printf(out, "%s: %s\r\n", hdrs[i].name, hdrs[i].value);
+		if (strcasecmp(hdrs[i].name, "Cache-Control") == 0)
 			has_cache = true;
 	}
 	if (!has_cache)
@@ -212,6 +222,11 @@ static void write_head(conn *c, http_req *r, long long content_length)
 	if (!c->keep_alive || c->s->draining)
 		evbuffer_add_printf(out, "Connection: close\r\n");
 	evbuffer_add(out, "\r\n", 2);
+}
+
+static void write_head(conn *c, http_req *r, long long content_length)
+{
+	write_head_of(c, r, r->status, r->content_type, r->resp_headers, r->nresp, content_length);
 }
 
 static void conn_after_answer(conn *c)
@@ -264,13 +279,16 @@ static void conn_refuse(conn *c, int status, const char *why)
 	conn_answer(c);
 }
 
-/* Moves stream bytes from the worker's buffer to the socket as one chunk. */
+/* Moves stream bytes from the worker's buffer to the socket as one chunk.
+ * The final flush ends the body with the last chunk, unless the handler
+ * failed half-way: then the connection closes without it, so the client
+ * sees a cut answer instead of a complete-looking short one. */
 static void stream_flush(conn *c, bool final)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	pthread_mutex_lock(&c->mu);
 	if (!c->stream_head) {
-		write_head(c, c->req, -1);
+		write_head_of(c, c->req, c->stream_status, c->stream_ctype, c->stream_hdrs, c->stream_nhdrs, -1);
 		c->stream_head = true;
 	}
 	size_t n = evbuffer_get_length(c->pending);
@@ -281,15 +299,17 @@ static void stream_flush(conn *c, bool final)
 	} else {
 		evbuffer_drain(c->pending, n);
 	}
-	c->req->resp_len += n;
-	if (final && !c->head_request)
+	c->streamed += n;
+	if (final && c->stream_failed)
+		c->keep_alive = false;
+	else if (final && !c->head_request)
 		evbuffer_add(out, "0\r\n\r\n", 5);
 	c->backlog = evbuffer_get_length(out);
 	pthread_mutex_unlock(&c->mu);
 }
 
-/* Worker side: ask the I/O thread to look at this connection. */
-static void conn_notify(conn *c)
+/* Puts c on the attention list (once). */
+static void conn_enqueue(conn *c)
 {
 	server *s = c->s;
 	pthread_mutex_lock(&s->attn_mu);
@@ -299,7 +319,13 @@ static void conn_notify(conn *c)
 		s->attn_head = c;
 	}
 	pthread_mutex_unlock(&s->attn_mu);
-	event_active(s->attn_ev, EV_READ, 0);
+}
+
+/* Worker side: ask the I/O thread to look at this connection. */
+static void conn_notify(conn *c)
+{
+	conn_enqueue(c);
+	event_active(c->s->attn_ev, EV_READ, 0);
 }
 
 static void attn_cb(evutil_socket_t fd, short what, void *arg)
@@ -308,15 +334,30 @@ static void attn_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_lock(&s->attn_mu);
 	conn *list = s->attn_head;
 	s->attn_head = NULL;
-	for (conn *c = list; c; c = c->next_attn)
-		c->queued = false;
 	pthread_mutex_unlock(&s->attn_mu);
 	while (list) {
 		conn *c = list;
+		/* Each entry leaves the list (queued false) only as it is taken:
+		 * a worker that lists c again rewrites c->next_attn, which must
+		 * not be the link to the rest of this list any more. */
+		pthread_mutex_lock(&s->attn_mu);
 		list = c->next_attn;
+		c->queued = false;
+		pthread_mutex_unlock(&s->attn_mu);
 		pthread_mutex_lock(&c->mu);
 		bool done = c->job_done, streaming = c->stream_on, dead = c->dead;
 		pthread_mutex_unlock(&c->mu);
+		if (done) {
+			/* A streaming worker's earlier notice may bring c here
+			 * after it finished but while its completion notice is
+			 * still listed: leave c to that entry, so that c is never
+			 * freed while on the list. */
+			pthread_mutex_lock(&s->attn_mu);
+			bool listed = c->queued;
+			pthread_mutex_unlock(&s->attn_mu);
+			if (listed)
+				continue;
+		}
 		if (dead) {
 			if (done)
 				conn_free(c);
@@ -324,8 +365,10 @@ static void attn_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (streaming) {
 			stream_flush(c, done);
-			if (done)
+			if (done) {
+				c->req->resp_len = c->streamed; /* for the access log */
 				conn_after_answer(c);
+			}
 		} else if (done) {
 			conn_answer(c);
 		}
@@ -368,7 +411,8 @@ static void conn_dispatch(conn *c)
 	r->stream = hs;
 	c->state = C_BUSY;
 	c->job_done = false;
-	c->stream_on = c->stream_head = false;
+	c->stream_on = c->stream_head = c->stream_failed = false;
+	c->streamed = 0;
 	bufferevent_disable(c->bev, EV_READ);
 	if (!workers_submit(s->pool, c)) {
 		c->state = C_HEAD;
@@ -539,6 +583,11 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	c->s = s;
+	/* A streamed answer ends with a small last chunk written after the
+	 * others: with Nagle's algorithm it would wait for the client's
+	 * delayed ACK, some 40 ms, on every keep-alive request. */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->pending = evbuffer_new();
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->drained, NULL);
@@ -598,10 +647,17 @@ static void worker_run(void *ctx, void *state, void *job)
 	dispatch_request(r);
 	db_reset(r->db);
 	r->db = NULL;
+	server *s = c->s;
 	pthread_mutex_lock(&c->mu);
+	/* A streamed answer's status is fixed at http_stream_begin; a handler
+	 * that answers an error afterwards failed half-way through. */
+	c->stream_failed = c->stream_on && r->status != c->stream_status;
 	c->job_done = true;
+	/* Listed before c->mu is released: once the I/O thread can see
+	 * job_done it may free c, so c must not be touched after this. */
+	conn_enqueue(c);
 	pthread_mutex_unlock(&c->mu);
-	conn_notify(c);
+	event_active(s->attn_ev, EV_READ, 0);
 }
 
 /* The worker's connection, reached through the request's stream slot (set
@@ -619,7 +675,13 @@ void http_stream_begin(http_req *r, int status, const char *content_type)
 	conn *c = conn_of(r);
 	if (c == NULL)
 		return;
+	/* The head is written later by the I/O thread: it takes the status and
+	 * headers as they are now. Handlers set every header before this. */
 	pthread_mutex_lock(&c->mu);
+	c->stream_status = status;
+	c->stream_ctype = content_type;
+	c->stream_hdrs = r->resp_headers;
+	c->stream_nhdrs = r->nresp;
 	c->stream_on = true;
 	pthread_mutex_unlock(&c->mu);
 	conn_notify(c);
@@ -781,6 +843,14 @@ fail:
 int server_run(server *s)
 {
 	event_base_dispatch(s->base);
+	/* Past the drain deadline no more bytes leave: a worker waiting for a
+	 * stream to drain would wait for ever, so its connection is given up. */
+	for (conn *c = s->conns; c; c = c->next) {
+		pthread_mutex_lock(&c->mu);
+		c->dead = true;
+		pthread_cond_broadcast(&c->drained);
+		pthread_mutex_unlock(&c->mu);
+	}
 	workers_stop(s->pool);
 	log_msg(LOG_INFO, "stopped");
 	return 0;

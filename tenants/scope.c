@@ -8,6 +8,8 @@
 
 #include "db.h"
 
+#define TENANT_SLUG_MAX 64 /* tenants.slug */
+
 static role caller_role(const identity *u, long long tenant_id)
 {
 	if (u->region_role == ROLE_REGION_ADMIN || u->region_role == ROLE_REGION_REVIEWER)
@@ -29,28 +31,45 @@ bool scope_can_see(const identity *u, long long tenant_id)
 	return u != NULL && caller_role(u, tenant_id) != ROLE_NONE;
 }
 
+/* The tenant row the path names: the one auth_request read along with the
+ * caller (same round trip; id 0 when there is none), else read here. */
+static int tenant_row(http_req *r, const char *slug, tenant_ref **out)
+{
+	if (r->tenant != NULL) {
+		*out = (tenant_ref *)r->tenant;
+		return DB_OK;
+	}
+	db_res *res;
+	int rc = db_query(r->db, r->a, &res, "SELECT id, slug, name FROM tenants WHERE slug = ?", "s", slug);
+	if (rc != DB_OK)
+		return rc;
+	tenant_ref *t = arena_calloc(r->a, 1, sizeof(*t));
+	if (db_nrows(res) == 1)
+		*t = (tenant_ref){db_int(res, 0, 0), db_val(res, 0, 1), db_val(res, 0, 2), ROLE_NONE};
+	*out = t;
+	return DB_OK;
+}
+
 int scope_resolve_tenant(http_req *r)
 {
 	const char *slug = http_param(r, "tenant");
-	db_res *res;
-	if (slug == NULL || r->user == NULL || strlen(slug) > 64) {
+	tenant_ref *t;
+	if (slug == NULL || r->user == NULL || strlen(slug) > TENANT_SLUG_MAX) {
+		r->tenant = NULL;
 		http_problem(r, 404, "no such tenant");
 		return -1;
 	}
-	int rc = db_query(r->db, r->a, &res, "SELECT id, slug, name FROM tenants WHERE slug = ?", "s", slug);
+	int rc = tenant_row(r, slug, &t);
+	r->tenant = NULL; /* set again below, only once the caller may see it */
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the tenant");
 		return -1;
 	}
-	role seen_as = db_nrows(res) == 1 ? caller_role(r->user, db_int(res, 0, 0)) : ROLE_NONE;
+	role seen_as = t->id != 0 ? caller_role(r->user, t->id) : ROLE_NONE;
 	if (seen_as == ROLE_NONE) {
 		http_problem(r, 404, "no such tenant");
 		return -1;
 	}
-	tenant_ref *t = arena_calloc(r->a, 1, sizeof(*t));
-	t->id = db_int(res, 0, 0);
-	t->slug = db_val(res, 0, 1);
-	t->name = db_val(res, 0, 2);
 	t->role = seen_as;
 	r->tenant = t;
 	return 0;
