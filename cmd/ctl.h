@@ -15,6 +15,7 @@ int ctl_user(db *d, int argc, char **argv);
 int ctl_import(db *d, int argc, char **argv);
 int ctl_export(db *d, int argc, char **argv);
 int ctl_demo_load(db *d, int argc, char **argv);
+int ctl_synth(db *d, int argc, char **argv);
 /* Reads a whole file (at most 16 MiB); NULL with errno set on failure. */
 char *ctl_read_file(const char *path, size_t *len);
 
@@ -26,6 +27,9 @@ char *ctl_read_file(const char *path, size_t *len);
 	 ctl_demo_load}, \
 	{"import", "FILE.json [--replace]", \
 	 "load a whole cycle (format ambito-cycle/1) in one transaction; --replace overwrites a draft", ctl_import}, \
-	{"export", "CYCLE [FILE]", "write a cycle in the import format (to stdout without FILE)", ctl_export},
+	{"export", "CYCLE [FILE]", "write a cycle in the import format (to stdout without FILE)", ctl_export}, \
+	{"demo", "--cycle SLUG --tenants N [--seed S]", \
+	 "fill an open cycle with N synthetic ATS (demo-0001...) with plans and submissions; keeps what exists", \
+	 ctl_synth},
 
 #endif
