@@ -106,21 +106,27 @@ int plan_create(db *d, long long tenant_id, const cycle *c, long long user_id)
 	                                   " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ? "             \
 	                                   "ORDER BY o.position"
 
+/* The SECTION_COLUMNS of row i, starting at column k. */
+static void read_section_at(const db_res *res, size_t i, size_t k, plan_section *s)
+{
+	int st = plan_section_status_parse(db_val(res, i, k + 2));
+	*s = (plan_section){
+	    .key = db_val(res, i, k),
+	    .title = db_val(res, i, k + 1),
+	    .status = st < 0 ? SECTION_EMPTY : (section_status)st,
+	    .content = db_val(res, i, k + 3),
+	    .indicators = db_int(res, i, k + 4),
+	    .spending_eur = db_val(res, i, k + 5),
+	    .version = db_int(res, i, k + 6),
+	    .updated_at = db_val(res, i, k + 7),
+	    .updated_by = db_int(res, i, k + 8),
+	    .updated_by_name = db_val(res, i, k + 9),
+	};
+}
+
 static void read_section(const db_res *res, size_t i, plan_section *s)
 {
-	int st = plan_section_status_parse(db_val(res, i, 2));
-	*s = (plan_section){
-	    .key = db_val(res, i, 0),
-	    .title = db_val(res, i, 1),
-	    .status = st < 0 ? SECTION_EMPTY : (section_status)st,
-	    .content = db_val(res, i, 3),
-	    .indicators = db_int(res, i, 4),
-	    .spending_eur = db_val(res, i, 5),
-	    .version = db_int(res, i, 6),
-	    .updated_at = db_val(res, i, 7),
-	    .updated_by = db_int(res, i, 8),
-	    .updated_by_name = db_val(res, i, 9),
-	};
+	read_section_at(res, i, 0, s);
 }
 
 int plan_store_sections(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, bool with_content,
@@ -153,6 +159,30 @@ int plan_store_section(db *d, arena *a, long long tenant_id, long long cycle_id,
 	if (db_nrows(res) == 1) {
 		*out = arena_alloc(a, sizeof(**out));
 		read_section(res, 0, *out);
+	}
+	return DB_OK;
+}
+
+int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *cycle_slug, const char *key,
+                             plan_lookup *found, long long *cycle_id, plan_section **out)
+{
+	db_res *res;
+	*out = NULL;
+	*found = PLAN_LOOKUP_NO_CYCLE;
+	TRY(db_query(d, a, &res,
+	             "SELECT c.id, p.cycle_id, " SECTION_COLUMNS("s.content") " FROM cycles c"
+	             " LEFT JOIN plans p ON p.tenant_id = ? AND p.cycle_id = c.id"
+	             " LEFT JOIN plan_sections s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
+	             " AND s.revision = 0 AND s.section_key = ?"
+	             " WHERE c.slug = ?",
+	             "iss", tenant_id, key, cycle_slug));
+	if (db_nrows(res) != 1)
+		return DB_OK;
+	*cycle_id = db_int(res, 0, 0);
+	*found = db_isnull(res, 0, 1) ? PLAN_LOOKUP_NO_PLAN : db_isnull(res, 0, 2) ? PLAN_LOOKUP_NO_SECTION : PLAN_LOOKUP_FOUND;
+	if (*found == PLAN_LOOKUP_FOUND) {
+		*out = arena_alloc(a, sizeof(**out));
+		read_section_at(res, 0, 2, *out);
 	}
 	return DB_OK;
 }

@@ -279,11 +279,26 @@ static void get_section(http_req *r)
 {
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
-	cycle *c = cycles_path_cycle(r, false);
-	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
-	plan_section *s = p != NULL ? path_section(r, p, false) : NULL;
-	if (s != NULL)
-		answer_section(r, p, s, 200);
+	const char *slug = http_param(r, "cycle");
+	plan_lookup found;
+	plan p = {.tenant_id = r->tenant->id};
+	plan_section *s;
+	if (!http_db_ok(r,
+	                plan_store_draft_section(r->db, r->a, r->tenant->id, slug, http_param(r, "key"), &found,
+	                                         &p.cycle_id, &s),
+	                "the section"))
+		return;
+	switch (found) {
+	case PLAN_LOOKUP_NO_CYCLE:
+		if (v_is_slug(slug))
+			http_problemf(r, 404, "there is no cycle %s", slug);
+		else
+			http_problem(r, 404, "there is no such cycle");
+		break;
+	case PLAN_LOOKUP_NO_PLAN: http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, slug); break;
+	case PLAN_LOOKUP_NO_SECTION: http_problem(r, 404, "the plan has no such section"); break;
+	case PLAN_LOOKUP_FOUND: answer_section(r, &p, s, 200); break;
+	}
 }
 
 static const cycle_section *template_section(const cycle_template *t, const char *key)

@@ -235,6 +235,15 @@ int plan_store_sections(db *d, arena *a, long long tenant_id, long long cycle_id
 int plan_store_section(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, const char *key,
                        bool for_update, plan_section **out);
 
+/* How far plan_store_draft_section got. */
+typedef enum { PLAN_LOOKUP_NO_CYCLE, PLAN_LOOKUP_NO_PLAN, PLAN_LOOKUP_NO_SECTION, PLAN_LOOKUP_FOUND } plan_lookup;
+/* The draft section key of the tenant's plan for the cycle named by slug, in
+ * one round trip (the most frequent read of all): *found says which of cycle,
+ * plan and section exist; *cycle_id is set from PLAN_LOOKUP_NO_PLAN on, *out
+ * only when PLAN_LOOKUP_FOUND. */
+int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *cycle_slug, const char *key,
+                             plan_lookup *found, long long *cycle_id, plan_section **out);
+
 /* DB_OK when p may be edited: PLAN_ECYCLE when c is not open, PLAN_ESTATUS
  * unless p is draft or changes_requested. */
 int plan_can_edit(const plan *p, const cycle *c);

@@ -413,12 +413,16 @@ class Validation(unittest.TestCase):
 
     def test_unknown_section_is_404(self):
         path = plan_path("ats-30", CYCLE, "/sections/Z.9")
-        self.assertEqual(req("GET", path, "editor30").status, 404)
+        r = req("GET", path, "editor30")
+        self.assertEqual((r.status, r.json()["detail"]), (404, "the plan has no such section"))
         self.assertEqual(req("PUT", path, "editor30", {"parts": {}}, etag='"x"').status, 404)
-        self.assertEqual(req("GET", plan_path("ats-30", "1999-2001", "/sections/I.1"), "editor30").status, 404)
+        r = req("GET", plan_path("ats-30", "1999-2001", "/sections/I.1"), "editor30")
+        self.assertEqual((r.status, r.json()["detail"]), (404, "there is no cycle 1999-2001"))
         self.assertEqual(req("GET", plan_path("ats-30", "1999-2001"), "editor30").status, 404)
         # A tenant without a plan for the cycle.
         self.assertEqual(req("GET", plan_path("ats-21"), "coord21").status, 404)
+        r = req("GET", plan_path("ats-21", CYCLE, "/sections/I.1"), "coord21")
+        self.assertEqual((r.status, r.json()["detail"]), (404, "ats-21 has no plan for cycle %s" % CYCLE))
 
     def test_text_length_counts_characters(self):
         # premessa_politica of I.1 allows 3000 characters.
