@@ -146,7 +146,11 @@ http_req *http_errors_req(http_errors *e);
 bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail);
 
 /* Streaming for large answers: chunks are handed to the I/O thread as they are
- * produced, with back-pressure, instead of building the answer in memory. */
+ * produced, with back-pressure, instead of building the answer in memory.
+ * The status and headers are fixed at http_stream_begin (set headers before
+ * it); a failure afterwards cannot change them, so the server then cuts the
+ * connection without the final chunk and the client sees an incomplete
+ * answer, never a complete-looking wrong one. */
 void http_stream_begin(http_req *r, int status, const char *content_type);
 void http_stream_write(http_req *r, const void *buf, size_t len);
 void http_stream_end(http_req *r);
