@@ -22,10 +22,8 @@ static int cmd_migrate(db *d, int argc, char **argv)
 	return 0;
 }
 
-static const ctl_command commands[] = {
-    {"migrate", "", "apply pending schema migrations", cmd_migrate},
-    CTL_MORE_COMMANDS
-};
+static const ctl_command commands[] = {{"migrate", "", "apply pending schema migrations", cmd_migrate},
+                                       CTL_MORE_COMMANDS};
 
 static void usage(FILE *f)
 {

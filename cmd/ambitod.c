@@ -10,8 +10,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "migrate.h"
-#include "password.h"
 #include "modules.h"
+#include "password.h"
 #include "router.h"
 #include "server.h"
 

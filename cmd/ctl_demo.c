@@ -95,9 +95,11 @@ int ctl_demo_load(db *d, int argc, char **argv)
 		const json_value *comuni = json_get(t, "comuni");
 		for (size_t k = 0; comuni && comuni->type == JSON_ARRAY && k < comuni->u.array.n; k++) {
 			const json_value *c = comuni->u.array.items[k], *pop = json_get(c, "population");
-			n = db_exec(d, "INSERT INTO comuni (tenant_id, istat_code, name, population, position) VALUES (?,?,?,?,?)",
-			            "issii", id, str(c, "istat_code"), str(c, "name"),
-			            pop && pop->type == JSON_NUMBER ? pop->u.number.integer : 0LL, (long long)k);
+			n = db_exec(
+			    d,
+			    "INSERT INTO comuni (tenant_id, istat_code, name, population, position) VALUES (?,?,?,?,?)",
+			    "issii", id, str(c, "istat_code"), str(c, "name"),
+			    pop && pop->type == JSON_NUMBER ? pop->u.number.integer : 0LL, (long long)k);
 			if (n < 0) {
 				rc = fail(d, path, "cannot add Comune", str(c, "name"));
 				goto out;
@@ -110,13 +112,15 @@ int ctl_demo_load(db *d, int argc, char **argv)
 		const char *role = json_get_str(u, "role");
 		char generated[21];
 		long long id;
-		if (users_create(d, str(u, "email"), str(u, "name"), role, json_get_str(u, "password"), generated, &id) < 0) {
+		if (users_create(d, str(u, "email"), str(u, "name"), role, json_get_str(u, "password"), generated,
+		                 &id) < 0) {
 			rc = fail(d, path, "cannot create user", str(u, "email"));
 			goto out;
 		}
 		const json_value *ms = json_get(u, "memberships"), *as = json_get(u, "assignments");
 		for (size_t k = 0; ms && ms->type == JSON_ARRAY && k < ms->u.array.n; k++)
-			if (users_add_membership(d, id, str(ms->u.array.items[k], "tenant"), str(ms->u.array.items[k], "role")) != 1) {
+			if (users_add_membership(d, id, str(ms->u.array.items[k], "tenant"),
+			                         str(ms->u.array.items[k], "role")) != 1) {
 				rc = fail(d, path, "bad membership of", str(u, "email"));
 				goto out;
 			}

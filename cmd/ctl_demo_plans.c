@@ -112,8 +112,8 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 	if (want != PLAN_DRAFT) {
 		plan_submission sub;
 		const char *note = json_get_str(p, "submission_note");
-		int s = plan_submit_at(d, a, tenant_id, c, coordinator, note, datetime(a, json_get_str(p, "submitted_at")),
-		                       &sub);
+		int s = plan_submit_at(d, a, tenant_id, c, coordinator, note,
+		                       datetime(a, json_get_str(p, "submitted_at")), &sub);
 		if (s == PLAN_EINCOMPLETE) {
 			say(err, errlen, slug, "cannot be submitted: a required part is empty",
 			    arena_printf(a, "%s %s", sub.missing[0].section, sub.missing[0].part));
@@ -157,7 +157,8 @@ int ctl_demo_load_plans(db *d, arena *a, const char *cycle_slug, const json_valu
 		         cycle_status_name(c->status));
 		return -1;
 	}
-	if (cycle_store_load_catalog(d, a, c->id, &cat) != DB_OK || cycle_store_load_template(d, a, c->id, &tpl) != DB_OK) {
+	if (cycle_store_load_catalog(d, a, c->id, &cat) != DB_OK ||
+	    cycle_store_load_template(d, a, c->id, &tpl) != DB_OK) {
 		snprintf(err, errlen, "cannot read the cycle %s: %s", cycle_slug, db_error(d));
 		return -1;
 	}

@@ -71,7 +71,8 @@ int ctl_user(db *d, int argc, char **argv)
 		pw[strcspn(pw, "\r\n")] = '\0';
 		/* Characters, not bytes, as the API counts them (v_password). */
 		if (!utf8_valid(pw, strlen(pw)) || utf8_chars(pw, strlen(pw)) < PASSWORD_MIN_CHARS) {
-			fprintf(stderr, "ambitoctl user add: the password needs at least %d characters\n", PASSWORD_MIN_CHARS);
+			fprintf(stderr, "ambitoctl user add: the password needs at least %d characters\n",
+			        PASSWORD_MIN_CHARS);
 			return 1;
 		}
 	}
@@ -87,7 +88,8 @@ int ctl_user(db *d, int argc, char **argv)
 	if (rc < 0)
 		return fail(d, "cannot create the user");
 	for (int i = 0; i < ntenants; i++) {
-		rc = ats ? users_add_membership(d, uid, tenants[i], rolename) : users_add_assignment(d, uid, tenants[i]);
+		rc =
+		    ats ? users_add_membership(d, uid, tenants[i], rolename) : users_add_assignment(d, uid, tenants[i]);
 		if (rc == 0) {
 			db_rollback(d);
 			fprintf(stderr, "ambitoctl user add: no tenant %s\n", tenants[i]);

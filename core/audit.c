@@ -39,8 +39,8 @@ int audit_write(http_req *r)
 	                       " status, outcome, request_id, client, detail)"
 	                       " VALUES (NULLIF(?,0),?,?,NULLIF(?,0),?,?,?,?,?,?,?,?)",
 	                       "ississsissss", u ? u->user_id : 0LL, u ? u->email : NULL, rolename,
-	                       tenant > 0 ? tenant : 0LL, r->method_name, r->route ? r->route->pattern : "",
-	                       object, (long long)r->status, outcome, r->request_id ? r->request_id : "",
+	                       tenant > 0 ? tenant : 0LL, r->method_name, r->route ? r->route->pattern : "", object,
+	                       (long long)r->status, outcome, r->request_id ? r->request_id : "",
 	                       r->client_addr ? r->client_addr : "", r->audit_detail ? detail : NULL);
 	return rc < 0 ? (int)rc : DB_OK;
 }
@@ -80,7 +80,9 @@ static void get_audit(http_req *r)
 				ncoord++;
 			}
 		if (mine == NULL || ncoord != 1) {
-			http_problem(r, 403, ncoord > 1 ? "name the tenant with ?tenant=" : "only a region_admin or an ATS coordinator reads the audit log");
+			http_problem(r, 403,
+			             ncoord > 1 ? "name the tenant with ?tenant="
+			                        : "only a region_admin or an ATS coordinator reads the audit log");
 			return;
 		}
 		tenant_id = mine->tenant_id;
@@ -104,13 +106,14 @@ static void get_audit(http_req *r)
 		return;
 	long long before = cursor ? atoll(cursor) : 0;
 	db_res *res;
-	int rc = db_query(r->db, r->a, &res,
-	                  "SELECT a.id, DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%s.%fZ'), a.user_id, a.user_email, a.role, t.slug,"
-	                  " a.method, a.route, a.object, a.status, a.outcome, a.request_id, a.detail"
-	                  " FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id"
-	                  " WHERE (? = 0 OR a.tenant_id = ?) AND (? IS NULL OR a.at >= ?) AND (? = 0 OR a.id < ?)"
-	                  " ORDER BY a.id DESC LIMIT ?",
-	                  "iissiii", tenant_id, tenant_id, since, since, before, before, (long long)limit + 1);
+	int rc =
+	    db_query(r->db, r->a, &res,
+	             "SELECT a.id, DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%s.%fZ'), a.user_id, a.user_email, a.role, t.slug,"
+	             " a.method, a.route, a.object, a.status, a.outcome, a.request_id, a.detail"
+	             " FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id"
+	             " WHERE (? = 0 OR a.tenant_id = ?) AND (? IS NULL OR a.at >= ?) AND (? = 0 OR a.id < ?)"
+	             " ORDER BY a.id DESC LIMIT ?",
+	             "iissiii", tenant_id, tenant_id, since, since, before, before, (long long)limit + 1);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the audit log");
 		return;
@@ -118,8 +121,9 @@ static void get_audit(http_req *r)
 	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
-	static const char *const names[] = {"id", "at", "user_id", "user_email", "role", "tenant", "method",
-	                                    "route", "object", "status", "outcome", "request_id", "detail"};
+	static const char *const names[] = {"id",      "at",         "user_id", "user_email", "role",
+	                                    "tenant",  "method",     "route",   "object",     "status",
+	                                    "outcome", "request_id", "detail"};
 	for (size_t i = 0; i < n; i++) {
 		jw_obj_begin(w);
 		for (size_t c = 0; c < sizeof(names) / sizeof(names[0]); c++) {

@@ -132,7 +132,8 @@ static void post_login(http_req *r)
 		return;
 
 	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT id, password_hash, active, region_role FROM users WHERE email = ?", "s", lower);
+	int rc = db_query(r->db, r->a, &res, "SELECT id, password_hash, active, region_role FROM users WHERE email = ?",
+	                  "s", lower);
 	if (rc != DB_OK) {
 		db_failed(r, rc);
 		return;
@@ -161,8 +162,8 @@ static void post_login(http_req *r)
 	throttle_clear(r->db, acct);
 	char token[REFRESH_TOKEN_LEN + 1];
 	if (db_failed(r, db_begin(r->db)) ||
-	    db_failed(r, db_exec(r->db, "INSERT INTO logins (user_id, client) VALUES (?, ?)", "is", user_id,
-	                         r->client_addr)))
+	    db_failed(
+	        r, db_exec(r->db, "INSERT INTO logins (user_id, client) VALUES (?, ?)", "is", user_id, r->client_addr)))
 		return;
 	long long login_id = (long long)db_last_id(r->db);
 	if (db_failed(r, store_refresh(r, login_id, token)))
@@ -309,8 +310,8 @@ static void put_my_password(http_req *r)
 		http_problem(r, 500, "could not hash the password");
 		return;
 	}
-	long long n = db_exec(r->db, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", "si", hash,
-	                      r->user->user_id);
+	long long n = db_exec(r->db, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", "si",
+	                      hash, r->user->user_id);
 	/* Other logins end: whoever knew the old password is out. */
 	if (n >= 0)
 		n = db_exec(r->db,

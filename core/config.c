@@ -23,8 +23,14 @@ typedef struct key {
 	long min, max;
 } key;
 
-#define STR(n, e, f) {n, e, K_STR, offsetof(config, f), 0, 0}
-#define INT(n, e, f, lo, hi) {n, e, K_INT, offsetof(config, f), lo, hi}
+#define STR(n, e, f)                                                                                                   \
+	{                                                                                                              \
+		n, e, K_STR, offsetof(config, f), 0, 0                                                                 \
+	}
+#define INT(n, e, f, lo, hi)                                                                                           \
+	{                                                                                                              \
+		n, e, K_INT, offsetof(config, f), lo, hi                                                               \
+	}
 
 static const key keys[] = {
     {"listen", "AMBITO_LISTEN", K_HOSTPORT, 0, 0, 0},

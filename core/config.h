@@ -22,11 +22,11 @@ typedef struct config {
 	char tls_cert[CONFIG_STR_MAX]; /* TLS is served when both are set */
 	char tls_key[CONFIG_STR_MAX];
 	char public_url[CONFIG_STR_MAX];
-	int workers;            /* handler threads, one DB connection each */
-	int queue_len;          /* requests waiting for a worker; past it: 503 */
-	size_t max_body;        /* bytes; past it: 413 */
-	size_t max_header;      /* bytes of request line + headers; past it: 431 */
-	int read_timeout_s;     /* a request must arrive within this */
+	int workers;        /* handler threads, one DB connection each */
+	int queue_len;      /* requests waiting for a worker; past it: 503 */
+	size_t max_body;    /* bytes; past it: 413 */
+	size_t max_header;  /* bytes of request line + headers; past it: 431 */
+	int read_timeout_s; /* a request must arrive within this */
 	int write_timeout_s;
 	int keepalive_timeout_s;
 	int statement_timeout_s; /* MariaDB max_statement_time per statement */

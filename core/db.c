@@ -22,8 +22,9 @@
 #define STMT_MAX 256
 #define STMT_SLOTS 512
 
-#define SQL_MODE "STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE," \
-                 "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
+#define SQL_MODE                                                                                                       \
+	"STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"                                                              \
+	"ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
 
 struct stmt_slot {
 	char *sql; /* NULL: empty slot */
@@ -140,10 +141,8 @@ static bool conn_lost(unsigned int no)
 	case CR_SERVER_LOST:
 	case CR_SERVER_LOST_EXTENDED:
 	case ER_SERVER_SHUTDOWN:
-	case ER_CONNECTION_KILLED:
-		return true;
-	default:
-		return false;
+	case ER_CONNECTION_KILLED: return true;
+	default: return false;
 	}
 }
 
@@ -152,16 +151,12 @@ static int code_of(unsigned int no)
 	if (conn_lost(no))
 		return DB_EUNAVAIL;
 	switch (no) {
-	case ER_DUP_ENTRY:
-		return DB_EDUP;
+	case ER_DUP_ENTRY: return DB_EDUP;
 	case ER_ROW_IS_REFERENCED_2:
-	case ER_NO_REFERENCED_ROW_2:
-		return DB_EFK;
+	case ER_NO_REFERENCED_ROW_2: return DB_EFK;
 	case ER_LOCK_DEADLOCK:
-	case ER_LOCK_WAIT_TIMEOUT:
-		return DB_ECONFLICT;
-	default:
-		return DB_EERR;
+	case ER_LOCK_WAIT_TIMEOUT: return DB_ECONFLICT;
+	default: return DB_EERR;
 	}
 }
 
@@ -174,8 +169,7 @@ static bool need_reprepare(unsigned int no)
  * the binary) goes in the log, never the bound values. */
 static void log_failure(const db *d, const char *what)
 {
-	log_msg(LOG_ERROR, "db: %.200s failed: errno %u: %s", what, d->err_no,
-	        d->err_msg);
+	log_msg(LOG_ERROR, "db: %.200s failed: errno %u: %s", what, d->err_no, d->err_msg);
 }
 
 /* ---- statement cache ---- */
@@ -231,8 +225,7 @@ static void cache_evict_oldest(db *d)
 {
 	size_t oldest = SIZE_MAX;
 	for (size_t i = 0; i < STMT_SLOTS; i++)
-		if (d->slots[i].sql != NULL &&
-		    (oldest == SIZE_MAX || d->slots[i].used < d->slots[oldest].used))
+		if (d->slots[i].sql != NULL && (oldest == SIZE_MAX || d->slots[i].used < d->slots[oldest].used))
 			oldest = i;
 	if (oldest != SIZE_MAX)
 		cache_remove_at(d, oldest);
@@ -278,8 +271,7 @@ static int conn_fail(db *d)
 {
 	set_err(d, mysql_errno(d->conn), mysql_error(d->conn));
 	if (conn_lost(d->err_no)) {
-		log_msg(LOG_WARN, "db: connection lost: errno %u: %s", d->err_no,
-		        d->err_msg);
+		log_msg(LOG_WARN, "db: connection lost: errno %u: %s", d->err_no, d->err_msg);
 		mark_dead(d);
 	}
 	return code_of(d->err_no);
@@ -291,8 +283,7 @@ static int stmt_fail(db *d, MYSQL_STMT *st)
 {
 	set_err(d, mysql_stmt_errno(st), mysql_stmt_error(st));
 	if (conn_lost(d->err_no)) {
-		log_msg(LOG_WARN, "db: connection lost: errno %u: %s", d->err_no,
-		        d->err_msg);
+		log_msg(LOG_WARN, "db: connection lost: errno %u: %s", d->err_no, d->err_msg);
 		mark_dead(d);
 	}
 	return code_of(d->err_no);
@@ -322,8 +313,7 @@ static MYSQL_STMT *stmt_get(db *d, const char *sql, int *rc)
 	int failed = mysql_stmt_prepare(st, sql, (unsigned long)len);
 	/* The server caps statements over all connections
 	 * (max_prepared_stmt_count): give one of ours back and try again. */
-	if (failed && mysql_stmt_errno(st) == ER_MAX_PREPARED_STMT_COUNT_REACHED &&
-	    d->nstmt > 0) {
+	if (failed && mysql_stmt_errno(st) == ER_MAX_PREPARED_STMT_COUNT_REACHED && d->nstmt > 0) {
 		cache_evict_oldest(d);
 		failed = mysql_stmt_prepare(st, sql, (unsigned long)len);
 	}
@@ -417,20 +407,16 @@ int db_connect(db *d)
 		host = d->host;
 		port = d->port > 0 ? (unsigned int)d->port : 0;
 	}
-	if (mysql_real_connect(m, host, d->user, d->password, d->name, port, sock,
-	                       CLIENT_FOUND_ROWS) == NULL)
+	if (mysql_real_connect(m, host, d->user, d->password, d->name, port, sock, CLIENT_FOUND_ROWS) == NULL)
 		goto fail;
 
 	char set[512];
-	int n = snprintf(set, sizeof(set),
-	                 "SET SESSION time_zone='+00:00', sql_mode='" SQL_MODE "'");
+	int n = snprintf(set, sizeof(set), "SET SESSION time_zone='+00:00', sql_mode='" SQL_MODE "'");
 	if (d->statement_timeout_s > 0)
-		n += snprintf(set + n, sizeof(set) - (size_t)n,
-		              ", max_statement_time=%d", d->statement_timeout_s);
+		n += snprintf(set + n, sizeof(set) - (size_t)n, ", max_statement_time=%d", d->statement_timeout_s);
 	if (mysql_real_query(m, set, (unsigned long)n))
 		goto fail;
-	static const char iso[] =
-	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+	static const char iso[] = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
 	if (mysql_real_query(m, iso, sizeof(iso) - 1))
 		goto fail;
 
@@ -447,8 +433,7 @@ fail:
 	/* While the server is down every request tries to connect: log the
 	 * first failure only. */
 	if (!d->down)
-		log_msg(LOG_ERROR, "db: cannot connect: errno %u: %s", d->err_no,
-		        d->err_msg);
+		log_msg(LOG_ERROR, "db: cannot connect: errno %u: %s", d->err_no, d->err_msg);
 	d->down = true;
 	mysql_close(m);
 	return DB_EUNAVAIL;
@@ -468,8 +453,7 @@ int db_ping(db *d)
 /* ---- statements ---- */
 
 /* Fills binds from types and ap. -1 on a bad type letter (a bug). */
-static int bind_params(db *d, const char *types, va_list ap, MYSQL_BIND *b,
-                       struct param *pv)
+static int bind_params(db *d, const char *types, va_list ap, MYSQL_BIND *b, struct param *pv)
 {
 	for (size_t i = 0; types[i] != '\0'; i++) {
 		const char *s;
@@ -616,8 +600,7 @@ fail:
 
 /* One try: connect if needed, prepare (cached), bind, execute, and fetch when
  * out is given. */
-static int attempt(db *d, const char *sql, MYSQL_BIND *pb, size_t np,
-                   arena *a, db_res **out, long long *affected)
+static int attempt(db *d, const char *sql, MYSQL_BIND *pb, size_t np, arena *a, db_res **out, long long *affected)
 {
 	int rc = db_connect(d);
 	if (rc != DB_OK)
@@ -668,8 +651,7 @@ done:
 	return rc;
 }
 
-static int run(db *d, arena *a, db_res **out, long long *affected,
-               const char *sql, const char *types, va_list ap)
+static int run(db *d, arena *a, db_res **out, long long *affected, const char *sql, const char *types, va_list ap)
 {
 	int rc = DB_EERR;
 	if (types == NULL)
@@ -717,8 +699,7 @@ long long db_exec(db *d, const char *sql, const char *types, ...)
 	return rc == DB_OK ? affected : rc;
 }
 
-int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types,
-             ...)
+int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types, ...)
 {
 	assert(a != NULL && out != NULL);
 	*out = NULL;
@@ -839,8 +820,7 @@ void db_rollback(db *d)
 	/* The error that led here stays the one reported by db_error. A
 	 * failed ROLLBACK leaves the session in an unknown state: drop it. */
 	if (mysql_real_query(d->conn, "ROLLBACK", 8) != 0) {
-		log_msg(LOG_WARN, "db: ROLLBACK failed: errno %u: %s",
-		        mysql_errno(d->conn), mysql_error(d->conn));
+		log_msg(LOG_WARN, "db: ROLLBACK failed: errno %u: %s", mysql_errno(d->conn), mysql_error(d->conn));
 		mark_dead(d);
 	}
 }
@@ -879,8 +859,7 @@ int db_run_script(db *d, const char *sql, char *err, size_t errlen)
 		goto fail;
 	MYSQL *m = d->conn;
 	/* Migrations may run longer than a request's statement limit. */
-	if (d->statement_timeout_s > 0 &&
-	    (rc = session_set(d, "SET SESSION max_statement_time=0")) != DB_OK)
+	if (d->statement_timeout_s > 0 && (rc = session_set(d, "SET SESSION max_statement_time=0")) != DB_OK)
 		goto fail;
 	if (mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
 		rc = conn_fail(d);

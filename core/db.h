@@ -16,11 +16,11 @@ typedef struct db_res db_res;
 
 enum {
 	DB_OK = 0,
-	DB_EUNAVAIL = -1, /* server unreachable or lost: answer 503 */
-	DB_EDUP = -2,     /* duplicate key (1062) */
-	DB_EFK = -3,      /* foreign key violation (1451/1452) */
+	DB_EUNAVAIL = -1,  /* server unreachable or lost: answer 503 */
+	DB_EDUP = -2,      /* duplicate key (1062) */
+	DB_EFK = -3,       /* foreign key violation (1451/1452) */
 	DB_ECONFLICT = -4, /* deadlock or lock wait timeout (1213/1205): retry */
-	DB_EERR = -5      /* anything else; logged by the db layer */
+	DB_EERR = -5       /* anything else; logged by the db layer */
 };
 
 /* Parameter types, one letter per '?' in the SQL:
@@ -44,8 +44,7 @@ int db_ping(db *d);
  * DB_E* code. Outside a transaction a lost connection is retried once. */
 long long db_exec(db *d, const char *sql, const char *types, ...);
 /* Runs a query; rows and values are copied into arena a. DB_OK or DB_E*. */
-int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types,
-             ...);
+int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types, ...);
 /* Last AUTO_INCREMENT id of this connection. */
 unsigned long long db_last_id(db *d);
 

@@ -13,8 +13,7 @@
 
 static bool is_write(const http_req *r)
 {
-	return r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH ||
-	       r->method == HTTP_DELETE;
+	return r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH || r->method == HTTP_DELETE;
 }
 
 static void run_handler(http_req *r)

@@ -117,8 +117,7 @@ void http_list_end(jw *w, const char *next_cursor);
 
 /* Problem documents (RFC 9457). detail may be NULL. */
 void http_problem(http_req *r, int status, const char *detail);
-void http_problemf(http_req *r, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void http_problemf(http_req *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Answers a failed database call: 503 for an unreachable database or a lock
  * conflict, 409 for a duplicate, 500 otherwise (what names the object). */
 void http_db_error(http_req *r, long long rc, const char *what);
@@ -138,8 +137,7 @@ void http_unavailable(http_req *r, const char *detail);
  * status) with an "errors" list. */
 typedef struct http_errors http_errors;
 http_errors *http_errors_new(http_req *r);
-void http_errors_add(http_errors *e, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void http_errors_add(http_errors *e, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 size_t http_errors_count(const http_errors *e);
 http_req *http_errors_req(http_errors *e);
 /* Answers status with the collected errors; returns true when there were any. */

@@ -102,8 +102,7 @@ struct parse_ctx {
 	size_t errlen;
 };
 
-static void set_err(struct parse_ctx *c, json_status st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void set_err(struct parse_ctx *c, json_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void set_err(struct parse_ctx *c, json_status st, const char *fmt, ...)
 {
@@ -162,8 +161,7 @@ static json_value *add_value(struct parse_ctx *c, json_type t)
 
 /* The server works with C strings, so a NUL inside a string or key (only
  * possible through the \u0000 escape) is refused rather than truncated. */
-static const char *take_string(struct parse_ctx *c, const unsigned char *s,
-                               size_t len, const char *what)
+static const char *take_string(struct parse_ctx *c, const unsigned char *s, size_t len, const char *what)
 {
 	if (memchr(s, '\0', len) != NULL) {
 		set_err(c, JSON_EMALFORMED, "%s contains a NUL character", what);
@@ -224,8 +222,7 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
 static int start_container(struct parse_ctx *c, json_type t)
 {
 	if (c->depth == JSON_MAX_DEPTH) {
-		set_err(c, JSON_ETOODEEP, "nesting deeper than %d levels",
-		        JSON_MAX_DEPTH);
+		set_err(c, JSON_ETOODEEP, "nesting deeper than %d levels", JSON_MAX_DEPTH);
 		return 0;
 	}
 	json_value *v = add_value(c, t);
@@ -278,8 +275,7 @@ static int cb_end_map(void *ctx)
 		qsort(f->keys, f->n, sizeof(*f->keys), cmp_key);
 		for (size_t i = 1; i < f->n; i++) {
 			if (strcmp(f->keys[i - 1], f->keys[i]) == 0) {
-				set_err(c, JSON_EMALFORMED, "duplicate key \"%s\"",
-				        f->keys[i]);
+				set_err(c, JSON_EMALFORMED, "duplicate key \"%s\"", f->keys[i]);
 				return 0;
 			}
 		}
@@ -305,15 +301,15 @@ static int cb_end_array(void *ctx)
 }
 
 static const yajl_callbacks parse_callbacks = {
-	.yajl_null = cb_null,
-	.yajl_boolean = cb_boolean,
-	.yajl_number = cb_number,
-	.yajl_string = cb_string,
-	.yajl_start_map = cb_start_map,
-	.yajl_map_key = cb_map_key,
-	.yajl_end_map = cb_end_map,
-	.yajl_start_array = cb_start_array,
-	.yajl_end_array = cb_end_array,
+    .yajl_null = cb_null,
+    .yajl_boolean = cb_boolean,
+    .yajl_number = cb_number,
+    .yajl_string = cb_string,
+    .yajl_start_map = cb_start_map,
+    .yajl_map_key = cb_map_key,
+    .yajl_end_map = cb_end_map,
+    .yajl_start_array = cb_start_array,
+    .yajl_end_array = cb_end_array,
 };
 
 /* strspn over a buffer that is not NUL-terminated. */
@@ -338,11 +334,13 @@ static void set_yajl_err(struct parse_ctx *c, yajl_handle h)
 	yajl_free_error(h, msg);
 }
 
-json_status json_parse(arena *a, const char *buf, size_t len, json_value **out,
-                       char *err, size_t errlen)
+json_status json_parse(arena *a, const char *buf, size_t len, json_value **out, char *err, size_t errlen)
 {
 	struct parse_ctx c = {
-		.a = a, .status = JSON_OK, .err = err, .errlen = errlen,
+	    .a = a,
+	    .status = JSON_OK,
+	    .err = err,
+	    .errlen = errlen,
 	};
 	yajl_handle h = NULL;
 
@@ -533,8 +531,7 @@ static void open_level(jw *w, enum level lv)
 		return;
 	}
 	w->levels[w->depth++] = (unsigned char)lv;
-	check(w, lv == LV_ARRAY ? yajl_gen_array_open(w->g)
-	                        : yajl_gen_map_open(w->g));
+	check(w, lv == LV_ARRAY ? yajl_gen_array_open(w->g) : yajl_gen_map_open(w->g));
 }
 
 static void close_level(jw *w, enum level lv)
@@ -546,8 +543,7 @@ static void close_level(jw *w, enum level lv)
 		return;
 	}
 	w->depth--;
-	check(w, lv == LV_ARRAY ? yajl_gen_array_close(w->g)
-	                        : yajl_gen_map_close(w->g));
+	check(w, lv == LV_ARRAY ? yajl_gen_array_close(w->g) : yajl_gen_map_close(w->g));
 }
 
 void jw_obj_begin(jw *w)
@@ -575,8 +571,7 @@ void jw_key(jw *w, const char *key)
 	if (w->failed)
 		return;
 	size_t len = key != NULL ? strlen(key) : 0;
-	if (key == NULL || w->depth == 0 ||
-	    w->levels[w->depth - 1] != LV_OBJ_KEY ||
+	if (key == NULL || w->depth == 0 || w->levels[w->depth - 1] != LV_OBJ_KEY ||
 	    !utf8_strict((const unsigned char *)key, len)) {
 		w->failed = true;
 		return;
@@ -692,24 +687,17 @@ void jw_value(jw *w, const json_value *v)
 		return;
 	}
 	switch (v->type) {
-	case JSON_NULL:
-		jw_null(w);
-		break;
-	case JSON_BOOL:
-		jw_bool(w, v->u.boolean);
-		break;
+	case JSON_NULL: jw_null(w); break;
+	case JSON_BOOL: jw_bool(w, v->u.boolean); break;
 	case JSON_NUMBER:
 		/* Source text, already checked by yajl's lexer, may carry an
 		 * exponent that jw_num_text would refuse. */
 		if (v->u.number.text == NULL)
 			w->failed = true;
 		else if (value_ok(w))
-			check(w, yajl_gen_number(w->g, v->u.number.text,
-			                         strlen(v->u.number.text)));
+			check(w, yajl_gen_number(w->g, v->u.number.text, strlen(v->u.number.text)));
 		break;
-	case JSON_STRING:
-		jw_strn(w, v->u.string.s, v->u.string.len);
-		break;
+	case JSON_STRING: jw_strn(w, v->u.string.s, v->u.string.len); break;
 	case JSON_ARRAY:
 		jw_arr_begin(w);
 		for (size_t i = 0; i < v->u.array.n; i++)
@@ -724,9 +712,7 @@ void jw_value(jw *w, const json_value *v)
 		}
 		jw_obj_end(w);
 		break;
-	default:
-		w->failed = true;
-		break;
+	default: w->failed = true; break;
 	}
 }
 
@@ -740,8 +726,7 @@ typedef struct jw_member {
  * point order. Keys are unique (the parser refuses duplicates). */
 static int member_cmp(const void *a, const void *b)
 {
-	return strcmp(((const jw_member *)a)->key,
-	              ((const jw_member *)b)->key);
+	return strcmp(((const jw_member *)a)->key, ((const jw_member *)b)->key);
 }
 
 /* Recursion is bounded like jw_value's. */

@@ -13,14 +13,7 @@
 
 #define JSON_MAX_DEPTH 32
 
-typedef enum {
-	JSON_NULL,
-	JSON_BOOL,
-	JSON_NUMBER,
-	JSON_STRING,
-	JSON_ARRAY,
-	JSON_OBJECT
-} json_type;
+typedef enum { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT } json_type;
 
 typedef struct json_value json_value;
 struct json_value {
@@ -57,8 +50,7 @@ typedef enum {
 
 /* Parses exactly one JSON text from buf[0..len) (need not be NUL-terminated;
  * comments are rejected). On failure writes a short English reason into err. */
-json_status json_parse(arena *a, const char *buf, size_t len, json_value **out,
-                       char *err, size_t errlen);
+json_status json_parse(arena *a, const char *buf, size_t len, json_value **out, char *err, size_t errlen);
 
 /* Object member by key, or NULL (also NULL when obj is not an object). */
 const json_value *json_get(const json_value *obj, const char *key);

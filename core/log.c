@@ -83,15 +83,16 @@ void log_event(log_level level, const char *msg, const char *fields)
 	gmtime_r(&now.tv_sec, &tm);
 	size_t n = strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(ts + n, sizeof(ts) - n, ".%03ldZ", now.tv_nsec / 1000000);
-	int len = snprintf(line, sizeof(line), "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s}\n",
-	                   ts, level_name(level), log_escape(esc, sizeof(esc), msg),
-	                   fields && *fields ? "," : "", fields ? fields : "");
+	int len = snprintf(line, sizeof(line), "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%s}\n", ts,
+	                   level_name(level), log_escape(esc, sizeof(esc), msg), fields && *fields ? "," : "",
+	                   fields ? fields : "");
 	if (len < 0)
 		return;
 	if ((size_t)len >= sizeof(line)) {
 		/* Too long: keep it valid JSON by dropping the extra fields. */
-		len = snprintf(line, sizeof(line), "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\",\"truncated\":true}\n",
-		               ts, level_name(level), esc);
+		len = snprintf(line, sizeof(line),
+		               "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\",\"truncated\":true}\n", ts,
+		               level_name(level), esc);
 		if (len < 0 || (size_t)len >= sizeof(line))
 			return;
 	}

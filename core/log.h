@@ -9,8 +9,7 @@ void log_set_level(log_level min);
 /* fields: extra "key":value pairs already JSON-encoded (may be NULL), e.g.
  * "\"route\":\"/healthz\",\"status\":200". msg is escaped here. */
 void log_event(log_level level, const char *msg, const char *fields);
-void log_msg(log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void log_msg(log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Escapes s as the inside of a JSON string into out (always NUL-terminated,
  * cut at a character boundary). Returns out. */

@@ -68,8 +68,8 @@ void metrics_render(http_req *r)
 	for (int i = 0; counts && i <= routes; i++) {
 		const route *rt = i < routes ? router_at(i) : NULL;
 		for (int st = 0; st < STATUS_SLOTS; st++) {
-			unsigned long v = atomic_load_explicit(&counts[(size_t)i * STATUS_SLOTS + (size_t)st],
-			                                       memory_order_relaxed);
+			unsigned long v =
+			    atomic_load_explicit(&counts[(size_t)i * STATUS_SLOTS + (size_t)st], memory_order_relaxed);
 			if (v == 0)
 				continue;
 			out(r, "ambito_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %lu\n",

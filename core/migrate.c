@@ -12,21 +12,19 @@
 #include "db.h"
 #include "log.h"
 
-static const char create_sql[] =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    "version INT PRIMARY KEY, "
-    "name VARCHAR(200) NOT NULL, "
-    "sha256 CHAR(64) NOT NULL, "
-    "applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
-    ") ENGINE=InnoDB";
+static const char create_sql[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                 "version INT PRIMARY KEY, "
+                                 "name VARCHAR(200) NOT NULL, "
+                                 "sha256 CHAR(64) NOT NULL, "
+                                 "applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
+                                 ") ENGINE=InnoDB";
 
 /* Two migrating processes must not run the same script twice; the lock is
  * tied to the connection, so a crash releases it. */
 #define LOCK_NAME "'ambito.migrate'"
 #define LOCK_WAIT_S "60"
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void say(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -59,8 +57,7 @@ static int find_version(long long version)
  * the two disagree or the database fails. With table_may_be_missing, a
  * database without schema_migrations reads as one with nothing applied, and
  * nothing is created. */
-static int compare(struct db *d, arena *a, bool *done, bool table_may_be_missing,
-                   char *err, size_t errlen)
+static int compare(struct db *d, arena *a, bool *done, bool table_may_be_missing, char *err, size_t errlen)
 {
 	db_res *r;
 	int rc;
@@ -78,9 +75,7 @@ static int compare(struct db *d, arena *a, bool *done, bool table_may_be_missing
 			return migrations_count;
 	}
 
-	rc = db_query(d, a, &r,
-	              "SELECT version, sha256 FROM schema_migrations ORDER BY version",
-	              "");
+	rc = db_query(d, a, &r, "SELECT version, sha256 FROM schema_migrations ORDER BY version", "");
 	if (rc != DB_OK) {
 		say_db(d, rc, err, errlen);
 		return -1;
@@ -97,9 +92,7 @@ static int compare(struct db *d, arena *a, bool *done, bool table_may_be_missing
 			return -1;
 		}
 		if (strcmp(db_val(r, row, 1), migrations[i].sha256) != 0) {
-			say(err, errlen,
-			    "migration %s was changed after it was applied",
-			    migrations[i].name);
+			say(err, errlen, "migration %s was changed after it was applied", migrations[i].name);
 			return -1;
 		}
 		done[i] = true;
@@ -128,8 +121,7 @@ static int apply_one(struct db *d, const migration *m, char *err, size_t errlen)
 	                      "VALUES (?, ?, ?)",
 	                      "iss", (long long)m->version, m->name, m->sha256);
 	if (n < 0) {
-		say(err, errlen, "migration %s ran but could not be recorded: %s",
-		    m->name, db_error(d));
+		say(err, errlen, "migration %s ran but could not be recorded: %s", m->name, db_error(d));
 		goto fail;
 	}
 	rc = db_commit(d);
@@ -153,8 +145,7 @@ int migrate_apply(struct db *d, int *applied, char *err, size_t errlen)
 	db_res *r;
 	say(err, errlen, "%s", "");
 
-	int rc = db_query(d, a, &r, "SELECT GET_LOCK(" LOCK_NAME ", " LOCK_WAIT_S ")",
-	                  "");
+	int rc = db_query(d, a, &r, "SELECT GET_LOCK(" LOCK_NAME ", " LOCK_WAIT_S ")", "");
 	if (rc != DB_OK) {
 		say_db(d, rc, err, errlen);
 		goto fail;
@@ -207,14 +198,13 @@ int migrate_check(struct db *d, char *err, size_t errlen)
 		for (int i = 0; i < migrations_count && used < sizeof(names); i++) {
 			if (done[i])
 				continue;
-			int n = snprintf(names + used, sizeof(names) - used, "%s%s",
-			                 used ? ", " : "", migrations[i].name);
+			int n =
+			    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", migrations[i].name);
 			if (n < 0)
 				break;
 			used += (size_t)n;
 		}
-		say(err, errlen, "%d migrations pending (%s): run ambitoctl migrate",
-		    pending, names);
+		say(err, errlen, "%d migrations pending (%s): run ambitoctl migrate", pending, names);
 		goto fail;
 	}
 	ret = 0;

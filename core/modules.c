@@ -1,16 +1,16 @@
 /* The list of modules that serve routes. */
 #include "modules.h"
 
+#include "audit.h"
 #include "auth.h"
+#include "compare.h"
 #include "cycles.h"
 #include "health.h"
-#include "tenants.h"
-#include "users.h"
-#include "audit.h"
-#include "compare.h"
 #include "plan_comments.h"
 #include "plan_public.h"
 #include "plans.h"
+#include "tenants.h"
+#include "users.h"
 
 void modules_register(void)
 {

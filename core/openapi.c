@@ -8,7 +8,9 @@
 
 /* One JSON file per module under core/openapi/, each {"schemas": {...}} and
  * optionally "securitySchemes"; embedded at build time. */
-#define PART(name) extern const char openapi_##name[]; extern const size_t openapi_##name##_len;
+#define PART(name)                                                                                                     \
+	extern const char openapi_##name[];                                                                            \
+	extern const size_t openapi_##name##_len;
 PART(base)
 PART(identity)
 PART(cycles)
@@ -22,12 +24,9 @@ static const struct {
 	const char *text;
 	const size_t *len;
 } parts[] = {
-    {"base", openapi_base, &openapi_base_len},
-    {"identity", openapi_identity, &openapi_identity_len},
-    {"cycles", openapi_cycles, &openapi_cycles_len},
-    {"plans", openapi_plans, &openapi_plans_len},
-    {"reviews", openapi_reviews, &openapi_reviews_len},
-    {"public", openapi_public, &openapi_public_len},
+    {"base", openapi_base, &openapi_base_len},          {"identity", openapi_identity, &openapi_identity_len},
+    {"cycles", openapi_cycles, &openapi_cycles_len},    {"plans", openapi_plans, &openapi_plans_len},
+    {"reviews", openapi_reviews, &openapi_reviews_len}, {"public", openapi_public, &openapi_public_len},
     {"compare", openapi_compare, &openapi_compare_len},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
@@ -86,7 +85,7 @@ static void operation(http_req *r, jw *w, const route *rt)
 	          : strcmp(router_method_name(rt->method), "PUT") == 0    ? "put"
 	          : strcmp(router_method_name(rt->method), "PATCH") == 0  ? "patch"
 	          : strcmp(router_method_name(rt->method), "DELETE") == 0 ? "delete"
-	                                                                   : "options");
+	                                                                  : "options");
 	jw_obj_begin(w);
 	jw_kstr(w, "summary", rt->summary);
 	jw_kstr(w, "operationId", arena_printf(r->a, "%s %s", router_method_name(rt->method), rt->pattern));
@@ -149,8 +148,9 @@ void openapi_render(http_req *r)
 	jw_obj_begin(w);
 	jw_kstr(w, "title", "ambito");
 	jw_kstr(w, "version", AMBITO_VERSION);
-	jw_kstr(w, "description", "Piani Sociali d'Ambito: the Region publishes the planning cycle, each "
-	                          "ATS drafts and submits its plan, plans are compared across ATS.");
+	jw_kstr(w, "description",
+	        "Piani Sociali d'Ambito: the Region publishes the planning cycle, each "
+	        "ATS drafts and submits its plan, plans are compared across ATS.");
 	jw_obj_end(w);
 	jw_key(w, "security");
 	jw_arr_begin(w);

@@ -28,8 +28,8 @@ void password_init(int concurrency)
 	}
 }
 
-static int derive(const char *pw, const unsigned char *salt, size_t saltlen, unsigned long long n,
-                  unsigned long long r, unsigned long long p, unsigned char *key)
+static int derive(const char *pw, const unsigned char *salt, size_t saltlen, unsigned long long n, unsigned long long r,
+                  unsigned long long p, unsigned char *key)
 {
 	if (kdf_ready)
 		sem_wait(&kdf_slots);
@@ -84,8 +84,8 @@ bool password_verify(const char *password, const char *stored)
 	char s64[64], k64[64];
 	unsigned char salt[SALT_LEN], want[KEY_LEN], got[KEY_LEN];
 	bool parsed = sscanf(stored, "scrypt$%llu$%llu$%llu$%63[^$]$%63s", &n, &r, &p, s64, k64) == 5 &&
-	              unb64(s64, salt, sizeof(salt)) == 0 && unb64(k64, want, sizeof(want)) == 0 &&
-	              n == SCRYPT_N && r == SCRYPT_R && p == SCRYPT_P;
+	              unb64(s64, salt, sizeof(salt)) == 0 && unb64(k64, want, sizeof(want)) == 0 && n == SCRYPT_N &&
+	              r == SCRYPT_R && p == SCRYPT_P;
 	if (!parsed) {
 		/* Same cost as a real check, then fail. */
 		password_dummy_verify(password);

@@ -268,7 +268,8 @@ static void get_comments(http_req *r)
 	comment *list;
 	size_t n;
 	bool more;
-	if (!http_db_ok(r, comment_list(r->db, r->a, p, after, limit, section, resolved, &list, &n, &more), "the comments"))
+	if (!http_db_ok(r, comment_list(r->db, r->a, p, after, limit, section, resolved, &list, &n, &more),
+	                "the comments"))
 		return;
 	jw *w = http_json_begin(r);
 	http_list_begin(w);

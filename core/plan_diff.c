@@ -29,12 +29,9 @@ static bool json_equal(const json_value *a, const json_value *b)
 	if (a->type != b->type)
 		return false;
 	switch (a->type) {
-	case JSON_NULL:
-		return true;
-	case JSON_BOOL:
-		return a->u.boolean == b->u.boolean;
-	case JSON_NUMBER:
-		return strcmp(a->u.number.text, b->u.number.text) == 0;
+	case JSON_NULL: return true;
+	case JSON_BOOL: return a->u.boolean == b->u.boolean;
+	case JSON_NUMBER: return strcmp(a->u.number.text, b->u.number.text) == 0;
 	case JSON_STRING:
 		return a->u.string.len == b->u.string.len && memcmp(a->u.string.s, b->u.string.s, a->u.string.len) == 0;
 	case JSON_ARRAY:

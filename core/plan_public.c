@@ -129,7 +129,7 @@ static published *path_published(http_req *r)
 {
 	published *p;
 	if (!http_db_ok(r, load_published(r->db, r->a, http_param(r, "tenant"), http_param(r, "cycle"), &p),
-	           "the published plan"))
+	                "the published plan"))
 		return NULL;
 	if (p == NULL) {
 		http_problem(r, 404, NOT_PUBLISHED);

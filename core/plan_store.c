@@ -169,17 +169,21 @@ int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *c
 	db_res *res;
 	*out = NULL;
 	*found = PLAN_LOOKUP_NO_CYCLE;
-	TRY(db_query(d, a, &res,
-	             "SELECT c.id, p.cycle_id, " SECTION_COLUMNS("s.content") " FROM cycles c"
-	             " LEFT JOIN plans p ON p.tenant_id = ? AND p.cycle_id = c.id"
-	             " LEFT JOIN plan_sections s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
-	             " AND s.revision = 0 AND s.section_key = ?"
-	             " WHERE c.slug = ?",
-	             "iss", tenant_id, key, cycle_slug));
+	TRY(db_query(
+	    d, a, &res,
+	    "SELECT c.id, p.cycle_id, " SECTION_COLUMNS(
+	        "s.content") " FROM cycles c"
+	                     " LEFT JOIN plans p ON p.tenant_id = ? AND p.cycle_id = c.id"
+	                     " LEFT JOIN plan_sections s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
+	                     " AND s.revision = 0 AND s.section_key = ?"
+	                     " WHERE c.slug = ?",
+	    "iss", tenant_id, key, cycle_slug));
 	if (db_nrows(res) != 1)
 		return DB_OK;
 	*cycle_id = db_int(res, 0, 0);
-	*found = db_isnull(res, 0, 1) ? PLAN_LOOKUP_NO_PLAN : db_isnull(res, 0, 2) ? PLAN_LOOKUP_NO_SECTION : PLAN_LOOKUP_FOUND;
+	*found = db_isnull(res, 0, 1)   ? PLAN_LOOKUP_NO_PLAN
+	         : db_isnull(res, 0, 2) ? PLAN_LOOKUP_NO_SECTION
+	                                : PLAN_LOOKUP_FOUND;
 	if (*found == PLAN_LOOKUP_FOUND) {
 		*out = arena_alloc(a, sizeof(**out));
 		read_section_at(res, 0, 2, *out);

@@ -100,7 +100,7 @@ static void answer_plan(http_req *r, const plan *p, int status)
 	plan_section *sections;
 	size_t n;
 	if (!http_db_ok(r, plan_store_sections(r->db, r->a, p->tenant_id, p->cycle_id, 0, false, &sections, &n),
-	           "the plan's sections"))
+	                "the plan's sections"))
 		return;
 	size_t complete = 0;
 	jw *w = http_json_begin(r);
@@ -131,7 +131,7 @@ static void answer_plan(http_req *r, const plan *p, int status)
 
 static void answer_plans_csv(http_req *r, const plan *list, size_t n)
 {
-	static const char *const header[] = {"tenant", "cycle", "status", "revision", "late", "published_revision",
+	static const char *const header[] = {"tenant",    "cycle", "status", "revision", "late", "published_revision",
 	                                     "updated_at"};
 	csv_writer w;
 	http_csv_begin(r, &w);
@@ -268,7 +268,7 @@ static plan_section *path_section(http_req *r, const plan *p, bool for_update)
 	plan_section *s;
 	const char *key = http_param(r, "key");
 	if (!http_db_ok(r, plan_store_section(r->db, r->a, p->tenant_id, p->cycle_id, 0, key, for_update, &s),
-	           "the section"))
+	                "the section"))
 		return NULL;
 	if (s == NULL)
 		http_problem(r, 404, "the plan has no such section");
@@ -520,8 +520,9 @@ static void get_submissions(http_req *r)
 	size_t n;
 	bool more;
 	if (p == NULL ||
-	    !http_db_ok(r, plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
-	           "the submissions"))
+	    !http_db_ok(r,
+	                plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
+	                "the submissions"))
 		return;
 	if (http_wants_csv(r)) {
 		answer_submissions_csv(r, list, n);
@@ -595,7 +596,7 @@ static void post_review(http_req *r)
 	                               plan_decision_name((plan_decision)decision), revision, plan_status_name(status));
 	plan_submission s;
 	if (!http_db_ok(r, plan_store_submission(r->db, r->a, r->tenant->id, c->id, revision, &s, NULL, NULL),
-	           "the submission"))
+	                "the submission"))
 		return;
 	jw *w = http_json_begin(r);
 	render_submission(r, w, &s);

@@ -56,7 +56,7 @@ struct conn {
 	size_t body_need;
 	bool keep_alive;
 	bool head_request;
-	bool dead; /* peer gone while a worker held the request */
+	bool dead;       /* peer gone while a worker held the request */
 	bool in_started; /* the current head or body began to arrive at in_t0 */
 	struct timespec in_t0;
 	struct timespec t0;
@@ -66,10 +66,10 @@ struct conn {
 	/* Shared with the worker while state == C_BUSY; guarded by mu. */
 	pthread_mutex_t mu;
 	pthread_cond_t drained;
-	bool queued;      /* in the server's attention queue */
-	bool job_done;    /* handler returned */
-	bool stream_on;   /* handler started streaming */
-	bool stream_head; /* the streamed answer's head was written */
+	bool queued;        /* in the server's attention queue */
+	bool job_done;      /* handler returned */
+	bool stream_on;     /* handler started streaming */
+	bool stream_head;   /* the streamed answer's head was written */
 	bool stream_failed; /* the handler failed after streaming began */
 	/* The streamed answer's head as it stood at http_stream_begin: the
 	 * I/O thread writes it later, while the worker goes on. */
@@ -190,8 +190,8 @@ static void access_log(conn *c, http_req *r, double secs)
 	         "\"duration_ms\":%.3f,\"bytes\":%zu,\"client\":\"%s\"",
 	         r->request_id ? r->request_id : "", r->method_name ? r->method_name : "",
 	         log_escape(pattern, sizeof(pattern), r->route ? r->route->pattern : ""),
-	         log_escape(path, sizeof(path), r->path ? r->path : ""), r->status, secs * 1000.0,
-	         r->resp_len, c->addr);
+	         log_escape(path, sizeof(path), r->path ? r->path : ""), r->status, secs * 1000.0, r->resp_len,
+	         c->addr);
 	log_event(r->status >= 500 ? LOG_ERROR : LOG_INFO, r->log_detail ? r->log_detail : "request", fields);
 }
 
@@ -398,8 +398,7 @@ static void conn_dispatch(conn *c)
 		conn_answer(c);
 		return;
 	}
-	case ROUTER_FOUND:
-		break;
+	case ROUTER_FOUND: break;
 	}
 	if (r->route->flags & ROUTE_INLINE) {
 		dispatch_request(r);
@@ -604,8 +603,8 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 			free(c);
 			return;
 		}
-		c->bev = bufferevent_openssl_socket_new(s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
-		                                        BEV_OPT_CLOSE_ON_FREE);
+		c->bev =
+		    bufferevent_openssl_socket_new(s->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	} else {
 		c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	}
@@ -790,8 +789,8 @@ server *server_new(const config *cfg, char *err, size_t errlen)
 	struct sockaddr_storage ss;
 	int sslen = sizeof(ss);
 	char hostport[CONFIG_STR_MAX + 16];
-	snprintf(hostport, sizeof(hostport), strchr(cfg->listen_host, ':') ? "[%s]:%d" : "%s:%d",
-	         cfg->listen_host, cfg->listen_port);
+	snprintf(hostport, sizeof(hostport), strchr(cfg->listen_host, ':') ? "[%s]:%d" : "%s:%d", cfg->listen_host,
+	         cfg->listen_port);
 	memset(&ss, 0, sizeof(ss));
 	/* libevent refuses port 0 ("any free port", which the tests use): parse
 	 * the address with a placeholder port, then set the real one. */
@@ -806,8 +805,8 @@ server *server_new(const config *cfg, char *err, size_t errlen)
 	else
 		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)cfg->listen_port);
 	s->listener = evconnlistener_new_bind(s->base, accept_cb, s,
-	                                      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
-	                                      1024, (struct sockaddr *)&ss, sslen);
+	                                      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC, 1024,
+	                                      (struct sockaddr *)&ss, sslen);
 	if (s->listener == NULL) {
 		snprintf(err, errlen, "cannot listen on %s: %s", hostport, strerror(errno));
 		goto fail;

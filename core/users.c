@@ -16,8 +16,8 @@
 
 #define USER_TENANTS_MAX 200
 
-static const char *const user_fields[] = {"email", "name", "role", "memberships", "assignments", "active", "password",
-                                          NULL};
+static const char *const user_fields[] = {"email",       "name",   "role",     "memberships",
+                                          "assignments", "active", "password", NULL};
 
 long long users_create(db *d, const char *email, const char *name, const char *region_role, const char *password,
                        char generated[21], long long *id)
@@ -30,15 +30,16 @@ long long users_create(db *d, const char *email, const char *name, const char *r
 	}
 	if (password_hash(password, hash, sizeof(hash)) != 0)
 		return DB_EERR;
-	long long rc = db_exec(d, "INSERT INTO users (email, name, region_role, password_hash) VALUES (?, ?, ?, ?)", "ssss",
-	                       email, name ? name : "", region_role, hash);
+	long long rc = db_exec(d, "INSERT INTO users (email, name, region_role, password_hash) VALUES (?, ?, ?, ?)",
+	                       "ssss", email, name ? name : "", region_role, hash);
 	*id = rc >= 0 ? (long long)db_last_id(d) : 0;
 	return rc;
 }
 
 long long users_add_membership(db *d, long long user_id, const char *tenant_slug, const char *rolename)
 {
-	return db_exec(d, "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
+	return db_exec(d,
+	               "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
 	               "iss", user_id, rolename, tenant_slug);
 }
 
@@ -107,7 +108,8 @@ static long long store_roles(http_req *r, http_errors *e, long long id, const js
 			const json_value *m = memberships->u.array.items[i];
 			rc = users_add_membership(r->db, id, json_get_str(m, "tenant"), json_get_str(m, "role"));
 			if (rc == 0)
-				http_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"), "no such tenant");
+				http_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"),
+				                "no such tenant");
 			if (rc == DB_EDUP) {
 				http_errors_add(e, v_index(e, NULL, "memberships", i), "names the same tenant twice");
 				rc = 0;
@@ -293,8 +295,8 @@ static void patch_user(http_req *r)
 		check_combination(e, role_after, in.memberships ? in.memberships->u.array.n : cur->nmemberships,
 		                  in.assignments ? in.assignments->u.array.n
 		                                 : (role_parse(role_after) == ROLE_UNIVERSITY ? cur->nassigned : 0));
-	if (id == r->user->user_id && ((in.role_given && role_parse(in.role) != ROLE_REGION_ADMIN) ||
-	                               (in.active_given && !in.active)))
+	if (id == r->user->user_id &&
+	    ((in.role_given && role_parse(in.role) != ROLE_REGION_ADMIN) || (in.active_given && !in.active)))
 		http_errors_add(e, in.active_given && !in.active ? "active" : "role",
 		                "you cannot remove your own administrator access");
 	if (http_errors_answer(r, e, 422, NULL))

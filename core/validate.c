@@ -87,8 +87,8 @@ const char *v_string(http_errors *e, const char *prefix, const json_value *obj, 
 		return NULL;
 	}
 	if (n < min_chars) {
-		http_errors_add(e, v_path(e, prefix, key), min_chars == 1 ? "must not be empty" : "is shorter than %zu characters",
-		                min_chars);
+		http_errors_add(e, v_path(e, prefix, key),
+		                min_chars == 1 ? "must not be empty" : "is shorter than %zu characters", min_chars);
 		return NULL;
 	}
 	if (n > max_chars) {
@@ -279,8 +279,8 @@ const char *v_time_text(http_errors *e, const char *field, const char *s, bool d
 	if (ok && date_only)
 		ok = n == 10;
 	else if (ok) {
-		ok = n >= 20 && s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) && s[16] == ':' &&
-		     digits(s + 17, 2) && atoi(s + 11) < 24 && atoi(s + 14) < 60 && atoi(s + 17) < 60;
+		ok = n >= 20 && s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) &&
+		     s[16] == ':' && digits(s + 17, 2) && atoi(s + 11) < 24 && atoi(s + 14) < 60 && atoi(s + 17) < 60;
 		size_t i = 19;
 		if (ok && s[i] == '.') {
 			size_t f = strspn(s + i + 1, "0123456789");
@@ -290,8 +290,8 @@ const char *v_time_text(http_errors *e, const char *field, const char *s, bool d
 		ok = ok && s[i] == 'Z' && s[i + 1] == '\0';
 	}
 	if (!ok) {
-		http_errors_add(e, field,
-		                date_only ? "must be a date YYYY-MM-DD" : "must be a UTC time like 2021-12-31T23:59:59Z");
+		http_errors_add(
+		    e, field, date_only ? "must be a date YYYY-MM-DD" : "must be a UTC time like 2021-12-31T23:59:59Z");
 		return NULL;
 	}
 	if (date_only)
@@ -309,8 +309,8 @@ const char *v_time(http_errors *e, const char *prefix, const json_value *obj, co
 	return s ? v_time_text(e, v_path(e, prefix, key), s, date_only) : NULL;
 }
 
-const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key,
-                          size_t max_items, bool required)
+const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_items,
+                          bool required)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)
@@ -326,8 +326,7 @@ const json_value *v_array(http_errors *e, const char *prefix, const json_value *
 	return v;
 }
 
-const json_value *v_object(http_errors *e, const char *prefix, const json_value *obj, const char *key,
-                           bool required)
+const json_value *v_object(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)

@@ -44,10 +44,9 @@ const char *v_time(http_errors *e, const char *prefix, const json_value *obj, co
 /* The same check for a string in hand (a query parameter); field names it. */
 const char *v_time_text(http_errors *e, const char *field, const char *s, bool date_only);
 /* An array member (NULL when absent and not required, or not an array). */
-const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key,
-                          size_t max_items, bool required);
-const json_value *v_object(http_errors *e, const char *prefix, const json_value *obj, const char *key,
-                           bool required);
+const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_items,
+                          bool required);
+const json_value *v_object(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* Flags every member of obj not in the NULL-terminated list allowed. */
 void v_only(http_errors *e, const char *prefix, const json_value *obj, const char *const *allowed);
 /* The body must be a JSON object: answers 422 and returns false otherwise. */

@@ -8,7 +8,7 @@
 typedef struct workers workers;
 
 typedef struct workers_ops {
-	void *(*thread_start)(void *ctx);                 /* per-thread state */
+	void *(*thread_start)(void *ctx); /* per-thread state */
 	void (*thread_stop)(void *ctx, void *state);
 	void (*run)(void *ctx, void *state, void *job);
 } workers_ops;

@@ -19,10 +19,11 @@ static void get_members(http_req *r)
 	if (scope_require(r, MANAGERS | SCOPE_ROLE(ROLE_REGION_REVIEWER)) != 0)
 		return;
 	db_res *res;
-	int rc = db_query(r->db, r->a, &res,
-	                  "SELECT u.id, u.email, u.name, m.role, u.active FROM memberships m JOIN users u ON u.id = m.user_id"
-	                  " WHERE m.tenant_id = ? ORDER BY u.email",
-	                  "i", r->tenant->id);
+	int rc = db_query(
+	    r->db, r->a, &res,
+	    "SELECT u.id, u.email, u.name, m.role, u.active FROM memberships m JOIN users u ON u.id = m.user_id"
+	    " WHERE m.tenant_id = ? ORDER BY u.email",
+	    "i", r->tenant->id);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the members");
 		return;
@@ -69,7 +70,8 @@ static void post_member(http_req *r)
 	long long id;
 	if (db_nrows(res) == 1) {
 		if (!db_isnull(res, 0, 1)) {
-			http_errors_add(e, "email", "belongs to a user with a region role, who cannot be an ATS member");
+			http_errors_add(e, "email",
+			                "belongs to a user with a region role, who cannot be an ATS member");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
@@ -123,7 +125,8 @@ static void delete_member(http_req *r)
 		http_problem(r, 422, "you cannot remove yourself; ask another coordinator or the Region");
 		return;
 	}
-	long long n = db_exec(r->db, "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?", "ii", r->tenant->id, id);
+	long long n =
+	    db_exec(r->db, "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?", "ii", r->tenant->id, id);
 	if (n < 0) {
 		http_db_error(r, n, "the membership");
 		return;

@@ -14,8 +14,8 @@
 #define COMUNI_MAX 200
 #define TENANT_FIELD_MAX 200
 
-static const char *const tenant_fields[] = {"slug", "code", "name", "capofila", "ente_gestore", "province", "comuni",
-                                            NULL};
+static const char *const tenant_fields[] = {"slug",         "code",     "name",   "capofila",
+                                            "ente_gestore", "province", "comuni", NULL};
 static const char *const comune_fields[] = {"istat_code", "name", "population", NULL};
 
 typedef struct tenant_input {
@@ -72,10 +72,11 @@ static long long comuni_store(http_req *r, long long tenant_id, const json_value
 	long long rc = db_exec(r->db, "DELETE FROM comuni WHERE tenant_id = ?", "i", tenant_id);
 	for (size_t i = 0; rc >= 0 && i < list->u.array.n; i++) {
 		const json_value *c = list->u.array.items[i];
-		rc = db_exec(r->db,
-		             "INSERT INTO comuni (tenant_id, istat_code, name, population, position) VALUES (?, ?, ?, ?, ?)",
-		             "issii", tenant_id, json_get_str(c, "istat_code"), json_get_str(c, "name"),
-		             json_get(c, "population")->u.number.integer, (long long)i);
+		rc = db_exec(
+		    r->db,
+		    "INSERT INTO comuni (tenant_id, istat_code, name, population, position) VALUES (?, ?, ?, ?, ?)",
+		    "issii", tenant_id, json_get_str(c, "istat_code"), json_get_str(c, "name"),
+		    json_get(c, "population")->u.number.integer, (long long)i);
 	}
 	return rc;
 }
@@ -84,12 +85,13 @@ static long long comuni_store(http_req *r, long long tenant_id, const json_value
 static int tenant_render(http_req *r, jw *w, long long id, long long *version)
 {
 	db_res *t, *c;
-	int rc = db_query(r->db, r->a, &t,
-	                  "SELECT slug, code, name, capofila, ente_gestore, province, version FROM tenants WHERE id = ?", "i",
-	                  id);
+	int rc = db_query(
+	    r->db, r->a, &t,
+	    "SELECT slug, code, name, capofila, ente_gestore, province, version FROM tenants WHERE id = ?", "i", id);
 	if (rc == DB_OK)
 		rc = db_query(r->db, r->a, &c,
-		              "SELECT istat_code, name, population FROM comuni WHERE tenant_id = ? ORDER BY position", "i", id);
+		              "SELECT istat_code, name, population FROM comuni WHERE tenant_id = ? ORDER BY position",
+		              "i", id);
 	if (rc != DB_OK)
 		return rc;
 	if (db_nrows(t) != 1)

@@ -18,13 +18,30 @@ extern char **environ;
  * them, the CI may export others) is removed so defaults are what we see. */
 static void clear_ambito_env(void)
 {
-	static const char *const known[] = {
-	    "AMBITO_CONFIG",       "AMBITO_LISTEN",        "AMBITO_DB_SOCKET",        "AMBITO_DB_HOST",
-	    "AMBITO_DB_PORT",      "AMBITO_DB_USER",       "AMBITO_DB_PASSWORD",      "AMBITO_DB_NAME",
-	    "AMBITO_JWT_SECRET",   "AMBITO_JWT_ISSUER",    "AMBITO_JWT_AUDIENCE",     "AMBITO_TLS_CERT",
-	    "AMBITO_TLS_KEY",      "AMBITO_PUBLIC_URL",    "AMBITO_WORKERS",          "AMBITO_QUEUE_LEN",
-	    "AMBITO_MAX_BODY",     "AMBITO_MAX_HEADER",    "AMBITO_READ_TIMEOUT",     "AMBITO_WRITE_TIMEOUT",
-	    "AMBITO_KEEPALIVE_TIMEOUT", "AMBITO_STATEMENT_TIMEOUT", "AMBITO_KDF_CONCURRENCY", NULL};
+	static const char *const known[] = {"AMBITO_CONFIG",
+	                                    "AMBITO_LISTEN",
+	                                    "AMBITO_DB_SOCKET",
+	                                    "AMBITO_DB_HOST",
+	                                    "AMBITO_DB_PORT",
+	                                    "AMBITO_DB_USER",
+	                                    "AMBITO_DB_PASSWORD",
+	                                    "AMBITO_DB_NAME",
+	                                    "AMBITO_JWT_SECRET",
+	                                    "AMBITO_JWT_ISSUER",
+	                                    "AMBITO_JWT_AUDIENCE",
+	                                    "AMBITO_TLS_CERT",
+	                                    "AMBITO_TLS_KEY",
+	                                    "AMBITO_PUBLIC_URL",
+	                                    "AMBITO_WORKERS",
+	                                    "AMBITO_QUEUE_LEN",
+	                                    "AMBITO_MAX_BODY",
+	                                    "AMBITO_MAX_HEADER",
+	                                    "AMBITO_READ_TIMEOUT",
+	                                    "AMBITO_WRITE_TIMEOUT",
+	                                    "AMBITO_KEEPALIVE_TIMEOUT",
+	                                    "AMBITO_STATEMENT_TIMEOUT",
+	                                    "AMBITO_KDF_CONCURRENCY",
+	                                    NULL};
 	for (const char *const *k = known; *k; k++)
 		unsetenv(*k);
 	/* And any other AMBITO_* (names collected first: unsetenv edits environ). */
@@ -244,8 +261,7 @@ static void test_errors(void)
 	expect_file_error("listen = 127.0.0.1\n", ":1: listen must be host:port", "listen without a port");
 	expect_file_error("listen = :8080\n", ":1: listen must be host:port", "listen without a host");
 	expect_file_error("\nworkers 4\n", ":2: expected key = value", "a line without '='");
-	expect_file_error("workers = four\n", ":1: workers must be a whole number from 1 to 256",
-	                  "non-number workers");
+	expect_file_error("workers = four\n", ":1: workers must be a whole number from 1 to 256", "non-number workers");
 	expect_file_error("workers = 0\n", ":1: workers must be a whole number from 1 to 256", "workers 0");
 	expect_file_error("workers = 257\n", ":1: workers must be a whole number from 1 to 256", "workers 257");
 	expect_file_error("workers = 4x\n", ":1: workers must be a whole number from 1 to 256",
@@ -267,8 +283,7 @@ static void test_errors(void)
 	/* Unreadable files. */
 	config c;
 	char err[256] = "";
-	CHECK(config_load(&c, "/nonexistent/ambito/ambito.conf", err, sizeof(err)) == -1,
-	      "a missing file fails");
+	CHECK(config_load(&c, "/nonexistent/ambito/ambito.conf", err, sizeof(err)) == -1, "a missing file fails");
 	CHECK_STR(err, "cannot read /nonexistent/ambito/ambito.conf: No such file or directory",
 	          "a missing file: message");
 	setenv("AMBITO_CONFIG", "/nonexistent/ambito/ambito.conf", 1);

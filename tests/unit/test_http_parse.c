@@ -189,12 +189,10 @@ static void test_content_length(void)
 	arena_free(a);
 
 	const char *w = NULL;
-	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", &w) ==
-	          400,
+	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", &w) == 400,
 	      "two equal Content-Length -> 400");
 	CHECK_STR(w, "more than one Content-Length", "two Content-Length reason");
-	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\ncontent-length: 2\r\n\r\n", NULL) ==
-	          400,
+	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\ncontent-length: 2\r\n\r\n", NULL) == 400,
 	      "two different Content-Length -> 400");
 	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 12a\r\n\r\n", &w) == 400,
 	      "Content-Length 12a -> 400");
@@ -213,8 +211,7 @@ static void test_content_length(void)
 	      "empty Content-Length -> 400");
 	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000000\r\n\r\n", NULL) == 400,
 	      "16-digit Content-Length -> 400");
-	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", NULL) ==
-	          400,
+	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", NULL) == 400,
 	      "20-digit Content-Length -> 400");
 }
 
@@ -245,8 +242,7 @@ static void test_request_line_rejections(void)
 	CHECK(status_of("GET /a\x7f HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "DEL in target -> 400");
 	CHECK(status_of("GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "tab in target -> 400");
 	CHECK(status_of("GET /a#frag HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "'#' in target -> 400");
-	CHECK(status_of("GET /caff\xc3\xa8 HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400,
-	      "raw UTF-8 in target -> 400");
+	CHECK(status_of("GET /caff\xc3\xa8 HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "raw UTF-8 in target -> 400");
 }
 
 static void test_header_rejections(void)
@@ -264,14 +260,12 @@ static void test_header_rejections(void)
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\n: y\r\n\r\n", NULL) == 400, "empty header name -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX(A): y\r\n\r\n", NULL) == 400, "'(' in header name -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", NULL) == 400, "line without colon -> 400");
-	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x01z\r\n\r\n", &w) == 400,
-	      "control byte in value -> 400");
+	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x01z\r\n\r\n", &w) == 400, "control byte in value -> 400");
 	CHECK_STR(w, "control characters in a header value", "control byte in value reason");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x7fz\r\n\r\n", NULL) == 400, "DEL in value -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\nz\r\n\r\n", NULL) == 400, "bare LF in value -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rz\r\n\r\n", NULL) == 400, "bare CR in value -> 400");
-	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\nX-A: a\r\n\r\n", NULL) == 400,
-	      "LF-only header line end -> 400");
+	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\nX-A: a\r\n\r\n", NULL) == 400, "LF-only header line end -> 400");
 
 	CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", &w) == 501,
 	      "Transfer-Encoding: chunked -> 501");
@@ -302,8 +296,7 @@ static void test_expect_continue(void)
 	arena *a = arena_new();
 	http_head h;
 	const char *why = NULL;
-	int st = parse(a, "POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", &h,
-	               &why);
+	int st = parse(a, "POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", &h, &why);
 	CHECK(st == 0, "Expect: 100-continue: status 0");
 	CHECK(h.expect_continue, "Expect: 100-continue sets expect_continue");
 	CHECK(h.content_length == 3, "Content-Length alongside Expect");

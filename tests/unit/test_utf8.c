@@ -35,13 +35,18 @@ static void test_valid(void)
 	CHECK(valid("\xf0\x90\x80\x80"), "U+10000 (smallest 4-byte) is valid");
 	CHECK(valid("\xf4\x8f\xbf\xbf"), "U+10FFFF (the last code point) is valid");
 	CHECK(utf8_valid("a\0b", 3), "an embedded NUL is valid UTF-8");
-	CHECK(utf8_valid("\xe2\x82\xac" "xyz", 3), "only the first len bytes are checked");
+	CHECK(utf8_valid("\xe2\x82\xac"
+	                 "xyz",
+	                 3),
+	      "only the first len bytes are checked");
 }
 
 static void test_invalid(void)
 {
 	CHECK(!valid("\x80"), "lone continuation byte 0x80 is invalid");
-	CHECK(!valid("a\xbf" "b"), "lone continuation byte 0xBF is invalid");
+	CHECK(!valid("a\xbf"
+	             "b"),
+	      "lone continuation byte 0xBF is invalid");
 	CHECK(!valid("\xc0\xaf"), "overlong \"\\xC0\\xAF\" is invalid");
 	CHECK(!valid("\xc1\xbf"), "overlong \"\\xC1\\xBF\" is invalid");
 	CHECK(!valid("\xe0\x80\xaf"), "overlong \"\\xE0\\x80\\xAF\" is invalid");
@@ -60,9 +65,15 @@ static void test_invalid(void)
 	CHECK(!valid("abc\xe2"), "3-byte lead alone at the end is invalid");
 	CHECK(!valid("abc\xf0\x9f\x98"), "truncated 4-byte sequence at the end is invalid");
 	CHECK(!utf8_valid("\xe2\x82\xac", 2), "a sequence cut by len is invalid");
-	CHECK(!valid("\xc3" "a"), "2-byte lead followed by ASCII is invalid");
-	CHECK(!valid("\xe2\x82" "a"), "3-byte sequence with an ASCII third byte is invalid");
-	CHECK(!valid("\xf0\x9f\x98" "a"), "4-byte sequence with an ASCII fourth byte is invalid");
+	CHECK(!valid("\xc3"
+	             "a"),
+	      "2-byte lead followed by ASCII is invalid");
+	CHECK(!valid("\xe2\x82"
+	             "a"),
+	      "3-byte sequence with an ASCII third byte is invalid");
+	CHECK(!valid("\xf0\x9f\x98"
+	             "a"),
+	      "4-byte sequence with an ASCII fourth byte is invalid");
 	CHECK(!valid("\xe2\xc3\xa0"), "3-byte lead followed by a lead byte is invalid");
 }
 

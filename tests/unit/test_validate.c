@@ -160,8 +160,9 @@ static void test_string(void)
 	expect_no_error(&f, "v_string 10 x à");
 	fx_free(&f);
 
-	fx_init(&f,
-	        "{\"nome\":\"\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\"}");
+	fx_init(
+	    &f,
+	    "{\"nome\":\"\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\"}");
 	s = v_string(f.e, "ente", f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string: 11 x \"à\" with max 10 fails");
 	expect_error(&f, "ente.nome", "is longer than 10 characters", "v_string 11 x à");
@@ -415,9 +416,9 @@ static void test_email(void)
 	fx_free(&f);
 
 	static const char *const refused[] = {
-	    "{\"email\":\"a@b\"}",     "{\"email\":\"@b.it\"}",  "{\"email\":\"a b@c.it\"}",
+	    "{\"email\":\"a@b\"}",     "{\"email\":\"@b.it\"}",    "{\"email\":\"a b@c.it\"}",
 	    "{\"email\":\"a@@b.it\"}", "{\"email\":\"a@b@c.it\"}", "{\"email\":\"a@.it\"}",
-	    "{\"email\":\"a@b.\"}",    "{\"email\":\"a.b.it\"}", "{\"email\":\"<a@b.it>\"}",
+	    "{\"email\":\"a@b.\"}",    "{\"email\":\"a.b.it\"}",   "{\"email\":\"<a@b.it>\"}",
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		fx_init(&f, refused[i]);
@@ -452,7 +453,8 @@ static void test_slug(void)
 	/* 64 characters: the maximum. */
 	fx_init(&f, "{\"slug\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}");
 	s = v_slug(f.e, NULL, f.body, "slug", true);
-	CHECK_STR(s, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "v_slug accepts 64 characters");
+	CHECK_STR(s, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	          "v_slug accepts 64 characters");
 	fx_free(&f);
 
 	static const char *const refused[] = {
