@@ -804,8 +804,7 @@ static void get_section(http_req *r)
 	cmp_open(&m, arena_printf(r->a, "section-%s", ts->key));
 	if (m.csv) {
 		static const char *const head[] = {"tenant", "name", "revision", "status"};
-		for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-			csv_field(&m.cw, head[i]);
+		csv_fields(&m.cw, head, sizeof(head) / sizeof(head[0]));
 		for (size_t i = 0; i < ts->nparts; i++)
 			csv_field(&m.cw, ts->parts[i].key);
 		csv_field(&m.cw, "indicators");
@@ -953,8 +952,7 @@ static void get_indicators(http_req *r)
 	if (m.csv) {
 		static const char *const head[] = {"tenant", "name",     "section", "indicator", "kind",
 		                                   "unit",   "baseline", "target",  "source"};
-		for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-			csv_field(&m.cw, head[i]);
+		csv_fields(&m.cw, head, sizeof(head) / sizeof(head[0]));
 		csv_end(&m.cw);
 	} else {
 		/* Rows hold the indicators as stored: the JSON writer copies

@@ -67,6 +67,12 @@ void csv_fieldf(csv_writer *w, const char *fmt, ...)
 	csv_fieldn(w, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
+void csv_fields(csv_writer *w, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_field(w, fields[i]);
+}
+
 void csv_end(csv_writer *w)
 {
 	w->sink(w->ctx, "\r\n", 2);

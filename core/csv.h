@@ -28,6 +28,8 @@ void csv_field(csv_writer *w, const char *s);
 void csv_fieldn(csv_writer *w, const char *s, size_t len);
 /* A field from a printf format (numbers: the C locale's dot decimal). */
 void csv_fieldf(csv_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* n fields, as by csv_field (no csv_end: more may follow). */
+void csv_fields(csv_writer *w, const char *const *fields, size_t n);
 /* Ends the record: CRLF. */
 void csv_end(csv_writer *w);
 

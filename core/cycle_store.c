@@ -6,14 +6,6 @@
 
 #include "cycles.h"
 
-/* Returns a DB_E* code from the enclosing function when a call fails. */
-#define TRY(call)                                                                                                      \
-	do {                                                                                                           \
-		long long rc_ = (call);                                                                                \
-		if (rc_ < 0)                                                                                           \
-			return (int)rc_;                                                                               \
-	} while (0)
-
 #define CYCLE_COLUMNS                                                                                                  \
 	"id, slug, title, reference, start_year, end_year, submission_deadline, status, version, catalog_version,"     \
 	" norms_version, glossary_version, template_version"
@@ -73,11 +65,11 @@ int cycle_store_list(db *d, arena *a, long long after, int limit, cycle **out, s
 
 int cycle_store_insert(db *d, cycle *c)
 {
-	TRY(db_exec(d,
-	            "INSERT INTO cycles (slug, title, reference, start_year, end_year, submission_deadline, status)"
-	            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	            "sssiiss", c->slug, c->title, c->reference ? c->reference : "", c->start_year, c->end_year,
-	            c->deadline, cycle_status_name(c->status)));
+	DB_TRY(db_exec(d,
+	               "INSERT INTO cycles (slug, title, reference, start_year, end_year, submission_deadline, status)"
+	               " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               "sssiiss", c->slug, c->title, c->reference ? c->reference : "", c->start_year, c->end_year,
+	               c->deadline, cycle_status_name(c->status)));
 	c->id = (long long)db_last_id(d);
 	c->version = c->catalog_version = c->norms_version = c->glossary_version = c->template_version = 1;
 	return DB_OK;
@@ -85,7 +77,8 @@ int cycle_store_insert(db *d, cycle *c)
 
 int cycle_store_update(db *d, const cycle *c)
 {
-	TRY(db_exec(d,
+	DB_TRY(
+	    db_exec(d,
 	            "UPDATE cycles SET title = ?, reference = ?, start_year = ?, end_year = ?, submission_deadline = ?,"
 	            " status = ?, version = version + 1, updated_at = NOW(6) WHERE id = ?",
 	            "ssiissi", c->title, c->reference ? c->reference : "", c->start_year, c->end_year, c->deadline,
@@ -114,13 +107,13 @@ int cycle_store_load_catalog(db *d, arena *a, long long cycle_id, cycle_catalog 
 	size_t nobjs, nacts;
 	db_res *res;
 	*out = (cycle_catalog){0};
-	TRY(load_items(d, a, "SELECT code, title FROM cycle_objectives WHERE cycle_id = ? ORDER BY position", cycle_id,
-	               &objs, &nobjs));
-	TRY(db_query(d, a, &res,
-	             "SELECT a.objective_code, a.code, a.title FROM cycle_actions a"
-	             " JOIN cycle_objectives o ON o.cycle_id = a.cycle_id AND o.code = a.objective_code"
-	             " WHERE a.cycle_id = ? ORDER BY o.position, a.position",
-	             "i", cycle_id));
+	DB_TRY(load_items(d, a, "SELECT code, title FROM cycle_objectives WHERE cycle_id = ? ORDER BY position",
+	                  cycle_id, &objs, &nobjs));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT a.objective_code, a.code, a.title FROM cycle_actions a"
+	                " JOIN cycle_objectives o ON o.cycle_id = a.cycle_id AND o.code = a.objective_code"
+	                " WHERE a.cycle_id = ? ORDER BY o.position, a.position",
+	                "i", cycle_id));
 	nacts = db_nrows(res);
 	acts = arena_calloc(a, nacts + 1, sizeof(*acts));
 	for (size_t i = 0; i < nacts; i++)
@@ -138,38 +131,39 @@ int cycle_store_load_catalog(db *d, arena *a, long long cycle_id, cycle_catalog 
 			j++;
 		o->nactions = (size_t)(&acts[j] - o->actions);
 	}
-	TRY(load_items(d, a, "SELECT code, title FROM cycle_areas WHERE cycle_id = ? ORDER BY position", cycle_id,
-	               &out->areas, &out->nareas));
-	TRY(load_items(d, a, "SELECT code, title FROM cycle_funding_sources WHERE cycle_id = ? ORDER BY position",
-	               cycle_id, &out->funding_sources, &out->nfunding_sources));
+	DB_TRY(load_items(d, a, "SELECT code, title FROM cycle_areas WHERE cycle_id = ? ORDER BY position", cycle_id,
+	                  &out->areas, &out->nareas));
+	DB_TRY(load_items(d, a, "SELECT code, title FROM cycle_funding_sources WHERE cycle_id = ? ORDER BY position",
+	                  cycle_id, &out->funding_sources, &out->nfunding_sources));
 	return DB_OK;
 }
 
 int cycle_store_save_catalog(db *d, long long cycle_id, const cycle_catalog *cat)
 {
 	/* Deleting the objectives takes their actions with them (cascade). */
-	TRY(db_exec(d, "DELETE FROM cycle_objectives WHERE cycle_id = ?", "i", cycle_id));
-	TRY(db_exec(d, "DELETE FROM cycle_areas WHERE cycle_id = ?", "i", cycle_id));
-	TRY(db_exec(d, "DELETE FROM cycle_funding_sources WHERE cycle_id = ?", "i", cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM cycle_objectives WHERE cycle_id = ?", "i", cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM cycle_areas WHERE cycle_id = ?", "i", cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM cycle_funding_sources WHERE cycle_id = ?", "i", cycle_id));
 	for (size_t i = 0; i < cat->nobjectives; i++) {
 		const cycle_objective *o = &cat->objectives[i];
-		TRY(db_exec(d, "INSERT INTO cycle_objectives (cycle_id, code, position, title) VALUES (?, ?, ?, ?)",
-		            "isis", cycle_id, o->code, (long long)i, o->title));
+		DB_TRY(db_exec(d, "INSERT INTO cycle_objectives (cycle_id, code, position, title) VALUES (?, ?, ?, ?)",
+		               "isis", cycle_id, o->code, (long long)i, o->title));
 		for (size_t k = 0; k < o->nactions; k++)
-			TRY(db_exec(d,
-			            "INSERT INTO cycle_actions (cycle_id, code, objective_code, position, title)"
-			            " VALUES (?, ?, ?, ?, ?)",
-			            "issis", cycle_id, o->actions[k].code, o->code, (long long)k, o->actions[k].title));
+			DB_TRY(db_exec(d,
+			               "INSERT INTO cycle_actions (cycle_id, code, objective_code, position, title)"
+			               " VALUES (?, ?, ?, ?, ?)",
+			               "issis", cycle_id, o->actions[k].code, o->code, (long long)k,
+			               o->actions[k].title));
 	}
 	for (size_t i = 0; i < cat->nareas; i++)
-		TRY(db_exec(d, "INSERT INTO cycle_areas (cycle_id, code, position, title) VALUES (?, ?, ?, ?)", "isis",
-		            cycle_id, cat->areas[i].code, (long long)i, cat->areas[i].title));
+		DB_TRY(db_exec(d, "INSERT INTO cycle_areas (cycle_id, code, position, title) VALUES (?, ?, ?, ?)",
+		               "isis", cycle_id, cat->areas[i].code, (long long)i, cat->areas[i].title));
 	for (size_t i = 0; i < cat->nfunding_sources; i++)
-		TRY(db_exec(
+		DB_TRY(db_exec(
 		    d, "INSERT INTO cycle_funding_sources (cycle_id, code, position, title) VALUES (?, ?, ?, ?)",
 		    "isis", cycle_id, cat->funding_sources[i].code, (long long)i, cat->funding_sources[i].title));
-	TRY(db_exec(d, "UPDATE cycles SET catalog_version = catalog_version + 1, updated_at = NOW(6) WHERE id = ?", "i",
-	            cycle_id));
+	DB_TRY(db_exec(d, "UPDATE cycles SET catalog_version = catalog_version + 1, updated_at = NOW(6) WHERE id = ?",
+	               "i", cycle_id));
 	return DB_OK;
 }
 
@@ -178,10 +172,10 @@ int cycle_store_save_catalog(db *d, long long cycle_id, const cycle_catalog *cat
 int cycle_store_load_norms(db *d, arena *a, long long cycle_id, cycle_norm **out, size_t *n)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res,
-	             "SELECT id, level, title, citation, date, url FROM cycle_norms WHERE cycle_id = ?"
-	             " ORDER BY position, id",
-	             "i", cycle_id));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT id, level, title, citation, date, url FROM cycle_norms WHERE cycle_id = ?"
+	                " ORDER BY position, id",
+	                "i", cycle_id));
 	*n = db_nrows(res);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
@@ -192,18 +186,18 @@ int cycle_store_load_norms(db *d, arena *a, long long cycle_id, cycle_norm **out
 
 static int insert_norm(db *d, long long cycle_id, long long position, cycle_norm *n)
 {
-	TRY(db_exec(d,
-	            "INSERT INTO cycle_norms (cycle_id, position, level, title, citation, date, url)"
-	            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	            "iisssss", cycle_id, position, n->level, n->title, n->citation, n->date, n->url));
+	DB_TRY(db_exec(d,
+	               "INSERT INTO cycle_norms (cycle_id, position, level, title, citation, date, url)"
+	               " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               "iisssss", cycle_id, position, n->level, n->title, n->citation, n->date, n->url));
 	n->id = (long long)db_last_id(d);
 	return DB_OK;
 }
 
 static int bump_norms(db *d, long long cycle_id)
 {
-	TRY(db_exec(d, "UPDATE cycles SET norms_version = norms_version + 1, updated_at = NOW(6) WHERE id = ?", "i",
-	            cycle_id));
+	DB_TRY(db_exec(d, "UPDATE cycles SET norms_version = norms_version + 1, updated_at = NOW(6) WHERE id = ?", "i",
+	               cycle_id));
 	return DB_OK;
 }
 
@@ -217,7 +211,7 @@ int cycle_store_add_norm(db *d, long long cycle_id, cycle_norm *n)
 	arena_free(a);
 	if (rc != DB_OK)
 		return rc;
-	TRY(insert_norm(d, cycle_id, position, n));
+	DB_TRY(insert_norm(d, cycle_id, position, n));
 	return bump_norms(d, cycle_id);
 }
 
@@ -232,9 +226,9 @@ int cycle_store_delete_norm(db *d, long long cycle_id, long long id, bool *delet
 
 static int replace_norms(db *d, long long cycle_id, cycle_norm *norms, size_t n)
 {
-	TRY(db_exec(d, "DELETE FROM cycle_norms WHERE cycle_id = ?", "i", cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM cycle_norms WHERE cycle_id = ?", "i", cycle_id));
 	for (size_t i = 0; i < n; i++)
-		TRY(insert_norm(d, cycle_id, (long long)i, &norms[i]));
+		DB_TRY(insert_norm(d, cycle_id, (long long)i, &norms[i]));
 	return bump_norms(d, cycle_id);
 }
 
@@ -243,9 +237,9 @@ static int replace_norms(db *d, long long cycle_id, cycle_norm *norms, size_t n)
 int cycle_store_load_glossary(db *d, arena *a, long long cycle_id, cycle_glossary *out)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res,
-	             "SELECT term, definition FROM cycle_glossary_terms WHERE cycle_id = ? ORDER BY position", "i",
-	             cycle_id));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT term, definition FROM cycle_glossary_terms WHERE cycle_id = ? ORDER BY position", "i",
+	                cycle_id));
 	out->nterms = db_nrows(res);
 	out->terms = arena_calloc(a, out->nterms + 1, sizeof(*out->terms));
 	for (size_t i = 0; i < out->nterms; i++)
@@ -255,13 +249,13 @@ int cycle_store_load_glossary(db *d, arena *a, long long cycle_id, cycle_glossar
 
 int cycle_store_save_glossary(db *d, long long cycle_id, const cycle_glossary *g)
 {
-	TRY(db_exec(d, "DELETE FROM cycle_glossary_terms WHERE cycle_id = ?", "i", cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM cycle_glossary_terms WHERE cycle_id = ?", "i", cycle_id));
 	for (size_t i = 0; i < g->nterms; i++)
-		TRY(db_exec(
+		DB_TRY(db_exec(
 		    d, "INSERT INTO cycle_glossary_terms (cycle_id, position, term, definition) VALUES (?, ?, ?, ?)",
 		    "iiss", cycle_id, (long long)i, g->terms[i].term, g->terms[i].definition));
-	TRY(db_exec(d, "UPDATE cycles SET glossary_version = glossary_version + 1, updated_at = NOW(6) WHERE id = ?",
-	            "i", cycle_id));
+	DB_TRY(db_exec(d, "UPDATE cycles SET glossary_version = glossary_version + 1, updated_at = NOW(6) WHERE id = ?",
+	               "i", cycle_id));
 	return DB_OK;
 }
 
@@ -280,7 +274,7 @@ typedef void (*run_fill)(arena *a, cycle_section *s, const db_res *res, size_t f
 static int load_runs(db *d, arena *a, long long cycle_id, const char *sql, cycle_template *t, run_fill fill)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res, sql, "i", cycle_id));
+	DB_TRY(db_query(d, a, &res, sql, "i", cycle_id));
 	size_t n = db_nrows(res), j = 0;
 	for (size_t i = 0; i < t->nsections; i++) {
 		size_t first = j;
@@ -324,10 +318,10 @@ int cycle_store_load_template(db *d, arena *a, long long cycle_id, cycle_templat
 {
 	db_res *res;
 	*out = (cycle_template){0};
-	TRY(db_query(d, a, &res,
-	             "SELECT section_key, title, group_code, area_code FROM template_sections WHERE cycle_id = ?"
-	             " ORDER BY position",
-	             "i", cycle_id));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT section_key, title, group_code, area_code FROM template_sections WHERE cycle_id = ?"
+	                " ORDER BY position",
+	                "i", cycle_id));
 	out->nsections = db_nrows(res);
 	out->sections = arena_calloc(a, out->nsections + 1, sizeof(*out->sections));
 	for (size_t i = 0; i < out->nsections; i++)
@@ -335,44 +329,44 @@ int cycle_store_load_template(db *d, arena *a, long long cycle_id, cycle_templat
 		                                   .title = db_val(res, i, 1),
 		                                   .group = db_val(res, i, 2),
 		                                   .area = db_val(res, i, 3)};
-	TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.part_key, c.title, c.required, c.max_chars", "template_parts"), out,
-	              fill_parts));
-	TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.action_code", "section_actions"), out, fill_actions));
-	TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.block", "section_blocks"), out, fill_blocks));
+	DB_TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.part_key, c.title, c.required, c.max_chars", "template_parts"),
+	                 out, fill_parts));
+	DB_TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.action_code", "section_actions"), out, fill_actions));
+	DB_TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.block", "section_blocks"), out, fill_blocks));
 	return DB_OK;
 }
 
 int cycle_store_save_template(db *d, long long cycle_id, const cycle_template *t)
 {
 	/* Parts, actions and blocks go with their sections (cascade). */
-	TRY(db_exec(d, "DELETE FROM template_sections WHERE cycle_id = ?", "i", cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM template_sections WHERE cycle_id = ?", "i", cycle_id));
 	for (size_t i = 0; i < t->nsections; i++) {
 		const cycle_section *s = &t->sections[i];
-		TRY(db_exec(
+		DB_TRY(db_exec(
 		    d,
 		    "INSERT INTO template_sections (cycle_id, section_key, position, title, group_code, area_code)"
 		    " VALUES (?, ?, ?, ?, ?, ?)",
 		    "isisss", cycle_id, s->key, (long long)i, s->title, s->group, s->area));
 		for (size_t k = 0; k < s->nparts; k++)
-			TRY(db_exec(
+			DB_TRY(db_exec(
 			    d,
 			    "INSERT INTO template_parts (cycle_id, section_key, part_key, position, title, required,"
 			    " max_chars) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			    "issisii", cycle_id, s->key, s->parts[k].key, (long long)k, s->parts[k].title,
 			    (long long)s->parts[k].required, s->parts[k].max_chars));
 		for (size_t k = 0; k < s->nactions; k++)
-			TRY(db_exec(d,
-			            "INSERT INTO section_actions (cycle_id, section_key, action_code, position)"
-			            " VALUES (?, ?, ?, ?)",
-			            "issi", cycle_id, s->key, s->actions[k], (long long)k));
+			DB_TRY(db_exec(d,
+			               "INSERT INTO section_actions (cycle_id, section_key, action_code, position)"
+			               " VALUES (?, ?, ?, ?)",
+			               "issi", cycle_id, s->key, s->actions[k], (long long)k));
 		for (size_t k = 0; k < s->nblocks; k++)
-			TRY(db_exec(
+			DB_TRY(db_exec(
 			    d,
 			    "INSERT INTO section_blocks (cycle_id, section_key, block, position) VALUES (?, ?, ?, ?)",
 			    "issi", cycle_id, s->key, s->blocks[k], (long long)k));
 	}
-	TRY(db_exec(d, "UPDATE cycles SET template_version = template_version + 1, updated_at = NOW(6) WHERE id = ?",
-	            "i", cycle_id));
+	DB_TRY(db_exec(d, "UPDATE cycles SET template_version = template_version + 1, updated_at = NOW(6) WHERE id = ?",
+	               "i", cycle_id));
 	return DB_OK;
 }
 
@@ -382,24 +376,24 @@ int cycle_store_save_document(db *d, const cycle_document *doc, long long replac
 {
 	cycle c = doc->cycle;
 	if (replace_id == 0) {
-		TRY(cycle_store_insert(d, &c));
+		DB_TRY(cycle_store_insert(d, &c));
 	} else {
 		c.id = replace_id;
-		TRY(cycle_store_update(d, &c));
+		DB_TRY(cycle_store_update(d, &c));
 	}
-	TRY(cycle_store_save_catalog(d, c.id, &doc->catalog));
-	TRY(replace_norms(d, c.id, doc->norms, doc->nnorms));
-	TRY(cycle_store_save_glossary(d, c.id, &doc->glossary));
-	TRY(cycle_store_save_template(d, c.id, &doc->template));
+	DB_TRY(cycle_store_save_catalog(d, c.id, &doc->catalog));
+	DB_TRY(replace_norms(d, c.id, doc->norms, doc->nnorms));
+	DB_TRY(cycle_store_save_glossary(d, c.id, &doc->glossary));
+	DB_TRY(cycle_store_save_template(d, c.id, &doc->template));
 	return DB_OK;
 }
 
 int cycle_store_load_document(db *d, arena *a, const cycle *c, cycle_document *out)
 {
 	*out = (cycle_document){.cycle = *c};
-	TRY(cycle_store_load_catalog(d, a, c->id, &out->catalog));
-	TRY(cycle_store_load_norms(d, a, c->id, &out->norms, &out->nnorms));
-	TRY(cycle_store_load_glossary(d, a, c->id, &out->glossary));
-	TRY(cycle_store_load_template(d, a, c->id, &out->template));
+	DB_TRY(cycle_store_load_catalog(d, a, c->id, &out->catalog));
+	DB_TRY(cycle_store_load_norms(d, a, c->id, &out->norms, &out->nnorms));
+	DB_TRY(cycle_store_load_glossary(d, a, c->id, &out->glossary));
+	DB_TRY(cycle_store_load_template(d, a, c->id, &out->template));
 	return DB_OK;
 }

@@ -97,8 +97,7 @@ static void answer_cycles_csv(http_req *r, const cycle *list, size_t n)
 	    "slug", "title", "reference", "start_year", "end_year", "submission_deadline", "status"};
 	csv_writer w;
 	http_csv_begin(r, &w);
-	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
-		csv_field(&w, header[i]);
+	csv_fields(&w, header, sizeof(header) / sizeof(header[0]));
 	csv_end(&w);
 	for (size_t i = 0; i < n; i++) {
 		const cycle *c = &list[i];

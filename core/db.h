@@ -43,6 +43,15 @@ int db_ping(db *d);
  * connection uses CLIENT_FOUND_ROWS, so an UPDATE to the same values counts) (>= 0) or a
  * DB_E* code. Outside a transaction a lost connection is retried once. */
 long long db_exec(db *d, const char *sql, const char *types, ...);
+
+/* For data-access functions returning int: returns the DB_E* code (any
+ * negative value) of call from the enclosing function. */
+#define DB_TRY(call)                                                                                                   \
+	do {                                                                                                           \
+		long long rc_ = (call);                                                                                \
+		if (rc_ < 0)                                                                                           \
+			return (int)rc_;                                                                               \
+	} while (0)
 /* Runs a query; rows and values are copied into arena a. DB_OK or DB_E*. */
 int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types, ...);
 /* Last AUTO_INCREMENT id of this connection. */

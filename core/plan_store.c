@@ -8,14 +8,6 @@
 
 #include "plans.h"
 
-/* Returns a DB_E* code from the enclosing function when a call fails. */
-#define TRY(call)                                                                                                      \
-	do {                                                                                                           \
-		long long rc_ = (call);                                                                                \
-		if (rc_ < 0)                                                                                           \
-			return (int)rc_;                                                                               \
-	} while (0)
-
 #define EMPTY_CONTENT "{\"indicators\":[],\"parts\":{},\"spending\":[]}"
 
 /* Scalar subqueries rather than joins, so that FOR UPDATE locks the plan row
@@ -50,11 +42,11 @@ int plan_store_find(db *d, arena *a, long long tenant_id, long long cycle_id, bo
 {
 	db_res *res;
 	*out = NULL;
-	TRY(db_query(d, a, &res,
-	             for_update ? "SELECT " PLAN_COLUMNS
-	                          " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id = ? FOR UPDATE"
-	                        : "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id = ?",
-	             "ii", tenant_id, cycle_id));
+	DB_TRY(db_query(d, a, &res,
+	                for_update ? "SELECT " PLAN_COLUMNS
+	                             " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id = ? FOR UPDATE"
+	                           : "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id = ?",
+	                "ii", tenant_id, cycle_id));
 	if (db_nrows(res) == 1) {
 		*out = arena_alloc(a, sizeof(**out));
 		read_plan(res, 0, *out);
@@ -65,10 +57,10 @@ int plan_store_find(db *d, arena *a, long long tenant_id, long long cycle_id, bo
 int plan_store_list(db *d, arena *a, long long tenant_id, long long after, int limit, plan **out, size_t *n, bool *more)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res,
-	             "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id > ?"
-	             " ORDER BY p.cycle_id LIMIT ?",
-	             "iii", tenant_id, after, (long long)limit + 1));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id > ?"
+	                " ORDER BY p.cycle_id LIMIT ?",
+	                "iii", tenant_id, after, (long long)limit + 1));
 	size_t rows = db_nrows(res);
 	*more = rows > (size_t)limit;
 	*n = *more ? (size_t)limit : rows;
@@ -82,12 +74,12 @@ int plan_create(db *d, long long tenant_id, const cycle *c, long long user_id)
 {
 	if (c->status != CYCLE_OPEN)
 		return PLAN_ECYCLE;
-	TRY(db_exec(d, "INSERT INTO plans (tenant_id, cycle_id, created_by) VALUES (?, ?, NULLIF(?, 0))", "iii",
-	            tenant_id, c->id, user_id));
-	TRY(db_exec(d,
-	            "INSERT INTO plan_sections (tenant_id, cycle_id, revision, section_key, status, content)"
-	            " SELECT ?, cycle_id, 0, section_key, 'empty', ? FROM template_sections WHERE cycle_id = ?",
-	            "isi", tenant_id, EMPTY_CONTENT, c->id));
+	DB_TRY(db_exec(d, "INSERT INTO plans (tenant_id, cycle_id, created_by) VALUES (?, ?, NULLIF(?, 0))", "iii",
+	               tenant_id, c->id, user_id));
+	DB_TRY(db_exec(d,
+	               "INSERT INTO plan_sections (tenant_id, cycle_id, revision, section_key, status, content)"
+	               " SELECT ?, cycle_id, 0, section_key, 'empty', ? FROM template_sections WHERE cycle_id = ?",
+	               "isi", tenant_id, EMPTY_CONTENT, c->id));
 	return DB_OK;
 }
 
@@ -133,8 +125,8 @@ int plan_store_sections(db *d, arena *a, long long tenant_id, long long cycle_id
                         plan_section **out, size_t *n)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res, with_content ? SECTIONS_SQL("s.content") : SECTIONS_SQL("NULL"), "iii", tenant_id,
-	             cycle_id, revision));
+	DB_TRY(db_query(d, a, &res, with_content ? SECTIONS_SQL("s.content") : SECTIONS_SQL("NULL"), "iii", tenant_id,
+	                cycle_id, revision));
 	*n = db_nrows(res);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
@@ -147,7 +139,7 @@ int plan_store_section(db *d, arena *a, long long tenant_id, long long cycle_id,
 {
 	db_res *res;
 	*out = NULL;
-	TRY(db_query(
+	DB_TRY(db_query(
 	    d, a, &res,
 	    for_update
 	        ? "SELECT " SECTION_COLUMNS(
@@ -169,7 +161,7 @@ int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *c
 	db_res *res;
 	*out = NULL;
 	*found = PLAN_LOOKUP_NO_CYCLE;
-	TRY(db_query(
+	DB_TRY(db_query(
 	    d, a, &res,
 	    "SELECT c.id, p.cycle_id, " SECTION_COLUMNS(
 	        "s.content") " FROM cycles c"
@@ -202,8 +194,8 @@ int plan_can_edit(const plan *p, const cycle *c)
 
 static int touch_plan(db *d, long long tenant_id, long long cycle_id)
 {
-	TRY(db_exec(d, "UPDATE plans SET updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?", "ii", tenant_id,
-	            cycle_id));
+	DB_TRY(db_exec(d, "UPDATE plans SET updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?", "ii", tenant_id,
+	               cycle_id));
 	return DB_OK;
 }
 
@@ -224,10 +216,10 @@ int plan_section_save(db *d, arena *a, long long tenant_id, long long cycle_id, 
 		return (int)n;
 	if (n == 0)
 		return PLAN_ENOSECTION;
-	TRY(touch_plan(d, tenant_id, cycle_id));
+	DB_TRY(touch_plan(d, tenant_id, cycle_id));
 	if (out != NULL) {
 		plan_section *s;
-		TRY(plan_store_section(d, a, tenant_id, cycle_id, 0, tpl->key, false, &s));
+		DB_TRY(plan_store_section(d, a, tenant_id, cycle_id, 0, tpl->key, false, &s));
 		if (s == NULL)
 			return PLAN_ENOSECTION;
 		*out = *s;
@@ -240,10 +232,10 @@ int plan_section_save(db *d, arena *a, long long tenant_id, long long cycle_id, 
 int plan_finance_load(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, plan_finance *out)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res,
-	             "SELECT source, year, amount_eur, note FROM plan_income WHERE tenant_id = ? AND cycle_id = ?"
-	             " AND revision = ? ORDER BY line_no",
-	             "iii", tenant_id, cycle_id, revision));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT source, year, amount_eur, note FROM plan_income WHERE tenant_id = ? AND cycle_id = ?"
+	                " AND revision = ? ORDER BY line_no",
+	                "iii", tenant_id, cycle_id, revision));
 	out->nincome = db_nrows(res);
 	out->income = arena_calloc(a, out->nincome + 1, sizeof(*out->income));
 	for (size_t i = 0; i < out->nincome; i++)
@@ -254,20 +246,21 @@ int plan_finance_load(db *d, arena *a, long long tenant_id, long long cycle_id, 
 
 int plan_finance_save(db *d, long long tenant_id, long long cycle_id, const plan_finance *f)
 {
-	TRY(db_exec(d, "DELETE FROM plan_income WHERE tenant_id = ? AND cycle_id = ? AND revision = 0", "ii", tenant_id,
-	            cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM plan_income WHERE tenant_id = ? AND cycle_id = ? AND revision = 0", "ii",
+	               tenant_id, cycle_id));
 	for (size_t i = 0; i < f->nincome; i++) {
 		const plan_income *line = &f->income[i];
-		TRY(db_exec(d,
+		DB_TRY(
+		    db_exec(d,
 		            "INSERT INTO plan_income (tenant_id, cycle_id, revision, line_no, source, year, amount_eur,"
 		            " note) VALUES (?, ?, 0, ?, ?, ?, ?, ?)",
 		            "iiisiss", tenant_id, cycle_id, (long long)i, line->source, line->year, line->amount_eur,
 		            line->note));
 	}
-	TRY(db_exec(d,
-	            "UPDATE plans SET finance_version = finance_version + 1, updated_at = NOW(6)"
-	            " WHERE tenant_id = ? AND cycle_id = ?",
-	            "ii", tenant_id, cycle_id));
+	DB_TRY(db_exec(d,
+	               "UPDATE plans SET finance_version = finance_version + 1, updated_at = NOW(6)"
+	               " WHERE tenant_id = ? AND cycle_id = ?",
+	               "ii", tenant_id, cycle_id));
 	return DB_OK;
 }
 
@@ -309,10 +302,10 @@ int plan_store_submissions(db *d, arena *a, long long tenant_id, long long cycle
                            plan_submission **out, size_t *n, bool *more)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res,
-	             "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-	             " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision > ? ORDER BY s.revision LIMIT ?",
-	             "iiii", tenant_id, cycle_id, after, (long long)limit + 1));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+	                " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision > ? ORDER BY s.revision LIMIT ?",
+	                "iiii", tenant_id, cycle_id, after, (long long)limit + 1));
 	size_t rows = db_nrows(res);
 	*more = rows > (size_t)limit;
 	*n = *more ? (size_t)limit : rows;
@@ -326,12 +319,12 @@ int plan_store_submission(db *d, arena *a, long long tenant_id, long long cycle_
                           plan_submission *out, const char **snapshot, size_t *len)
 {
 	db_res *res;
-	TRY(db_query(d, a, &res,
-	             snapshot != NULL ? "SELECT " SUBMISSION_COLUMNS ", s.snapshot" SUBMISSION_FROM
-	                                " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ?"
-	                              : "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
-	                                " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ?",
-	             "iii", tenant_id, cycle_id, revision));
+	DB_TRY(db_query(d, a, &res,
+	                snapshot != NULL ? "SELECT " SUBMISSION_COLUMNS ", s.snapshot" SUBMISSION_FROM
+	                                   " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ?"
+	                                 : "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+	                                   " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ?",
+	                "iii", tenant_id, cycle_id, revision));
 	if (db_nrows(res) != 1)
 		return PLAN_ENOREVISION;
 	read_submission(res, 0, out);
@@ -352,7 +345,7 @@ static int load_draft(db *d, arena *a, const plan *p, const cycle_template *t, p
 {
 	plan_section *rows;
 	size_t nrows;
-	TRY(plan_store_sections(d, a, p->tenant_id, p->cycle_id, 0, true, &rows, &nrows));
+	DB_TRY(plan_store_sections(d, a, p->tenant_id, p->cycle_id, 0, true, &rows, &nrows));
 	*contents = arena_calloc(a, t->nsections + 1, sizeof(**contents));
 	size_t nrequired = 0;
 	for (size_t i = 0; i < t->nsections; i++)
@@ -402,7 +395,7 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 {
 	*out = (plan_submission){0};
 	plan *p;
-	TRY(plan_store_find(d, a, tenant_id, c->id, true, &p));
+	DB_TRY(plan_store_find(d, a, tenant_id, c->id, true, &p));
 	if (p == NULL)
 		return PLAN_ENOPLAN;
 	out->plan_status = p->status;
@@ -412,22 +405,22 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 
 	cycle_template t;
 	plan_section_content *contents;
-	TRY(cycle_store_load_template(d, a, c->id, &t));
-	TRY(load_draft(d, a, p, &t, &contents, out));
+	DB_TRY(cycle_store_load_template(d, a, c->id, &t));
+	DB_TRY(load_draft(d, a, p, &t, &contents, out));
 	if (out->nmissing > 0)
 		return PLAN_EINCOMPLETE;
 	plan_finance finance;
-	TRY(plan_finance_load(d, a, tenant_id, c->id, 0, &finance));
+	DB_TRY(plan_finance_load(d, a, tenant_id, c->id, 0, &finance));
 
 	/* Who, when, and whether after the deadline, in one round trip; the
 	 * time is the database's, like every other stored time. */
 	db_res *res;
-	TRY(db_query(d, a, &res,
-	             "SELECT t.slug, t.name, (SELECT u.name FROM users u WHERE u.id = ?), x.at,"
-	             " COALESCE(x.at > cy.submission_deadline, 0)"
-	             " FROM (SELECT CAST(COALESCE(?, NOW(6)) AS DATETIME(6)) AS at) x"
-	             " JOIN tenants t ON t.id = ? JOIN cycles cy ON cy.id = ?",
-	             "isii", user_id, at, tenant_id, c->id));
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT t.slug, t.name, (SELECT u.name FROM users u WHERE u.id = ?), x.at,"
+	                " COALESCE(x.at > cy.submission_deadline, 0)"
+	                " FROM (SELECT CAST(COALESCE(?, NOW(6)) AS DATETIME(6)) AS at) x"
+	                " JOIN tenants t ON t.id = ? JOIN cycles cy ON cy.id = ?",
+	                "isii", user_id, at, tenant_id, c->id));
 	if (db_nrows(res) != 1)
 		return DB_EERR;
 	long long revision = p->revision + 1;
@@ -455,28 +448,29 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 	if (sha == NULL)
 		return DB_EERR;
 
-	TRY(db_exec(
+	DB_TRY(db_exec(
 	    d,
 	    "INSERT INTO plan_sections (tenant_id, cycle_id, revision, section_key, status, content, indicators,"
 	    " spending_eur, version, updated_at, updated_by)"
 	    " SELECT tenant_id, cycle_id, ?, section_key, status, content, indicators, spending_eur, version,"
 	    " updated_at, updated_by FROM plan_sections WHERE tenant_id = ? AND cycle_id = ? AND revision = 0",
 	    "iii", revision, tenant_id, c->id));
-	TRY(db_exec(d,
+	DB_TRY(
+	    db_exec(d,
 	            "INSERT INTO plan_income (tenant_id, cycle_id, revision, line_no, source, year, amount_eur, note)"
 	            " SELECT tenant_id, cycle_id, ?, line_no, source, year, amount_eur, note FROM plan_income"
 	            " WHERE tenant_id = ? AND cycle_id = ? AND revision = 0",
 	            "iii", revision, tenant_id, c->id));
-	TRY(db_exec(
+	DB_TRY(db_exec(
 	    d,
 	    "INSERT INTO plan_submissions (tenant_id, cycle_id, revision, submitted_at, submitted_by, late, note,"
 	    " template_version, sha256, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    "iiisiisisb", tenant_id, c->id, revision, in.submitted_at, user_id, (long long)in.late, note,
 	    c->template_version, sha, snapshot, len));
-	TRY(db_exec(d,
-	            "UPDATE plans SET status = 'submitted', revision = ?, updated_at = NOW(6)"
-	            " WHERE tenant_id = ? AND cycle_id = ?",
-	            "iii", revision, tenant_id, c->id));
+	DB_TRY(db_exec(d,
+	               "UPDATE plans SET status = 'submitted', revision = ?, updated_at = NOW(6)"
+	               " WHERE tenant_id = ? AND cycle_id = ?",
+	               "iii", revision, tenant_id, c->id));
 	out->revision = revision;
 	out->submitted_at = in.submitted_at;
 	out->submitted_by = user_id;
@@ -497,7 +491,7 @@ static int review_locked(db *d, arena *a, long long tenant_id, long long cycle_i
                          plan_status *status)
 {
 	plan *p;
-	TRY(plan_store_find(d, a, tenant_id, cycle_id, true, &p));
+	DB_TRY(plan_store_find(d, a, tenant_id, cycle_id, true, &p));
 	if (p == NULL)
 		return PLAN_ENOPLAN;
 	*status = p->status;
@@ -508,12 +502,13 @@ static int review_locked(db *d, arena *a, long long tenant_id, long long cycle_i
 	if (p->status != PLAN_SUBMITTED)
 		return PLAN_ESTATUS;
 	plan_status next = decision == PLAN_APPROVE ? PLAN_APPROVED : PLAN_CHANGES_REQUESTED;
-	TRY(db_exec(d,
+	DB_TRY(
+	    db_exec(d,
 	            "INSERT INTO plan_reviews (tenant_id, cycle_id, revision, decision, note, reviewed_by, reviewed_at)"
 	            " VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, NOW(6)))",
 	            "iiissis", tenant_id, cycle_id, revision, plan_decision_name(decision), note, user_id, at));
-	TRY(db_exec(d, "UPDATE plans SET status = ?, updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?", "sii",
-	            plan_status_name(next), tenant_id, cycle_id));
+	DB_TRY(db_exec(d, "UPDATE plans SET status = ?, updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?",
+	               "sii", plan_status_name(next), tenant_id, cycle_id));
 	*status = next;
 	return DB_OK;
 }
@@ -540,17 +535,17 @@ static int publish_locked(db *d, arena *a, long long tenant_id, long long cycle_
                           long long *revision)
 {
 	plan *p;
-	TRY(plan_store_find(d, a, tenant_id, cycle_id, true, &p));
+	DB_TRY(plan_store_find(d, a, tenant_id, cycle_id, true, &p));
 	if (p == NULL)
 		return PLAN_ENOPLAN;
 	*status = p->status;
 	*revision = p->revision;
 	if (p->status != PLAN_APPROVED)
 		return PLAN_ESTATUS;
-	TRY(db_exec(d,
-	            "UPDATE plans SET status = 'published', published_revision = revision, updated_at = NOW(6)"
-	            " WHERE tenant_id = ? AND cycle_id = ?",
-	            "ii", tenant_id, cycle_id));
+	DB_TRY(db_exec(d,
+	               "UPDATE plans SET status = 'published', published_revision = revision, updated_at = NOW(6)"
+	               " WHERE tenant_id = ? AND cycle_id = ?",
+	               "ii", tenant_id, cycle_id));
 	*status = PLAN_PUBLISHED;
 	return DB_OK;
 }

@@ -135,8 +135,7 @@ static void answer_plans_csv(http_req *r, const plan *list, size_t n)
 	                                     "updated_at"};
 	csv_writer w;
 	http_csv_begin(r, &w);
-	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
-		csv_field(&w, header[i]);
+	csv_fields(&w, header, sizeof(header) / sizeof(header[0]));
 	csv_end(&w);
 	for (size_t i = 0; i < n; i++) {
 		const plan *p = &list[i];
@@ -487,8 +486,7 @@ static void answer_submissions_csv(http_req *r, const plan_submission *list, siz
 	                                     "sha256",   "decision",     "review_note"};
 	csv_writer w;
 	http_csv_begin(r, &w);
-	for (size_t i = 0; i < sizeof(header) / sizeof(header[0]); i++)
-		csv_field(&w, header[i]);
+	csv_fields(&w, header, sizeof(header) / sizeof(header[0]));
 	csv_end(&w);
 	for (size_t i = 0; i < n; i++) {
 		const plan_submission *s = &list[i];

@@ -24,15 +24,14 @@ static void sink(void *ctx, const void *buf, size_t len)
 	o->buf[o->len] = '\0';
 }
 
-/* One record of the given fields (NULL-terminated list), as written. */
+/* One record of the n fields, as written by csv_fields and csv_end. */
 static const char *record(out *o, const char *const *fields, size_t n)
 {
 	csv_writer w;
 	o->len = 0;
 	o->buf[0] = '\0';
 	csv_init(&w, sink, o);
-	for (size_t i = 0; i < n; i++)
-		csv_field(&w, fields[i]);
+	csv_fields(&w, fields, n);
 	csv_end(&w);
 	return o->buf;
 }
