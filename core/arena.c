@@ -105,6 +105,8 @@ char *arena_strdup(arena *a, const char *s)
 char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
 	va_list copy;
+	if (fmt == NULL) /* a bug; said here so the compiler knows it cannot be */
+		abort();
 	va_copy(copy, ap);
 	char probe[1];
 	int n = vsnprintf(probe, sizeof(probe), fmt, copy);

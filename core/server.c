@@ -789,8 +789,10 @@ server *server_new(const config *cfg, char *err, size_t errlen)
 	struct sockaddr_storage ss;
 	int sslen = sizeof(ss);
 	char hostport[CONFIG_STR_MAX + 16];
-	snprintf(hostport, sizeof(hostport), strchr(cfg->listen_host, ':') ? "[%s]:%d" : "%s:%d", cfg->listen_host,
-	         cfg->listen_port);
+	if (strchr(cfg->listen_host, ':') != NULL) /* IPv6: brackets around the address */
+		snprintf(hostport, sizeof(hostport), "[%s]:%d", cfg->listen_host, cfg->listen_port);
+	else
+		snprintf(hostport, sizeof(hostport), "%s:%d", cfg->listen_host, cfg->listen_port);
 	memset(&ss, 0, sizeof(ss));
 	/* libevent refuses port 0 ("any free port", which the tests use): parse
 	 * the address with a placeholder port, then set the real one. */
