@@ -115,14 +115,9 @@ static void answer_cycles_csv(http_req *r, const cycle *list, size_t n)
 static void get_cycles(http_req *r)
 {
 	int limit;
-	const char *cursor;
-	long long after = 0;
-	if (http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (v_page_after(r, ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	if (cursor != NULL && !v_parse_digits(cursor, ID_MAX_DIGITS, &after)) {
-		http_problem(r, 400, "cursor is not valid");
-		return;
-	}
 	cycle *list;
 	size_t n;
 	bool more;

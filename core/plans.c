@@ -153,14 +153,9 @@ static void answer_plans_csv(http_req *r, const plan *list, size_t n)
 static void get_plans(http_req *r)
 {
 	int limit;
-	const char *cursor;
-	long long after = 0;
-	if (scope_require(r, SCOPE_READERS) != 0 || http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (scope_require(r, SCOPE_READERS) != 0 || v_page_after(r, ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	if (cursor != NULL && !v_parse_digits(cursor, ID_MAX_DIGITS, &after)) {
-		http_problem(r, 400, "cursor is not valid");
-		return;
-	}
 	plan *list;
 	size_t n;
 	bool more;
@@ -504,14 +499,9 @@ static void answer_submissions_csv(http_req *r, const plan_submission *list, siz
 static void get_submissions(http_req *r)
 {
 	int limit;
-	const char *cursor;
-	long long after = 0;
-	if (scope_require(r, SCOPE_READERS) != 0 || http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (scope_require(r, SCOPE_READERS) != 0 || v_page_after(r, REVISION_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	if (cursor != NULL && !v_parse_digits(cursor, REVISION_MAX_DIGITS, &after)) {
-		http_problem(r, 400, "cursor is not valid");
-		return;
-	}
 	cycle *c = cycles_path_cycle(r, false);
 	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
 	plan_submission *list;

@@ -368,6 +368,19 @@ bool v_parse_digits(const char *s, size_t max_digits, long long *out)
 	return true;
 }
 
+int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after)
+{
+	const char *cursor;
+	*after = 0;
+	if (http_page_params(r, limit, &cursor) != 0)
+		return -1;
+	if (cursor != NULL && !v_parse_digits(cursor, max_digits, after)) {
+		http_problem(r, 400, "cursor is not valid");
+		return -1;
+	}
+	return 0;
+}
+
 bool v_body_object(http_req *r, const json_value *body)
 {
 	if (body->type == JSON_OBJECT)

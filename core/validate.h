@@ -55,6 +55,9 @@ bool v_body_object(http_req *r, const json_value *body);
 json_value *v_read_object(http_req *r);
 /* A path or query number: 1 to max_digits decimal digits and nothing else. */
 bool v_parse_digits(const char *s, size_t max_digits, long long *out);
+/* ?limit= and a numeric ?cursor= (the last key of the previous page, at most
+ * max_digits digits; *after 0 when absent): -1 after answering 400. */
+int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after);
 
 /* Plain checks, for values already in hand. */
 bool v_is_slug(const char *s);

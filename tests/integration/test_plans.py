@@ -327,6 +327,14 @@ class MarcheFlow(unittest.TestCase):
         self.assertEqual(req("GET", path + "/submissions/1", "coord21").status, 404)
         self.assertEqual(req("GET", path + "/submissions/3", "coord").status, 404)
         self.assertEqual(req("GET", path + "/submissions/uno", "coord").status, 404)
+        # Pages: the cursor is the last revision of the page; a cursor that is
+        # not a revision number is refused.
+        page = req("GET", path + "/submissions?limit=1", "uni").json()
+        self.assertEqual(([s["revision"] for s in page["items"]], page["next_cursor"]), ([1], "1"))
+        page = req("GET", path + "/submissions?limit=1&cursor=1", "uni").json()
+        self.assertEqual(([s["revision"] for s in page["items"]], page["next_cursor"]), ([2], None))
+        for bad in ("uno", "-1", "1234567890"):
+            self.assertEqual(req("GET", path + "/submissions?cursor=" + bad, "uni").status, 400, bad)
 
         # Each submission froze its own copy of sections and income.
         rows = DB.sql("SELECT revision, COUNT(*) FROM plan_sections WHERE cycle_id ="
@@ -657,6 +665,7 @@ class OpenCycleRules(unittest.TestCase):
         self.assertTrue(lines[1].startswith("ats-21,futuro,changes_requested,1,false,,"), lines)
         r = req("GET", "/api/v1/tenants/ats-21/plans?limit=0", "coord21")
         self.assertEqual(r.status, 400)
+        self.assertEqual(req("GET", "/api/v1/tenants/ats-21/plans?cursor=x1", "coord21").status, 400)
 
 
 if __name__ == "__main__":
