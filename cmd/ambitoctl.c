@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "base/config.h"
 #include "ctl.h"
-#include "db.h"
-#include "log.h"
-#include "migrate.h"
+#include "db/db.h"
+#include "base/log.h"
+#include "db/migrate.h"
 
 static int cmd_migrate(db *d, int argc, char **argv)
 {

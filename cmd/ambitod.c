@@ -4,16 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "config.h"
-#include "db.h"
-#include "log.h"
-#include "metrics.h"
-#include "migrate.h"
+#include "identity/auth.h"
+#include "base/config.h"
+#include "db/db.h"
+#include "base/log.h"
+#include "http/metrics.h"
+#include "db/migrate.h"
 #include "modules.h"
-#include "password.h"
-#include "router.h"
-#include "server.h"
+#include "base/password.h"
+#include "http/router.h"
+#include "http/server.h"
 
 static void usage(void)
 {

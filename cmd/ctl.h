@@ -2,7 +2,7 @@
 #ifndef AMBITO_CTL_H
 #define AMBITO_CTL_H
 
-#include "db.h"
+#include "db/db.h"
 
 typedef struct ctl_command {
 	const char *name;

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
+#include "identity/audit.h"
 #include "ctl.h"
-#include "cycles.h"
-#include "http.h"
+#include "cycles/cycles.h"
+#include "http/http.h"
 
 #define IMPORT_MAX_BYTES (64L * 1024 * 1024)
 #define IMPORT_ERRORS_SHOWN 20

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
+#include "identity/audit.h"
 #include "ctl.h"
 #include "ctl_demo.h"
-#include "json.h"
-#include "users.h"
+#include "base/json.h"
+#include "identity/users.h"
 
 #define DEMO_FILE_MAX (16 * 1024 * 1024)
 

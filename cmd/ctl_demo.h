@@ -6,9 +6,9 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "db.h"
-#include "json.h"
+#include "base/arena.h"
+#include "db/db.h"
+#include "base/json.h"
 
 /* Loads the "plans" array of a demo set into cycle_slug, inside the caller's
  * transaction; *loaded counts them. -1 with a message in err on the first

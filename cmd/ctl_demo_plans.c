@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ctl_demo.h"
-#include "plans.h"
+#include "tenants/plans/plans.h"
 
 /* Plain, by the shape of the file; the plans module checks the content. */
 static const char *str(const json_value *o, const char *k)

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "audit.h"
+#include "identity/audit.h"
 #include "ctl.h"
-#include "cycles.h"
-#include "json.h"
-#include "plans.h"
+#include "cycles/cycles.h"
+#include "base/json.h"
+#include "tenants/plans/plans.h"
 
 #define DEMO_MAX_TENANTS 3000     /* 30 Comuni each fit the 100 000 fake ISTAT codes */
 #define DEMO_BATCH 50             /* tenants per transaction */

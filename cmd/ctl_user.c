@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
-#include "auth.h"
+#include "identity/audit.h"
+#include "identity/auth.h"
 #include "ctl.h"
-#include "password.h"
-#include "users.h"
-#include "utf8.h"
-#include "validate.h"
+#include "base/password.h"
+#include "identity/users.h"
+#include "base/utf8.h"
+#include "http/validate.h"
 
 static int usage(void)
 {

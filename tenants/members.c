@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "db.h"
-#include "router.h"
-#include "scope.h"
-#include "tenants.h"
-#include "users.h"
-#include "validate.h"
+#include "identity/auth.h"
+#include "db/db.h"
+#include "http/router.h"
+#include "identity/scope.h"
+#include "tenants/tenants.h"
+#include "identity/users.h"
+#include "http/validate.h"
 
 #define MANAGERS (SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_ATS_COORDINATOR))
 

@@ -1,15 +1,15 @@
 /* Tenants (ATS) and their Comuni. The Region creates and edits them; every
  * caller lists the tenants it may see. The slug names a tenant for good: it
  * is never changed, so links and audit rows stay true. */
-#include "tenants.h"
+#include "tenants/tenants.h"
 
 #include <string.h>
 
-#include "auth.h"
-#include "db.h"
-#include "router.h"
-#include "scope.h"
-#include "validate.h"
+#include "identity/auth.h"
+#include "db/db.h"
+#include "http/router.h"
+#include "identity/scope.h"
+#include "http/validate.h"
 
 #define COMUNI_MAX 200
 #define TENANT_FIELD_MAX 200

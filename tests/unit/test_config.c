@@ -2,7 +2,7 @@
  * AMBITO_* environment overriding it, and the errors with their messages.
  * Expected values are literals (file names are spliced into the expected
  * messages because mkstemp chooses them). */
-#include "config.h"
+#include "base/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "csv.h"
+#include "base/csv.h"
 
 #define OUT_MAX 4096
 

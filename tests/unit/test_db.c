@@ -7,11 +7,11 @@
 
 #include <mysql.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "check.h"
-#include "config.h"
-#include "db.h"
-#include "migrate.h"
+#include "base/config.h"
+#include "db/db.h"
+#include "db/migrate.h"
 
 /* The runner only sees the extern array: these two stand in for the files
  * the build embeds. The checksums live in writable arrays so a test can

@@ -3,14 +3,14 @@
  * lines), the context trimming, the edit and work limits, and random texts
  * checked against a textbook LCS table for minimality; then core/plan_diff.c
  * on two hand-written snapshots, with the whole answer written out. */
-#include "text_diff.h"
+#include "base/text_diff.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
-#include "plan_diff.h"
+#include "tenants/plans/plan_diff.h"
 
 /* The diff as "op text" lines, "-b\n+B\n", or with the line numbers as well
  * ("=2,3 c"). Lives in a. */

@@ -1,6 +1,6 @@
 /* Unit tests for core/http_parse.c: the request line, header fields, and
  * every rejection with the status it answers. Expected values are literals. */
-#include "http_parse.h"
+#include "http/http_parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>

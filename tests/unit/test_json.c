@@ -1,7 +1,7 @@
 /* Unit tests for core/json.c: parsing (values, number text, depth limit,
  * malformed input), lookups, and the writer (exact output, UTF-8, misuse,
  * sink versus buffer). Expected values are literals. */
-#include "json.h"
+#include "base/json.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Unit tests for core/utf8.c: strict validation (RFC 3629 table: no
  * overlongs, no surrogates, nothing past U+10FFFF, nothing truncated) and
  * counting of characters. Expected values are literals. */
-#include "utf8.h"
+#include "base/utf8.h"
 
 #include <string.h>
 

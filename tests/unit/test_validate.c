@@ -2,7 +2,7 @@
  * path and message of the errors it adds, and the 422 problem document that
  * http_errors_answer builds from them. Requests use a real arena; bodies are
  * parsed with json_parse. Expected values are literals. */
-#include "validate.h"
+#include "http/validate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,301 @@
+/* HTML writer and Italian formats for the printable documents. Every byte of
+ * data goes through html_text, so a text an ATS user wrote with "<script>"
+ * in it can only ever read as text. */
+#include "base/html.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MONEY_MAX_DIGITS 17 /* integer digits of an amount: HTML_CENTS_MAX / 100 */
+#define NUMBER_BUF 64       /* "-900.000.000.000.000.000,00 €" and the like */
+#define SECONDS_PER_DAY 86400LL
+#define UTC_TO_CET 3600LL  /* Italy: UTC+1 in winter */
+#define UTC_TO_CEST 7200LL /* UTC+2 in summer */
+
+struct html {
+	arena *a;
+	html_sink sink;
+	void *ctx;
+};
+
+static const char *const months[] = {"gennaio", "febbraio", "marzo",     "aprile",  "maggio",   "giugno",
+                                     "luglio",  "agosto",   "settembre", "ottobre", "novembre", "dicembre"};
+
+html *html_new(arena *a, html_sink sink, void *ctx)
+{
+	html *h = arena_alloc(a, sizeof(*h));
+	*h = (html){a, sink, ctx};
+	return h;
+}
+
+arena *html_arena(html *h)
+{
+	return h->a;
+}
+
+static void put(html *h, const char *s, size_t n)
+{
+	if (n > 0)
+		h->sink(h->ctx, s, n);
+}
+
+void html_raw(html *h, const char *markup)
+{
+	put(h, markup, strlen(markup));
+}
+
+void html_rawf(html *h, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(h->a, fmt, ap);
+	va_end(ap);
+	html_raw(h, s);
+}
+
+/* The replacement of one byte, or NULL when it is written as it is; "" drops it. */
+static const char *escape_of(unsigned char c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	case '\t':
+	case '\n':
+	case '\r': return NULL;
+	default: return c < 0x20 || c == 0x7f ? "" : NULL;
+	}
+}
+
+void html_textn(html *h, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep = escape_of((unsigned char)s[i]);
+		if (rep == NULL)
+			continue;
+		put(h, s + start, i - start);
+		put(h, rep, strlen(rep));
+		start = i + 1;
+	}
+	put(h, s + start, n - start);
+}
+
+void html_text(html *h, const char *s)
+{
+	if (s != NULL)
+		html_textn(h, s, strlen(s));
+}
+
+void html_elem(html *h, const char *tag, const char *cls, const char *text)
+{
+	if (cls != NULL)
+		html_rawf(h, "<%s class=\"%s\">", tag, cls);
+	else
+		html_rawf(h, "<%s>", tag);
+	html_text(h, text);
+	html_rawf(h, "</%s>", tag);
+}
+
+static bool blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isspace((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+void html_paragraphs(html *h, const char *s)
+{
+	if (s == NULL)
+		return;
+	bool in_p = false;    /* a <p> is open */
+	bool pending = false; /* a line was written: the next one needs <br> */
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+		size_t len = n;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+		if (blank_line(s, len)) {
+			if (in_p)
+				html_raw(h, "</p>\n");
+			in_p = pending = false;
+		} else {
+			if (!in_p)
+				html_raw(h, "<p>");
+			else if (pending)
+				html_raw(h, "<br>\n");
+			html_textn(h, s, len);
+			in_p = pending = true;
+		}
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	if (in_p)
+		html_raw(h, "</p>\n");
+}
+
+/* ---------------------------------------------------------------- numbers */
+
+bool html_parse_cents(const char *text, long long *cents)
+{
+	if (text == NULL)
+		return false;
+	const char *p = text;
+	bool neg = *p == '-';
+	if (neg)
+		p++;
+	size_t nint = strspn(p, "0123456789");
+	if (nint == 0 || nint > MONEY_MAX_DIGITS)
+		return false;
+	long long units = 0;
+	for (size_t i = 0; i < nint; i++)
+		units = units * 10 + (p[i] - '0');
+	p += nint;
+	long long frac = 0;
+	if (*p == '.') {
+		p++;
+		size_t nfrac = strspn(p, "0123456789");
+		if (nfrac == 0)
+			return false;
+		frac = (p[0] - '0') * 10 + (nfrac > 1 ? p[1] - '0' : 0);
+		if (nfrac > 2 && p[2] >= '5')
+			frac++;
+		p += nfrac;
+	}
+	if (*p != '\0')
+		return false;
+	long long v = units * 100 + frac;
+	if (v > HTML_CENTS_MAX)
+		return false;
+	*cents = neg ? -v : v;
+	return true;
+}
+
+/* Writes the digits of v with a dot every three into out (at least 32 bytes). */
+static void group_thousands(char *out, unsigned long long v)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%llu", v);
+	size_t o = 0;
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = '.';
+		out[o++] = digits[i];
+	}
+	out[o] = '\0';
+}
+
+const char *html_eur(arena *a, long long cents)
+{
+	char units[NUMBER_BUF];
+	unsigned long long mag = cents < 0 ? 0ULL - (unsigned long long)cents : (unsigned long long)cents;
+	group_thousands(units, mag / 100);
+	return arena_printf(a, "%s%s,%02llu €", cents < 0 ? "-" : "", units, mag % 100);
+}
+
+const char *html_int(arena *a, long long v)
+{
+	char units[NUMBER_BUF];
+	unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	group_thousands(units, mag);
+	return arena_printf(a, "%s%s", v < 0 ? "-" : "", units);
+}
+
+/* ---------------------------------------------------------------- dates */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil), and back. */
+static long long days_from_civil(long long y, long long m, long long d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long long z, int *y, int *m, int *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static bool days_in_range(int y, int m, int d)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m != 2 || d <= 28 || leap;
+}
+
+static bool read_date(const char *s, int *y, int *m, int *d)
+{
+	if (s == NULL || strlen(s) < 10)
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return false;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	return days_in_range(*y, *m, *d);
+}
+
+const char *html_date(arena *a, const char *iso)
+{
+	int y, m, d;
+	if (!read_date(iso, &y, &m, &d))
+		return NULL;
+	return arena_printf(a, "%d %s %d", d, months[m - 1], y);
+}
+
+/* The UTC instant (seconds) at which summer time starts or ends in year y:
+ * 01:00 UTC on the last Sunday of March or October (EU rule since 1996). */
+static long long last_sunday_0100(int y, int month)
+{
+	long long last = days_from_civil(y, month, 31);
+	long long weekday = ((last % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday; Sunday is 0 */
+	return (last - weekday) * SECONDS_PER_DAY + 3600;
+}
+
+const char *html_datetime(arena *a, const char *utc)
+{
+	int y, mo, d;
+	if (!read_date(utc, &y, &mo, &d) || (utc[10] != 'T' && utc[10] != ' '))
+		return NULL;
+	const char *t = utc + 11;
+	for (int i = 0; i < 8; i++)
+		if (i == 2 || i == 5 ? t[i] != ':' : !isdigit((unsigned char)t[i]))
+			return NULL;
+	int hh = atoi(t), mm = atoi(t + 3), ss = atoi(t + 6);
+	if (hh > 23 || mm > 59 || ss > 60)
+		return NULL;
+	const char *rest = t + 8;
+	if (*rest == '.')
+		rest += 1 + strspn(rest + 1, "0123456789");
+	if (strcmp(rest, "Z") != 0 && *rest != '\0')
+		return NULL;
+	long long at = days_from_civil(y, mo, d) * SECONDS_PER_DAY + hh * 3600LL + mm * 60LL + ss;
+	bool summer = at >= last_sunday_0100(y, 3) && at < last_sunday_0100(y, 10);
+	long long local = at + (summer ? UTC_TO_CEST : UTC_TO_CET);
+	long long days = local >= 0 ? local / SECONDS_PER_DAY : (local - SECONDS_PER_DAY + 1) / SECONDS_PER_DAY;
+	long long secs = local - days * SECONDS_PER_DAY;
+	civil_from_days(days, &y, &mo, &d);
+	return arena_printf(a, "%d %s %d, ore %02lld:%02lld", d, months[mo - 1], y, secs / 3600, secs % 3600 / 60);
+}

@@ -1,0 +1,442 @@
+/* Request accessors and answer building for handlers: headers, parameters,
+ * JSON bodies, problem documents, ETags. Everything lives in the request's
+ * arena except the answer body, which grows with realloc and is freed with
+ * the request. */
+#include "http/http.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/csv.h"
+#include "db/db.h"
+#include "http/router.h"
+#include "base/utf8.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 500
+#define ERRORS_MAX 200 /* a 422 lists at most this many fields */
+
+const char *http_header_get(const http_req *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i].name, name) == 0)
+			return r->headers[i].value;
+	return NULL;
+}
+
+const char *http_param(const http_req *r, const char *name)
+{
+	for (int i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->param_values[i];
+	return NULL;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+char *http_decode(arena *a, const char *s, size_t n, bool plus)
+{
+	char *out = arena_alloc(a, n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			if (i + 2 >= n)
+				return NULL;
+			int h = hexval((unsigned char)s[i + 1]), l = hexval((unsigned char)s[i + 2]);
+			if (h < 0 || l < 0)
+				return NULL;
+			int c = h * 16 + l;
+			if (c == 0)
+				return NULL;
+			out[o++] = (char)c;
+			i += 2;
+		} else if (plus && s[i] == '+') {
+			out[o++] = ' ';
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	if (!utf8_valid(out, o))
+		return NULL;
+	return out;
+}
+
+const char *http_query(const http_req *r, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = r->query;
+	while (p && *p) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		if (klen == nlen && memcmp(p, name, nlen) == 0) {
+			if (!eq)
+				return "";
+			return http_decode(r->a, eq + 1, len - klen - 1, true);
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
+int http_page_params(http_req *r, int *limit, const char **cursor)
+{
+	const char *l = http_query(r, "limit");
+	*limit = PAGE_DEFAULT;
+	*cursor = http_query(r, "cursor");
+	if (l != NULL) {
+		char *end;
+		errno = 0;
+		long v = strtol(l, &end, 10);
+		if (*l == '\0' || *end != '\0' || errno != 0 || v < 1 || v > PAGE_MAX) {
+			http_problemf(r, 400, "limit must be a whole number from 1 to %d", PAGE_MAX);
+			return -1;
+		}
+		*limit = (int)v;
+	}
+	if (*cursor != NULL && (strlen(*cursor) > 200 || **cursor == '\0')) {
+		http_problem(r, 400, "cursor is not valid");
+		return -1;
+	}
+	return 0;
+}
+
+bool http_wants_csv(const http_req *r)
+{
+	const char *f = http_query(r, "format");
+	if (f != NULL)
+		return strcmp(f, "csv") == 0;
+	const char *acc = http_header_get(r, "Accept");
+	return acc != NULL && strstr(acc, "text/csv") != NULL;
+}
+
+static void csv_to_body(void *ctx, const void *buf, size_t len)
+{
+	http_append(ctx, buf, len);
+}
+
+void http_csv_begin(http_req *r, csv_writer *w)
+{
+	http_body(r, 200, "text/csv", NULL, 0); /* the server adds charset=utf-8 */
+	csv_init(w, csv_to_body, r);
+}
+
+/* Content types we take as JSON: application/json and any +json, with
+ * parameters; charset, when given, must be UTF-8. */
+static bool is_json_type(const char *ct)
+{
+	if (ct == NULL)
+		return false;
+	size_t n = strcspn(ct, ";");
+	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	bool json = (n == 16 && strncasecmp(ct, "application/json", 16) == 0) ||
+	            (n > 5 && strncasecmp(ct + n - 5, "+json", 5) == 0 && strncasecmp(ct, "application/", 12) == 0);
+	if (!json)
+		return false;
+	const char *cs = strcasestr(ct, "charset=");
+	if (cs != NULL) {
+		cs += 8;
+		if (*cs == '"')
+			cs++;
+		if (strncasecmp(cs, "utf-8", 5) != 0 && strncasecmp(cs, "utf8", 4) != 0)
+			return false;
+	}
+	return true;
+}
+
+int http_read_json(http_req *r, json_value **out)
+{
+	char err[160];
+	if (!is_json_type(http_header_get(r, "Content-Type"))) {
+		http_problem(r, 415, "the body must be JSON: send Content-Type: application/json");
+		return -1;
+	}
+	json_status st = json_parse(r->a, r->body ? r->body : "", r->body_len, out, err, sizeof(err));
+	if (st == JSON_ETOODEEP) {
+		http_problemf(r, 400, "JSON nested deeper than %d levels", JSON_MAX_DEPTH);
+		return -1;
+	}
+	if (st != JSON_OK) {
+		http_problemf(r, 400, "malformed JSON: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
+void http_set_header(http_req *r, const char *name, const char *value)
+{
+	for (size_t i = 0; i < r->nresp; i++) {
+		if (strcasecmp(r->resp_headers[i].name, name) == 0) {
+			r->resp_headers[i].value = arena_strdup(r->a, value);
+			return;
+		}
+	}
+	if (r->nresp == r->capresp) {
+		size_t cap = r->capresp ? r->capresp * 2 : 8;
+		http_header *h = arena_calloc(r->a, cap, sizeof(*h));
+		if (r->nresp)
+			memcpy(h, r->resp_headers, r->nresp * sizeof(*h));
+		r->resp_headers = h;
+		r->capresp = cap;
+	}
+	r->resp_headers[r->nresp].name = arena_strdup(r->a, name);
+	r->resp_headers[r->nresp].value = arena_strdup(r->a, value);
+	r->nresp++;
+}
+
+void http_append(http_req *r, const void *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	if (r->resp_len + len + 1 > r->resp_cap) {
+		size_t cap = r->resp_cap ? r->resp_cap : 1024;
+		while (cap < r->resp_len + len + 1)
+			cap *= 2;
+		char *p = realloc(r->resp_body, cap);
+		if (p == NULL)
+			abort();
+		r->resp_body = p;
+		r->resp_cap = cap;
+	}
+	memcpy(r->resp_body + r->resp_len, buf, len);
+	r->resp_len += len;
+	r->resp_body[r->resp_len] = '\0';
+}
+
+void http_body(http_req *r, int status, const char *content_type, const void *buf, size_t len)
+{
+	r->status = status;
+	r->content_type = content_type;
+	r->resp_len = 0;
+	http_append(r, buf, len);
+}
+
+void http_no_content(http_req *r)
+{
+	r->status = 204;
+	r->content_type = NULL;
+	r->resp_len = 0;
+}
+
+static void jw_to_req(void *ctx, const char *buf, size_t len)
+{
+	http_append(ctx, buf, len);
+}
+
+jw *http_json_begin(http_req *r)
+{
+	r->resp_len = 0;
+	return jw_new(jw_to_req, r);
+}
+
+void http_json_end(http_req *r, jw *w, int status)
+{
+	bool failed = jw_failed(w);
+	jw_free(w);
+	if (failed) {
+		/* Only stored data that is not valid UTF-8 can get here. */
+		http_problem(r, 500, "the answer could not be encoded as JSON");
+		return;
+	}
+	r->status = status;
+	r->content_type = "application/json";
+}
+
+void http_list_begin(jw *w)
+{
+	jw_obj_begin(w);
+	jw_key(w, "items");
+	jw_arr_begin(w);
+}
+
+void http_list_end(jw *w, const char *next_cursor)
+{
+	jw_arr_end(w);
+	jw_kstr(w, "next_cursor", next_cursor); /* NULL writes null */
+	jw_obj_end(w);
+}
+
+const char *http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 412: return "Precondition Failed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 428: return "Precondition Required";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Error";
+	}
+}
+
+struct http_errors {
+	http_req *r;
+	const char *fields[ERRORS_MAX];
+	const char *messages[ERRORS_MAX];
+	size_t n, dropped;
+};
+
+static void problem_write(http_req *r, int status, const char *detail, const http_errors *e)
+{
+	jw *w = http_json_begin(r);
+	jw_obj_begin(w);
+	jw_kstr(w, "type", e ? "urn:ambito:problem:invalid-fields" : "about:blank");
+	jw_kstr(w, "title", http_status_text(status));
+	jw_kint(w, "status", status);
+	if (detail)
+		jw_kstr(w, "detail", detail);
+	if (r->request_id)
+		jw_kstr(w, "request_id", r->request_id);
+	if (e) {
+		jw_key(w, "errors");
+		jw_arr_begin(w);
+		for (size_t i = 0; i < e->n; i++) {
+			jw_obj_begin(w);
+			jw_kstr(w, "field", e->fields[i]);
+			jw_kstr(w, "message", e->messages[i]);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		if (e->dropped)
+			jw_kint(w, "errors_not_listed", (long long)e->dropped);
+	}
+	jw_obj_end(w);
+	bool failed = jw_failed(w);
+	jw_free(w);
+	r->status = status;
+	r->content_type = "application/problem+json";
+	if (failed) {
+		/* A detail with invalid UTF-8 (echoed input): answer without it. */
+		static const char fallback[] = "{\"type\":\"about:blank\",\"title\":\"Error\"}";
+		r->resp_len = 0;
+		http_append(r, fallback, sizeof(fallback) - 1);
+	}
+}
+
+void http_problem(http_req *r, int status, const char *detail)
+{
+	problem_write(r, status, detail, NULL);
+}
+
+void http_problemf(http_req *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *detail = arena_vprintf(r->a, fmt, ap);
+	va_end(ap);
+	problem_write(r, status, detail, NULL);
+}
+
+void http_db_error(http_req *r, long long rc, const char *what)
+{
+	if (rc == DB_EUNAVAIL || rc == DB_ECONFLICT)
+		http_unavailable(r, NULL);
+	else if (rc == DB_EDUP)
+		http_problemf(r, 409, "%s already exists", what);
+	else if (rc == DB_EFK)
+		http_problemf(r, 409, "%s is still referenced or refers to something missing", what);
+	else
+		http_problemf(r, 500, "could not store or read %s", what);
+}
+
+void http_unavailable(http_req *r, const char *detail)
+{
+	problem_write(r, 503, detail ? detail : "the database is unavailable; try again shortly", NULL);
+	http_set_header(r, "Retry-After", "5");
+}
+
+http_errors *http_errors_new(http_req *r)
+{
+	http_errors *e = arena_calloc(r->a, 1, sizeof(*e));
+	e->r = r;
+	return e;
+}
+
+void http_errors_add(http_errors *e, const char *field, const char *fmt, ...)
+{
+	if (e->n == ERRORS_MAX) {
+		e->dropped++;
+		return;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	e->messages[e->n] = arena_vprintf(e->r->a, fmt, ap);
+	va_end(ap);
+	e->fields[e->n] = arena_strdup(e->r->a, field);
+	e->n++;
+}
+
+http_req *http_errors_req(http_errors *e)
+{
+	return e->r;
+}
+
+size_t http_errors_count(const http_errors *e)
+{
+	return e->n + e->dropped;
+}
+
+bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail)
+{
+	if (http_errors_count(e) == 0)
+		return false;
+	problem_write(r, status, detail ? detail : "some fields are not valid", e);
+	return true;
+}
+
+void http_set_etag(http_req *r, const char *etag)
+{
+	http_set_header(r, "ETag", arena_printf(r->a, "\"%s\"", etag));
+}
+
+int http_if_match(http_req *r, const char *etag)
+{
+	const char *im = http_header_get(r, "If-Match");
+	if (im == NULL) {
+		http_problem(r, 428, "send If-Match with the ETag you last read");
+		return -1;
+	}
+	/* Accept the quoted and the weak form of our own tag, nothing else: not
+	 * even "*", which would let a stale editor overwrite silently. */
+	const char *p = im;
+	if (strncmp(p, "W/", 2) == 0)
+		p += 2;
+	size_t n = strlen(p), e = strlen(etag);
+	if (n == e + 2 && p[0] == '"' && p[n - 1] == '"' && memcmp(p + 1, etag, e) == 0)
+		return 0;
+	http_problem(r, 412, "the resource changed since you read it: read it again, then retry");
+	return -1;
+}

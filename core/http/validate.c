@@ -1,0 +1,390 @@
+/* Field validation helpers (see validate.h). Messages are short English
+ * phrases completing "field ...", e.g. "parts.analisi: is longer than 20000
+ * characters". */
+#include "http/validate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/password.h"
+#include "base/utf8.h"
+
+static arena *err_arena(http_errors *e)
+{
+	return http_errors_req(e)->a;
+}
+
+const char *v_path(http_errors *e, const char *prefix, const char *key)
+{
+	if (prefix == NULL || *prefix == '\0')
+		return key;
+	return arena_printf(err_arena(e), "%s.%s", prefix, key);
+}
+
+const char *v_index(http_errors *e, const char *prefix, const char *key, size_t i)
+{
+	return arena_printf(err_arena(e), "%s[%zu]", v_path(e, prefix, key), i);
+}
+
+bool v_is_line(const char *s)
+{
+	size_t n = strlen(s);
+	if (!utf8_valid(s, n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+			return false;
+	return true;
+}
+
+static bool is_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7F)
+			return false;
+	}
+	return true;
+}
+
+/* The member, or NULL; a missing required member is reported. JSON null
+ * counts as missing. */
+static const json_value *member(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+                                bool required)
+{
+	const json_value *v = json_get(obj, key);
+	if (v != NULL && v->type == JSON_NULL)
+		v = NULL;
+	if (v == NULL && required)
+		http_errors_add(e, v_path(e, prefix, key), "is required");
+	return v;
+}
+
+static const char *string_member(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+                                 bool required)
+{
+	const json_value *v = member(e, prefix, obj, key, required);
+	if (v == NULL)
+		return NULL;
+	if (v->type != JSON_STRING) {
+		http_errors_add(e, v_path(e, prefix, key), "must be a string");
+		return NULL;
+	}
+	return v->u.string.s;
+}
+
+const char *v_string(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t min_chars,
+                     size_t max_chars, bool required)
+{
+	const char *s = string_member(e, prefix, obj, key, required);
+	if (s == NULL)
+		return NULL;
+	size_t n = utf8_chars(s, strlen(s));
+	if (!v_is_line(s)) {
+		http_errors_add(e, v_path(e, prefix, key), "must be one line without control characters");
+		return NULL;
+	}
+	if (n < min_chars) {
+		http_errors_add(e, v_path(e, prefix, key),
+		                min_chars == 1 ? "must not be empty" : "is shorter than %zu characters", min_chars);
+		return NULL;
+	}
+	if (n > max_chars) {
+		http_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters", max_chars);
+		return NULL;
+	}
+	return s;
+}
+
+const char *v_text(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_chars,
+                   bool required)
+{
+	const char *s = string_member(e, prefix, obj, key, required);
+	if (s == NULL)
+		return NULL;
+	size_t len = strlen(s), n = utf8_chars(s, len);
+	if (!is_text(s, len)) {
+		http_errors_add(e, v_path(e, prefix, key), "contains control characters");
+		return NULL;
+	}
+	if (n > max_chars) {
+		http_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters (it has %zu)", max_chars, n);
+		return NULL;
+	}
+	return s;
+}
+
+const char *v_string_or_null(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+                             size_t max_chars, bool *present)
+{
+	const json_value *v = json_get(obj, key);
+	*present = v != NULL;
+	if (v == NULL || v->type == JSON_NULL)
+		return NULL;
+	return v_string(e, prefix, obj, key, 1, max_chars, false);
+}
+
+bool v_int(http_errors *e, const char *prefix, const json_value *obj, const char *key, long long min, long long max,
+           bool required, long long *out)
+{
+	const json_value *v = member(e, prefix, obj, key, required);
+	if (v == NULL)
+		return false;
+	if (v->type != JSON_NUMBER || !v->u.number.is_integer) {
+		http_errors_add(e, v_path(e, prefix, key), "must be a whole number");
+		return false;
+	}
+	if (v->u.number.integer < min || v->u.number.integer > max) {
+		http_errors_add(e, v_path(e, prefix, key), "must be from %lld to %lld", min, max);
+		return false;
+	}
+	*out = v->u.number.integer;
+	return true;
+}
+
+bool v_bool(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required, bool *out)
+{
+	const json_value *v = member(e, prefix, obj, key, required);
+	if (v == NULL)
+		return false;
+	if (v->type != JSON_BOOL) {
+		http_errors_add(e, v_path(e, prefix, key), "must be true or false");
+		return false;
+	}
+	*out = v->u.boolean;
+	return true;
+}
+
+const char *v_money(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+{
+	const json_value *v = member(e, prefix, obj, key, required);
+	if (v == NULL)
+		return NULL;
+	if (v->type != JSON_NUMBER) {
+		http_errors_add(e, v_path(e, prefix, key), "must be a number of euros");
+		return NULL;
+	}
+	const char *t = v->u.number.text;
+	if (t[0] == '-') {
+		http_errors_add(e, v_path(e, prefix, key), "must not be negative");
+		return NULL;
+	}
+	size_t ip = strspn(t, "0123456789"), fp = 0;
+	if (t[ip] == '.')
+		fp = strspn(t + ip + 1, "0123456789");
+	size_t total = ip + (t[ip] == '.' ? 1 + fp : 0);
+	if (t[total] != '\0') {
+		http_errors_add(e, v_path(e, prefix, key), "must be written as plain decimal euros (e.g. 1234.50)");
+		return NULL;
+	}
+	if (fp > 2) {
+		http_errors_add(e, v_path(e, prefix, key), "has more than 2 decimals");
+		return NULL;
+	}
+	if (ip > 12) {
+		http_errors_add(e, v_path(e, prefix, key), "is too large");
+		return NULL;
+	}
+	return t;
+}
+
+const char *v_email(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+{
+	const char *s = v_string(e, prefix, obj, key, 3, 254, required);
+	if (s == NULL)
+		return NULL;
+	const char *at = strchr(s, '@');
+	const char *dot = at ? strrchr(at, '.') : NULL;
+	bool ok = at && at != s && strchr(at + 1, '@') == NULL && dot && dot > at + 1 && dot[1] != '\0' &&
+	          strpbrk(s, " \t\"(),:;<>[\\]") == NULL;
+	if (!ok) {
+		http_errors_add(e, v_path(e, prefix, key), "is not an email address");
+		return NULL;
+	}
+	char *lower = arena_strdup(err_arena(e), s);
+	for (char *p = lower; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return lower;
+}
+
+bool v_is_slug(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return false;
+		if (c == '-' && s[i + 1] == '-')
+			return false;
+	}
+	return true;
+}
+
+const char *v_slug(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+{
+	const char *s = string_member(e, prefix, obj, key, required);
+	if (s == NULL)
+		return NULL;
+	if (!v_is_slug(s)) {
+		http_errors_add(e, v_path(e, prefix, key),
+		                "must be lowercase letters, digits and single hyphens (at most 64), e.g. ats-20");
+		return NULL;
+	}
+	return s;
+}
+
+const char *v_password(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+{
+	const char *s = string_member(e, prefix, obj, key, required);
+	if (s == NULL)
+		return NULL;
+	size_t len = strlen(s);
+	if (!utf8_valid(s, len) || utf8_chars(s, len) < PASSWORD_MIN_CHARS) {
+		http_errors_add(e, v_path(e, prefix, key), "must have at least %d characters", PASSWORD_MIN_CHARS);
+		return NULL;
+	}
+	if (len > PASSWORD_MAX_BYTES) {
+		http_errors_add(e, v_path(e, prefix, key), "is longer than %d bytes", PASSWORD_MAX_BYTES);
+		return NULL;
+	}
+	return s;
+}
+
+static bool digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool valid_date(int y, int m, int d)
+{
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && d == 29 && !leap);
+}
+
+const char *v_time_text(http_errors *e, const char *field, const char *s, bool date_only)
+{
+	size_t n = strlen(s);
+	bool ok = n >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2) &&
+	          valid_date(atoi(s), atoi(s + 5), atoi(s + 8));
+	if (ok && date_only)
+		ok = n == 10;
+	else if (ok) {
+		ok = n >= 20 && s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) &&
+		     s[16] == ':' && digits(s + 17, 2) && atoi(s + 11) < 24 && atoi(s + 14) < 60 && atoi(s + 17) < 60;
+		size_t i = 19;
+		if (ok && s[i] == '.') {
+			size_t f = strspn(s + i + 1, "0123456789");
+			ok = f >= 1 && f <= 6;
+			i += 1 + f;
+		}
+		ok = ok && s[i] == 'Z' && s[i + 1] == '\0';
+	}
+	if (!ok) {
+		http_errors_add(
+		    e, field, date_only ? "must be a date YYYY-MM-DD" : "must be a UTC time like 2021-12-31T23:59:59Z");
+		return NULL;
+	}
+	if (date_only)
+		return s;
+	/* "YYYY-MM-DD HH:MM:SS[.ffffff]" for MariaDB */
+	char *out = arena_strndup(err_arena(e), s, n - 1);
+	out[10] = ' ';
+	return out;
+}
+
+const char *v_time(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
+                   bool required)
+{
+	const char *s = string_member(e, prefix, obj, key, required);
+	return s ? v_time_text(e, v_path(e, prefix, key), s, date_only) : NULL;
+}
+
+const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_items,
+                          bool required)
+{
+	const json_value *v = member(e, prefix, obj, key, required);
+	if (v == NULL)
+		return NULL;
+	if (v->type != JSON_ARRAY) {
+		http_errors_add(e, v_path(e, prefix, key), "must be a list");
+		return NULL;
+	}
+	if (v->u.array.n > max_items) {
+		http_errors_add(e, v_path(e, prefix, key), "has more than %zu items", max_items);
+		return NULL;
+	}
+	return v;
+}
+
+const json_value *v_object(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+{
+	const json_value *v = member(e, prefix, obj, key, required);
+	if (v == NULL)
+		return NULL;
+	if (v->type != JSON_OBJECT) {
+		http_errors_add(e, v_path(e, prefix, key), "must be an object");
+		return NULL;
+	}
+	return v;
+}
+
+void v_only(http_errors *e, const char *prefix, const json_value *obj, const char *const *allowed)
+{
+	if (obj == NULL || obj->type != JSON_OBJECT)
+		return;
+	for (size_t i = 0; i < obj->u.object.n; i++) {
+		bool known = false;
+		for (const char *const *a = allowed; *a && !known; a++)
+			known = strcmp(*a, obj->u.object.keys[i]) == 0;
+		if (!known)
+			http_errors_add(e, v_path(e, prefix, obj->u.object.keys[i]), "is not a known field");
+	}
+}
+
+json_value *v_read_object(http_req *r)
+{
+	json_value *body;
+	if (http_read_json(r, &body) != 0 || !v_body_object(r, body))
+		return NULL;
+	return body;
+}
+
+bool v_parse_digits(const char *s, size_t max_digits, long long *out)
+{
+	size_t n = s != NULL ? strspn(s, "0123456789") : 0;
+	if (n == 0 || n > max_digits || s[n] != '\0')
+		return false;
+	*out = strtoll(s, NULL, 10);
+	return true;
+}
+
+int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after)
+{
+	const char *cursor;
+	*after = 0;
+	if (http_page_params(r, limit, &cursor) != 0)
+		return -1;
+	if (cursor != NULL && !v_parse_digits(cursor, max_digits, after)) {
+		http_problem(r, 400, "cursor is not valid");
+		return -1;
+	}
+	return 0;
+}
+
+bool v_body_object(http_req *r, const json_value *body)
+{
+	if (body->type == JSON_OBJECT)
+		return true;
+	http_problem(r, 422, "the body must be a JSON object");
+	return false;
+}

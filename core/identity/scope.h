@@ -1,0 +1,34 @@
+/* Tenant scoping, in one place: resolves the {tenant} of a route to a tenant
+ * the caller may see, or answers 404 exactly as for a tenant that does not
+ * exist. Handlers of tenant routes use r->tenant and nothing else. */
+#ifndef AMBITO_SCOPE_H
+#define AMBITO_SCOPE_H
+
+#include <stdbool.h>
+
+#include "identity/auth.h"
+#include "http/http.h"
+
+typedef struct tenant_ref {
+	long long id;
+	const char *slug;
+	const char *name;
+	role role; /* the caller's role on this tenant: an ATS role, a region
+	              role, or ROLE_UNIVERSITY for an assigned university user */
+} tenant_ref;
+
+int scope_resolve_tenant(http_req *r);
+
+/* Whether u may see the tenant at all (for lists across tenants). */
+bool scope_can_see(const identity *u, long long tenant_id);
+
+/* Role sets for scope_require: SCOPE_ROLE(ROLE_ATS_EDITOR) | ... */
+#define SCOPE_ROLE(r) (1u << (r))
+#define SCOPE_REGION (SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_REGION_REVIEWER))
+#define SCOPE_ATS_WRITERS (SCOPE_ROLE(ROLE_ATS_COORDINATOR) | SCOPE_ROLE(ROLE_ATS_EDITOR))
+#define SCOPE_READERS (SCOPE_REGION | SCOPE_ROLE(ROLE_UNIVERSITY) | SCOPE_ATS_WRITERS | SCOPE_ROLE(ROLE_ATS_VIEWER))
+
+/* 0 when the caller's role on r->tenant is in roles; else answers 403. */
+int scope_require(http_req *r, unsigned roles);
+
+#endif

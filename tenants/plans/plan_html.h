@@ -1,0 +1,39 @@
+/* The printable plan: the Italian HTML document of a published snapshot, as
+ * the Comitato dei Sindaci approves it and the public reads it. It joins the
+ * snapshot (what the ATS wrote, frozen) with the cycle's rules (part titles,
+ * catalogue titles, norms, glossary) and the tenant's Comuni. */
+#ifndef AMBITO_PLAN_HTML_H
+#define AMBITO_PLAN_HTML_H
+
+#include <stddef.h>
+
+#include "cycles/cycles.h"
+#include "base/html.h"
+#include "base/json.h"
+
+typedef struct plan_html_comune {
+	const char *istat_code, *name;
+	long long population;
+} plan_html_comune;
+
+/* Everything the document shows. The snapshot is parsed JSON
+ * ("ambito-plan-snapshot/1"); any field it lacks is left out of the page. */
+typedef struct plan_html_input {
+	const json_value *snapshot;
+	const char *sha256;      /* lowercase hex of the snapshot's bytes */
+	const char *json_path;   /* where the snapshot is served, for verification */
+	const char *approved_at; /* DATETIME of the approving review, or NULL */
+	const char *reference;   /* the cycle's reference acts, or NULL */
+	const plan_html_comune *comuni;
+	size_t ncomuni;
+	const cycle_catalog *catalog;
+	const cycle_template *template;
+	const cycle_norm *norms;
+	size_t nnorms;
+	const cycle_glossary *glossary;
+} plan_html_input;
+
+/* Writes the whole document (<!DOCTYPE html> to </html>) to h. */
+void plan_html_render(html *h, const plan_html_input *in);
+
+#endif

@@ -1,0 +1,599 @@
+/* Plans as data: reading a section or the finance from JSON against the
+ * cycle's template and catalogue (every error names its field path), the
+ * section status, and the canonical JSON of sections and snapshots, whose
+ * bytes are hashed. No database here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "tenants/plans/plans.h"
+#include "http/validate.h"
+
+#define EMPTY_TOTAL "0.00"
+#define CENTS_PER_EURO 100LL
+/* DECIMAL(15,2) holds less than 10^13 euros: a section's total must fit. */
+#define TOTAL_MAX_CENTS (10000000000000LL * CENTS_PER_EURO)
+
+/* ---------------------------------------------------------------- names */
+
+const char *plan_status_name(plan_status s)
+{
+	switch (s) {
+	case PLAN_DRAFT: return "draft";
+	case PLAN_SUBMITTED: return "submitted";
+	case PLAN_CHANGES_REQUESTED: return "changes_requested";
+	case PLAN_APPROVED: return "approved";
+	case PLAN_PUBLISHED: return "published";
+	}
+	return "draft";
+}
+
+static int parse_name(const char *s, const char *const *names)
+{
+	if (s == NULL)
+		return -1;
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int plan_status_parse(const char *s)
+{
+	static const char *const names[] = {"draft", "submitted", "changes_requested", "approved", "published", NULL};
+	return parse_name(s, names);
+}
+
+const char *plan_section_status_name(section_status s)
+{
+	switch (s) {
+	case SECTION_EMPTY: return "empty";
+	case SECTION_PARTIAL: return "partial";
+	case SECTION_COMPLETE: return "complete";
+	}
+	return "empty";
+}
+
+int plan_section_status_parse(const char *s)
+{
+	static const char *const names[] = {"empty", "partial", "complete", NULL};
+	return parse_name(s, names);
+}
+
+const char *plan_decision_name(plan_decision d)
+{
+	return d == PLAN_APPROVE ? "approve" : "request_changes";
+}
+
+int plan_decision_parse(const char *s)
+{
+	static const char *const names[] = {"approve", "request_changes", NULL};
+	return parse_name(s, names);
+}
+
+/* ---------------------------------------------------------------- money */
+
+const char *plan_money_text(arena *a, const char *amount)
+{
+	const char *dot = strchr(amount, '.');
+	if (dot == NULL)
+		return arena_printf(a, "%s.00", amount);
+	if (dot[1] != '\0' && dot[2] == '\0')
+		return arena_printf(a, "%s0", amount);
+	return arena_strdup(a, amount);
+}
+
+/* Cents of a two-decimal text ("1500.00"), as plan_money_text writes it. */
+static long long cents_of(const char *text)
+{
+	long long euros = strtoll(text, NULL, 10), cents = 0;
+	const char *dot = strchr(text, '.');
+	if (dot != NULL && dot[1] >= '0' && dot[1] <= '9') {
+		cents = (dot[1] - '0') * 10;
+		if (dot[2] >= '0' && dot[2] <= '9')
+			cents += dot[2] - '0';
+	}
+	return euros * CENTS_PER_EURO + cents;
+}
+
+static const char *cents_text(arena *a, long long cents)
+{
+	return arena_printf(a, "%lld.%02lld", cents / CENTS_PER_EURO, cents % CENTS_PER_EURO);
+}
+
+const char *plan_section_spending_total(arena *a, const plan_section_content *content)
+{
+	long long total = 0;
+	for (size_t i = 0; i < content->nspending; i++)
+		total += cents_of(content->spending[i].amount_eur);
+	return total == 0 ? arena_strdup(a, EMPTY_TOTAL) : cents_text(a, total);
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static arena *arena_of(http_errors *e)
+{
+	return http_errors_req(e)->a;
+}
+
+/* Whitespace only: such a part is not filled and is dropped. */
+static bool blank(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
+
+static bool has_block(const cycle_section *tpl, const char *block)
+{
+	for (size_t i = 0; i < tpl->nblocks; i++)
+		if (strcmp(tpl->blocks[i], block) == 0)
+			return true;
+	return false;
+}
+
+static bool has_funding_source(const cycle_catalog *cat, const char *code)
+{
+	for (size_t i = 0; i < cat->nfunding_sources; i++)
+		if (cat->funding_sources[i].code != NULL && strcmp(cat->funding_sources[i].code, code) == 0)
+			return true;
+	return false;
+}
+
+static bool item_object(http_errors *e, const char *path, const json_value *v)
+{
+	if (v->type == JSON_OBJECT)
+		return true;
+	http_errors_add(e, path, "must be an object");
+	return false;
+}
+
+/* A required one-line name: not blank. */
+static const char *name_field(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max)
+{
+	const char *s = v_string(e, prefix, obj, key, 1, max, true);
+	if (s != NULL && blank(s)) {
+		http_errors_add(e, v_path(e, prefix, key), "must not be empty");
+		return NULL;
+	}
+	return s;
+}
+
+/* An optional one-line text: absent, null and "" all mean none. */
+static const char *optional_line(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max)
+{
+	const json_value *v = json_get(obj, key);
+	if (v == NULL || v->type == JSON_NULL)
+		return NULL;
+	const char *s = v_string(e, prefix, obj, key, 0, max, false);
+	return s != NULL && !blank(s) ? s : NULL;
+}
+
+/* A year of the cycle. */
+static bool cycle_year(http_errors *e, const char *prefix, const json_value *obj, const cycle *c, long long *out)
+{
+	return v_int(e, prefix, obj, "year", c->start_year, c->end_year, true, out);
+}
+
+static const char *funding_code(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+                                const cycle_catalog *cat)
+{
+	const char *s = v_string(e, prefix, obj, key, 1, CATALOG_TITLE_MAX, true);
+	if (s != NULL && !has_funding_source(cat, s)) {
+		http_errors_add(e, v_path(e, prefix, key), "is not a funding source of the cycle's catalogue");
+		return NULL;
+	}
+	return s;
+}
+
+static const char *money_field(http_errors *e, const char *prefix, const json_value *obj, const char *key)
+{
+	const char *s = v_money(e, prefix, obj, key, true);
+	return s != NULL ? plan_money_text(arena_of(e), s) : NULL;
+}
+
+/* ---------------------------------------------------------------- sections */
+
+static void parse_parts(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+                        plan_section_content *out)
+{
+	const json_value *parts = v_object(e, prefix, obj, "parts", false);
+	out->parts = arena_calloc(arena_of(e), tpl->nparts + 1, sizeof(*out->parts));
+	if (parts == NULL)
+		return;
+	const char *pp = v_path(e, prefix, "parts");
+	const char **texts = arena_calloc(arena_of(e), tpl->nparts + 1, sizeof(*texts));
+	for (size_t i = 0; i < parts->u.object.n; i++) {
+		const char *key = parts->u.object.keys[i];
+		size_t k = 0;
+		while (k < tpl->nparts && strcmp(tpl->parts[k].key, key) != 0)
+			k++;
+		if (k == tpl->nparts) {
+			http_errors_add(e, v_path(e, pp, key), "is not a part of section %s", tpl->key);
+			continue;
+		}
+		if (parts->u.object.values[i]->type == JSON_NULL)
+			continue;
+		const char *text = v_text(e, pp, parts, key, (size_t)tpl->parts[k].max_chars, false);
+		if (text != NULL && !blank(text))
+			texts[k] = text;
+	}
+	/* Template order, so the status and the submit check walk both lists
+	 * together. */
+	for (size_t k = 0; k < tpl->nparts; k++)
+		if (texts[k] != NULL)
+			out->parts[out->nparts++] = (plan_part_text){tpl->parts[k].key, texts[k]};
+}
+
+/* A block's list: absent or empty is always fine, items only when the
+ * template gives the section that block. */
+static const json_value *block_list(http_errors *e, const char *prefix, const json_value *obj, const char *block,
+                                    size_t max, const cycle_section *tpl)
+{
+	const json_value *list = v_array(e, prefix, obj, block, max, false);
+	if (list == NULL || list->u.array.n == 0)
+		return NULL;
+	if (!has_block(tpl, block)) {
+		http_errors_add(e, v_path(e, prefix, block), "section %s has no %s block in the template", tpl->key,
+		                block);
+		return NULL;
+	}
+	return list;
+}
+
+static void parse_indicators(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+                             plan_section_content *out)
+{
+	static const char *const allowed[] = {"name", "kind", "unit", "baseline", "target", "source", NULL};
+	const json_value *list = block_list(e, prefix, obj, "indicators", PLAN_MAX_INDICATORS, tpl);
+	if (list == NULL)
+		return;
+	out->indicators = arena_calloc(arena_of(e), list->u.array.n + 1, sizeof(*out->indicators));
+	out->nindicators = list->u.array.n;
+	for (size_t i = 0; i < list->u.array.n; i++) {
+		const char *ip = v_index(e, prefix, "indicators", i);
+		const json_value *iv = list->u.array.items[i];
+		plan_indicator *ind = &out->indicators[i];
+		if (!item_object(e, ip, iv))
+			continue;
+		v_only(e, ip, iv, allowed);
+		ind->name = name_field(e, ip, iv, "name", PLAN_INDICATOR_NAME_MAX);
+		ind->kind = v_string(e, ip, iv, "kind", 1, PLAN_INDICATOR_FIELD_MAX, true);
+		if (ind->kind != NULL && strcmp(ind->kind, "process") != 0 && strcmp(ind->kind, "result") != 0) {
+			http_errors_add(e, v_path(e, ip, "kind"), "must be process or result");
+			ind->kind = NULL;
+		}
+		ind->unit = optional_line(e, ip, iv, "unit", PLAN_INDICATOR_FIELD_MAX);
+		ind->baseline = optional_line(e, ip, iv, "baseline", PLAN_INDICATOR_FIELD_MAX);
+		ind->target = optional_line(e, ip, iv, "target", PLAN_INDICATOR_FIELD_MAX);
+		ind->source = optional_line(e, ip, iv, "source", PLAN_INDICATOR_FIELD_MAX);
+	}
+}
+
+static void parse_spending(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+                           const cycle *c, const cycle_catalog *cat, plan_section_content *out)
+{
+	static const char *const allowed[] = {"service", "year", "amount_eur", "funding_source", NULL};
+	const json_value *list = block_list(e, prefix, obj, "spending", PLAN_MAX_SPENDING, tpl);
+	if (list == NULL)
+		return;
+	out->spending = arena_calloc(arena_of(e), list->u.array.n + 1, sizeof(*out->spending));
+	out->nspending = list->u.array.n;
+	long long total = 0;
+	for (size_t i = 0; i < list->u.array.n; i++) {
+		const char *sp = v_index(e, prefix, "spending", i);
+		const json_value *sv = list->u.array.items[i];
+		plan_spending *s = &out->spending[i];
+		if (!item_object(e, sp, sv))
+			continue;
+		v_only(e, sp, sv, allowed);
+		s->service = name_field(e, sp, sv, "service", PLAN_SERVICE_MAX);
+		cycle_year(e, sp, sv, c, &s->year);
+		s->amount_eur = money_field(e, sp, sv, "amount_eur");
+		s->funding_source = funding_code(e, sp, sv, "funding_source", cat);
+		if (s->amount_eur != NULL)
+			total += cents_of(s->amount_eur);
+	}
+	if (total >= TOTAL_MAX_CENTS)
+		http_errors_add(e, v_path(e, prefix, "spending"), "adds up to more than 9999999999999.99 euros");
+}
+
+size_t plan_section_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+                          const cycle *c, const cycle_catalog *cat, plan_section_content *out)
+{
+	/* What GET answers may come back: the read-only members are ignored. */
+	static const char *const allowed[] = {"parts",  "indicators", "spending",   "key", "title",
+	                                      "status", "updated_at", "updated_by", NULL};
+	size_t before = http_errors_count(e);
+	*out = (plan_section_content){0};
+	v_only(e, prefix, obj, allowed);
+	parse_parts(e, prefix, obj, tpl, out);
+	parse_indicators(e, prefix, obj, tpl, out);
+	parse_spending(e, prefix, obj, tpl, c, cat, out);
+	return http_errors_count(e) - before;
+}
+
+section_status plan_section_status(const cycle_section *tpl, const plan_section_content *content)
+{
+	if (content->nparts == 0 && content->nindicators == 0 && content->nspending == 0)
+		return SECTION_EMPTY;
+	for (size_t k = 0; k < tpl->nparts; k++) {
+		if (!tpl->parts[k].required)
+			continue;
+		bool filled = false;
+		for (size_t i = 0; i < content->nparts && !filled; i++)
+			filled = strcmp(content->parts[i].key, tpl->parts[k].key) == 0;
+		if (!filled)
+			return SECTION_PARTIAL;
+	}
+	return SECTION_COMPLETE;
+}
+
+/* ---------------------------------------------------------------- reading back
+ */
+
+static const char *str_or_null(const json_value *obj, const char *key)
+{
+	return json_get_str(obj, key);
+}
+
+bool plan_section_content_read(arena *a, const json_value *v, plan_section_content *out)
+{
+	*out = (plan_section_content){0};
+	if (v == NULL || v->type != JSON_OBJECT)
+		return false;
+	const json_value *parts = json_get(v, "parts");
+	if (json_is(parts, JSON_OBJECT)) {
+		out->parts = arena_calloc(a, parts->u.object.n + 1, sizeof(*out->parts));
+		for (size_t i = 0; i < parts->u.object.n; i++)
+			if (json_is(parts->u.object.values[i], JSON_STRING))
+				out->parts[out->nparts++] =
+				    (plan_part_text){parts->u.object.keys[i], parts->u.object.values[i]->u.string.s};
+	}
+	const json_value *list = json_get(v, "indicators");
+	if (json_is(list, JSON_ARRAY)) {
+		out->indicators = arena_calloc(a, list->u.array.n + 1, sizeof(*out->indicators));
+		for (size_t i = 0; i < list->u.array.n; i++) {
+			const json_value *iv = list->u.array.items[i];
+			out->indicators[out->nindicators++] = (plan_indicator){
+			    str_or_null(iv, "name"),     str_or_null(iv, "kind"),   str_or_null(iv, "unit"),
+			    str_or_null(iv, "baseline"), str_or_null(iv, "target"), str_or_null(iv, "source")};
+		}
+	}
+	list = json_get(v, "spending");
+	if (json_is(list, JSON_ARRAY)) {
+		out->spending = arena_calloc(a, list->u.array.n + 1, sizeof(*out->spending));
+		for (size_t i = 0; i < list->u.array.n; i++) {
+			const json_value *sv = list->u.array.items[i];
+			const json_value *year = json_get(sv, "year"), *amount = json_get(sv, "amount_eur");
+			out->spending[out->nspending++] = (plan_spending){
+			    .service = str_or_null(sv, "service"),
+			    .year = json_is(year, JSON_NUMBER) ? year->u.number.integer : 0,
+			    .amount_eur =
+			        json_is(amount, JSON_NUMBER) ? plan_money_text(a, amount->u.number.text) : EMPTY_TOTAL,
+			    .funding_source = str_or_null(sv, "funding_source")};
+		}
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------- canonical
+ * writing Keys are written in bytewise order by hand, so the output is
+ * canonical without sorting at run time; the parts' keys come from the template
+ * and are sorted here. */
+
+static void render_indicators(jw *w, const plan_section_content *c)
+{
+	jw_key(w, "indicators");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < c->nindicators; i++) {
+		const plan_indicator *ind = &c->indicators[i];
+		jw_obj_begin(w);
+		jw_kstr(w, "baseline", ind->baseline);
+		jw_kstr(w, "kind", ind->kind);
+		jw_kstr(w, "name", ind->name);
+		jw_kstr(w, "source", ind->source);
+		jw_kstr(w, "target", ind->target);
+		jw_kstr(w, "unit", ind->unit);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+/* Parts are few (SECTION_MAX_PARTS): each round writes the smallest key
+ * above the last one written. */
+static void render_parts(jw *w, const plan_section_content *c)
+{
+	jw_key(w, "parts");
+	jw_obj_begin(w);
+	const char *last = NULL;
+	for (size_t round = 0; round < c->nparts; round++) {
+		const plan_part_text *next = NULL;
+		for (size_t i = 0; i < c->nparts; i++) {
+			const plan_part_text *p = &c->parts[i];
+			if ((last == NULL || strcmp(p->key, last) > 0) &&
+			    (next == NULL || strcmp(p->key, next->key) < 0))
+				next = p;
+		}
+		if (next == NULL)
+			break;
+		jw_kstr(w, next->key, next->text);
+		last = next->key;
+	}
+	jw_obj_end(w);
+}
+
+static void render_spending(jw *w, const plan_section_content *c)
+{
+	jw_key(w, "spending");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < c->nspending; i++) {
+		const plan_spending *s = &c->spending[i];
+		jw_obj_begin(w);
+		jw_knum_text(w, "amount_eur", s->amount_eur);
+		jw_kstr(w, "funding_source", s->funding_source);
+		jw_kstr(w, "service", s->service);
+		jw_kint(w, "year", s->year);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void plan_section_content_render(jw *w, const plan_section_content *content)
+{
+	jw_obj_begin(w);
+	render_indicators(w, content);
+	render_parts(w, content);
+	render_spending(w, content);
+	jw_obj_end(w);
+}
+
+/* The writer's text copied into a, or NULL when it failed. */
+static const char *take_text(arena *a, jw *w, size_t *len)
+{
+	size_t n = 0;
+	const char *out = NULL;
+	if (!jw_failed(w)) {
+		const char *buf = jw_buffer(w, &n);
+		out = arena_strndup(a, buf, n);
+	}
+	jw_free(w);
+	if (len != NULL)
+		*len = out != NULL ? n : 0;
+	return out;
+}
+
+const char *plan_section_content_json(arena *a, const plan_section_content *content)
+{
+	jw *w = jw_new(NULL, NULL);
+	plan_section_content_render(w, content);
+	return take_text(a, w, NULL);
+}
+
+/* ---------------------------------------------------------------- finance */
+
+size_t plan_finance_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle *c,
+                          const cycle_catalog *cat, plan_finance *out)
+{
+	static const char *const allowed[] = {"income", NULL};
+	static const char *const line_allowed[] = {"source", "year", "amount_eur", "note", NULL};
+	size_t before = http_errors_count(e);
+	*out = (plan_finance){0};
+	v_only(e, prefix, obj, allowed);
+	const json_value *list = v_array(e, prefix, obj, "income", PLAN_MAX_INCOME, true);
+	if (list == NULL)
+		return http_errors_count(e) - before;
+	out->income = arena_calloc(arena_of(e), list->u.array.n + 1, sizeof(*out->income));
+	out->nincome = list->u.array.n;
+	for (size_t i = 0; i < list->u.array.n; i++) {
+		const char *lp = v_index(e, prefix, "income", i);
+		const json_value *lv = list->u.array.items[i];
+		plan_income *line = &out->income[i];
+		if (!item_object(e, lp, lv))
+			continue;
+		v_only(e, lp, lv, line_allowed);
+		line->source = funding_code(e, lp, lv, "source", cat);
+		cycle_year(e, lp, lv, c, &line->year);
+		line->amount_eur = money_field(e, lp, lv, "amount_eur");
+		const json_value *note = json_get(lv, "note");
+		if (note != NULL && note->type != JSON_NULL) {
+			line->note = v_text(e, lp, lv, "note", PLAN_INCOME_NOTE_MAX, false);
+			if (line->note != NULL && blank(line->note))
+				line->note = NULL;
+		}
+	}
+	return http_errors_count(e) - before;
+}
+
+void plan_finance_render(jw *w, const plan_finance *f)
+{
+	jw_obj_begin(w);
+	jw_key(w, "income");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < f->nincome; i++) {
+		const plan_income *line = &f->income[i];
+		jw_obj_begin(w);
+		jw_knum_text(w, "amount_eur", line->amount_eur);
+		jw_kstr(w, "note", line->note);
+		jw_kstr(w, "source", line->source);
+		jw_kint(w, "year", line->year);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+/* ---------------------------------------------------------------- snapshot */
+
+static void render_snapshot_section(jw *w, const cycle_section *tpl, const plan_section_content *content)
+{
+	jw_obj_begin(w);
+	jw_key(w, "actions");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < tpl->nactions; i++)
+		jw_str(w, tpl->actions[i]);
+	jw_arr_end(w);
+	jw_kstr(w, "area", tpl->area);
+	render_indicators(w, content);
+	jw_kstr(w, "key", tpl->key);
+	render_parts(w, content);
+	render_spending(w, content);
+	jw_kstr(w, "status", plan_section_status_name(plan_section_status(tpl, content)));
+	jw_kstr(w, "title", tpl->title);
+	jw_obj_end(w);
+}
+
+const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t *len)
+{
+	jw *w = jw_new(NULL, NULL);
+	jw_obj_begin(w);
+	jw_key(w, "cycle");
+	jw_obj_begin(w);
+	jw_kint(w, "end_year", in->cycle->end_year);
+	jw_kstr(w, "slug", in->cycle->slug);
+	jw_kint(w, "start_year", in->cycle->start_year);
+	jw_kstr(w, "title", in->cycle->title);
+	jw_obj_end(w);
+	jw_key(w, "finance");
+	plan_finance_render(w, in->finance);
+	jw_kstr(w, "format", PLAN_SNAPSHOT_FORMAT);
+	/* The participation groups join here once that module exists. */
+	jw_key(w, "groups");
+	jw_arr_begin(w);
+	jw_arr_end(w);
+	jw_kbool(w, "late", in->late);
+	jw_kstr(w, "note", in->note);
+	jw_kint(w, "revision", in->revision);
+	jw_key(w, "sections");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < in->template->nsections; i++)
+		render_snapshot_section(w, &in->template->sections[i], &in->sections[i]);
+	jw_arr_end(w);
+	jw_kstr(w, "submitted_at", cycle_time_rfc3339(a, in->submitted_at));
+	jw_key(w, "submitted_by");
+	jw_obj_begin(w);
+	jw_kint(w, "id", in->submitted_by);
+	jw_kstr(w, "name", in->submitted_by_name);
+	jw_obj_end(w);
+	jw_kint(w, "template_version", in->cycle->template_version);
+	jw_key(w, "tenant");
+	jw_obj_begin(w);
+	jw_kstr(w, "name", in->tenant_name);
+	jw_kstr(w, "slug", in->tenant_slug);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	return take_text(a, w, len);
+}
+
+const char *plan_sha256_hex(arena *a, const char *buf, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char *hex = arena_alloc(a, PLAN_SHA256_HEX + 1);
+	hex[0] = '\0';
+	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen * 2 != PLAN_SHA256_HEX)
+		return NULL;
+	for (unsigned int i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
+}

@@ -1,0 +1,251 @@
+/* Published plans for anonymous readers. Both routes read the snapshot of
+ * plans.published_revision and nothing else: a tenant, a cycle, a draft or a
+ * submission that is not published all answer the same 404, so the public
+ * learns nothing about plans in the making. The JSON route serves the stored
+ * bytes verbatim with their SHA-256 in Repr-Digest (RFC 9530) and the ETag;
+ * the HTML route prints the same snapshot with that hash on its title page,
+ * so a printed copy can be checked. (X-Content-Type-Options: nosniff is on
+ * every answer of the server already.) */
+#include "tenants/plans/plan_public.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "cycles/cycles.h"
+#include "base/html.h"
+#include "base/log.h"
+#include "tenants/plans/plan_html.h"
+#include "http/router.h"
+
+#define PUBLIC_JSON_PATH "/api/v1/public/tenants/%s/plans/%s"
+#define PUBLIC_HTML_PATH "/public/%s/%s"
+#define SHA256_LEN 32
+#define SHA256_B64_LEN 44 /* base64 of 32 bytes, padded */
+#define NOT_PUBLISHED "no plan has been published at this address"
+/* The document loads nothing: only its own inline stylesheet may apply. */
+#define HTML_CSP "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+/* The published snapshot of a (tenant, cycle), with the canonical slugs. */
+typedef struct published {
+	long long tenant_id, cycle_id, revision;
+	const char *tenant_slug, *cycle_slug, *cycle_reference;
+	const char *snapshot;
+	size_t snapshot_len;
+	const char *stored_sha256;
+	char sha256_hex[2 * SHA256_LEN + 1];
+	char sha256_b64[SHA256_B64_LEN + 1];
+} published;
+
+/* ---------------------------------------------------------------- data access */
+
+/* *out is NULL when nothing is published under these slugs. Only the exact
+ * slugs match (the column's collation would also take "ATS-20"): a plan has
+ * one public address. */
+static int load_published(db *d, arena *a, const char *tenant_slug, const char *cycle_slug, published **out)
+{
+	db_res *res;
+	*out = NULL;
+	int rc = db_query(d, a, &res,
+	                  "SELECT p.tenant_id, p.cycle_id, p.published_revision, t.slug, c.slug, c.reference,"
+	                  " s.snapshot, s.sha256"
+	                  " FROM tenants t"
+	                  " JOIN plans p ON p.tenant_id = t.id"
+	                  " JOIN cycles c ON c.id = p.cycle_id"
+	                  " JOIN plan_submissions s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
+	                  "  AND s.revision = p.published_revision"
+	                  " WHERE t.slug = ? AND c.slug = ? AND p.published_revision IS NOT NULL",
+	                  "ss", tenant_slug, cycle_slug);
+	if (rc != DB_OK)
+		return rc;
+	if (db_nrows(res) != 1 || strcmp(db_val(res, 0, 3), tenant_slug) != 0 ||
+	    strcmp(db_val(res, 0, 4), cycle_slug) != 0)
+		return DB_OK;
+	published *p = arena_calloc(a, 1, sizeof(*p));
+	p->tenant_id = db_int(res, 0, 0);
+	p->cycle_id = db_int(res, 0, 1);
+	p->revision = db_int(res, 0, 2);
+	p->tenant_slug = db_val(res, 0, 3);
+	p->cycle_slug = db_val(res, 0, 4);
+	p->cycle_reference = db_val(res, 0, 5);
+	p->snapshot = db_val(res, 0, 6);
+	p->snapshot_len = db_len(res, 0, 6);
+	p->stored_sha256 = db_val(res, 0, 7);
+	*out = p;
+	return DB_OK;
+}
+
+static int load_comuni(db *d, arena *a, long long tenant_id, plan_html_comune **out, size_t *n)
+{
+	db_res *res;
+	int rc = db_query(d, a, &res,
+	                  "SELECT istat_code, name, population FROM comuni WHERE tenant_id = ? ORDER BY position", "i",
+	                  tenant_id);
+	if (rc != DB_OK)
+		return rc;
+	*n = db_nrows(res);
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (plan_html_comune){db_val(res, i, 0), db_val(res, i, 1), db_int(res, i, 2)};
+	return DB_OK;
+}
+
+/* When the Region approved the published revision; NULL if it has no
+ * approving review (published by other means). */
+static int load_approval(db *d, arena *a, const published *p, const char **at)
+{
+	db_res *res;
+	*at = NULL;
+	int rc = db_query(d, a, &res,
+	                  "SELECT reviewed_at FROM plan_reviews WHERE tenant_id = ? AND cycle_id = ? AND revision = ?"
+	                  " AND decision = 'approve'",
+	                  "iii", p->tenant_id, p->cycle_id, p->revision);
+	if (rc == DB_OK && db_nrows(res) == 1)
+		*at = db_val(res, 0, 0);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- hashing, answers */
+
+/* Fills the hashes of the bytes about to be served. A stored hash that
+ * differs means the row was altered outside the application: the answer
+ * still tells the truth about its own bytes, and the log says so. */
+static void hash_snapshot(published *p)
+{
+	unsigned char md[SHA256_LEN];
+	unsigned int n = 0;
+	EVP_Digest(p->snapshot, p->snapshot_len, md, &n, EVP_sha256(), NULL);
+	for (size_t i = 0; i < SHA256_LEN; i++)
+		snprintf(p->sha256_hex + 2 * i, 3, "%02x", md[i]);
+	EVP_EncodeBlock((unsigned char *)p->sha256_b64, md, SHA256_LEN);
+	if (p->stored_sha256 == NULL || strcmp(p->stored_sha256, p->sha256_hex) != 0)
+		log_msg(LOG_ERROR, "published snapshot of %s/%s revision %lld does not match its stored sha256",
+		        p->tenant_slug, p->cycle_slug, p->revision);
+}
+
+/* The published plan the path names, hashed; NULL after answering 404/503. */
+static published *path_published(http_req *r)
+{
+	published *p;
+	if (!http_db_ok(r, load_published(r->db, r->a, http_param(r, "tenant"), http_param(r, "cycle"), &p),
+	                "the published plan"))
+		return NULL;
+	if (p == NULL) {
+		http_problem(r, 404, NOT_PUBLISHED);
+		return NULL;
+	}
+	hash_snapshot(p);
+	return p;
+}
+
+/* Whether If-None-Match names etag (quoted, weak or not) or is "*". */
+static bool none_match(const http_req *r, const char *etag)
+{
+	const char *inm = http_header_get(r, "If-None-Match");
+	size_t elen = strlen(etag);
+	while (inm != NULL && *inm != '\0') {
+		inm += strspn(inm, " \t,");
+		size_t n = strcspn(inm, ",");
+		const char *tag = inm;
+		size_t tlen = n;
+		while (tlen > 0 && (tag[tlen - 1] == ' ' || tag[tlen - 1] == '\t'))
+			tlen--;
+		if (tlen >= 2 && strncmp(tag, "W/", 2) == 0) {
+			tag += 2;
+			tlen -= 2;
+		}
+		if ((tlen == 1 && tag[0] == '*') || (tlen == elen && memcmp(tag, etag, elen) == 0))
+			return true;
+		inm += n;
+	}
+	return false;
+}
+
+/* ---------------------------------------------------------------- routes */
+
+static void get_public_json(http_req *r)
+{
+	published *p = path_published(r);
+	if (p == NULL)
+		return;
+	const char *etag = arena_printf(r->a, "\"%s\"", p->sha256_hex);
+	http_set_header(r, "ETag", etag);
+	http_set_header(r, "Repr-Digest", arena_printf(r->a, "sha-256=:%s:", p->sha256_b64));
+	/* The bytes of a revision never change, but which revision is published
+	 * may: caches keep the copy and ask again each time. */
+	http_set_header(r, "Cache-Control", "no-cache");
+	http_set_header(r, "Link",
+	                arena_printf(r->a, "<" PUBLIC_HTML_PATH ">; rel=\"alternate\"; type=\"text/html\"",
+	                             p->tenant_slug, p->cycle_slug));
+	if (none_match(r, etag)) {
+		r->status = 304;
+		r->content_type = NULL;
+		r->resp_len = 0;
+		return;
+	}
+	http_body(r, 200, "application/json", p->snapshot, p->snapshot_len);
+}
+
+static void to_body(void *ctx, const char *buf, size_t len)
+{
+	http_append(ctx, buf, len);
+}
+
+static void get_public_html(http_req *r)
+{
+	published *p = path_published(r);
+	if (p == NULL)
+		return;
+	plan_html_input in = {.sha256 = p->sha256_hex, .reference = p->cycle_reference};
+	cycle_catalog catalog;
+	cycle_template template;
+	cycle_glossary glossary;
+	cycle_norm *norms;
+	plan_html_comune *comuni;
+	json_value *snapshot;
+	char err[128];
+	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, p->cycle_id, &catalog), "the catalogue") ||
+	    !http_db_ok(r, cycle_store_load_template(r->db, r->a, p->cycle_id, &template), "the template") ||
+	    !http_db_ok(r, cycle_store_load_norms(r->db, r->a, p->cycle_id, &norms, &in.nnorms), "the norms") ||
+	    !http_db_ok(r, cycle_store_load_glossary(r->db, r->a, p->cycle_id, &glossary), "the glossary") ||
+	    !http_db_ok(r, load_comuni(r->db, r->a, p->tenant_id, &comuni, &in.ncomuni), "the Comuni") ||
+	    !http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "the review"))
+		return;
+	if (json_parse(r->a, p->snapshot, p->snapshot_len, &snapshot, err, sizeof(err)) != JSON_OK) {
+		log_msg(LOG_ERROR, "published snapshot of %s/%s revision %lld is not JSON: %s", p->tenant_slug,
+		        p->cycle_slug, p->revision, err);
+		http_problem(r, 500, "the published plan could not be read");
+		return;
+	}
+	in.snapshot = snapshot;
+	in.json_path = arena_printf(r->a, PUBLIC_JSON_PATH, p->tenant_slug, p->cycle_slug);
+	in.catalog = &catalog;
+	in.template = &template;
+	in.norms = norms;
+	in.glossary = &glossary;
+	in.comuni = comuni;
+
+	r->resp_len = 0;
+	plan_html_render(html_new(r->a, to_body, r), &in);
+	r->status = 200;
+	r->content_type = "text/html"; /* the server adds "; charset=utf-8" to text types */
+	http_set_header(r, "Content-Security-Policy", HTML_CSP);
+	http_set_header(r, "Referrer-Policy", "no-referrer");
+	http_set_header(r, "Link",
+	                arena_printf(r->a, "<%s>; rel=\"alternate\"; type=\"application/json\"", in.json_path));
+}
+
+static const route routes[] = {
+    {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}", get_public_json, ROUTE_PUBLIC,
+     "The published plan: its snapshot byte for byte, SHA-256 in Repr-Digest and ETag (anonymous)", NULL,
+     "PublishedPlan"},
+    {HTTP_GET, "/public/{tenant}/{cycle}", get_public_html, ROUTE_PUBLIC,
+     "The published plan as a printable Italian HTML document, text/html (anonymous; errors are problem+json)", NULL,
+     NULL},
+};
+
+void plan_public_register(void)
+{
+	router_add(routes, sizeof(routes) / sizeof(routes[0]));
+}

@@ -1,0 +1,565 @@
+/* Data access for plans and their status machine. Every write takes the plan
+ * row's lock first, so that the checks it makes (status, ETag, completeness)
+ * still hold when it writes; the connection reads at READ COMMITTED, so what
+ * is read after the lock is what the last writer committed. A submission is
+ * a handful of statements whatever the plan's size: the draft rows are copied
+ * by INSERT ... SELECT, never one by one. */
+#include <string.h>
+
+#include "tenants/plans/plans.h"
+
+#define EMPTY_CONTENT "{\"indicators\":[],\"parts\":{},\"spending\":[]}"
+
+/* Scalar subqueries rather than joins, so that FOR UPDATE locks the plan row
+ * alone and not the cycle or the submission. */
+#define PLAN_COLUMNS                                                                                                   \
+	"p.tenant_id, p.cycle_id, (SELECT c.slug FROM cycles c WHERE c.id = "                                          \
+	"p.cycle_id), p.status, p.revision,"                                                                           \
+	" p.published_revision, p.finance_version,"                                                                    \
+	" (SELECT s.late FROM plan_submissions s WHERE s.tenant_id = p.tenant_id "                                     \
+	"AND s.cycle_id = p.cycle_id"                                                                                  \
+	" AND s.revision = p.revision), p.created_at, p.updated_at, p.created_by"
+
+static void read_plan(const db_res *res, size_t i, plan *p)
+{
+	int st = plan_status_parse(db_val(res, i, 3));
+	*p = (plan){
+	    .tenant_id = db_int(res, i, 0),
+	    .cycle_id = db_int(res, i, 1),
+	    .cycle_slug = db_val(res, i, 2),
+	    .status = st < 0 ? PLAN_DRAFT : (plan_status)st,
+	    .revision = db_int(res, i, 4),
+	    .published_revision = db_int(res, i, 5),
+	    .finance_version = db_int(res, i, 6),
+	    .late = db_int(res, i, 7) == 1,
+	    .created_at = db_val(res, i, 8),
+	    .updated_at = db_val(res, i, 9),
+	    .created_by = db_int(res, i, 10),
+	};
+}
+
+int plan_store_find(db *d, arena *a, long long tenant_id, long long cycle_id, bool for_update, plan **out)
+{
+	db_res *res;
+	*out = NULL;
+	DB_TRY(db_query(d, a, &res,
+	                for_update ? "SELECT " PLAN_COLUMNS
+	                             " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id = ? FOR UPDATE"
+	                           : "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id = ?",
+	                "ii", tenant_id, cycle_id));
+	if (db_nrows(res) == 1) {
+		*out = arena_alloc(a, sizeof(**out));
+		read_plan(res, 0, *out);
+	}
+	return DB_OK;
+}
+
+int plan_store_list(db *d, arena *a, long long tenant_id, long long after, int limit, plan **out, size_t *n, bool *more)
+{
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id > ?"
+	                " ORDER BY p.cycle_id LIMIT ?",
+	                "iii", tenant_id, after, (long long)limit + 1));
+	size_t rows = db_nrows(res);
+	*more = rows > (size_t)limit;
+	*n = *more ? (size_t)limit : rows;
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		read_plan(res, i, &(*out)[i]);
+	return DB_OK;
+}
+
+int plan_create(db *d, long long tenant_id, const cycle *c, long long user_id)
+{
+	if (c->status != CYCLE_OPEN)
+		return PLAN_ECYCLE;
+	DB_TRY(db_exec(d, "INSERT INTO plans (tenant_id, cycle_id, created_by) VALUES (?, ?, NULLIF(?, 0))", "iii",
+	               tenant_id, c->id, user_id));
+	DB_TRY(db_exec(d,
+	               "INSERT INTO plan_sections (tenant_id, cycle_id, revision, section_key, status, content)"
+	               " SELECT ?, cycle_id, 0, section_key, 'empty', ? FROM template_sections WHERE cycle_id = ?",
+	               "isi", tenant_id, EMPTY_CONTENT, c->id));
+	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- sections */
+
+#define SECTION_COLUMNS(content)                                                                                       \
+	"s.section_key, (SELECT t.title FROM template_sections t WHERE t.cycle_id "                                    \
+	"= s.cycle_id"                                                                                                 \
+	" AND t.section_key = s.section_key), s.status, " content ", s.indicators, s.spending_eur, s.version,"         \
+	" s.updated_at, s.updated_by, (SELECT u.name FROM users u WHERE u.id = "                                       \
+	"s.updated_by)"
+
+#define SECTIONS_SQL(content)                                                                                          \
+	"SELECT " SECTION_COLUMNS(content) " FROM plan_sections s JOIN template_sections o"                            \
+	                                   " ON o.cycle_id = s.cycle_id AND o.section_key = s.section_key"             \
+	                                   " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ? "             \
+	                                   "ORDER BY o.position"
+
+/* The SECTION_COLUMNS of row i, starting at column k. */
+static void read_section_at(const db_res *res, size_t i, size_t k, plan_section *s)
+{
+	int st = plan_section_status_parse(db_val(res, i, k + 2));
+	*s = (plan_section){
+	    .key = db_val(res, i, k),
+	    .title = db_val(res, i, k + 1),
+	    .status = st < 0 ? SECTION_EMPTY : (section_status)st,
+	    .content = db_val(res, i, k + 3),
+	    .indicators = db_int(res, i, k + 4),
+	    .spending_eur = db_val(res, i, k + 5),
+	    .version = db_int(res, i, k + 6),
+	    .updated_at = db_val(res, i, k + 7),
+	    .updated_by = db_int(res, i, k + 8),
+	    .updated_by_name = db_val(res, i, k + 9),
+	};
+}
+
+static void read_section(const db_res *res, size_t i, plan_section *s)
+{
+	read_section_at(res, i, 0, s);
+}
+
+int plan_store_sections(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, bool with_content,
+                        plan_section **out, size_t *n)
+{
+	db_res *res;
+	DB_TRY(db_query(d, a, &res, with_content ? SECTIONS_SQL("s.content") : SECTIONS_SQL("NULL"), "iii", tenant_id,
+	                cycle_id, revision));
+	*n = db_nrows(res);
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		read_section(res, i, &(*out)[i]);
+	return DB_OK;
+}
+
+int plan_store_section(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, const char *key,
+                       bool for_update, plan_section **out)
+{
+	db_res *res;
+	*out = NULL;
+	DB_TRY(db_query(
+	    d, a, &res,
+	    for_update
+	        ? "SELECT " SECTION_COLUMNS(
+	              "s.content") " FROM plan_sections s WHERE s.tenant_id = ?"
+	                           " AND s.cycle_id = ? AND s.revision = ? AND s.section_key = ? FOR UPDATE"
+	        : "SELECT " SECTION_COLUMNS("s.content") " FROM plan_sections s WHERE s.tenant_id = ?"
+	                                                 " AND s.cycle_id = ? AND s.revision = ? AND s.section_key = ?",
+	    "iiis", tenant_id, cycle_id, revision, key));
+	if (db_nrows(res) == 1) {
+		*out = arena_alloc(a, sizeof(**out));
+		read_section(res, 0, *out);
+	}
+	return DB_OK;
+}
+
+int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *cycle_slug, const char *key,
+                             plan_lookup *found, long long *cycle_id, plan_section **out)
+{
+	db_res *res;
+	*out = NULL;
+	*found = PLAN_LOOKUP_NO_CYCLE;
+	DB_TRY(db_query(
+	    d, a, &res,
+	    "SELECT c.id, p.cycle_id, " SECTION_COLUMNS(
+	        "s.content") " FROM cycles c"
+	                     " LEFT JOIN plans p ON p.tenant_id = ? AND p.cycle_id = c.id"
+	                     " LEFT JOIN plan_sections s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
+	                     " AND s.revision = 0 AND s.section_key = ?"
+	                     " WHERE c.slug = ?",
+	    "iss", tenant_id, key, cycle_slug));
+	if (db_nrows(res) != 1)
+		return DB_OK;
+	*cycle_id = db_int(res, 0, 0);
+	*found = db_isnull(res, 0, 1)   ? PLAN_LOOKUP_NO_PLAN
+	         : db_isnull(res, 0, 2) ? PLAN_LOOKUP_NO_SECTION
+	                                : PLAN_LOOKUP_FOUND;
+	if (*found == PLAN_LOOKUP_FOUND) {
+		*out = arena_alloc(a, sizeof(**out));
+		read_section_at(res, 0, 2, *out);
+	}
+	return DB_OK;
+}
+
+int plan_can_edit(const plan *p, const cycle *c)
+{
+	if (c->status != CYCLE_OPEN)
+		return PLAN_ECYCLE;
+	if (p->status != PLAN_DRAFT && p->status != PLAN_CHANGES_REQUESTED)
+		return PLAN_ESTATUS;
+	return DB_OK;
+}
+
+static int touch_plan(db *d, long long tenant_id, long long cycle_id)
+{
+	DB_TRY(db_exec(d, "UPDATE plans SET updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?", "ii", tenant_id,
+	               cycle_id));
+	return DB_OK;
+}
+
+int plan_section_save(db *d, arena *a, long long tenant_id, long long cycle_id, const cycle_section *tpl,
+                      const plan_section_content *content, long long user_id, plan_section *out)
+{
+	const char *json = plan_section_content_json(a, content);
+	if (json == NULL)
+		return DB_EERR;
+	section_status st = plan_section_status(tpl, content);
+	long long n = db_exec(d,
+	                      "UPDATE plan_sections SET content = ?, status = ?, indicators = ?, spending_eur = ?,"
+	                      " version = version + 1, updated_at = NOW(6), updated_by = NULLIF(?, 0)"
+	                      " WHERE tenant_id = ? AND cycle_id = ? AND revision = 0 AND section_key = ?",
+	                      "ssisiiis", json, plan_section_status_name(st), (long long)content->nindicators,
+	                      plan_section_spending_total(a, content), user_id, tenant_id, cycle_id, tpl->key);
+	if (n < 0)
+		return (int)n;
+	if (n == 0)
+		return PLAN_ENOSECTION;
+	DB_TRY(touch_plan(d, tenant_id, cycle_id));
+	if (out != NULL) {
+		plan_section *s;
+		DB_TRY(plan_store_section(d, a, tenant_id, cycle_id, 0, tpl->key, false, &s));
+		if (s == NULL)
+			return PLAN_ENOSECTION;
+		*out = *s;
+	}
+	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- finance */
+
+int plan_finance_load(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, plan_finance *out)
+{
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT source, year, amount_eur, note FROM plan_income WHERE tenant_id = ? AND cycle_id = ?"
+	                " AND revision = ? ORDER BY line_no",
+	                "iii", tenant_id, cycle_id, revision));
+	out->nincome = db_nrows(res);
+	out->income = arena_calloc(a, out->nincome + 1, sizeof(*out->income));
+	for (size_t i = 0; i < out->nincome; i++)
+		out->income[i] =
+		    (plan_income){db_val(res, i, 0), db_int(res, i, 1), db_val(res, i, 2), db_val(res, i, 3)};
+	return DB_OK;
+}
+
+int plan_finance_save(db *d, long long tenant_id, long long cycle_id, const plan_finance *f)
+{
+	DB_TRY(db_exec(d, "DELETE FROM plan_income WHERE tenant_id = ? AND cycle_id = ? AND revision = 0", "ii",
+	               tenant_id, cycle_id));
+	for (size_t i = 0; i < f->nincome; i++) {
+		const plan_income *line = &f->income[i];
+		DB_TRY(
+		    db_exec(d,
+		            "INSERT INTO plan_income (tenant_id, cycle_id, revision, line_no, source, year, amount_eur,"
+		            " note) VALUES (?, ?, 0, ?, ?, ?, ?, ?)",
+		            "iiisiss", tenant_id, cycle_id, (long long)i, line->source, line->year, line->amount_eur,
+		            line->note));
+	}
+	DB_TRY(db_exec(d,
+	               "UPDATE plans SET finance_version = finance_version + 1, updated_at = NOW(6)"
+	               " WHERE tenant_id = ? AND cycle_id = ?",
+	               "ii", tenant_id, cycle_id));
+	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- submissions
+ */
+
+#define SUBMISSION_COLUMNS                                                                                             \
+	"s.revision, s.submitted_at, s.submitted_by, (SELECT u.name FROM users u "                                     \
+	"WHERE u.id = s.submitted_by),"                                                                                \
+	" s.late, s.note, s.template_version, s.sha256, r.decision, r.note, "                                          \
+	"r.reviewed_at, r.reviewed_by,"                                                                                \
+	" (SELECT u.name FROM users u WHERE u.id = r.reviewed_by)"
+
+#define SUBMISSION_FROM                                                                                                \
+	" FROM plan_submissions s LEFT JOIN plan_reviews r ON r.tenant_id = "                                          \
+	"s.tenant_id"                                                                                                  \
+	" AND r.cycle_id = s.cycle_id AND r.revision = s.revision"
+
+static void read_submission(const db_res *res, size_t i, plan_submission *s)
+{
+	*s = (plan_submission){
+	    .revision = db_int(res, i, 0),
+	    .submitted_at = db_val(res, i, 1),
+	    .submitted_by = db_int(res, i, 2),
+	    .submitted_by_name = db_val(res, i, 3),
+	    .late = db_int(res, i, 4) == 1,
+	    .note = db_val(res, i, 5),
+	    .template_version = db_int(res, i, 6),
+	    .sha256 = db_val(res, i, 7),
+	    .decision = db_val(res, i, 8),
+	    .review_note = db_val(res, i, 9),
+	    .reviewed_at = db_val(res, i, 10),
+	    .reviewed_by = db_int(res, i, 11),
+	    .reviewed_by_name = db_val(res, i, 12),
+	};
+}
+
+int plan_store_submissions(db *d, arena *a, long long tenant_id, long long cycle_id, long long after, int limit,
+                           plan_submission **out, size_t *n, bool *more)
+{
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+	                " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision > ? ORDER BY s.revision LIMIT ?",
+	                "iiii", tenant_id, cycle_id, after, (long long)limit + 1));
+	size_t rows = db_nrows(res);
+	*more = rows > (size_t)limit;
+	*n = *more ? (size_t)limit : rows;
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		read_submission(res, i, &(*out)[i]);
+	return DB_OK;
+}
+
+int plan_store_submission(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
+                          plan_submission *out, const char **snapshot, size_t *len)
+{
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                snapshot != NULL ? "SELECT " SUBMISSION_COLUMNS ", s.snapshot" SUBMISSION_FROM
+	                                   " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ?"
+	                                 : "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
+	                                   " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = ?",
+	                "iii", tenant_id, cycle_id, revision));
+	if (db_nrows(res) != 1)
+		return PLAN_ENOREVISION;
+	read_submission(res, 0, out);
+	if (snapshot != NULL) {
+		*snapshot = db_val(res, 0, 13);
+		if (len != NULL)
+			*len = db_len(res, 0, 13);
+	}
+	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- submit */
+
+/* The draft's sections, one per template section in its order (an absent
+ * row reads as empty), with the required parts not filled added to out. */
+static int load_draft(db *d, arena *a, const plan *p, const cycle_template *t, plan_section_content **contents,
+                      plan_submission *out)
+{
+	plan_section *rows;
+	size_t nrows;
+	DB_TRY(plan_store_sections(d, a, p->tenant_id, p->cycle_id, 0, true, &rows, &nrows));
+	*contents = arena_calloc(a, t->nsections + 1, sizeof(**contents));
+	size_t nrequired = 0;
+	for (size_t i = 0; i < t->nsections; i++)
+		for (size_t k = 0; k < t->sections[i].nparts; k++)
+			nrequired += t->sections[i].parts[k].required;
+	out->missing = arena_calloc(a, nrequired + 1, sizeof(*out->missing));
+	out->nmissing = 0;
+	size_t j = 0;
+	for (size_t i = 0; i < t->nsections; i++) {
+		const cycle_section *tpl = &t->sections[i];
+		/* Both lists are in template order: a merge walk, with a search as
+		 * the fallback should they ever disagree. */
+		const plan_section *row = NULL;
+		if (j < nrows && strcmp(rows[j].key, tpl->key) == 0)
+			row = &rows[j++];
+		for (size_t k = 0; row == NULL && k < nrows; k++)
+			if (strcmp(rows[k].key, tpl->key) == 0)
+				row = &rows[k];
+		json_value *v = NULL;
+		char err[128];
+		if (row != NULL && row->content != NULL &&
+		    json_parse(a, row->content, strlen(row->content), &v, err, sizeof(err)) != JSON_OK)
+			return DB_EERR;
+		plan_section_content_read(a, v, &(*contents)[i]);
+		const plan_section_content *c = &(*contents)[i];
+		for (size_t k = 0; k < tpl->nparts; k++) {
+			if (!tpl->parts[k].required)
+				continue;
+			bool filled = false;
+			for (size_t m = 0; m < c->nparts && !filled; m++)
+				filled = strcmp(c->parts[m].key, tpl->parts[k].key) == 0;
+			if (!filled)
+				out->missing[out->nmissing++] = (plan_missing){tpl->key, tpl->parts[k].key};
+		}
+	}
+	return DB_OK;
+}
+
+int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
+                plan_submission *out)
+{
+	return plan_submit_at(d, a, tenant_id, c, user_id, note, NULL, out);
+}
+
+int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
+                   const char *at, plan_submission *out)
+{
+	*out = (plan_submission){0};
+	plan *p;
+	DB_TRY(plan_store_find(d, a, tenant_id, c->id, true, &p));
+	if (p == NULL)
+		return PLAN_ENOPLAN;
+	out->plan_status = p->status;
+	int rc = plan_can_edit(p, c);
+	if (rc != DB_OK)
+		return rc;
+
+	cycle_template t;
+	plan_section_content *contents;
+	DB_TRY(cycle_store_load_template(d, a, c->id, &t));
+	DB_TRY(load_draft(d, a, p, &t, &contents, out));
+	if (out->nmissing > 0)
+		return PLAN_EINCOMPLETE;
+	plan_finance finance;
+	DB_TRY(plan_finance_load(d, a, tenant_id, c->id, 0, &finance));
+
+	/* Who, when, and whether after the deadline, in one round trip; the
+	 * time is the database's, like every other stored time. */
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT t.slug, t.name, (SELECT u.name FROM users u WHERE u.id = ?), x.at,"
+	                " COALESCE(x.at > cy.submission_deadline, 0)"
+	                " FROM (SELECT CAST(COALESCE(?, NOW(6)) AS DATETIME(6)) AS at) x"
+	                " JOIN tenants t ON t.id = ? JOIN cycles cy ON cy.id = ?",
+	                "isii", user_id, at, tenant_id, c->id));
+	if (db_nrows(res) != 1)
+		return DB_EERR;
+	long long revision = p->revision + 1;
+	plan_snapshot_input in = {
+	    .cycle = c,
+	    .template = &t,
+	    .tenant_slug = db_val(res, 0, 0),
+	    .tenant_name = db_val(res, 0, 1),
+	    .revision = revision,
+	    .submitted_at = db_val(res, 0, 3),
+	    .submitted_by = user_id,
+	    .submitted_by_name = db_val(res, 0, 2),
+	    .late = db_int(res, 0, 4) == 1,
+	    .note = note,
+	    .sections = contents,
+	    .finance = &finance,
+	};
+	size_t len;
+	const char *snapshot = plan_snapshot_build(a, &in, &len);
+	if (snapshot == NULL)
+		return DB_EERR;
+	if (len > PLAN_SNAPSHOT_MAX_BYTES)
+		return PLAN_ETOOLARGE;
+	const char *sha = plan_sha256_hex(a, snapshot, len);
+	if (sha == NULL)
+		return DB_EERR;
+
+	DB_TRY(db_exec(
+	    d,
+	    "INSERT INTO plan_sections (tenant_id, cycle_id, revision, section_key, status, content, indicators,"
+	    " spending_eur, version, updated_at, updated_by)"
+	    " SELECT tenant_id, cycle_id, ?, section_key, status, content, indicators, spending_eur, version,"
+	    " updated_at, updated_by FROM plan_sections WHERE tenant_id = ? AND cycle_id = ? AND revision = 0",
+	    "iii", revision, tenant_id, c->id));
+	DB_TRY(
+	    db_exec(d,
+	            "INSERT INTO plan_income (tenant_id, cycle_id, revision, line_no, source, year, amount_eur, note)"
+	            " SELECT tenant_id, cycle_id, ?, line_no, source, year, amount_eur, note FROM plan_income"
+	            " WHERE tenant_id = ? AND cycle_id = ? AND revision = 0",
+	            "iii", revision, tenant_id, c->id));
+	DB_TRY(db_exec(
+	    d,
+	    "INSERT INTO plan_submissions (tenant_id, cycle_id, revision, submitted_at, submitted_by, late, note,"
+	    " template_version, sha256, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "iiisiisisb", tenant_id, c->id, revision, in.submitted_at, user_id, (long long)in.late, note,
+	    c->template_version, sha, snapshot, len));
+	DB_TRY(db_exec(d,
+	               "UPDATE plans SET status = 'submitted', revision = ?, updated_at = NOW(6)"
+	               " WHERE tenant_id = ? AND cycle_id = ?",
+	               "iii", revision, tenant_id, c->id));
+	out->revision = revision;
+	out->submitted_at = in.submitted_at;
+	out->submitted_by = user_id;
+	out->submitted_by_name = in.submitted_by_name;
+	out->late = in.late;
+	out->note = note;
+	out->template_version = c->template_version;
+	out->sha256 = sha;
+	out->plan_status = PLAN_SUBMITTED;
+	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- review,
+ * publish */
+
+static int review_locked(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
+                         plan_decision decision, const char *note, long long user_id, const char *at,
+                         plan_status *status)
+{
+	plan *p;
+	DB_TRY(plan_store_find(d, a, tenant_id, cycle_id, true, &p));
+	if (p == NULL)
+		return PLAN_ENOPLAN;
+	*status = p->status;
+	if (revision < 1 || revision > p->revision)
+		return PLAN_ENOREVISION;
+	if (revision != p->revision)
+		return PLAN_ENOTLATEST;
+	if (p->status != PLAN_SUBMITTED)
+		return PLAN_ESTATUS;
+	plan_status next = decision == PLAN_APPROVE ? PLAN_APPROVED : PLAN_CHANGES_REQUESTED;
+	DB_TRY(
+	    db_exec(d,
+	            "INSERT INTO plan_reviews (tenant_id, cycle_id, revision, decision, note, reviewed_by, reviewed_at)"
+	            " VALUES (?, ?, ?, ?, ?, ?, COALESCE(?, NOW(6)))",
+	            "iiissis", tenant_id, cycle_id, revision, plan_decision_name(decision), note, user_id, at));
+	DB_TRY(db_exec(d, "UPDATE plans SET status = ?, updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?",
+	               "sii", plan_status_name(next), tenant_id, cycle_id));
+	*status = next;
+	return DB_OK;
+}
+
+int plan_review(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
+                const char *note, long long user_id, plan_status *status)
+{
+	return plan_review_at(d, tenant_id, cycle_id, revision, decision, note, user_id, NULL, status);
+}
+
+int plan_review_at(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
+                   const char *note, long long user_id, const char *at, plan_status *status)
+{
+	arena *a = arena_new();
+	plan_status st = PLAN_DRAFT;
+	int rc = review_locked(d, a, tenant_id, cycle_id, revision, decision, note, user_id, at, &st);
+	arena_free(a);
+	if (status != NULL)
+		*status = st;
+	return rc;
+}
+
+static int publish_locked(db *d, arena *a, long long tenant_id, long long cycle_id, plan_status *status,
+                          long long *revision)
+{
+	plan *p;
+	DB_TRY(plan_store_find(d, a, tenant_id, cycle_id, true, &p));
+	if (p == NULL)
+		return PLAN_ENOPLAN;
+	*status = p->status;
+	*revision = p->revision;
+	if (p->status != PLAN_APPROVED)
+		return PLAN_ESTATUS;
+	DB_TRY(db_exec(d,
+	               "UPDATE plans SET status = 'published', published_revision = revision, updated_at = NOW(6)"
+	               " WHERE tenant_id = ? AND cycle_id = ?",
+	               "ii", tenant_id, cycle_id));
+	*status = PLAN_PUBLISHED;
+	return DB_OK;
+}
+
+int plan_publish(db *d, long long tenant_id, long long cycle_id, plan_status *status, long long *revision)
+{
+	arena *a = arena_new();
+	plan_status st = PLAN_DRAFT;
+	long long rev = 0;
+	int rc = publish_locked(d, a, tenant_id, cycle_id, &st, &rev);
+	arena_free(a);
+	if (status != NULL)
+		*status = st;
+	if (revision != NULL)
+		*revision = rev;
+	return rc;
+}

@@ -1,0 +1,652 @@
+/* HTTP routes of the plans (SPEC §5), all under a tenant: readers see them,
+ * the ATS writes its draft, the coordinator submits, Region staff review and
+ * the region_admin publishes. Each handler checks the role, parses, calls the
+ * domain functions of plans.h and renders; the dispatcher wraps writes in one
+ * transaction with their audit row, and every write locks the plan row first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity/auth.h"
+#include "base/csv.h"
+#include "tenants/plans/plans.h"
+#include "http/router.h"
+#include "identity/scope.h"
+#include "identity/users.h"
+#include "http/validate.h"
+
+#define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
+#define PLAN_PATH PLANS_PATH "/{cycle}"
+#define ID_MAX_DIGITS 18
+#define REVISION_MAX_DIGITS 9
+
+#define PLAN_CREATORS (SCOPE_ATS_WRITERS | SCOPE_ROLE(ROLE_REGION_ADMIN))
+
+/* ---------------------------------------------------------------- helpers */
+
+plan *plans_path_plan(http_req *r, const cycle *c, bool for_update)
+{
+	plan *p;
+	if (!http_db_ok(r, plan_store_find(r->db, r->a, r->tenant->id, c->id, for_update, &p), "the plan"))
+		return NULL;
+	if (p == NULL)
+		http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, c->slug);
+	return p;
+}
+
+static const char *plan_object(http_req *r, const cycle *c)
+{
+	return arena_printf(r->a, "plan:%s/%s", r->tenant->slug, c->slug);
+}
+
+/* The answer to a refused domain call. status is the plan's current one
+ * (for PLAN_ESTATUS); why completes "the plan is <status>: ...". */
+static void answer_refusal(http_req *r, int rc, const cycle *c, plan_status status, const char *why)
+{
+	switch (rc) {
+	case PLAN_ENOPLAN: http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, c->slug); break;
+	case PLAN_ECYCLE:
+		http_problemf(r, 409,
+		              "the cycle %s is %s: plans are created, edited and submitted only while it is open",
+		              c->slug, cycle_status_name(c->status));
+		break;
+	case PLAN_ESTATUS: http_problemf(r, 409, "the plan is %s: %s", plan_status_name(status), why); break;
+	case PLAN_ENOREVISION: http_problem(r, 404, "the plan has no such submission"); break;
+	case PLAN_ENOSECTION: http_problem(r, 404, "the plan has no such section"); break;
+	case PLAN_ETOOLARGE:
+		http_problemf(r, 422, "the plan is too large to submit: its snapshot would exceed %ld bytes",
+		              (long)PLAN_SNAPSHOT_MAX_BYTES);
+		break;
+	default: http_db_error(r, rc, "the plan"); break;
+	}
+}
+
+/* Editing is for the ATS while the plan is a draft or sent back. */
+static bool editable(http_req *r, const plan *p, const cycle *c)
+{
+	int rc = plan_can_edit(p, c);
+	if (rc == DB_OK)
+		return true;
+	answer_refusal(r, rc, c, p->status, "it can be edited only while draft or changes_requested");
+	return false;
+}
+
+static void render_time(http_req *r, jw *w, const char *key, const char *dt)
+{
+	jw_kstr(w, key, cycle_time_rfc3339(r->a, dt));
+}
+
+/* ---------------------------------------------------------------- plans */
+
+static void render_plan_fields(http_req *r, jw *w, const plan *p)
+{
+	jw_kstr(w, "tenant", r->tenant->slug);
+	jw_kstr(w, "cycle", p->cycle_slug);
+	jw_kstr(w, "status", plan_status_name(p->status));
+	jw_kint(w, "revision", p->revision);
+	jw_kbool(w, "late", p->late);
+	jw_key(w, "published_revision");
+	if (p->published_revision > 0)
+		jw_int(w, p->published_revision);
+	else
+		jw_null(w);
+	render_time(r, w, "created_at", p->created_at);
+	render_time(r, w, "updated_at", p->updated_at);
+}
+
+/* The plan with its index of sections and their completeness. */
+static void answer_plan(http_req *r, const plan *p, int status)
+{
+	plan_section *sections;
+	size_t n;
+	if (!http_db_ok(r, plan_store_sections(r->db, r->a, p->tenant_id, p->cycle_id, 0, false, &sections, &n),
+	                "the plan's sections"))
+		return;
+	size_t complete = 0;
+	jw *w = http_json_begin(r);
+	jw_obj_begin(w);
+	render_plan_fields(r, w, p);
+	jw_key(w, "sections");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		const plan_section *s = &sections[i];
+		complete += s->status == SECTION_COMPLETE;
+		jw_obj_begin(w);
+		jw_kstr(w, "key", s->key);
+		jw_kstr(w, "title", s->title);
+		jw_kstr(w, "status", plan_section_status_name(s->status));
+		render_time(r, w, "updated_at", s->updated_at);
+		users_render_ref(w, "updated_by", s->updated_by, s->updated_by_name);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "completeness");
+	jw_obj_begin(w);
+	jw_kint(w, "complete", (long long)complete);
+	jw_kint(w, "total", (long long)n);
+	jw_obj_end(w);
+	jw_obj_end(w);
+	http_json_end(r, w, status);
+}
+
+static void answer_plans_csv(http_req *r, const plan *list, size_t n)
+{
+	static const char *const header[] = {"tenant",    "cycle", "status", "revision", "late", "published_revision",
+	                                     "updated_at"};
+	csv_writer w;
+	http_csv_begin(r, &w);
+	csv_fields(&w, header, sizeof(header) / sizeof(header[0]));
+	csv_end(&w);
+	for (size_t i = 0; i < n; i++) {
+		const plan *p = &list[i];
+		csv_field(&w, r->tenant->slug);
+		csv_field(&w, p->cycle_slug);
+		csv_field(&w, plan_status_name(p->status));
+		csv_fieldf(&w, "%lld", p->revision);
+		csv_field(&w, p->late ? "true" : "false");
+		csv_field(&w, p->published_revision > 0 ? arena_printf(r->a, "%lld", p->published_revision) : NULL);
+		csv_field(&w, cycle_time_rfc3339(r->a, p->updated_at));
+		csv_end(&w);
+	}
+}
+
+static void get_plans(http_req *r)
+{
+	int limit;
+	long long after;
+	if (scope_require(r, SCOPE_READERS) != 0 || v_page_after(r, ID_MAX_DIGITS, &limit, &after) != 0)
+		return;
+	plan *list;
+	size_t n;
+	bool more;
+	if (!http_db_ok(r, plan_store_list(r->db, r->a, r->tenant->id, after, limit, &list, &n, &more), "the plans"))
+		return;
+	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].cycle_id) : NULL;
+	if (http_wants_csv(r)) {
+		answer_plans_csv(r, list, n);
+		return;
+	}
+	jw *w = http_json_begin(r);
+	http_list_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		jw_obj_begin(w);
+		render_plan_fields(r, w, &list[i]);
+		jw_obj_end(w);
+	}
+	http_list_end(w, next);
+	http_json_end(r, w, 200);
+}
+
+static void post_plan(http_req *r)
+{
+	static const char *const allowed[] = {"cycle", NULL};
+	if (scope_require(r, PLAN_CREATORS) != 0)
+		return;
+	json_value *body = v_read_object(r);
+	if (body == NULL)
+		return;
+	http_errors *e = http_errors_new(r);
+	v_only(e, NULL, body, allowed);
+	const char *slug = v_slug(e, NULL, body, "cycle", true);
+	cycle *c = NULL;
+	if (slug != NULL && !http_db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
+		return;
+	if (slug != NULL && c == NULL)
+		http_errors_add(e, "cycle", "there is no cycle %s", slug);
+	if (http_errors_answer(r, e, 422, NULL))
+		return;
+	r->audit_object = plan_object(r, c);
+	int rc = plan_create(r->db, r->tenant->id, c, r->user->user_id);
+	if (rc == DB_EDUP) {
+		http_problemf(r, 409, "%s already has a plan for cycle %s", r->tenant->slug, c->slug);
+		return;
+	}
+	if (rc != DB_OK) {
+		answer_refusal(r, rc, c, PLAN_DRAFT, "");
+		return;
+	}
+	plan *p = plans_path_plan(r, c, false);
+	if (p == NULL)
+		return;
+	r->audit_detail = "created as a draft";
+	http_set_header(r, "Location", arena_printf(r->a, "/api/v1/tenants/%s/plans/%s", r->tenant->slug, c->slug));
+	answer_plan(r, p, 201);
+}
+
+static void get_plan(http_req *r)
+{
+	if (scope_require(r, SCOPE_READERS) != 0)
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
+	if (p != NULL)
+		answer_plan(r, p, 200);
+}
+
+/* ---------------------------------------------------------------- sections */
+
+static const char *section_etag(http_req *r, const plan *p, const plan_section *s)
+{
+	return arena_printf(r->a, "section-%lld-%lld-%s-%lld", p->tenant_id, p->cycle_id, s->key, s->version);
+}
+
+/* The stored content is already the canonical JSON object
+ * {"indicators":…,"parts":…,"spending":…}: the answer is the section's own
+ * fields followed by the content's members, copied without parsing them
+ * again (this is the most frequent read of all). */
+static void answer_section(http_req *r, const plan *p, const plan_section *s, int status)
+{
+	size_t n = s->content != NULL ? strlen(s->content) : 0;
+	if (n <= 2 || s->content[0] != '{' || s->content[n - 1] != '}') {
+		http_problem(r, 500, "could not read the section");
+		return;
+	}
+	http_set_etag(r, section_etag(r, p, s));
+	jw *w = http_json_begin(r);
+	jw_obj_begin(w); /* closed by the content's own '}' */
+	jw_kstr(w, "key", s->key);
+	jw_kstr(w, "title", s->title);
+	jw_kstr(w, "status", plan_section_status_name(s->status));
+	render_time(r, w, "updated_at", s->updated_at);
+	users_render_ref(w, "updated_by", s->updated_by, s->updated_by_name);
+	http_json_end(r, w, status);
+	if (r->status != status)
+		return; /* the fields could not be encoded: answered 500 */
+	http_append(r, ",", 1);
+	http_append(r, s->content + 1, n - 1);
+}
+
+/* The draft's section the path names, or NULL after answering 404. */
+static plan_section *path_section(http_req *r, const plan *p, bool for_update)
+{
+	plan_section *s;
+	const char *key = http_param(r, "key");
+	if (!http_db_ok(r, plan_store_section(r->db, r->a, p->tenant_id, p->cycle_id, 0, key, for_update, &s),
+	                "the section"))
+		return NULL;
+	if (s == NULL)
+		http_problem(r, 404, "the plan has no such section");
+	return s;
+}
+
+static void get_section(http_req *r)
+{
+	if (scope_require(r, SCOPE_READERS) != 0)
+		return;
+	const char *slug = http_param(r, "cycle");
+	plan_lookup found;
+	plan p = {.tenant_id = r->tenant->id};
+	plan_section *s;
+	if (!http_db_ok(r,
+	                plan_store_draft_section(r->db, r->a, r->tenant->id, slug, http_param(r, "key"), &found,
+	                                         &p.cycle_id, &s),
+	                "the section"))
+		return;
+	switch (found) {
+	case PLAN_LOOKUP_NO_CYCLE:
+		if (v_is_slug(slug))
+			http_problemf(r, 404, "there is no cycle %s", slug);
+		else
+			http_problem(r, 404, "there is no such cycle");
+		break;
+	case PLAN_LOOKUP_NO_PLAN: http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, slug); break;
+	case PLAN_LOOKUP_NO_SECTION: http_problem(r, 404, "the plan has no such section"); break;
+	case PLAN_LOOKUP_FOUND: answer_section(r, &p, s, 200); break;
+	}
+}
+
+static const cycle_section *template_section(const cycle_template *t, const char *key)
+{
+	for (size_t i = 0; i < t->nsections; i++)
+		if (strcmp(t->sections[i].key, key) == 0)
+			return &t->sections[i];
+	return NULL;
+}
+
+static void put_section(http_req *r)
+{
+	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, true) : NULL;
+	plan_section *s = p != NULL ? path_section(r, p, true) : NULL;
+	if (s == NULL)
+		return;
+	r->audit_object = arena_printf(r->a, "plan:%s/%s/sections/%s", r->tenant->slug, c->slug, s->key);
+	if (http_if_match(r, section_etag(r, p, s)) != 0 || !editable(r, p, c))
+		return;
+	json_value *body = v_read_object(r);
+	cycle_template t;
+	cycle_catalog cat;
+	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
+	    !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+		return;
+	const cycle_section *tpl = template_section(&t, s->key);
+	if (tpl == NULL) {
+		http_problem(r, 404, "the plan has no such section");
+		return;
+	}
+	http_errors *e = http_errors_new(r);
+	plan_section_content content;
+	plan_section_parse(e, NULL, body, tpl, c, &cat, &content);
+	if (http_errors_answer(r, e, 422, NULL))
+		return;
+	plan_section saved;
+	int rc = plan_section_save(r->db, r->a, p->tenant_id, p->cycle_id, tpl, &content, r->user->user_id, &saved);
+	if (rc != DB_OK) {
+		answer_refusal(r, rc, c, p->status, "");
+		return;
+	}
+	r->audit_detail = arena_printf(r->a, "section %s saved (%s, version %lld)", saved.key,
+	                               plan_section_status_name(saved.status), saved.version);
+	answer_section(r, p, &saved, 200);
+}
+
+/* ---------------------------------------------------------------- finance */
+
+static const char *finance_etag(http_req *r, const plan *p, long long version)
+{
+	return arena_printf(r->a, "finance-%lld-%lld-%lld", p->tenant_id, p->cycle_id, version);
+}
+
+static void answer_finance(http_req *r, const plan *p, long long version, const plan_finance *f)
+{
+	http_set_etag(r, finance_etag(r, p, version));
+	jw *w = http_json_begin(r);
+	plan_finance_render(w, f);
+	http_json_end(r, w, 200);
+}
+
+static void get_finance(http_req *r)
+{
+	if (scope_require(r, SCOPE_READERS) != 0)
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
+	plan_finance f;
+	if (p != NULL && http_db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &f), "the finance"))
+		answer_finance(r, p, p->finance_version, &f);
+}
+
+static void put_finance(http_req *r)
+{
+	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, true) : NULL;
+	if (p == NULL)
+		return;
+	r->audit_object = arena_printf(r->a, "plan:%s/%s/finance", r->tenant->slug, c->slug);
+	if (http_if_match(r, finance_etag(r, p, p->finance_version)) != 0 || !editable(r, p, c))
+		return;
+	json_value *body = v_read_object(r);
+	cycle_catalog cat;
+	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+		return;
+	http_errors *e = http_errors_new(r);
+	plan_finance f;
+	plan_finance_parse(e, NULL, body, c, &cat, &f);
+	if (http_errors_answer(r, e, 422, NULL))
+		return;
+	if (!http_db_ok(r, plan_finance_save(r->db, p->tenant_id, p->cycle_id, &f), "the finance"))
+		return;
+	r->audit_detail = arena_printf(r->a, "%zu income lines", f.nincome);
+	answer_finance(r, p, p->finance_version + 1, &f);
+}
+
+/* ---------------------------------------------------------------- submissions
+ */
+
+static void render_submission(http_req *r, jw *w, const plan_submission *s)
+{
+	jw_obj_begin(w);
+	jw_kint(w, "revision", s->revision);
+	render_time(r, w, "submitted_at", s->submitted_at);
+	users_render_ref(w, "submitted_by", s->submitted_by, s->submitted_by_name);
+	jw_kbool(w, "late", s->late);
+	jw_kstr(w, "note", s->note);
+	jw_kint(w, "template_version", s->template_version);
+	jw_kstr(w, "sha256", s->sha256);
+	jw_kstr(w, "decision", s->decision);
+	jw_kstr(w, "review_note", s->review_note);
+	render_time(r, w, "reviewed_at", s->reviewed_at);
+	users_render_ref(w, "reviewed_by", s->reviewed_by, s->reviewed_by_name);
+	jw_obj_end(w);
+}
+
+/* The optional {"note"} of a submit: an empty body is no note. */
+static bool read_note(http_req *r, const char *field, size_t max, bool decision, const char **note, int *dec)
+{
+	static const char *const note_only[] = {"note", NULL};
+	static const char *const with_decision[] = {"decision", "note", NULL};
+	*note = NULL;
+	if (r->body_len == 0 && !decision)
+		return true;
+	json_value *body = v_read_object(r);
+	if (body == NULL)
+		return false;
+	http_errors *e = http_errors_new(r);
+	v_only(e, NULL, body, decision ? with_decision : note_only);
+	if (decision) {
+		const char *d = v_string(e, NULL, body, "decision", 1, 32, true);
+		*dec = plan_decision_parse(d);
+		if (d != NULL && *dec < 0)
+			http_errors_add(e, "decision", "must be approve or request_changes");
+	}
+	*note = v_text(e, NULL, body, field, max, false);
+	if (*note != NULL && (*note)[strspn(*note, " \t\r\n")] == '\0')
+		*note = NULL;
+	return !http_errors_answer(r, e, 422, NULL);
+}
+
+static void post_submit(http_req *r)
+{
+	const char *note;
+	if (scope_require(r, SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0 ||
+	    !read_note(r, "note", PLAN_SUBMIT_NOTE_MAX, false, &note, NULL))
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	if (c == NULL)
+		return;
+	r->audit_object = plan_object(r, c);
+	plan_submission s;
+	int rc = plan_submit(r->db, r->a, r->tenant->id, c, r->user->user_id, note, &s);
+	if (rc == PLAN_EINCOMPLETE) {
+		http_errors *e = http_errors_new(r);
+		for (size_t i = 0; i < s.nmissing; i++)
+			http_errors_add(
+			    e, arena_printf(r->a, "sections.%s.parts.%s", s.missing[i].section, s.missing[i].part),
+			    "is required before the plan can be submitted");
+		http_errors_answer(r, e, 422,
+		                   arena_printf(r->a, "%zu required parts are not filled in yet", s.nmissing));
+		return;
+	}
+	if (rc != DB_OK) {
+		answer_refusal(r, rc, c, s.plan_status, "it can be submitted only while draft or changes_requested");
+		return;
+	}
+	r->audit_detail =
+	    arena_printf(r->a, "submitted revision %lld sha256 %s%s", s.revision, s.sha256, s.late ? " (late)" : "");
+	http_set_header(
+	    r, "Location",
+	    arena_printf(r->a, "/api/v1/tenants/%s/plans/%s/submissions/%lld", r->tenant->slug, c->slug, s.revision));
+	jw *w = http_json_begin(r);
+	render_submission(r, w, &s);
+	http_json_end(r, w, 201);
+}
+
+static void answer_submissions_csv(http_req *r, const plan_submission *list, size_t n)
+{
+	static const char *const header[] = {"revision", "submitted_at", "submitted_by", "late",
+	                                     "sha256",   "decision",     "review_note"};
+	csv_writer w;
+	http_csv_begin(r, &w);
+	csv_fields(&w, header, sizeof(header) / sizeof(header[0]));
+	csv_end(&w);
+	for (size_t i = 0; i < n; i++) {
+		const plan_submission *s = &list[i];
+		csv_fieldf(&w, "%lld", s->revision);
+		csv_field(&w, cycle_time_rfc3339(r->a, s->submitted_at));
+		csv_field(&w, s->submitted_by_name);
+		csv_field(&w, s->late ? "true" : "false");
+		csv_field(&w, s->sha256);
+		csv_field(&w, s->decision);
+		csv_field(&w, s->review_note);
+		csv_end(&w);
+	}
+}
+
+static void get_submissions(http_req *r)
+{
+	int limit;
+	long long after;
+	if (scope_require(r, SCOPE_READERS) != 0 || v_page_after(r, REVISION_MAX_DIGITS, &limit, &after) != 0)
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
+	plan_submission *list;
+	size_t n;
+	bool more;
+	if (p == NULL ||
+	    !http_db_ok(r,
+	                plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
+	                "the submissions"))
+		return;
+	if (http_wants_csv(r)) {
+		answer_submissions_csv(r, list, n);
+		return;
+	}
+	jw *w = http_json_begin(r);
+	http_list_begin(w);
+	for (size_t i = 0; i < n; i++)
+		render_submission(r, w, &list[i]);
+	http_list_end(w, more ? arena_printf(r->a, "%lld", list[n - 1].revision) : NULL);
+	http_json_end(r, w, 200);
+}
+
+/* The revision the path names, or false after answering 404. */
+static bool path_revision(http_req *r, long long *revision)
+{
+	if (v_parse_digits(http_param(r, "revision"), REVISION_MAX_DIGITS, revision) && *revision > 0)
+		return true;
+	http_problem(r, 404, "the plan has no such submission");
+	return false;
+}
+
+/* The stored bytes, untouched, so that their SHA-256 is the one recorded. */
+static void get_snapshot(http_req *r)
+{
+	long long revision;
+	if (scope_require(r, SCOPE_READERS) != 0 || !path_revision(r, &revision))
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
+	if (p == NULL)
+		return;
+	plan_submission s;
+	const char *snapshot;
+	size_t len;
+	int rc = plan_store_submission(r->db, r->a, p->tenant_id, p->cycle_id, revision, &s, &snapshot, &len);
+	if (rc != DB_OK) {
+		answer_refusal(r, rc, c, p->status, "");
+		return;
+	}
+	http_set_etag(r, s.sha256);
+	http_body(r, 200, "application/json", snapshot, len);
+}
+
+static void post_review(http_req *r)
+{
+	long long revision;
+	const char *note;
+	int decision = -1;
+	if (scope_require(r, SCOPE_REGION) != 0 || !path_revision(r, &revision) ||
+	    !read_note(r, "note", PLAN_REVIEW_NOTE_MAX, true, &note, &decision))
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	if (c == NULL)
+		return;
+	r->audit_object = arena_printf(r->a, "plan:%s/%s/submissions/%lld", r->tenant->slug, c->slug, revision);
+	plan_status status;
+	int rc = plan_review(r->db, r->tenant->id, c->id, revision, (plan_decision)decision, note, r->user->user_id,
+	                     &status);
+	if (rc == PLAN_ENOTLATEST) {
+		http_problemf(r, 409,
+		              "the plan is %s: revision %lld is not its latest submission, the only one reviewed",
+		              plan_status_name(status), revision);
+		return;
+	}
+	if (rc != DB_OK) {
+		answer_refusal(r, rc, c, status, "only a submitted plan can be reviewed");
+		return;
+	}
+	r->audit_detail = arena_printf(r->a, "%s revision %lld: the plan is now %s",
+	                               plan_decision_name((plan_decision)decision), revision, plan_status_name(status));
+	plan_submission s;
+	if (!http_db_ok(r, plan_store_submission(r->db, r->a, r->tenant->id, c->id, revision, &s, NULL, NULL),
+	                "the submission"))
+		return;
+	jw *w = http_json_begin(r);
+	render_submission(r, w, &s);
+	http_json_end(r, w, 201);
+}
+
+static void post_publish(http_req *r)
+{
+	if (scope_require(r, SCOPE_ROLE(ROLE_REGION_ADMIN)) != 0)
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	if (c == NULL)
+		return;
+	r->audit_object = plan_object(r, c);
+	plan_status status;
+	long long revision;
+	int rc = plan_publish(r->db, r->tenant->id, c->id, &status, &revision);
+	if (rc != DB_OK) {
+		answer_refusal(r, rc, c, status, "only an approved plan can be published");
+		return;
+	}
+	r->audit_detail = arena_printf(r->a, "published revision %lld", revision);
+	plan *p = plans_path_plan(r, c, false);
+	if (p != NULL)
+		answer_plan(r, p, 200);
+}
+
+/* ---------------------------------------------------------------- routes */
+
+static const route routes[] = {
+    {HTTP_GET, PLANS_PATH, get_plans, ROUTE_TENANT, "The tenant's plans, one per cycle", NULL, "PlanList"},
+    {HTTP_POST, PLANS_PATH, post_plan, ROUTE_TENANT,
+     "Create the tenant's draft plan for an open cycle (ATS coordinator or editor, region_admin)", "PlanCreate",
+     "Plan"},
+    {HTTP_GET, PLAN_PATH, get_plan, ROUTE_TENANT, "A plan: status, latest revision and the index of its sections", NULL,
+     "Plan"},
+    {HTTP_GET, PLAN_PATH "/sections/{key}", get_section, ROUTE_TENANT, "A section of the draft, with its ETag", NULL,
+     "PlanSection"},
+    {HTTP_PUT, PLAN_PATH "/sections/{key}", put_section, ROUTE_TENANT,
+     "Replace a section of a draft or changes_requested plan (ATS coordinator or editor, If-Match)", "PlanSectionInput",
+     "PlanSection"},
+    {HTTP_GET, PLAN_PATH "/finance", get_finance, ROUTE_TENANT, "The plan's income lines (voci di entrata)", NULL,
+     "PlanFinance"},
+    {HTTP_PUT, PLAN_PATH "/finance", put_finance, ROUTE_TENANT,
+     "Replace the income lines of a draft or changes_requested plan (ATS coordinator or editor, If-Match)",
+     "PlanFinance", "PlanFinance"},
+    {HTTP_POST, PLAN_PATH "/submit", post_submit, ROUTE_TENANT,
+     "Submit the plan as a new immutable revision (ats_coordinator); 422 lists the required parts not filled",
+     "PlanSubmit", "PlanSubmission"},
+    {HTTP_GET, PLAN_PATH "/submissions", get_submissions, ROUTE_TENANT, "The plan's submissions with their reviews",
+     NULL, "PlanSubmissionList"},
+    {HTTP_GET, PLAN_PATH "/submissions/{revision}", get_snapshot, ROUTE_TENANT,
+     "The snapshot of a submission, served byte for byte as stored: its sha256 is the SHA-256 of exactly these bytes",
+     NULL, "PlanSnapshot"},
+    {HTTP_POST, PLAN_PATH "/submissions/{revision}/review", post_review, ROUTE_TENANT,
+     "Decide on the latest submission: approve or request_changes (region_admin, region_reviewer)", "PlanReview",
+     "PlanSubmission"},
+    {HTTP_POST, PLAN_PATH "/publish", post_publish, ROUTE_TENANT,
+     "Publish an approved plan: its latest snapshot becomes public (region_admin)", NULL, "Plan"},
+};
+
+void plans_register(void)
+{
+	router_add(routes, sizeof(routes) / sizeof(routes[0]));
+}

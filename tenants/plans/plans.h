@@ -1,0 +1,307 @@
+/* Plans (SPEC §5): one per (tenant, cycle), its sections and income lines,
+ * and the immutable submissions with their reviews. Three parts share this
+ * header: the model (plan_model.c: validation against the template, section
+ * status, canonical JSON, snapshots), the data access and the status machine
+ * (plan_store.c) and the HTTP routes (plans.c). Everything but the routes is
+ * usable without HTTP (ambitoctl), inside the caller's transaction. */
+#ifndef AMBITO_PLANS_H
+#define AMBITO_PLANS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "cycles/cycles.h"
+#include "db/db.h"
+#include "http/http.h"
+#include "base/json.h"
+
+/* Limits on what a plan may hold; each is checked where the input arrives. */
+#define PLAN_MAX_INDICATORS 200 /* per section */
+#define PLAN_MAX_SPENDING 500   /* lines per section */
+#define PLAN_MAX_INCOME 500     /* income lines per plan */
+#define PLAN_INDICATOR_NAME_MAX 300
+#define PLAN_INDICATOR_FIELD_MAX 300 /* unit, baseline, target, source */
+#define PLAN_SERVICE_MAX 300
+#define PLAN_INCOME_NOTE_MAX 1000
+#define PLAN_SUBMIT_NOTE_MAX 2000
+#define PLAN_REVIEW_NOTE_MAX 5000
+
+#define PLAN_SNAPSHOT_FORMAT "ambito-plan-snapshot/1"
+/* Under the 16 MiB default max_allowed_packet of MariaDB, so a submission
+ * is always stored whole; a real plan is a few MiB at most. */
+#define PLAN_SNAPSHOT_MAX_BYTES (12L * 1024 * 1024)
+#define PLAN_SHA256_HEX 64
+
+/* Codes beyond DB_E*, returned by the domain functions below. */
+enum {
+	PLAN_ENOPLAN = -100,     /* the tenant has no plan for the cycle */
+	PLAN_ESTATUS = -101,     /* the plan's status does not allow this */
+	PLAN_ECYCLE = -102,      /* the cycle is not open */
+	PLAN_EINCOMPLETE = -103, /* required parts missing: see plan_submission.missing */
+	PLAN_ENOREVISION = -104, /* no submission with that revision */
+	PLAN_ENOTLATEST = -105,  /* a review of a revision that is not the latest */
+	PLAN_ENOSECTION = -106,  /* the plan has no section with that key */
+	PLAN_ETOOLARGE = -107    /* the snapshot would exceed PLAN_SNAPSHOT_MAX_BYTES */
+};
+
+typedef enum { PLAN_DRAFT, PLAN_SUBMITTED, PLAN_CHANGES_REQUESTED, PLAN_APPROVED, PLAN_PUBLISHED } plan_status;
+
+typedef enum { SECTION_EMPTY, SECTION_PARTIAL, SECTION_COMPLETE } section_status;
+
+typedef enum { PLAN_APPROVE, PLAN_REQUEST_CHANGES } plan_decision;
+
+const char *plan_status_name(plan_status s);
+int plan_status_parse(const char *s); /* -1 when s names no status */
+const char *plan_section_status_name(section_status s);
+int plan_section_status_parse(const char *s); /* -1 when unknown */
+const char *plan_decision_name(plan_decision d);
+int plan_decision_parse(const char *s); /* -1 when unknown */
+
+/* A plans row. Times are MariaDB DATETIME text. */
+typedef struct plan {
+	long long tenant_id, cycle_id;
+	const char *cycle_slug;
+	plan_status status;
+	long long revision;           /* latest submission, 0 before the first */
+	long long published_revision; /* 0 when never published */
+	long long finance_version;    /* the ETag counter of the finance */
+	bool late;                    /* of the latest submission; false before any */
+	const char *created_at, *updated_at;
+	long long created_by; /* 0 when unknown */
+} plan;
+
+/* ---- section content ---- */
+
+typedef struct plan_part_text {
+	const char *key, *text; /* text is not blank */
+} plan_part_text;
+
+typedef struct plan_indicator {
+	const char *name, *kind;                       /* kind: "process" or "result" */
+	const char *unit, *baseline, *target, *source; /* NULL when not given */
+} plan_indicator;
+
+typedef struct plan_spending {
+	const char *service;
+	long long year;
+	const char *amount_eur; /* exactly two decimals: "1500.00" */
+	const char *funding_source;
+} plan_spending;
+
+/* What a section holds: {"indicators":[…],"parts":{…},"spending":[…]}.
+ * Only the filled parts: in template order from plan_section_parse, in key
+ * order when read back from stored JSON. */
+typedef struct plan_section_content {
+	plan_part_text *parts;
+	size_t nparts;
+	plan_indicator *indicators;
+	size_t nindicators;
+	plan_spending *spending;
+	size_t nspending;
+} plan_section_content;
+
+/* A plan_sections row. content is its canonical JSON text (NULL when loaded
+ * without it). */
+typedef struct plan_section {
+	const char *key, *title;
+	section_status status;
+	const char *content;
+	long long indicators;
+	const char *spending_eur; /* "0.00" when none */
+	long long version;        /* the ETag counter */
+	const char *updated_at;   /* DATETIME text, NULL before the first save */
+	long long updated_by;     /* 0 before the first save */
+	const char *updated_by_name;
+} plan_section;
+
+typedef struct plan_income {
+	const char *source; /* a funding source code of the catalogue */
+	long long year;
+	const char *amount_eur; /* exactly two decimals */
+	const char *note;       /* NULL when none */
+} plan_income;
+
+typedef struct plan_finance {
+	plan_income *income;
+	size_t nincome;
+} plan_finance;
+
+/* A required part that is not filled, as submit reports it. */
+typedef struct plan_missing {
+	const char *section, *part;
+} plan_missing;
+
+/* A plan_submissions row with its review, if any. */
+typedef struct plan_submission {
+	long long revision;
+	const char *submitted_at; /* DATETIME text */
+	long long submitted_by;
+	const char *submitted_by_name;
+	bool late;
+	const char *note; /* NULL when none */
+	long long template_version;
+	const char *sha256;   /* lowercase hex of the snapshot's bytes */
+	const char *decision; /* "approve", "request_changes" or NULL */
+	const char *review_note, *reviewed_at;
+	long long reviewed_by;
+	const char *reviewed_by_name;
+	/* Filled by plan_submit: the plan's status after it (the current one
+	 * when refused with PLAN_ESTATUS), and on PLAN_EINCOMPLETE the
+	 * required parts missing, in template order. */
+	plan_status plan_status;
+	plan_missing *missing;
+	size_t nmissing;
+} plan_submission;
+
+/* ---- model (plan_model.c): no database ----
+ * The parsers add to e one error per broken rule, with the field's path
+ * under prefix (NULL for a request body), e.g. "parts.analisi",
+ * "indicators[2].kind", "spending[0].year"; they return the number of errors
+ * added. Results live in e's arena. */
+
+/* A section body {"parts","indicators","spending"} against its template
+ * section: known parts only, text within max_chars characters; indicators
+ * and spending only when tpl->blocks names them; years within the cycle's;
+ * funding sources from cat. Blank parts are dropped. Members a client read
+ * (key, title, status, updated_at, updated_by) are ignored. */
+size_t plan_section_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+                          const cycle *c, const cycle_catalog *cat, plan_section_content *out);
+/* empty: nothing filled; complete: every required part filled; else partial. */
+section_status plan_section_status(const cycle_section *tpl, const plan_section_content *content);
+/* Reads stored (trusted) content, a content object or a snapshot's section,
+ * back into the model; false when v is not an object. */
+bool plan_section_content_read(arena *a, const json_value *v, plan_section_content *out);
+/* Writes the content object with its keys sorted (canonical). */
+void plan_section_content_render(jw *w, const plan_section_content *content);
+/* The canonical JSON text of the content, in a. */
+const char *plan_section_content_json(arena *a, const plan_section_content *content);
+/* The sum of the spending lines, "0.00" when none. */
+const char *plan_section_spending_total(arena *a, const plan_section_content *content);
+
+/* {"income":[{"source","year","amount_eur","note"}]}. */
+size_t plan_finance_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle *c,
+                          const cycle_catalog *cat, plan_finance *out);
+/* Writes {"income":[…]} with sorted keys (the snapshot's "finance"). */
+void plan_finance_render(jw *w, const plan_finance *f);
+
+/* "1500" -> "1500.00", "0.5" -> "0.50": the DECIMAL(15,2) text of an amount
+ * already checked by v_money. */
+const char *plan_money_text(arena *a, const char *amount);
+
+/* What a snapshot holds, gathered by plan_submit. */
+typedef struct plan_snapshot_input {
+	const cycle *cycle;
+	const cycle_template *template;
+	const char *tenant_slug, *tenant_name;
+	long long revision;
+	const char *submitted_at; /* DATETIME text */
+	long long submitted_by;
+	const char *submitted_by_name;
+	bool late;
+	const char *note;                     /* NULL when none */
+	const plan_section_content *sections; /* one per template section, in its order */
+	const plan_finance *finance;
+} plan_snapshot_input;
+
+/* The "ambito-plan-snapshot/1" document as canonical JSON (keys sorted
+ * bytewise at every level, no whitespace), in a; *len gets its length.
+ * NULL if it could not be written. */
+const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t *len);
+/* Lowercase hex SHA-256 of buf[0..len), in a. */
+const char *plan_sha256_hex(arena *a, const char *buf, size_t len);
+
+/* ---- data access (plan_store.c) ----
+ * DB_OK or a negative DB_E* / PLAN_E* code. Writes run inside the caller's
+ * transaction. Every write to a plan takes the plan row's lock first
+ * (plan_store_find with for_update, or the transitions below, which take it
+ * themselves), so writes to one plan serialise. Loaded data lives in a. */
+
+/* *out is NULL when there is no such plan. */
+int plan_store_find(db *d, arena *a, long long tenant_id, long long cycle_id, bool for_update, plan **out);
+/* The tenant's plans with cycle_id > after, by cycle id. */
+int plan_store_list(db *d, arena *a, long long tenant_id, long long after, int limit, plan **out, size_t *n,
+                    bool *more);
+/* A new draft with one empty revision-0 section per template section.
+ * PLAN_ECYCLE unless c is open; DB_EDUP when the plan exists. */
+int plan_create(db *d, long long tenant_id, const cycle *c, long long user_id);
+
+/* The sections of a revision (0: the draft) in template order, with their
+ * content when with_content. */
+int plan_store_sections(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, bool with_content,
+                        plan_section **out, size_t *n);
+/* One section of a revision, with its content; *out NULL when the plan has
+ * no such section. for_update locks the row. */
+int plan_store_section(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, const char *key,
+                       bool for_update, plan_section **out);
+
+/* How far plan_store_draft_section got. */
+typedef enum { PLAN_LOOKUP_NO_CYCLE, PLAN_LOOKUP_NO_PLAN, PLAN_LOOKUP_NO_SECTION, PLAN_LOOKUP_FOUND } plan_lookup;
+/* The draft section key of the tenant's plan for the cycle named by slug, in
+ * one round trip (the most frequent read of all): *found says which of cycle,
+ * plan and section exist; *cycle_id is set from PLAN_LOOKUP_NO_PLAN on, *out
+ * only when PLAN_LOOKUP_FOUND. */
+int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *cycle_slug, const char *key,
+                             plan_lookup *found, long long *cycle_id, plan_section **out);
+
+/* DB_OK when p may be edited: PLAN_ECYCLE when c is not open, PLAN_ESTATUS
+ * unless p is draft or changes_requested. */
+int plan_can_edit(const plan *p, const cycle *c);
+/* Writes the revision-0 section tpl->key: its canonical content, computed
+ * status, indicator count and spending total, updated_at/by, and bumps its
+ * version. The caller holds the plan's lock and checked plan_can_edit (and
+ * the ETag). *out (may be NULL) gets the row as stored. */
+int plan_section_save(db *d, arena *a, long long tenant_id, long long cycle_id, const cycle_section *tpl,
+                      const plan_section_content *content, long long user_id, plan_section *out);
+
+int plan_finance_load(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, plan_finance *out);
+/* Replaces the revision-0 income lines and bumps finance_version; same
+ * conditions as plan_section_save. */
+int plan_finance_save(db *d, long long tenant_id, long long cycle_id, const plan_finance *f);
+
+/* Submits the plan as revision N = plans.revision + 1, all or nothing:
+ * locks the plan; PLAN_ENOPLAN, PLAN_ECYCLE (cycle not open), PLAN_ESTATUS
+ * (not draft or changes_requested), PLAN_EINCOMPLETE (out->missing lists the
+ * required parts not filled); else copies the revision-0 sections and
+ * income to revision N, stores the canonical snapshot with its sha256, marks
+ * it late when submitted after the cycle's deadline, and sets the plan
+ * submitted at revision N. note may be NULL. */
+int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
+                plan_submission *out);
+/* The same with the submission time given (DATETIME text; NULL: now), for
+ * demonstration data. */
+int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
+                   const char *at, plan_submission *out);
+
+/* Up to limit submissions with revision > after, by revision, with their
+ * reviews. */
+int plan_store_submissions(db *d, arena *a, long long tenant_id, long long cycle_id, long long after, int limit,
+                           plan_submission **out, size_t *n, bool *more);
+/* One submission and its snapshot bytes; PLAN_ENOREVISION when none.
+ * snapshot/len may be NULL when not wanted. */
+int plan_store_submission(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
+                          plan_submission *out, const char **snapshot, size_t *len);
+
+/* The Region's decision on revision: locks the plan; PLAN_ENOPLAN,
+ * PLAN_ENOREVISION, PLAN_ENOTLATEST (only the latest is reviewed),
+ * PLAN_ESTATUS unless the plan is submitted. approve -> approved,
+ * request_changes -> changes_requested. *status (may be NULL) gets the plan's
+ * status after, or the current one when refused. note may be NULL. */
+int plan_review(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
+                const char *note, long long user_id, plan_status *status);
+/* The same with the decision's time given (DATETIME text; NULL: now), for
+ * demonstration data. */
+int plan_review_at(db *d, long long tenant_id, long long cycle_id, long long revision, plan_decision decision,
+                   const char *note, long long user_id, const char *at, plan_status *status);
+/* approved -> published with published_revision = revision: locks the plan;
+ * PLAN_ENOPLAN, PLAN_ESTATUS unless approved. *status and *revision (may be
+ * NULL) as for plan_review. */
+int plan_publish(db *d, long long tenant_id, long long cycle_id, plan_status *status, long long *revision);
+
+/* For routes under a plan: r->tenant's plan for c, or NULL after answering
+ * 404 (or 503). for_update takes the plan's lock until the transaction ends. */
+plan *plans_path_plan(http_req *r, const cycle *c, bool for_update);
+
+void plans_register(void); /* /api/v1/tenants/{tenant}/plans... */
+
+#endif
