@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "identity/auth.h"
+#include "identity/dispatch.h"
 #include "base/config.h"
 #include "db/db.h"
 #include "base/log.h"
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
 	auth_init(cfg.jwt_secret, cfg.jwt_issuer, cfg.jwt_audience);
 	password_init(cfg.kdf_concurrency);
 	metrics_init(router_count());
-	server *s = server_new(&cfg, err, sizeof(err));
+	server *s = server_new(&cfg, dispatch_request, err, sizeof(err));
 	if (s == NULL) {
 		log_msg(LOG_ERROR, "%s", err);
 		return 1;

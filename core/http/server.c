@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #include "db/db.h"
-#include "identity/dispatch.h"
 #include "http/http_parse.h"
 #include "base/log.h"
 #include "http/metrics.h"
@@ -93,6 +92,7 @@ struct server {
 	struct evconnlistener *listener;
 	SSL_CTX *ssl;
 	workers *pool;
+	http_handler dispatch; /* authentication, scoping, the handler: from above */
 	struct event *attn_ev, *sigterm_ev, *sigint_ev, *deadline_ev;
 	pthread_mutex_t attn_mu;
 	conn *attn_head;
@@ -401,7 +401,7 @@ static void conn_dispatch(conn *c)
 	case ROUTER_FOUND: break;
 	}
 	if (r->route->flags & ROUTE_INLINE) {
-		dispatch_request(r);
+		c->s->dispatch(r);
 		conn_answer(c);
 		return;
 	}
@@ -643,7 +643,7 @@ static void worker_run(void *ctx, void *state, void *job)
 	conn *c = job;
 	http_req *r = c->req;
 	r->db = state;
-	dispatch_request(r);
+	c->s->dispatch(r);
 	db_reset(r->db);
 	r->db = NULL;
 	server *s = c->s;
@@ -764,12 +764,13 @@ fail:
 
 static const workers_ops ops = {worker_start, worker_stop, worker_run};
 
-server *server_new(const config *cfg, char *err, size_t errlen)
+server *server_new(const config *cfg, http_handler dispatch, char *err, size_t errlen)
 {
 	server *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	s->cfg = cfg;
+	s->dispatch = dispatch;
 	pthread_mutex_init(&s->attn_mu, NULL);
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);

@@ -7,11 +7,14 @@
 #include <stddef.h>
 
 #include "base/config.h"
+#include "http/router.h"
 
 typedef struct server server;
 
-/* Binds the listening socket (and loads TLS material when configured). */
-server *server_new(const config *cfg, char *err, size_t errlen);
+/* Binds the listening socket (and loads TLS material when configured).
+ * dispatch runs every routed request: the layer above decides what happens
+ * around the handler (identity/dispatch.c). */
+server *server_new(const config *cfg, http_handler dispatch, char *err, size_t errlen);
 /* Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
  * requests finish (bounded by a drain deadline) and returns 0. */
 int server_run(server *s);
