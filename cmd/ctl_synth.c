@@ -18,6 +18,7 @@
 #include "ctl.h"
 #include "cycles/cycles.h"
 #include "base/json.h"
+#include "base/utf8.h"
 #include "tenants/plans/plans.h"
 
 #define DEMO_MAX_TENANTS 3000     /* 30 Comuni each fit the 100 000 fake ISTAT codes */
@@ -176,9 +177,7 @@ static const char *demo_text(arena *a, rng *g, long long target, long long max_c
 	buf[0] = '\0';
 	while (chars < (size_t)target || len == 0) {
 		const char *s = PICK(g, sentences);
-		size_t n = strlen(s), c = 0;
-		for (size_t i = 0; i < n; i++)
-			c += ((unsigned char)s[i] & 0xC0) != 0x80; /* characters, not bytes */
+		size_t n = strlen(s), c = utf8_chars(s, n); /* characters, not bytes */
 		if (len > 0 && (chars + c + 1 > (size_t)max_chars || len + n + 2 > cap))
 			break;
 		if (len > 0) {
