@@ -9,24 +9,19 @@
 #include <string.h>
 #include <strings.h>
 
-#include "identity/audit.h"
-#include "identity/auth.h"
-#include "db/db.h"
 #include "base/log.h"
 #include "base/password.h"
-#include "http/router.h"
-#include "identity/throttle.h"
+#include "base/sha256.h"
 #include "base/utf8.h"
+#include "db/db.h"
+#include "http/router.h"
 #include "http/validate.h"
+#include "identity/audit.h"
+#include "identity/auth.h"
+#include "identity/throttle.h"
 
 #define REFRESH_TTL "7 DAY"
 #define REFRESH_TOKEN_LEN 43 /* base64url of 32 bytes */
-
-static void sha256(const char *s, unsigned char out[32])
-{
-	unsigned int n = 32;
-	EVP_Digest(s, strlen(s), out, &n, EVP_sha256(), NULL);
-}
 
 static void new_refresh_token(char out[REFRESH_TOKEN_LEN + 1])
 {
@@ -43,13 +38,14 @@ static void new_refresh_token(char out[REFRESH_TOKEN_LEN + 1])
 /* Stores a new refresh token for login_id; fills token. */
 static int store_refresh(http_req *r, long long login_id, char token[REFRESH_TOKEN_LEN + 1])
 {
-	unsigned char h[32];
+	unsigned char h[SHA256_LEN];
 	new_refresh_token(token);
-	sha256(token, h);
+	if (sha256(token, strlen(token), h) != 0)
+		return DB_EERR;
 	long long rc = db_exec(r->db,
 	                       "INSERT INTO refresh_tokens (token_hash, login_id, expires_at)"
 	                       " VALUES (?, ?, NOW(6) + INTERVAL " REFRESH_TTL ")",
-	                       "bi", (const char *)h, (size_t)32, login_id);
+	                       "bi", (const char *)h, (size_t)SHA256_LEN, login_id);
 	return rc < 0 ? (int)rc : DB_OK;
 }
 
@@ -191,13 +187,24 @@ static const char *read_refresh_token(http_req *r)
 	return tok;
 }
 
+/* The stored form of a refresh token; false after answering 500. */
+static bool token_hash(http_req *r, const char *tok, unsigned char h[SHA256_LEN])
+{
+	if (sha256(tok, strlen(tok), h) == 0)
+		return true;
+	log_msg(LOG_ERROR, "auth: SHA-256 of a refresh token failed");
+	http_problem(r, 500, "il token non ha potuto essere verificato");
+	return false;
+}
+
 static void post_refresh(http_req *r)
 {
 	const char *tok = read_refresh_token(r);
 	if (tok == NULL)
 		return;
-	unsigned char h[32];
-	sha256(tok, h);
+	unsigned char h[SHA256_LEN];
+	if (!token_hash(r, tok, h))
+		return;
 	db_res *res;
 	if (db_failed(r, db_begin(r->db)))
 		return;
@@ -206,7 +213,7 @@ static void post_refresh(http_req *r)
 	                  " l.revoked_at IS NOT NULL, l.user_id, u.active"
 	                  " FROM refresh_tokens rt JOIN logins l ON l.id = rt.login_id JOIN users u ON u.id = l.user_id"
 	                  " WHERE rt.token_hash = ? FOR UPDATE",
-	                  "b", (const char *)h, (size_t)32);
+	                  "b", (const char *)h, (size_t)SHA256_LEN);
 	if (db_failed(r, rc))
 		return;
 	if (db_nrows(res) == 0) {
@@ -239,7 +246,7 @@ static void post_refresh(http_req *r)
 	}
 	char token[REFRESH_TOKEN_LEN + 1];
 	if (db_failed(r, db_exec(r->db, "UPDATE refresh_tokens SET used_at = NOW(6) WHERE token_hash = ?", "b",
-	                         (const char *)h, (size_t)32)) ||
+	                         (const char *)h, (size_t)SHA256_LEN)) ||
 	    db_failed(r, store_refresh(r, login_id, token)))
 		goto out;
 	r->status = 200;
@@ -256,13 +263,14 @@ static void post_logout(http_req *r)
 	const char *tok = read_refresh_token(r);
 	if (tok == NULL)
 		return;
-	unsigned char h[32];
-	sha256(tok, h);
+	unsigned char h[SHA256_LEN];
+	if (!token_hash(r, tok, h))
+		return;
 	long long rc = db_exec(r->db,
 	                       "UPDATE logins l JOIN refresh_tokens rt ON rt.login_id = l.id"
 	                       " SET l.revoked_at = NOW(6), l.revoked_why = 'logout'"
 	                       " WHERE rt.token_hash = ? AND l.revoked_at IS NULL",
-	                       "b", (const char *)h, (size_t)32);
+	                       "b", (const char *)h, (size_t)SHA256_LEN);
 	if (db_failed(r, rc))
 		return;
 	/* 204 also for an unknown token: logging out twice is not an error and

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "tenants/plans/plans.h"
 #include "http/validate.h"
 
@@ -583,17 +581,4 @@ const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t 
 	jw_obj_end(w);
 	jw_obj_end(w);
 	return take_text(a, w, len);
-}
-
-const char *plan_sha256_hex(arena *a, const char *buf, size_t len)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char *hex = arena_alloc(a, PLAN_SHA256_HEX + 1);
-	hex[0] = '\0';
-	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen * 2 != PLAN_SHA256_HEX)
-		return NULL;
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return hex;
 }

@@ -6,6 +6,7 @@
  * by INSERT ... SELECT, never one by one. */
 #include <string.h>
 
+#include "base/sha256.h"
 #include "tenants/plans/plans.h"
 
 #define EMPTY_CONTENT "{\"indicators\":[],\"parts\":{},\"spending\":[]}"
@@ -444,9 +445,10 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 		return DB_EERR;
 	if (len > PLAN_SNAPSHOT_MAX_BYTES)
 		return PLAN_ETOOLARGE;
-	const char *sha = plan_sha256_hex(a, snapshot, len);
-	if (sha == NULL)
+	char hex[SHA256_HEX_LEN + 1];
+	if (sha256_hex(snapshot, len, hex) != 0)
 		return DB_EERR;
+	const char *sha = arena_strndup(a, hex, SHA256_HEX_LEN);
 
 	DB_TRY(db_exec(
 	    d,

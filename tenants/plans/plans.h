@@ -31,7 +31,6 @@
 /* Under the 16 MiB default max_allowed_packet of MariaDB, so a submission
  * is always stored whole; a real plan is a few MiB at most. */
 #define PLAN_SNAPSHOT_MAX_BYTES (12L * 1024 * 1024)
-#define PLAN_SHA256_HEX 64
 
 /* Codes beyond DB_E*, returned by the domain functions below. */
 enum {
@@ -208,8 +207,6 @@ typedef struct plan_snapshot_input {
  * bytewise at every level, no whitespace), in a; *len gets its length.
  * NULL if it could not be written. */
 const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t *len);
-/* Lowercase hex SHA-256 of buf[0..len), in a. */
-const char *plan_sha256_hex(arena *a, const char *buf, size_t len);
 
 /* ---- data access (plan_store.c) ----
  * DB_OK or a negative DB_E* / PLAN_E* code. Writes run inside the caller's
