@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/money.h"
 #include "base/password.h"
 #include "base/utf8.h"
 
@@ -167,23 +168,21 @@ const char *v_money(http_errors *e, const char *prefix, const json_value *obj, c
 		return NULL;
 	}
 	const char *t = v->u.number.text;
+	int64_t cents;
+	int rc = money_parse(t, &cents);
 	if (t[0] == '-') {
 		http_errors_add(e, v_path(e, prefix, key), "must not be negative");
 		return NULL;
 	}
-	size_t ip = strspn(t, "0123456789"), fp = 0;
-	if (t[ip] == '.')
-		fp = strspn(t + ip + 1, "0123456789");
-	size_t total = ip + (t[ip] == '.' ? 1 + fp : 0);
-	if (t[total] != '\0') {
+	if (rc == MONEY_ESYNTAX) {
 		http_errors_add(e, v_path(e, prefix, key), "must be written as plain decimal euros (e.g. 1234.50)");
 		return NULL;
 	}
-	if (fp > 2) {
+	if (rc == MONEY_EDECIMALS) {
 		http_errors_add(e, v_path(e, prefix, key), "has more than 2 decimals");
 		return NULL;
 	}
-	if (ip > 12) {
+	if (rc != MONEY_OK || cents > V_MONEY_MAX_CENTS) {
 		http_errors_add(e, v_path(e, prefix, key), "is too large");
 		return NULL;
 	}

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/http.h"
 #include "base/json.h"
+#include "http/http.h"
 
 /* The field path as errors name it, in the request's arena. */
 const char *v_path(http_errors *e, const char *prefix, const char *key);
@@ -28,8 +28,10 @@ const char *v_string_or_null(http_errors *e, const char *prefix, const json_valu
 bool v_int(http_errors *e, const char *prefix, const json_value *obj, const char *key, long long min, long long max,
            bool required, long long *out);
 bool v_bool(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required, bool *out);
-/* An amount in euros: a JSON number >= 0 with at most 2 decimals, below
- * 10^12; returned as its decimal text for a DECIMAL column. */
+/* An amount in euros: a JSON number >= 0 with at most 2 decimals (read by
+ * money_parse), below 10^12 euros; returned as its decimal text for a
+ * DECIMAL column. */
+#define V_MONEY_MAX_CENTS 99999999999999LL /* 999 999 999 999.99 euros */
 const char *v_money(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* Lowercased; local@domain.tld, at most 254 characters. */
 const char *v_email(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);

@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/json.h"
 #include "cycles/cycles.h"
 #include "db/db.h"
 #include "http/http.h"
-#include "base/json.h"
 
 /* Limits on what a plan may hold; each is checked where the input arrives. */
 #define PLAN_MAX_INDICATORS 200 /* per section */
@@ -185,7 +185,7 @@ size_t plan_finance_parse(http_errors *e, const char *prefix, const json_value *
 void plan_finance_render(jw *w, const plan_finance *f);
 
 /* "1500" -> "1500.00", "0.5" -> "0.50": the DECIMAL(15,2) text of an amount
- * already checked by v_money. */
+ * already checked by v_money (NULL for anything money_parse refuses). */
 const char *plan_money_text(arena *a, const char *amount);
 
 /* What a snapshot holds, gathered by plan_submit. */
