@@ -4,13 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
+#include "base/id.h"
 #include "db/db.h"
 #include "http/router.h"
-#include "identity/scope.h"
-#include "tenants/tenants.h"
-#include "identity/users.h"
 #include "http/validate.h"
+#include "identity/auth.h"
+#include "identity/scope.h"
+#include "identity/users.h"
+#include "tenants/tenants.h"
 
 #define MANAGERS (SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_ATS_COORDINATOR))
 
@@ -115,12 +116,11 @@ static void delete_member(http_req *r)
 {
 	if (scope_require(r, MANAGERS) != 0)
 		return;
-	const char *s = http_query(r, "user_id");
-	if (s == NULL || *s == '\0' || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s)) {
+	long long id;
+	if (!id_parse(http_query(r, "user_id"), ID_MAX_DIGITS, &id)) {
 		http_problem(r, 400, "name the member with ?user_id=N");
 		return;
 	}
-	long long id = atoll(s);
 	if (id == r->user->user_id) {
 		http_problem(r, 422, "you cannot remove yourself; ask another coordinator or the Region");
 		return;

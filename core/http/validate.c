@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/id.h"
 #include "base/money.h"
 #include "base/password.h"
 #include "base/utf8.h"
@@ -358,22 +359,13 @@ json_value *v_read_object(http_req *r)
 	return body;
 }
 
-bool v_parse_digits(const char *s, size_t max_digits, long long *out)
-{
-	size_t n = s != NULL ? strspn(s, "0123456789") : 0;
-	if (n == 0 || n > max_digits || s[n] != '\0')
-		return false;
-	*out = strtoll(s, NULL, 10);
-	return true;
-}
-
 int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after)
 {
 	const char *cursor;
 	*after = 0;
 	if (http_page_params(r, limit, &cursor) != 0)
 		return -1;
-	if (cursor != NULL && !v_parse_digits(cursor, max_digits, after)) {
+	if (cursor != NULL && !id_parse(cursor, max_digits, after)) {
 		http_problem(r, 400, "cursor is not valid");
 		return -1;
 	}

@@ -55,10 +55,10 @@ void v_only(http_errors *e, const char *prefix, const json_value *obj, const cha
 bool v_body_object(http_req *r, const json_value *body);
 /* The request body as a JSON object, or NULL after answering 400, 415 or 422. */
 json_value *v_read_object(http_req *r);
-/* A path or query number: 1 to max_digits decimal digits and nothing else. */
-bool v_parse_digits(const char *s, size_t max_digits, long long *out);
-/* ?limit= and a numeric ?cursor= (the last key of the previous page, at most
- * max_digits digits; *after 0 when absent): -1 after answering 400. */
+/* ?limit= and a numeric ?cursor= (the last id or revision of the previous
+ * page, read by id_parse with max_digits; *after 0 when absent): -1 after
+ * answering 400.
+ * Lists keyed by a slug or an email read http_page_params themselves. */
 int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after);
 
 /* Plain checks, for values already in hand. */

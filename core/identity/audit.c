@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
+#include "base/id.h"
 #include "db/db.h"
 #include "http/router.h"
-#include "identity/scope.h"
 #include "http/validate.h"
+#include "identity/auth.h"
+#include "identity/scope.h"
 
 static const char *outcome_of(int status)
 {
@@ -65,9 +66,10 @@ int audit_cli(db *d, const char *command, const char *object, int status, const 
 static void get_audit(http_req *r)
 {
 	const identity *u = r->user;
-	const char *tenant = http_query(r, "tenant"), *since = http_query(r, "since"), *cursor;
+	const char *tenant = http_query(r, "tenant"), *since = http_query(r, "since");
 	int limit;
-	if (http_page_params(r, &limit, &cursor) != 0)
+	long long before;
+	if (v_page_after(r, ID_MAX_DIGITS, &limit, &before) != 0)
 		return;
 	long long tenant_id = 0;
 	if (u->region_role != ROLE_REGION_ADMIN) {
@@ -104,7 +106,6 @@ static void get_audit(http_req *r)
 		since = v_time_text(e, "since", since, false);
 	if (http_errors_answer(r, e, 400, "since must be a UTC time like 2021-12-31T23:59:59Z"))
 		return;
-	long long before = cursor ? atoll(cursor) : 0;
 	db_res *res;
 	int rc =
 	    db_query(r->db, r->a, &res,

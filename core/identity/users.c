@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "db/db.h"
+#include "base/id.h"
 #include "base/password.h"
+#include "db/db.h"
 #include "http/router.h"
 #include "http/validate.h"
+#include "identity/auth.h"
 
 #define USER_TENANTS_MAX 200
 
@@ -60,12 +61,12 @@ static bool require_admin(http_req *r)
 /* The "users/{id}" parameter as a positive id, or -1 after answering 404. */
 static long long user_id_param(http_req *r)
 {
-	const char *s = http_param(r, "id");
-	if (s == NULL || *s == '\0' || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s) || atoll(s) <= 0) {
+	long long id;
+	if (!id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
 		http_problem(r, 404, "no such user");
 		return -1;
 	}
-	return atoll(s);
+	return id;
 }
 
 static void answer_user(http_req *r, long long id, int status, const char *initial_password)
@@ -186,10 +187,9 @@ static void check_combination(http_errors *e, const char *role_after, size_t nme
 static void get_users(http_req *r)
 {
 	int limit;
-	const char *cursor;
-	if (!require_admin(r) || http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (!require_admin(r) || v_page_after(r, ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	long long after = cursor ? atoll(cursor) : 0;
 	db_res *res;
 	int rc = db_query(r->db, r->a, &res, "SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?", "ii", after,
 	                  (long long)limit + 1);

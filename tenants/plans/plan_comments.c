@@ -8,17 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
+#include "base/id.h"
 #include "cycles/cycles.h"
-#include "tenants/plans/plan_diff.h"
-#include "tenants/plans/plans.h"
 #include "http/router.h"
+#include "http/validate.h"
+#include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
-#include "http/validate.h"
+#include "tenants/plans/plan_diff.h"
+#include "tenants/plans/plans.h"
 
 #define PLAN_PATH "/api/v1/tenants/{tenant}/plans/{cycle}"
-#define ID_MAX_DIGITS 18
 
 /* A plan_comments row with its people's names. */
 typedef struct comment {
@@ -139,12 +139,6 @@ static int comment_resolve(db *d, const plan *p, long long id, bool resolved, lo
 
 /* ---------------------------------------------------------------- common */
 
-/* Ids and revisions are positive. */
-static bool parse_id(const char *s, long long *id)
-{
-	return v_parse_digits(s, ID_MAX_DIGITS, id) && *id > 0;
-}
-
 /* The tenant's plan for the path's cycle, or NULL after answering 404 (or
  * 503); *cy (may be NULL) gets the cycle. */
 static plan *path_plan(http_req *r, cycle **cy)
@@ -236,14 +230,9 @@ static void get_comments(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
 	int limit;
-	const char *cursor;
-	long long after = 0;
-	if (http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (v_page_after(r, ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	if (cursor != NULL && !parse_id(cursor, &after)) {
-		http_problem(r, 400, "cursor is not valid");
-		return;
-	}
 	cycle *c;
 	plan *p = path_plan(r, &c);
 	if (p == NULL)
@@ -360,7 +349,7 @@ static comment *path_comment(http_req *r, const plan *p, bool for_update)
 {
 	long long id;
 	comment *c = NULL;
-	if (parse_id(http_param(r, "id"), &id) &&
+	if (id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id) &&
 	    !http_db_ok(r, comment_find(r->db, r->a, p, id, for_update, &c), "the comment"))
 		return NULL;
 	if (c == NULL)
@@ -415,14 +404,15 @@ static void patch_comment(http_req *r)
 
 /* ---------------------------------------------------------------- diff */
 
-/* The snapshot of one submission, parsed; NULL after answering. */
-static json_value *load_snapshot(http_req *r, const plan *p, const char *param)
+/* The snapshot of one submission, parsed, and its revision; NULL after
+ * answering. */
+static json_value *load_snapshot(http_req *r, const plan *p, const char *param, long long *revision)
 {
 	long long rev = 0;
 	plan_submission sub;
 	const char *snap = NULL;
 	size_t len = 0;
-	int rc = parse_id(http_param(r, param), &rev)
+	int rc = id_parse(http_param(r, param), REVISION_MAX_DIGITS, &rev)
 	             ? plan_store_submission(r->db, r->a, p->tenant_id, p->cycle_id, rev, &sub, &snap, &len)
 	             : PLAN_ENOREVISION;
 	if (rc == PLAN_ENOREVISION) {
@@ -438,6 +428,7 @@ static json_value *load_snapshot(http_req *r, const plan *p, const char *param)
 		http_problemf(r, 500, "the stored submission %lld cannot be read", rev);
 		return NULL;
 	}
+	*revision = rev;
 	return doc;
 }
 
@@ -446,12 +437,13 @@ static void get_diff(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
 	plan *p = path_plan(r, NULL);
-	json_value *from = p ? load_snapshot(r, p, "revision") : NULL;
-	json_value *to = from ? load_snapshot(r, p, "other") : NULL;
+	long long a = 0, b = 0;
+	json_value *from = p ? load_snapshot(r, p, "revision", &a) : NULL;
+	json_value *to = from ? load_snapshot(r, p, "other", &b) : NULL;
 	if (to == NULL)
 		return;
 	jw *w = http_json_begin(r);
-	if (!plan_diff_render(w, r->a, atoll(http_param(r, "revision")), from, atoll(http_param(r, "other")), to)) {
+	if (!plan_diff_render(w, r->a, a, from, b, to)) {
 		jw_free(w);
 		http_problem(r, 500, "a stored submission is not a plan snapshot");
 		return;

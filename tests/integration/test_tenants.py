@@ -162,6 +162,29 @@ class TenantsAndUsers(unittest.TestCase):
         self.assertIn(("POST", "/api/v1/tenants/{tenant}/members", "refused"), routes)
         self.assertEqual(self.req("GET", "/api/v1/audit", token=editor).status, 403)
 
+    def test_ids_have_one_spelling(self):
+        # Ids in paths, queries and cursors are read one way: digits, no
+        # sign, no leading zero, not 0.
+        t = dict(ATS20, slug="ats-32", code="ATS 32", name="Ambito Territoriale Sociale 32",
+                 comuni=[{"istat_code": "109032", "name": "Altro comune di prova", "population": 1000}])
+        self.assertEqual(self.req("POST", "/api/v1/tenants", t).status, 201)
+        r = self.req("POST", "/api/v1/tenants/ats-32/members", {"email": "idtest@ats32.it", "role": "ats_viewer"})
+        self.assertEqual(r.status, 201, r)
+        uid = r.json()["user_id"]
+        self.assertEqual(self.req("GET", "/api/v1/users/%d" % uid).status, 200)
+        for bad in ("0%d" % uid, "+%d" % uid, "0", "-1", "%d.0" % uid, "1" * 19):
+            self.assertEqual(self.req("GET", "/api/v1/users/" + bad).status, 404, bad)
+        for bad in ("0%d" % uid, "+%d" % uid, "0", "x"):
+            self.assertEqual(self.req("DELETE", "/api/v1/tenants/ats-32/members?user_id=" + bad).status, 400, bad)
+        # A cursor that is not an id is refused, never read as "from the start".
+        for path in ("/api/v1/users", "/api/v1/audit"):
+            for bad in ("abc", "0", "-5", "01"):
+                self.assertEqual(self.req("GET", path + "?cursor=" + bad).status, 400, (path, bad))
+        first = self.req("GET", "/api/v1/users?limit=1").json()
+        self.assertIsNotNone(first["next_cursor"])
+        second = self.req("GET", "/api/v1/users?limit=1&cursor=" + first["next_cursor"]).json()
+        self.assertGreater(second["items"][0]["id"], first["items"][0]["id"])
+
     def test_audit_for_admin_with_filters(self):
         r = self.req("GET", "/api/v1/audit?tenant=ats-20&limit=2")
         self.assertEqual(r.status, 200)
