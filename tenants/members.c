@@ -17,21 +17,26 @@
 
 static void get_members(http_req *r)
 {
-	if (scope_require(r, MANAGERS | SCOPE_ROLE(ROLE_REGION_REVIEWER)) != 0)
+	int limit;
+	const char *cursor;
+	if (scope_require(r, MANAGERS | SCOPE_ROLE(ROLE_REGION_REVIEWER)) != 0 ||
+	    http_page_params(r, &limit, &cursor) != 0)
 		return;
+	/* By email, which is unique: the cursor is the last email shown. */
 	db_res *res;
 	int rc = db_query(
 	    r->db, r->a, &res,
 	    "SELECT u.id, u.email, u.name, m.role, u.active FROM memberships m JOIN users u ON u.id = m.user_id"
-	    " WHERE m.tenant_id = ? ORDER BY u.email",
-	    "i", r->tenant->id);
+	    " WHERE m.tenant_id = ? AND u.email > ? ORDER BY u.email LIMIT ?",
+	    "isi", r->tenant->id, cursor != NULL ? cursor : "", (long long)limit + 1);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the members");
 		return;
 	}
+	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
-	for (size_t i = 0; i < db_nrows(res); i++) {
+	for (size_t i = 0; i < n; i++) {
 		jw_obj_begin(w);
 		jw_kint(w, "user_id", db_int(res, i, 0));
 		jw_kstr(w, "email", db_val(res, i, 1));
@@ -40,7 +45,7 @@ static void get_members(http_req *r)
 		jw_kbool(w, "active", db_int(res, i, 4) == 1);
 		jw_obj_end(w);
 	}
-	http_list_end(w, NULL);
+	http_list_end(w, n < db_nrows(res) ? db_val(res, n - 1, 1) : NULL);
 	http_json_end(r, w, 200);
 }
 
