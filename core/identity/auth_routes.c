@@ -175,21 +175,17 @@ static void post_login(http_req *r)
 	answer_tokens(r, user_id, login_id, token);
 }
 
-static const char *read_refresh_token(http_req *r)
+/* The body's refresh token in its stored form (its SHA-256); false after
+ * answering 422 (no token) or 500 (the digest failed). */
+static bool read_refresh_hash(http_req *r, unsigned char h[SHA256_LEN])
 {
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
-		return NULL;
+		return false;
 	http_errors *e = http_errors_new(r);
 	const char *tok = v_string(e, NULL, body, "refresh_token", 1, 128, true);
 	if (http_errors_answer(r, e, 422, NULL))
-		return NULL;
-	return tok;
-}
-
-/* The stored form of a refresh token; false after answering 500. */
-static bool token_hash(http_req *r, const char *tok, unsigned char h[SHA256_LEN])
-{
+		return false;
 	if (sha256(tok, strlen(tok), h) == 0)
 		return true;
 	log_msg(LOG_ERROR, "auth: SHA-256 of a refresh token failed");
@@ -199,11 +195,8 @@ static bool token_hash(http_req *r, const char *tok, unsigned char h[SHA256_LEN]
 
 static void post_refresh(http_req *r)
 {
-	const char *tok = read_refresh_token(r);
-	if (tok == NULL)
-		return;
 	unsigned char h[SHA256_LEN];
-	if (!token_hash(r, tok, h))
+	if (!read_refresh_hash(r, h))
 		return;
 	db_res *res;
 	if (db_failed(r, db_begin(r->db)))
@@ -260,11 +253,8 @@ out:
 
 static void post_logout(http_req *r)
 {
-	const char *tok = read_refresh_token(r);
-	if (tok == NULL)
-		return;
 	unsigned char h[SHA256_LEN];
-	if (!token_hash(r, tok, h))
+	if (!read_refresh_hash(r, h))
 		return;
 	long long rc = db_exec(r->db,
 	                       "UPDATE logins l JOIN refresh_tokens rt ON rt.login_id = l.id"
