@@ -417,6 +417,42 @@ static bool agg_slot(const compare_agg *g, const long long *ids, size_t k, const
 	return c >= 0 && *t < k;
 }
 
+/* The start of the two aggregate comparisons, whose columns are one of two
+ * lists of the catalogue (?by=first, the default, or ?by=second): the
+ * checks, the codes, the visible tenants. *by is the word chosen. False
+ * after answering. */
+static bool agg_start(http_req *r, cmp *m, const char *const by_words[2], const int kinds[2], bool with_population,
+                      const char **by, bool *second, const char ***cols, size_t *ncols)
+{
+	if (!cmp_start(r, m) || !choice(r, "by", by_words[0], by_words[1], second) ||
+	    !catalog_codes(m, kinds[*second], cols, ncols) || !cmp_tenants(m, with_population))
+		return false;
+	*by = by_words[*second];
+	return true;
+}
+
+/* Opens an aggregate answer named "kind-by": the CSV header (tenant, name,
+ * the lead fields, then "CODE field" for each column and field), or the
+ * JSON head up to the open "rows" array. Lists end with NULL. */
+static void agg_open(cmp *m, const char *kind, const char *by, const char **cols, size_t ncols, const char *const *lead,
+                     const char *const *fields)
+{
+	cmp_open(m, arena_printf(m->r->a, "%s-%s", kind, by));
+	if (!m->csv) {
+		write_head(m, by, cols, ncols);
+		out_str(&m->o, ",\"rows\":[");
+		return;
+	}
+	csv_field(&m->cw, "tenant");
+	csv_field(&m->cw, "name");
+	for (size_t i = 0; lead[i] != NULL; i++)
+		csv_field(&m->cw, lead[i]);
+	for (size_t c = 0; c < ncols; c++)
+		for (size_t f = 0; fields[f] != NULL; f++)
+			csv_field(&m->cw, arena_printf(m->r->a, "%s %s", cols[c], fields[f]));
+	csv_end(&m->cw);
+}
+
 /* A figure there is none of, written as null: a per inhabitant amount
  * without population, a median without values, a total past MONEY_MAX_CENTS
  * (which a sum of real plans never reaches). */
@@ -429,8 +465,6 @@ typedef struct cov {
 	long long sections, complete, indicators;
 	int64_t cents;
 } cov;
-
-static const char *const cov_names[] = {"sections", "complete", "indicators", "spending_eur"};
 
 static void cov_json(outbuf *o, const char *code, const cov *c, bool first)
 {
@@ -516,26 +550,17 @@ static int cov_page(cmp *m, const page *pg, void *ctx)
 
 static void get_coverage(http_req *r)
 {
+	static const char *const words[2] = {"action", "objective"};
+	static const int kinds[2] = {COLS_ACTIONS, COLS_OBJECTIVES};
 	cmp m;
 	bool by_objective;
-	const char **cols;
+	const char *by, **cols;
 	size_t ncols;
-	if (!cmp_start(r, &m) || !choice(r, "by", "action", "objective", &by_objective) ||
-	    !catalog_codes(&m, by_objective ? COLS_OBJECTIVES : COLS_ACTIONS, &cols, &ncols) || !cmp_tenants(&m, false))
+	if (!agg_start(r, &m, words, kinds, false, &by, &by_objective, &cols, &ncols))
 		return;
-	const char *by = by_objective ? "objective" : "action";
-	cmp_open(&m, arena_printf(r->a, "coverage-%s", by));
-	if (m.csv) {
-		csv_field(&m.cw, "tenant");
-		csv_field(&m.cw, "name");
-		for (size_t c = 0; c < ncols; c++)
-			for (size_t f = 0; f < sizeof(cov_names) / sizeof(cov_names[0]); f++)
-				csv_field(&m.cw, arena_printf(r->a, "%s %s", cols[c], cov_names[f]));
-		csv_end(&m.cw);
-	} else {
-		write_head(&m, by, cols, ncols);
-		out_str(&m.o, ",\"rows\":[");
-	}
+	static const char *const lead[] = {NULL};
+	static const char *const fields[] = {"sections", "complete", "indicators", "spending_eur", NULL};
+	agg_open(&m, "coverage", by, cols, ncols, lead, fields);
 	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_PAGE * ncols + 1, sizeof(cov)),
 	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
 	if (!cmp_pages(&m, cov_page, &c, "the coverage"))
@@ -654,33 +679,22 @@ static int fin_page(cmp *m, const page *pg, void *ctx)
 
 static void get_finance(http_req *r)
 {
+	static const char *const words[2] = {"area", "source"};
+	static const int kinds[2] = {COLS_AREAS, COLS_SOURCES};
 	cmp m;
 	bool by_source;
-	const char **cols;
+	const char *by, **cols;
 	size_t ncols;
-	if (!cmp_start(r, &m) || !choice(r, "by", "area", "source", &by_source) ||
-	    !catalog_codes(&m, by_source ? COLS_SOURCES : COLS_AREAS, &cols, &ncols) || !cmp_tenants(&m, true))
+	if (!agg_start(r, &m, words, kinds, true, &by, &by_source, &cols, &ncols))
 		return;
-	const char *by = by_source ? "source" : "area";
 	/* Every row's figures stay for the totals and medians: two numbers a
 	 * cell, 600 tenants by 9 areas is some 85 kB. */
 	size_t nt = m.ntenants;
 	int64_t *amount = arena_calloc(r->a, nt * ncols + 1, sizeof(*amount));
 	int64_t *per_inh = arena_calloc(r->a, nt * ncols + 1, sizeof(*per_inh));
-	cmp_open(&m, arena_printf(r->a, "finance-%s", by));
-	if (m.csv) {
-		csv_field(&m.cw, "tenant");
-		csv_field(&m.cw, "name");
-		csv_field(&m.cw, "population");
-		for (size_t c = 0; c < ncols; c++) {
-			csv_field(&m.cw, arena_printf(r->a, "%s amount_eur", cols[c]));
-			csv_field(&m.cw, arena_printf(r->a, "%s per_inhabitant_eur", cols[c]));
-		}
-		csv_end(&m.cw);
-	} else {
-		write_head(&m, by, cols, ncols);
-		out_str(&m.o, ",\"rows\":[");
-	}
+	static const char *const lead[] = {"population", NULL};
+	static const char *const fields[] = {"amount_eur", "per_inhabitant_eur", NULL};
+	agg_open(&m, "finance", by, cols, ncols, lead, fields);
 	fin_ctx f = {by_source, cols, ncols, amount, per_inh, 0};
 	if (!cmp_pages(&m, fin_page, &f, "the finance"))
 		return;
