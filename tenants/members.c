@@ -33,7 +33,8 @@ static void get_members(http_req *r)
 		http_db_error(r, rc, "the members");
 		return;
 	}
-	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
+	bool more;
+	size_t n = db_page_rows(res, limit, &more);
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
 	for (size_t i = 0; i < n; i++) {
@@ -45,7 +46,7 @@ static void get_members(http_req *r)
 		jw_kbool(w, "active", db_int(res, i, 4) == 1);
 		jw_obj_end(w);
 	}
-	http_list_end(w, n < db_nrows(res) ? db_val(res, n - 1, 1) : NULL);
+	http_list_end(w, more ? db_val(res, n - 1, 1) : NULL);
 	http_json_end(r, w, 200);
 }
 

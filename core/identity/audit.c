@@ -119,7 +119,8 @@ static void get_audit(http_req *r)
 		http_db_error(r, rc, "the audit log");
 		return;
 	}
-	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
+	bool more;
+	size_t n = db_page_rows(res, limit, &more);
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
 	static const char *const names[] = {"id",      "at",         "user_id", "user_email", "role",
@@ -138,7 +139,7 @@ static void get_audit(http_req *r)
 		}
 		jw_obj_end(w);
 	}
-	http_list_end(w, db_nrows(res) > (size_t)limit ? db_val(res, n - 1, 0) : NULL);
+	http_list_end(w, more ? db_val(res, n - 1, 0) : NULL);
 	http_json_end(r, w, 200);
 }
 

@@ -197,7 +197,8 @@ static void get_users(http_req *r)
 		http_db_error(r, rc, "the users");
 		return;
 	}
-	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
+	bool more;
+	size_t n = db_page_rows(res, limit, &more);
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
 	for (size_t i = 0; i < n; i++) {
@@ -208,7 +209,7 @@ static void get_users(http_req *r)
 		if (rc == DB_OK)
 			auth_render_identity(w, u);
 	}
-	http_list_end(w, db_nrows(res) > (size_t)limit ? db_val(res, n - 1, 0) : NULL);
+	http_list_end(w, more ? db_val(res, n - 1, 0) : NULL);
 	if (rc < 0) {
 		jw_free(w);
 		http_db_error(r, rc, "the users");

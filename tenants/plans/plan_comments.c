@@ -92,9 +92,7 @@ static int comment_list(db *d, arena *a, const plan *p, long long after, int lim
 	                  (long long)limit + 1);
 	if (rc != DB_OK)
 		return rc;
-	size_t rows = db_nrows(res);
-	*more = rows > (size_t)limit;
-	*n = *more ? (size_t)limit : rows;
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		read_comment(res, i, &(*out)[i]);

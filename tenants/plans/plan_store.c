@@ -62,9 +62,7 @@ int plan_store_list(db *d, arena *a, long long tenant_id, long long after, int l
 	                "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id > ?"
 	                " ORDER BY p.cycle_id LIMIT ?",
 	                "iii", tenant_id, after, (long long)limit + 1));
-	size_t rows = db_nrows(res);
-	*more = rows > (size_t)limit;
-	*n = *more ? (size_t)limit : rows;
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		read_plan(res, i, &(*out)[i]);
@@ -307,9 +305,7 @@ int plan_store_submissions(db *d, arena *a, long long tenant_id, long long cycle
 	                "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
 	                " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision > ? ORDER BY s.revision LIMIT ?",
 	                "iiii", tenant_id, cycle_id, after, (long long)limit + 1));
-	size_t rows = db_nrows(res);
-	*more = rows > (size_t)limit;
-	*n = *more ? (size_t)limit : rows;
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		read_submission(res, i, &(*out)[i]);
