@@ -10,6 +10,14 @@
 
 static const char *const block_names[] = {"indicators", "spending", "working_group", NULL};
 
+const cycle_section *cycle_template_section(const cycle_template *t, const char *key)
+{
+	for (size_t i = 0; t != NULL && key != NULL && i < t->nsections; i++)
+		if (strcmp(t->sections[i].key, key) == 0)
+			return &t->sections[i];
+	return NULL;
+}
+
 const char *cycle_status_name(cycle_status s)
 {
 	switch (s) {

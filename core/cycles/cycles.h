@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/json.h"
 #include "db/db.h"
 #include "http/http.h"
-#include "base/json.h"
 
 /* Limits on what a cycle may hold; each is checked where the input arrives. */
 #define CYCLE_TITLE_MAX 300
@@ -124,6 +124,9 @@ typedef struct cycle_document {
 } cycle_document;
 
 const char *cycle_status_name(cycle_status s);
+/* The template's section with that key; NULL when t or key is NULL or no
+ * section has the key. */
+const cycle_section *cycle_template_section(const cycle_template *t, const char *key);
 /* -1 when s names no status. */
 int cycle_status_parse(const char *s);
 

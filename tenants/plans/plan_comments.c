@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
 #include "cycles/cycles.h"
-#include "tenants/plans/plan_diff.h"
-#include "tenants/plans/plans.h"
 #include "http/router.h"
+#include "http/validate.h"
+#include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
-#include "http/validate.h"
+#include "tenants/plans/plan_diff.h"
+#include "tenants/plans/plans.h"
 
 #define PLAN_PATH "/api/v1/tenants/{tenant}/plans/{cycle}"
 #define ID_MAX_DIGITS 18
@@ -208,14 +208,6 @@ static void answer_comment(http_req *r, const comment *c, int status)
 	http_json_end(r, w, status);
 }
 
-static const cycle_section *template_section(const cycle_template *t, const char *key)
-{
-	for (size_t i = 0; i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 static bool section_has_part(const cycle_section *s, const char *key)
 {
 	for (size_t i = 0; i < s->nparts; i++)
@@ -254,7 +246,7 @@ static void get_comments(http_req *r)
 		cycle_template t;
 		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
 			return;
-		if (template_section(&t, section) == NULL)
+		if (cycle_template_section(&t, section) == NULL)
 			http_errors_add(e, "section", "is not a section of the cycle's template");
 	}
 	if (resolved != NULL) {
@@ -286,7 +278,7 @@ static bool check_target(http_req *r, http_errors *e, const plan *p, long long c
 	cycle_template t;
 	if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "the template"))
 		return false;
-	const cycle_section *s = c->section ? template_section(&t, c->section) : NULL;
+	const cycle_section *s = c->section ? cycle_template_section(&t, c->section) : NULL;
 	if (c->section != NULL && s == NULL)
 		http_errors_add(e, "section", "is not a section of the cycle's template");
 	if (s != NULL && c->part != NULL && !section_has_part(s, c->part))

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
 #include "base/csv.h"
-#include "tenants/plans/plans.h"
 #include "http/router.h"
+#include "http/validate.h"
+#include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
-#include "http/validate.h"
+#include "tenants/plans/plans.h"
 
 #define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
 #define PLAN_PATH PLANS_PATH "/{cycle}"
@@ -295,14 +295,6 @@ static void get_section(http_req *r)
 	}
 }
 
-static const cycle_section *template_section(const cycle_template *t, const char *key)
-{
-	for (size_t i = 0; i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 static void put_section(http_req *r)
 {
 	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
@@ -321,7 +313,7 @@ static void put_section(http_req *r)
 	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
 	    !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
-	const cycle_section *tpl = template_section(&t, s->key);
+	const cycle_section *tpl = cycle_template_section(&t, s->key);
 	if (tpl == NULL) {
 		http_problem(r, 404, "the plan has no such section");
 		return;
