@@ -50,9 +50,6 @@ int auth_verify_token(const char *token, long long *user_id, long long *login_id
 /* Reads the user's current roles. DB_OK, a DB_E* code, or 1 when the user is
  * unknown, inactive, or the login was revoked. */
 int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out);
-/* The same for any user (active or not), without a login: for the users API.
- * DB_OK, DB_E*, or 1 when there is no such user. */
-int auth_load_user(http_req *r, long long user_id, identity **out);
 
 const char *role_name(role r);
 role role_parse(const char *s); /* ROLE_NONE when unknown */
