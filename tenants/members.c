@@ -56,16 +56,16 @@ static void post_member(http_req *r)
 		http_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	long long id;
-	role region_role;
-	int rc = user_store_find_email(r->db, r->a, email, &id, &region_role);
+	user_account *u;
+	long long id = 0;
+	int rc = user_store_find_email(r->db, r->a, email, &u);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the user");
 		return;
 	}
 	char generated[21] = "";
-	if (id != 0) {
-		if (region_role != ROLE_NONE) {
+	if (u != NULL) {
+		if (u->region_role != ROLE_NONE) {
 			http_errors_add(e, "email",
 			                "belongs to a user with a region role, who cannot be an ATS member");
 			http_errors_answer(r, e, 422, NULL);
@@ -76,6 +76,7 @@ static void post_member(http_req *r)
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
+		id = u->id;
 	} else {
 		long long n = user_store_create(r->db, email, name, NULL, password, generated, &id);
 		if (n < 0) {

@@ -48,12 +48,18 @@ int user_store_clear_assignments(db *d, long long user_id)
 	return DB_OK;
 }
 
-int user_store_find_email(db *d, arena *a, const char *email, long long *id, role *region_role)
+int user_store_find_email(db *d, arena *a, const char *email, user_account **out)
 {
 	db_res *res;
-	DB_TRY(db_query(d, a, &res, "SELECT id, region_role FROM users WHERE email = ?", "s", email));
-	*id = db_nrows(res) == 1 ? db_int(res, 0, 0) : 0;
-	*region_role = db_nrows(res) == 1 ? role_parse(db_val(res, 0, 1)) : ROLE_NONE;
+	*out = NULL;
+	DB_TRY(db_query(d, a, &res, "SELECT id, password_hash, active, region_role FROM users WHERE email = ?", "s",
+	                email));
+	if (db_nrows(res) != 1)
+		return DB_OK;
+	user_account *u = arena_calloc(a, 1, sizeof(*u));
+	*u =
+	    (user_account){db_int(res, 0, 0), db_val(res, 0, 1), db_int(res, 0, 2) == 1, role_parse(db_val(res, 0, 3))};
+	*out = u;
 	return DB_OK;
 }
 

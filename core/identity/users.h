@@ -26,8 +26,15 @@ long long user_store_add_assignment(db *d, long long user_id, const char *tenant
 int user_store_clear_memberships(db *d, long long user_id);
 int user_store_clear_assignments(db *d, long long user_id);
 
-/* The account an email names: *id 0 when there is none. */
-int user_store_find_email(db *d, arena *a, const char *email, long long *id, role *region_role);
+/* The account an email names, as login and the members API need it. */
+typedef struct user_account {
+	long long id;
+	const char *password_hash;
+	bool active;
+	role region_role;
+} user_account;
+/* *out NULL when no account has that email. */
+int user_store_find_email(db *d, arena *a, const char *email, user_account **out);
 /* A user (active or not) with memberships and assignments, and its version;
  * *out NULL when there is no such user. */
 int user_store_get(db *d, arena *a, long long id, identity **out, long long *version);
