@@ -44,7 +44,7 @@ static void post_member(http_req *r)
 	json_value *body;
 	if (scope_require(r, MANAGERS) != 0 || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	static const char *const fields[] = {"email", "name", "role", "password", NULL};
 	v_only(e, NULL, body, fields);
 	const char *email = v_email(e, NULL, body, "email", true);
@@ -53,7 +53,7 @@ static void post_member(http_req *r)
 	const char *password = v_password(e, NULL, body, "password", false);
 	role rl = role_parse(rolename);
 	if (rolename && rl != ROLE_ATS_COORDINATOR && rl != ROLE_ATS_EDITOR && rl != ROLE_ATS_VIEWER)
-		http_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
+		field_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	user_account *u;
@@ -66,13 +66,13 @@ static void post_member(http_req *r)
 	char generated[21] = "";
 	if (u != NULL) {
 		if (u->region_role != ROLE_NONE) {
-			http_errors_add(e, "email",
-			                "belongs to a user with a region role, who cannot be an ATS member");
+			field_errors_add(e, "email",
+			                 "belongs to a user with a region role, who cannot be an ATS member");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
 		if (password) {
-			http_errors_add(e, "password", "the user exists already: only its owner sets its password");
+			field_errors_add(e, "password", "the user exists already: only its owner sets its password");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}

@@ -28,7 +28,7 @@ static bool is_istat(const char *s)
 }
 
 /* Reads and checks a tenant body; partial for PATCH (nothing required). */
-static void tenant_read(arena *a, http_errors *e, const json_value *body, bool partial, tenant_input *in)
+static void tenant_read(arena *a, field_errors *e, const json_value *body, bool partial, tenant_input *in)
 {
 	memset(in, 0, sizeof(*in));
 	tenant *t = &in->t;
@@ -42,7 +42,7 @@ static void tenant_read(arena *a, http_errors *e, const json_value *body, bool p
 	if (t->province && *t->province &&
 	    (strlen(t->province) != 2 || t->province[0] < 'A' || t->province[0] > 'Z' || t->province[1] < 'A' ||
 	     t->province[1] > 'Z'))
-		http_errors_add(e, "province", "must be a two-letter province code, e.g. FM");
+		field_errors_add(e, "province", "must be a two-letter province code, e.g. FM");
 	const json_value *list = v_array(e, NULL, body, "comuni", COMUNI_MAX, !partial);
 	in->comuni = list != NULL;
 	t->comuni = arena_calloc(a, list ? list->u.array.n + 1 : 1, sizeof(*t->comuni));
@@ -50,17 +50,17 @@ static void tenant_read(arena *a, http_errors *e, const json_value *body, bool p
 		const json_value *c = list->u.array.items[i];
 		const char *at = v_index(e, NULL, "comuni", i);
 		if (c->type != JSON_OBJECT) {
-			http_errors_add(e, at, "must be an object");
+			field_errors_add(e, at, "must be an object");
 			continue;
 		}
 		v_only(e, at, c, comune_fields);
 		const char *code = v_string(e, at, c, "istat_code", 6, 6, true);
 		if (code && !is_istat(code))
-			http_errors_add(e, v_path(e, at, "istat_code"), "must be the 6-digit ISTAT code");
+			field_errors_add(e, v_path(e, at, "istat_code"), "must be the 6-digit ISTAT code");
 		for (size_t k = 0; code && k < i; k++) {
 			const char *prev = json_get_str(list->u.array.items[k], "istat_code");
 			if (prev && strcmp(prev, code) == 0)
-				http_errors_add(e, v_path(e, at, "istat_code"), "appears twice");
+				field_errors_add(e, v_path(e, at, "istat_code"), "appears twice");
 		}
 		const char *name = v_string(e, at, c, "name", 1, TENANT_FIELD_MAX, true);
 		long long pop = 0;
@@ -163,7 +163,7 @@ static void post_tenants(http_req *r)
 	long long id = 0;
 	if (!require_region_admin(r) || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	tenant_read(r->a, e, body, false, &in);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
@@ -205,10 +205,10 @@ static void patch_tenant(http_req *r)
 	if (http_if_match(r, arena_printf(r->a, "t%lld", version)) != 0 || http_read_json(r, &body) != 0 ||
 	    !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	tenant_read(r->a, e, body, true, &in);
 	if (in.t.slug && strcmp(in.t.slug, r->tenant->slug) != 0)
-		http_errors_add(e, "slug", "cannot be changed");
+		field_errors_add(e, "slug", "cannot be changed");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	rc = tenant_store_update(r->db, r->tenant->id, &in.t, in.comuni);

@@ -203,8 +203,8 @@ static bool choice(http_req *r, const char *name, const char *first, const char 
 		*is_second = true;
 		return true;
 	}
-	http_errors *e = http_errors_new(r);
-	http_errors_add(e, name, "must be %s or %s", first, second);
+	field_errors *e = http_errors_new(r);
+	field_errors_add(e, name, "must be %s or %s", first, second);
 	http_errors_answer(r, e, 400, NULL);
 	return false;
 }
@@ -918,8 +918,8 @@ static void get_indicators(http_req *r)
 		return;
 	const char *action = http_query(r, "action");
 	if (action == NULL || *action == '\0') {
-		http_errors *e = http_errors_new(r);
-		http_errors_add(e, "action", "is required: the code of an azione di sistema, such as OS1-A6");
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "action", "is required: the code of an azione di sistema, such as OS1-A6");
 		http_errors_answer(r, e, 400, NULL);
 		return;
 	}
@@ -930,11 +930,11 @@ static void get_indicators(http_req *r)
 		for (size_t j = 0; j < cat.objectives[i].nactions && !known; j++)
 			known = strcmp(cat.objectives[i].actions[j].code, action) == 0;
 	if (!known) {
-		http_errors *e = http_errors_new(r);
+		field_errors *e = http_errors_new(r);
 		if (v_is_line(action) && strlen(action) <= PARAM_CODE_MAX)
-			http_errors_add(e, "action", "cycle %s has no action %s", m.cy->slug, action);
+			field_errors_add(e, "action", "cycle %s has no action %s", m.cy->slug, action);
 		else
-			http_errors_add(e, "action", "cycle %s has no such action", m.cy->slug);
+			field_errors_add(e, "action", "cycle %s has no such action", m.cy->slug);
 		http_errors_answer(r, e, 404, "no such action in this cycle");
 		return;
 	}

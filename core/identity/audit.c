@@ -104,7 +104,7 @@ static void get_audit(http_req *r)
 			return;
 		}
 	}
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	if (since)
 		since = v_time_text(e, "since", since, false);
 	if (http_errors_answer(r, e, 400, "since must be a UTC time like 2021-12-31T23:59:59Z"))

@@ -112,7 +112,7 @@ static void post_login(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *email = v_string(e, NULL, body, "email", 1, 254, true);
 	const char *password = v_string(e, NULL, body, "password", 1, PASSWORD_MAX_BYTES, true);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -177,7 +177,7 @@ static const char *read_refresh_token(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return NULL;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *tok = v_string(e, NULL, body, "refresh_token", 1, 128, true);
 	if (http_errors_answer(r, e, 422, NULL))
 		return NULL;
@@ -264,7 +264,7 @@ static void put_my_password(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *cur = v_string(e, NULL, body, "current_password", 1, PASSWORD_MAX_BYTES, true);
 	const char *neu = v_password(e, NULL, body, "new_password", true);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -276,12 +276,12 @@ static void put_my_password(http_req *r)
 		return;
 	}
 	if (stored == NULL || !password_verify(cur, stored)) {
-		http_errors_add(e, "current_password", "is not your current password");
+		field_errors_add(e, "current_password", "is not your current password");
 		http_errors_answer(r, e, 422, NULL);
 		return;
 	}
 	if (strcmp(cur, neu) == 0) {
-		http_errors_add(e, "new_password", "must differ from the current password");
+		field_errors_add(e, "new_password", "must differ from the current password");
 		http_errors_answer(r, e, 422, NULL);
 		return;
 	}

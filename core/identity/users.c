@@ -65,7 +65,7 @@ static void answer_user(http_req *r, long long id, int status, const char *initi
 }
 
 /* Replaces memberships and assignments from the validated lists. */
-static long long store_roles(http_req *r, http_errors *e, long long id, const json_value *memberships,
+static long long store_roles(http_req *r, field_errors *e, long long id, const json_value *memberships,
                              const json_value *assignments)
 {
 	long long rc = 0;
@@ -75,10 +75,10 @@ static long long store_roles(http_req *r, http_errors *e, long long id, const js
 			const json_value *m = memberships->u.array.items[i];
 			rc = user_store_add_membership(r->db, id, json_get_str(m, "tenant"), json_get_str(m, "role"));
 			if (rc == 0)
-				http_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"),
-				                "no such tenant");
+				field_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"),
+				                 "no such tenant");
 			if (rc == DB_EDUP) {
-				http_errors_add(e, v_index(e, NULL, "memberships", i), "names the same tenant twice");
+				field_errors_add(e, v_index(e, NULL, "memberships", i), "names the same tenant twice");
 				rc = 0;
 			}
 		}
@@ -88,9 +88,9 @@ static long long store_roles(http_req *r, http_errors *e, long long id, const js
 		for (size_t i = 0; rc >= 0 && i < assignments->u.array.n; i++) {
 			rc = user_store_add_assignment(r->db, id, assignments->u.array.items[i]->u.string.s);
 			if (rc == 0)
-				http_errors_add(e, v_index(e, NULL, "assignments", i), "no such tenant");
+				field_errors_add(e, v_index(e, NULL, "assignments", i), "no such tenant");
 			if (rc == DB_EDUP) {
-				http_errors_add(e, v_index(e, NULL, "assignments", i), "appears twice");
+				field_errors_add(e, v_index(e, NULL, "assignments", i), "appears twice");
 				rc = 0;
 			}
 		}
@@ -104,7 +104,7 @@ typedef struct user_input {
 	const json_value *memberships, *assignments;
 } user_input;
 
-static void user_read(http_errors *e, const json_value *body, bool partial, user_input *in)
+static void user_read(field_errors *e, const json_value *body, bool partial, user_input *in)
 {
 	memset(in, 0, sizeof(*in));
 	v_only(e, NULL, body, user_fields);
@@ -113,7 +113,7 @@ static void user_read(http_errors *e, const json_value *body, bool partial, user
 	in->role = v_string_or_null(e, NULL, body, "role", 32, &in->role_given);
 	role rl = role_parse(in->role);
 	if (in->role && rl != ROLE_REGION_ADMIN && rl != ROLE_REGION_REVIEWER && rl != ROLE_UNIVERSITY)
-		http_errors_add(e, "role", "must be region_admin, region_reviewer, university or null");
+		field_errors_add(e, "role", "must be region_admin, region_reviewer, university or null");
 	in->password = v_password(e, NULL, body, "password", false);
 	in->active_given = v_bool(e, NULL, body, "active", false, &in->active);
 	in->memberships = v_array(e, NULL, body, "memberships", USER_TENANTS_MAX, false);
@@ -121,7 +121,7 @@ static void user_read(http_errors *e, const json_value *body, bool partial, user
 		const json_value *m = in->memberships->u.array.items[i];
 		const char *at = v_index(e, NULL, "memberships", i);
 		if (m->type != JSON_OBJECT) {
-			http_errors_add(e, at, "must be an object {\"tenant\",\"role\"}");
+			field_errors_add(e, at, "must be an object {\"tenant\",\"role\"}");
 			continue;
 		}
 		static const char *const mf[] = {"tenant", "role", NULL};
@@ -130,24 +130,24 @@ static void user_read(http_errors *e, const json_value *body, bool partial, user
 		const char *mr = v_string(e, at, m, "role", 1, 32, true);
 		role mrl = role_parse(mr);
 		if (mr && mrl != ROLE_ATS_COORDINATOR && mrl != ROLE_ATS_EDITOR && mrl != ROLE_ATS_VIEWER)
-			http_errors_add(e, v_path(e, at, "role"), "must be ats_coordinator, ats_editor or ats_viewer");
+			field_errors_add(e, v_path(e, at, "role"), "must be ats_coordinator, ats_editor or ats_viewer");
 	}
 	in->assignments = v_array(e, NULL, body, "assignments", USER_TENANTS_MAX, false);
 	for (size_t i = 0; in->assignments && i < in->assignments->u.array.n; i++) {
 		const json_value *s = in->assignments->u.array.items[i];
 		if (s->type != JSON_STRING || !v_is_slug(s->u.string.s))
-			http_errors_add(e, v_index(e, NULL, "assignments", i), "must be a tenant slug");
+			field_errors_add(e, v_index(e, NULL, "assignments", i), "must be a tenant slug");
 	}
 }
 
 /* The rules of SPEC §1 on the combination of role, memberships, assignments. */
-static void check_combination(http_errors *e, const char *role_after, size_t nmemberships, size_t nassigned)
+static void check_combination(field_errors *e, const char *role_after, size_t nmemberships, size_t nassigned)
 {
 	role rl = role_parse(role_after);
 	if (rl != ROLE_NONE && nmemberships > 0)
-		http_errors_add(e, "memberships", "a user with a region role cannot also be an ATS member");
+		field_errors_add(e, "memberships", "a user with a region role cannot also be an ATS member");
 	if (rl != ROLE_UNIVERSITY && nassigned > 0)
-		http_errors_add(e, "assignments", "only university users are assigned to ATS");
+		field_errors_add(e, "assignments", "only university users are assigned to ATS");
 }
 
 static void get_users(http_req *r)
@@ -179,9 +179,9 @@ static void post_users(http_req *r)
 	user_input in;
 	if (!require_admin(r) || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	user_read(e, body, false, &in);
-	if (http_errors_count(e) == 0)
+	if (field_errors_count(e) == 0)
 		check_combination(e, in.role, in.memberships ? in.memberships->u.array.n : 0,
 		                  in.assignments ? in.assignments->u.array.n : 0);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -238,23 +238,23 @@ static void patch_user(http_req *r)
 	if (http_if_match(r, arena_printf(r->a, "u%lld", version)) != 0 || http_read_json(r, &body) != 0 ||
 	    !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	user_read(e, body, true, &in);
 	if (in.email)
-		http_errors_add(e, "email", "cannot be changed; create a new user instead");
+		field_errors_add(e, "email", "cannot be changed; create a new user instead");
 	if (in.password)
-		http_errors_add(e, "password", "is changed by its owner (PUT /api/v1/me/password)");
+		field_errors_add(e, "password", "is changed by its owner (PUT /api/v1/me/password)");
 	const char *role_after = in.role_given ? in.role : role_name(cur->region_role);
 	if (role_after && *role_after == '\0')
 		role_after = NULL;
-	if (http_errors_count(e) == 0)
+	if (field_errors_count(e) == 0)
 		check_combination(e, role_after, in.memberships ? in.memberships->u.array.n : cur->nmemberships,
 		                  in.assignments ? in.assignments->u.array.n
 		                                 : (role_parse(role_after) == ROLE_UNIVERSITY ? cur->nassigned : 0));
 	if (id == r->user->user_id &&
 	    ((in.role_given && role_parse(in.role) != ROLE_REGION_ADMIN) || (in.active_given && !in.active)))
-		http_errors_add(e, in.active_given && !in.active ? "active" : "role",
-		                "you cannot remove your own administrator access");
+		field_errors_add(e, in.active_given && !in.active ? "active" : "role",
+		                 "you cannot remove your own administrator access");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	long long n = user_store_update(r->db, id, in.name, in.active_given, in.active);
