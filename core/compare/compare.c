@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "compare/compare.h"
 #include "base/csv.h"
-#include "cycles/cycles.h"
 #include "base/log.h"
+#include "compare/compare.h"
+#include "cycles/cycles.h"
 #include "http/router.h"
-#include "identity/scope.h"
 #include "http/validate.h"
+#include "identity/auth.h"
+#include "identity/scope.h"
 
 #define COMPARE_PATH "/api/v1/cycles/{cycle}/compare"
 #define OUT_CHUNK (32 * 1024) /* bytes gathered before a chunk is handed on */
@@ -203,8 +203,8 @@ static bool choice(http_req *r, const char *name, const char *first, const char 
 		*is_second = true;
 		return true;
 	}
-	http_errors *e = http_errors_new(r);
-	http_errors_add(e, name, "must be %s or %s", first, second);
+	field_errors *e = http_errors_new(r);
+	field_errors_add(e, name, "must be %s or %s", first, second);
 	http_errors_answer(r, e, 400, NULL);
 	return false;
 }
@@ -725,14 +725,6 @@ static void get_finance(http_req *r)
 
 /* ---------------------------------------------------------------- sections */
 
-static const cycle_section *template_section(const cycle_template *t, const char *key)
-{
-	for (size_t i = 0; key != NULL && i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 /* The content is the canonical JSON object the plans module stored; the row
  * is that object with the tenant's fields put in front, written without
  * parsing it again. */
@@ -793,7 +785,7 @@ static void get_section(http_req *r)
 	if (!cmp_start(r, &m) || !db_ok(r, cycle_store_load_template(r->db, r->a, m.cy->id, &tpl), "the template"))
 		return;
 	const char *key = http_param(r, "key");
-	const cycle_section *ts = template_section(&tpl, key);
+	const cycle_section *ts = cycle_template_section(&tpl, key);
 	if (ts == NULL) {
 		http_problemf(r, 404, "the template of cycle %s has no section %s", m.cy->slug,
 		              v_is_line(key) && strlen(key) <= SECTION_KEY_MAX ? key : "by that key");
@@ -926,8 +918,8 @@ static void get_indicators(http_req *r)
 		return;
 	const char *action = http_query(r, "action");
 	if (action == NULL || *action == '\0') {
-		http_errors *e = http_errors_new(r);
-		http_errors_add(e, "action", "is required: the code of an azione di sistema, such as OS1-A6");
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "action", "is required: the code of an azione di sistema, such as OS1-A6");
 		http_errors_answer(r, e, 400, NULL);
 		return;
 	}
@@ -938,11 +930,11 @@ static void get_indicators(http_req *r)
 		for (size_t j = 0; j < cat.objectives[i].nactions && !known; j++)
 			known = strcmp(cat.objectives[i].actions[j].code, action) == 0;
 	if (!known) {
-		http_errors *e = http_errors_new(r);
+		field_errors *e = http_errors_new(r);
 		if (v_is_line(action) && strlen(action) <= PARAM_CODE_MAX)
-			http_errors_add(e, "action", "cycle %s has no action %s", m.cy->slug, action);
+			field_errors_add(e, "action", "cycle %s has no action %s", m.cy->slug, action);
 		else
-			http_errors_add(e, "action", "cycle %s has no such action", m.cy->slug);
+			field_errors_add(e, "action", "cycle %s has no such action", m.cy->slug);
 		http_errors_answer(r, e, 404, "no such action in this cycle");
 		return;
 	}

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
 #include "base/csv.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
 #include "http/validate.h"
+#include "identity/auth.h"
 
 #define CYCLES_PATH "/api/v1/cycles"
 #define ID_MAX_DIGITS 18
@@ -148,7 +148,7 @@ static void post_cycle(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle c;
 	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_CREATE, &c, NULL);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -228,12 +228,12 @@ static void patch_cycle(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle next = *cur;
 	unsigned present;
 	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_PATCH, &next, &present);
 	if ((present & CYCLE_F_SLUG) && strcmp(next.slug, cur->slug) != 0)
-		http_errors_add(e, "slug", "cannot change: it names the cycle in every address and plan");
+		field_errors_add(e, "slug", "cannot change: it names the cycle in every address and plan");
 	if (http_errors_answer(r, e, 422, NULL) || !patch_allowed(r, cur, &next))
 		return;
 	if (!http_db_ok(r, cycle_store_update(r->db, &next), "the cycle"))
@@ -271,7 +271,7 @@ static void put_catalog(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_catalog cat;
 	cycle_template tpl;
 	if (cycle_parse_catalog(e, NULL, body, &cat) == 0) {
@@ -312,7 +312,7 @@ static void post_norm(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_norm norm;
 	cycle_parse_norm(e, NULL, body, &norm);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -379,7 +379,7 @@ static void put_glossary(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_glossary g;
 	cycle_parse_glossary(e, NULL, body, &g);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -415,7 +415,7 @@ static void put_template(http_req *r)
 	cycle_catalog cat;
 	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_template t;
 	cycle_parse_template(e, NULL, body, &cat, &t);
 	if (http_errors_answer(r, e, 422, NULL))

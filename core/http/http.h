@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/field_errors.h"
 #include "base/json.h"
 
 #define HTTP_MAX_PARAMS 6
@@ -133,15 +134,11 @@ static inline bool http_db_ok(http_req *r, long long rc, const char *what)
 /* 503 with Retry-After, for an unreachable database or a full queue. */
 void http_unavailable(http_req *r, const char *detail);
 
-/* Field errors collected during validation, answered as one 422 (or other
- * status) with an "errors" list. */
-typedef struct http_errors http_errors;
-http_errors *http_errors_new(http_req *r);
-void http_errors_add(http_errors *e, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-size_t http_errors_count(const http_errors *e);
-http_req *http_errors_req(http_errors *e);
+/* Field errors of a request (base/field_errors.h), in its arena; answered
+ * as one 422 (or other status) problem with an "errors" list. */
+field_errors *http_errors_new(http_req *r);
 /* Answers status with the collected errors; returns true when there were any. */
-bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail);
+bool http_errors_answer(http_req *r, const field_errors *e, int status, const char *detail);
 
 /* Streaming for large answers: chunks are handed to the I/O thread as they are
  * produced, with back-pressure, instead of building the answer in memory.

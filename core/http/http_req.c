@@ -13,13 +13,12 @@
 #include <strings.h>
 
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "db/db.h"
 #include "http/router.h"
-#include "base/utf8.h"
 
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 500
-#define ERRORS_MAX 200 /* a 422 lists at most this many fields */
 
 const char *http_header_get(const http_req *r, const char *name)
 {
@@ -302,14 +301,7 @@ const char *http_status_text(int status)
 	}
 }
 
-struct http_errors {
-	http_req *r;
-	const char *fields[ERRORS_MAX];
-	const char *messages[ERRORS_MAX];
-	size_t n, dropped;
-};
-
-static void problem_write(http_req *r, int status, const char *detail, const http_errors *e)
+static void problem_write(http_req *r, int status, const char *detail, const field_errors *e)
 {
 	jw *w = http_json_begin(r);
 	jw_obj_begin(w);
@@ -323,15 +315,16 @@ static void problem_write(http_req *r, int status, const char *detail, const htt
 	if (e) {
 		jw_key(w, "errors");
 		jw_arr_begin(w);
-		for (size_t i = 0; i < e->n; i++) {
+		size_t kept = field_errors_kept(e);
+		for (size_t i = 0; i < kept; i++) {
 			jw_obj_begin(w);
-			jw_kstr(w, "field", e->fields[i]);
-			jw_kstr(w, "message", e->messages[i]);
+			jw_kstr(w, "field", field_errors_field(e, i));
+			jw_kstr(w, "message", field_errors_message(e, i));
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
-		if (e->dropped)
-			jw_kint(w, "errors_not_listed", (long long)e->dropped);
+		if (field_errors_count(e) > kept)
+			jw_kint(w, "errors_not_listed", (long long)(field_errors_count(e) - kept));
 	}
 	jw_obj_end(w);
 	bool failed = jw_failed(w);
@@ -378,40 +371,14 @@ void http_unavailable(http_req *r, const char *detail)
 	http_set_header(r, "Retry-After", "5");
 }
 
-http_errors *http_errors_new(http_req *r)
+field_errors *http_errors_new(http_req *r)
 {
-	http_errors *e = arena_calloc(r->a, 1, sizeof(*e));
-	e->r = r;
-	return e;
+	return field_errors_new(r->a);
 }
 
-void http_errors_add(http_errors *e, const char *field, const char *fmt, ...)
+bool http_errors_answer(http_req *r, const field_errors *e, int status, const char *detail)
 {
-	if (e->n == ERRORS_MAX) {
-		e->dropped++;
-		return;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	e->messages[e->n] = arena_vprintf(e->r->a, fmt, ap);
-	va_end(ap);
-	e->fields[e->n] = arena_strdup(e->r->a, field);
-	e->n++;
-}
-
-http_req *http_errors_req(http_errors *e)
-{
-	return e->r;
-}
-
-size_t http_errors_count(const http_errors *e)
-{
-	return e->n + e->dropped;
-}
-
-bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail)
-{
-	if (http_errors_count(e) == 0)
+	if (field_errors_count(e) == 0)
 		return false;
 	problem_write(r, status, detail ? detail : "some fields are not valid", e);
 	return true;

@@ -9,17 +9,17 @@
 #include <string.h>
 #include <strings.h>
 
-#include "identity/audit.h"
-#include "identity/auth.h"
-#include "db/db.h"
 #include "base/log.h"
 #include "base/password.h"
-#include "http/router.h"
-#include "identity/throttle.h"
 #include "base/utf8.h"
+#include "db/db.h"
+#include "http/router.h"
 #include "http/validate.h"
+#include "identity/audit.h"
+#include "identity/auth.h"
+#include "identity/throttle.h"
+#include "identity/users.h"
 
-#define REFRESH_TTL "7 DAY"
 #define REFRESH_TOKEN_LEN 43 /* base64url of 32 bytes */
 
 static void sha256(const char *s, unsigned char out[32])
@@ -46,11 +46,7 @@ static int store_refresh(http_req *r, long long login_id, char token[REFRESH_TOK
 	unsigned char h[32];
 	new_refresh_token(token);
 	sha256(token, h);
-	long long rc = db_exec(r->db,
-	                       "INSERT INTO refresh_tokens (token_hash, login_id, expires_at)"
-	                       " VALUES (?, ?, NOW(6) + INTERVAL " REFRESH_TTL ")",
-	                       "bi", (const char *)h, (size_t)32, login_id);
-	return rc < 0 ? (int)rc : DB_OK;
+	return auth_store_add_refresh(r->db, login_id, h);
 }
 
 /* The 200 answer of login and refresh: a token pair and the user. */
@@ -116,7 +112,7 @@ static void post_login(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *email = v_string(e, NULL, body, "email", 1, 254, true);
 	const char *password = v_string(e, NULL, body, "password", 1, PASSWORD_MAX_BYTES, true);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -131,16 +127,15 @@ static void post_login(http_req *r)
 	if (answered_blocked(r, acct, addr))
 		return;
 
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT id, password_hash, active, region_role FROM users WHERE email = ?",
-	                  "s", lower);
+	user_account *acc;
+	int rc = user_store_find_email(r->db, r->a, lower, &acc);
 	if (rc != DB_OK) {
 		db_failed(r, rc);
 		return;
 	}
 	bool ok;
-	if (db_nrows(res) == 1)
-		ok = password_verify(password, db_val(res, 0, 1)) && db_int(res, 0, 2) == 1;
+	if (acc != NULL)
+		ok = password_verify(password, acc->password_hash) && acc->active;
 	else {
 		password_dummy_verify(password);
 		ok = false;
@@ -158,17 +153,15 @@ static void post_login(http_req *r)
 		audit_write(r);
 		return;
 	}
-	long long user_id = db_int(res, 0, 0);
+	long long user_id = acc->id, login_id = 0;
 	throttle_clear(r->db, acct);
 	char token[REFRESH_TOKEN_LEN + 1];
 	if (db_failed(r, db_begin(r->db)) ||
-	    db_failed(
-	        r, db_exec(r->db, "INSERT INTO logins (user_id, client) VALUES (?, ?)", "is", user_id, r->client_addr)))
+	    db_failed(r, auth_store_add_login(r->db, user_id, r->client_addr, &login_id)))
 		return;
-	long long login_id = (long long)db_last_id(r->db);
 	if (db_failed(r, store_refresh(r, login_id, token)))
 		return;
-	identity self = {.user_id = user_id, .email = lower, .region_role = role_parse(db_val(res, 0, 3))};
+	identity self = {.user_id = user_id, .email = lower, .region_role = acc->region_role};
 	r->user = &self;
 	r->status = 200;
 	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db))) {
@@ -184,7 +177,7 @@ static const char *read_refresh_token(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return NULL;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *tok = v_string(e, NULL, body, "refresh_token", 1, 128, true);
 	if (http_errors_answer(r, e, 422, NULL))
 		return NULL;
@@ -198,32 +191,25 @@ static void post_refresh(http_req *r)
 		return;
 	unsigned char h[32];
 	sha256(tok, h);
-	db_res *res;
+	auth_refresh rt;
+	bool found;
 	if (db_failed(r, db_begin(r->db)))
 		return;
-	int rc = db_query(r->db, r->a, &res,
-	                  "SELECT rt.login_id, rt.used_at IS NOT NULL, rt.expires_at < NOW(6),"
-	                  " l.revoked_at IS NOT NULL, l.user_id, u.active"
-	                  " FROM refresh_tokens rt JOIN logins l ON l.id = rt.login_id JOIN users u ON u.id = l.user_id"
-	                  " WHERE rt.token_hash = ? FOR UPDATE",
-	                  "b", (const char *)h, (size_t)32);
+	int rc = auth_store_lock_refresh(r->db, h, &rt, &found);
 	if (db_failed(r, rc))
 		return;
-	if (db_nrows(res) == 0) {
+	if (!found) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
 		return;
 	}
-	long long login_id = db_int(res, 0, 0), user_id = db_int(res, 0, 4);
+	long long login_id = rt.login_id, user_id = rt.user_id;
 	identity self = {.user_id = user_id};
 	r->user = &self;
 	r->audit_object = arena_printf(r->a, "login:%lld", login_id);
-	if (db_int(res, 0, 1) == 1 && db_int(res, 0, 3) == 0) {
+	if (rt.used && !rt.revoked) {
 		/* A spent token again: someone else holds a copy. End the login. */
-		if (db_failed(r, db_exec(r->db,
-		                         "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'refresh token reuse'"
-		                         " WHERE id = ?",
-		                         "i", login_id)))
+		if (db_failed(r, auth_store_revoke_login(r->db, login_id, "refresh token reuse")))
 			goto out;
 		http_problem(r, 401, "the refresh token was already used: this login has been ended, log in again");
 		r->audit_detail = "refresh token reuse: login revoked";
@@ -232,15 +218,13 @@ static void post_refresh(http_req *r)
 		log_msg(LOG_WARN, "refresh token reuse: login %lld of user %lld revoked", login_id, user_id);
 		goto out;
 	}
-	if (db_int(res, 0, 1) == 1 || db_int(res, 0, 2) == 1 || db_int(res, 0, 3) == 1 || db_int(res, 0, 5) != 1) {
+	if (rt.used || rt.expired || rt.revoked || !rt.user_active) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
 		goto out;
 	}
 	char token[REFRESH_TOKEN_LEN + 1];
-	if (db_failed(r, db_exec(r->db, "UPDATE refresh_tokens SET used_at = NOW(6) WHERE token_hash = ?", "b",
-	                         (const char *)h, (size_t)32)) ||
-	    db_failed(r, store_refresh(r, login_id, token)))
+	if (db_failed(r, auth_store_spend_refresh(r->db, h)) || db_failed(r, store_refresh(r, login_id, token)))
 		goto out;
 	r->status = 200;
 	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db)))
@@ -258,17 +242,13 @@ static void post_logout(http_req *r)
 		return;
 	unsigned char h[32];
 	sha256(tok, h);
-	long long rc = db_exec(r->db,
-	                       "UPDATE logins l JOIN refresh_tokens rt ON rt.login_id = l.id"
-	                       " SET l.revoked_at = NOW(6), l.revoked_why = 'logout'"
-	                       " WHERE rt.token_hash = ? AND l.revoked_at IS NULL",
-	                       "b", (const char *)h, (size_t)32);
-	if (db_failed(r, rc))
+	bool ended;
+	if (db_failed(r, auth_store_logout(r->db, h, &ended)))
 		return;
 	/* 204 also for an unknown token: logging out twice is not an error and
 	 * the answer tells nothing about which tokens exist. */
 	http_no_content(r);
-	r->audit_detail = rc > 0 ? "logout" : "logout of an unknown or ended login";
+	r->audit_detail = ended ? "logout" : "logout of an unknown or ended login";
 	audit_write(r);
 }
 
@@ -284,24 +264,24 @@ static void put_my_password(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *cur = v_string(e, NULL, body, "current_password", 1, PASSWORD_MAX_BYTES, true);
 	const char *neu = v_password(e, NULL, body, "new_password", true);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT password_hash FROM users WHERE id = ?", "i", r->user->user_id);
+	const char *stored;
+	int rc = auth_store_password_hash(r->db, r->a, r->user->user_id, &stored);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the account");
 		return;
 	}
-	if (db_nrows(res) != 1 || !password_verify(cur, db_val(res, 0, 0))) {
-		http_errors_add(e, "current_password", "is not your current password");
+	if (stored == NULL || !password_verify(cur, stored)) {
+		field_errors_add(e, "current_password", "is not your current password");
 		http_errors_answer(r, e, 422, NULL);
 		return;
 	}
 	if (strcmp(cur, neu) == 0) {
-		http_errors_add(e, "new_password", "must differ from the current password");
+		field_errors_add(e, "new_password", "must differ from the current password");
 		http_errors_answer(r, e, 422, NULL);
 		return;
 	}
@@ -310,16 +290,9 @@ static void put_my_password(http_req *r)
 		http_problem(r, 500, "could not hash the password");
 		return;
 	}
-	long long n = db_exec(r->db, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", "si",
-	                      hash, r->user->user_id);
-	/* Other logins end: whoever knew the old password is out. */
-	if (n >= 0)
-		n = db_exec(r->db,
-		            "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'password changed'"
-		            " WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
-		            "ii", r->user->user_id, r->user->login_id);
-	if (n < 0) {
-		http_db_error(r, n, "the password");
+	rc = auth_store_set_password(r->db, r->user->user_id, hash, r->user->login_id);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "the password");
 		return;
 	}
 	r->audit_detail = "password changed";

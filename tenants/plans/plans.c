@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
 #include "base/csv.h"
-#include "tenants/plans/plans.h"
 #include "http/router.h"
+#include "http/validate.h"
+#include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
-#include "http/validate.h"
+#include "tenants/plans/plans.h"
 
 #define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
 #define PLAN_PATH PLANS_PATH "/{cycle}"
@@ -185,14 +185,14 @@ static void post_plan(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	v_only(e, NULL, body, allowed);
 	const char *slug = v_slug(e, NULL, body, "cycle", true);
 	cycle *c = NULL;
 	if (slug != NULL && !http_db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
 		return;
 	if (slug != NULL && c == NULL)
-		http_errors_add(e, "cycle", "there is no cycle %s", slug);
+		field_errors_add(e, "cycle", "there is no cycle %s", slug);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	r->audit_object = plan_object(r, c);
@@ -295,14 +295,6 @@ static void get_section(http_req *r)
 	}
 }
 
-static const cycle_section *template_section(const cycle_template *t, const char *key)
-{
-	for (size_t i = 0; i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 static void put_section(http_req *r)
 {
 	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
@@ -321,12 +313,12 @@ static void put_section(http_req *r)
 	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
 	    !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
-	const cycle_section *tpl = template_section(&t, s->key);
+	const cycle_section *tpl = cycle_template_section(&t, s->key);
 	if (tpl == NULL) {
 		http_problem(r, 404, "the plan has no such section");
 		return;
 	}
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	plan_section_content content;
 	plan_section_parse(e, NULL, body, tpl, c, &cat, &content);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -383,7 +375,7 @@ static void put_finance(http_req *r)
 	cycle_catalog cat;
 	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	plan_finance f;
 	plan_finance_parse(e, NULL, body, c, &cat, &f);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -425,13 +417,13 @@ static bool read_note(http_req *r, const char *field, size_t max, bool decision,
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return false;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	v_only(e, NULL, body, decision ? with_decision : note_only);
 	if (decision) {
 		const char *d = v_string(e, NULL, body, "decision", 1, 32, true);
 		*dec = plan_decision_parse(d);
 		if (d != NULL && *dec < 0)
-			http_errors_add(e, "decision", "must be approve or request_changes");
+			field_errors_add(e, "decision", "must be approve or request_changes");
 	}
 	*note = v_text(e, NULL, body, field, max, false);
 	if (*note != NULL && (*note)[strspn(*note, " \t\r\n")] == '\0')
@@ -452,9 +444,9 @@ static void post_submit(http_req *r)
 	plan_submission s;
 	int rc = plan_submit(r->db, r->a, r->tenant->id, c, r->user->user_id, note, &s);
 	if (rc == PLAN_EINCOMPLETE) {
-		http_errors *e = http_errors_new(r);
+		field_errors *e = http_errors_new(r);
 		for (size_t i = 0; i < s.nmissing; i++)
-			http_errors_add(
+			field_errors_add(
 			    e, arena_printf(r->a, "sections.%s.parts.%s", s.missing[i].section, s.missing[i].part),
 			    "is required before the plan can be submitted");
 		http_errors_answer(r, e, 422,
