@@ -422,6 +422,12 @@ void http_set_etag(http_req *r, const char *etag)
 	http_set_header(r, "ETag", arena_printf(r->a, "\"%s\"", etag));
 }
 
+/* If-Match is a list of entity-tags (RFC 9110 §13.1.1): each one quoted,
+ * optionally W/. Our tags are strong and If-Match compares strongly, so a
+ * weak tag never matches and "*" is refused too: it would let a stale editor
+ * overwrite silently. A value that is not a list of quoted tags (say the
+ * ETag's value without its quotes) is 400: it cannot be compared, and 412
+ * would wrongly say the resource changed. */
 int http_if_match(http_req *r, const char *etag)
 {
 	const char *im = http_header_get(r, "If-Match");
@@ -429,14 +435,49 @@ int http_if_match(http_req *r, const char *etag)
 		http_problem(r, 428, "send If-Match with the ETag you last read");
 		return -1;
 	}
-	/* Accept the quoted and the weak form of our own tag, nothing else: not
-	 * even "*", which would let a stale editor overwrite silently. */
+	size_t e = strlen(etag);
+	bool strong_match = false, weak_match = false, star = false;
+	http_errors *e400;
 	const char *p = im;
-	if (strncmp(p, "W/", 2) == 0)
-		p += 2;
-	size_t n = strlen(p), e = strlen(etag);
-	if (n == e + 2 && p[0] == '"' && p[n - 1] == '"' && memcmp(p + 1, etag, e) == 0)
+	for (;;) {
+		p += strspn(p, " \t");
+		bool weak = strncmp(p, "W/", 2) == 0;
+		if (weak)
+			p += 2;
+		if (!weak && *p == '*') {
+			star = true;
+			p++;
+		} else if (*p == '"') {
+			const char *q = strchr(p + 1, '"');
+			if (q == NULL)
+				goto malformed;
+			bool same = (size_t)(q - p - 1) == e && memcmp(p + 1, etag, e) == 0;
+			strong_match |= same && !weak;
+			weak_match |= same && weak;
+			p = q + 1;
+		} else {
+			goto malformed;
+		}
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			goto malformed;
+	}
+	if (strong_match)
 		return 0;
-	http_problem(r, 412, "the resource changed since you read it: read it again, then retry");
+	if (weak_match)
+		http_problem(
+		    r, 412, "If-Match confronta gli ETag in modo forte: invia l'ETag così come è stato dato, senza W/");
+	else if (star)
+		http_problem(r, 412, "If-Match: * non è accettato: invia l'ETag che hai letto");
+	else
+		http_problem(r, 412, "the resource changed since you read it: read it again, then retry");
+	return -1;
+malformed:
+	e400 = http_errors_new(r);
+	http_errors_add(e400, "If-Match",
+	                "deve contenere l'ETag esattamente come è stato dato, virgolette doppie comprese");
+	http_errors_answer(r, e400, 400, "l'intestazione If-Match non è valida");
 	return -1;
 }
