@@ -224,7 +224,10 @@ static bool cmp_start(http_req *r, cmp *m)
 	if (!choice(r, "source", "submitted", "draft", &draft))
 		return false;
 	m->src = draft ? COMPARE_DRAFT : COMPARE_SUBMITTED;
-	m->csv = http_wants_csv(r);
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return false;
+	m->csv = csv == 1;
 	const char *slug = http_param(r, "cycle");
 	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &m->cy), "the cycle"))
 		return false;

@@ -19,7 +19,9 @@
 
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 500
-#define ERRORS_MAX 200 /* a 422 lists at most this many fields */
+#define ERRORS_MAX 200      /* a 422 lists at most this many fields */
+#define CURSOR_MAX 200      /* bytes of a ?cursor= */
+#define QUERY_NAME_SHOWN 64 /* longest parameter name echoed back */
 
 const char *http_header_get(const http_req *r, const char *name)
 {
@@ -94,6 +96,33 @@ const char *http_query(const http_req *r, const char *name)
 	return NULL;
 }
 
+const char *http_query_invalid(const http_req *r)
+{
+	const char *p = r->query;
+	while (p && *p) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		if (http_decode(r->a, p, klen, true) == NULL ||
+		    (eq && http_decode(r->a, eq + 1, len - klen - 1, true) == NULL)) {
+			const char *name =
+			    klen > 0 && klen <= QUERY_NAME_SHOWN ? http_decode(r->a, p, klen, true) : NULL;
+			return name != NULL ? name : "query";
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* A 400 naming the query parameter. */
+static void bad_param(http_req *r, const char *name, const char *why)
+{
+	http_errors *e = http_errors_new(r);
+	http_errors_add(e, name, "%s", why);
+	http_errors_answer(r, e, 400, "un parametro della query non è valido");
+}
+
 int http_page_params(http_req *r, int *limit, const char **cursor)
 {
 	const char *l = http_query(r, "limit");
@@ -104,23 +133,27 @@ int http_page_params(http_req *r, int *limit, const char **cursor)
 		errno = 0;
 		long v = strtol(l, &end, 10);
 		if (*l == '\0' || *end != '\0' || errno != 0 || v < 1 || v > PAGE_MAX) {
-			http_problemf(r, 400, "limit must be a whole number from 1 to %d", PAGE_MAX);
+			bad_param(r, "limit", arena_printf(r->a, "deve essere un numero intero da 1 a %d", PAGE_MAX));
 			return -1;
 		}
 		*limit = (int)v;
 	}
-	if (*cursor != NULL && (strlen(*cursor) > 200 || **cursor == '\0')) {
-		http_problem(r, 400, "cursor is not valid");
+	if (*cursor != NULL && (strlen(*cursor) > CURSOR_MAX || **cursor == '\0')) {
+		bad_param(r, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
 		return -1;
 	}
 	return 0;
 }
 
-bool http_wants_csv(const http_req *r)
+int http_wants_csv(http_req *r)
 {
 	const char *f = http_query(r, "format");
-	if (f != NULL)
-		return strcmp(f, "csv") == 0;
+	if (f != NULL) {
+		if (strcmp(f, "csv") == 0 || strcmp(f, "json") == 0)
+			return f[0] == 'c';
+		bad_param(r, "format", "deve essere csv o json");
+		return -1;
+	}
 	const char *acc = http_header_get(r, "Accept");
 	return acc != NULL && strstr(acc, "text/csv") != NULL;
 }

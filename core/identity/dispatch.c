@@ -19,6 +19,15 @@ static bool is_write(const http_req *r)
 static void run_handler(http_req *r)
 {
 	const route *rt = r->route;
+	/* A parameter that does not decode (?cursor=%00, bad UTF-8) would read
+	 * as absent in the handler and be ignored: refuse it here, once. */
+	const char *bad = http_query_invalid(r);
+	if (bad != NULL) {
+		http_errors *e = http_errors_new(r);
+		http_errors_add(e, bad, "non è codificato correttamente (percent-encoding UTF-8, senza NUL)");
+		http_errors_answer(r, e, 400, "un parametro della query non è valido");
+		return;
+	}
 	rt->handler(r);
 	if (r->status == 0) {
 		log_msg(LOG_ERROR, "handler for %s %s left no answer", router_method_name(rt->method), rt->pattern);
