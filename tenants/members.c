@@ -1,10 +1,12 @@
 /* ATS members: a coordinator (or the region_admin) manages who works on its
- * tenant. Adding an unknown email creates the account, with a password shown
- * once; a person with a region role cannot become an ATS member. */
+ * tenant. Adding an unknown email creates the account, with the first
+ * password the coordinator chose (or, for the region_admin, one generated and
+ * shown once); a person with a region role cannot become an ATS member. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "identity/auth.h"
+#include "base/password.h"
 #include "db/db.h"
 #include "http/router.h"
 #include "identity/scope.h"
@@ -43,18 +45,24 @@ static void get_members(http_req *r)
 	http_json_end(r, w, 200);
 }
 
+/* A coordinator's answer must not tell whether the e-mail already had an
+ * account (elsewhere in the Region): the coordinator always chooses the
+ * first password, used only if the account is created, and the answer is
+ * the same 201 either way. The region_admin, who sees every user anyway, may
+ * leave the password out and gets a generated one for a new account. */
 static void post_member(http_req *r)
 {
 	json_value *body;
 	if (scope_require(r, MANAGERS) != 0 || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
+	bool discreet = r->tenant->role != ROLE_REGION_ADMIN;
 	http_errors *e = http_errors_new(r);
 	static const char *const fields[] = {"email", "name", "role", "password", NULL};
 	v_only(e, NULL, body, fields);
 	const char *email = v_email(e, NULL, body, "email", true);
 	const char *name = v_string(e, NULL, body, "name", 0, 200, false);
 	const char *rolename = v_string(e, NULL, body, "role", 1, 32, true);
-	const char *password = v_password(e, NULL, body, "password", false);
+	const char *password = v_password(e, NULL, body, "password", discreet);
 	role rl = role_parse(rolename);
 	if (rolename && rl != ROLE_ATS_COORDINATOR && rl != ROLE_ATS_EDITOR && rl != ROLE_ATS_VIEWER)
 		http_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
@@ -69,18 +77,28 @@ static void post_member(http_req *r)
 	char generated[21] = "";
 	long long id;
 	if (db_nrows(res) == 1) {
+		/* The one refusal that depends on the account: SPEC §1 forbids an
+		 * ATS membership to region staff, whose addresses are the Region's
+		 * own and public. */
 		if (!db_isnull(res, 0, 1)) {
 			http_errors_add(e, "email",
 			                "belongs to a user with a region role, who cannot be an ATS member");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
-		if (password) {
+		if (password && !discreet) {
 			http_errors_add(e, "password", "the user exists already: only its owner sets its password");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
-		id = db_int(res, 0, 0);
+		/* The hash a new account costs, spent here too, so that the time
+		 * of the answer does not tell either. */
+		char scratch[PASSWORD_HASH_MAX];
+		if (discreet && password_hash(password, scratch, sizeof(scratch)) != 0) {
+			http_problem(r, 500, "could not hash the password");
+			return;
+		}
+		id = db_int(res, 0, 0); /* its owner keeps name and password */
 	} else {
 		long long n = users_create(r->db, email, name, NULL, password, generated, &id);
 		if (n < 0) {
