@@ -14,6 +14,7 @@
 #include "db/db.h"
 #include "base/log.h"
 #include "base/password.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "identity/throttle.h"
 #include "base/utf8.h"
@@ -105,7 +106,13 @@ static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 		long long wait = wait_acct > wait_addr ? wait_acct : wait_addr;
 		http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
 		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
-		audit_write(r);
+		/* A blocked login is not audited: the failures that caused the
+		 * block were, and an address could otherwise add rows forever. A
+		 * blocked password change has an authenticated caller. */
+		if (r->user != NULL)
+			audit_write(r);
+		else
+			metrics_refusal(REFUSAL_LOGIN_BLOCKED);
 		return true;
 	}
 	return false;
@@ -212,6 +219,7 @@ static void post_refresh(http_req *r)
 	if (db_nrows(res) == 0) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
+		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		return;
 	}
 	long long login_id = db_int(res, 0, 0), user_id = db_int(res, 0, 4);
@@ -235,6 +243,7 @@ static void post_refresh(http_req *r)
 	if (db_int(res, 0, 1) == 1 || db_int(res, 0, 2) == 1 || db_int(res, 0, 3) == 1 || db_int(res, 0, 5) != 1) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
+		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		goto out;
 	}
 	char token[REFRESH_TOKEN_LEN + 1];
@@ -266,10 +275,15 @@ static void post_logout(http_req *r)
 	if (db_failed(r, rc))
 		return;
 	/* 204 also for an unknown token: logging out twice is not an error and
-	 * the answer tells nothing about which tokens exist. */
+	 * the answer tells nothing about which tokens exist. Only a logout that
+	 * ended a login is audited: anyone can send unknown tokens. */
 	http_no_content(r);
-	r->audit_detail = rc > 0 ? "logout" : "logout of an unknown or ended login";
-	audit_write(r);
+	if (rc > 0) {
+		r->audit_detail = "logout";
+		audit_write(r);
+	} else {
+		metrics_refusal(REFUSAL_LOGOUT_UNKNOWN);
+	}
 }
 
 static void get_me(http_req *r)

@@ -1,13 +1,15 @@
 /* Dispatch: the fixed sequence around every handler. Authentication and
  * tenant scoping happen here and nowhere else, so no handler can forget them.
  * A write route runs as one transaction together with its audit row: a
- * refused or failed write leaves nothing but the audit of the attempt. */
+ * refused or failed write leaves nothing but the audit of the attempt. A
+ * write refused with 401 is counted in /metrics instead (README, "Audit"). */
 #include "identity/dispatch.h"
 
 #include "identity/audit.h"
 #include "identity/auth.h"
 #include "db/db.h"
 #include "base/log.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "identity/scope.h"
 
@@ -64,10 +66,18 @@ static void run_write(http_req *r)
 void dispatch_request(http_req *r)
 {
 	const route *rt = r->route;
-	if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0)
+	/* Refused writes are audited when the caller is authenticated (the
+	 * account can be stopped if it floods), only counted when not. */
+	if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0) {
+		if (is_write(r) && r->status == 401)
+			metrics_refusal(REFUSAL_UNAUTHENTICATED_WRITE);
 		return;
-	if ((rt->flags & ROUTE_TENANT) && scope_resolve_tenant(r) != 0)
+	}
+	if ((rt->flags & ROUTE_TENANT) && scope_resolve_tenant(r) != 0) {
+		if (r->db != NULL && is_write(r) && r->status != 503)
+			audit_write(r); /* a tenant the caller may not see: the path names what was tried */
 		return;
+	}
 	if (r->db != NULL && is_write(r) && !(rt->flags & ROUTE_OWN_TX))
 		run_write(r);
 	else

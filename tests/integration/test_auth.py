@@ -741,10 +741,15 @@ class ThrottleTest(unittest.TestCase):
         # Another account from the same client is not blocked by this rule.
         login_ok(self, self.srv, other, other_pw)
         self.assertEqual(login(self.srv, other, "wrong-again").status, 401)
-        # The refusals are audited.
-        rows = self.db.sql("SELECT COUNT(*) FROM audit_log WHERE route = '%s'"
-                           " AND status = 429 AND outcome = 'refused'" % LOGIN)
-        self.assertGreaterEqual(int(rows[0][0]), 2)
+        # The five failures are audited; the refusals while blocked (three
+        # so far) are only counted, so a blocked client cannot add rows.
+        rows = self.db.sql("SELECT status, outcome FROM audit_log WHERE route = '%s'"
+                           " AND object = 'login:%s'" % (LOGIN, email))
+        self.assertEqual(rows, [["401", "refused"]] * 5)
+        rows = self.db.sql("SELECT COUNT(*) FROM audit_log WHERE status = 429")
+        self.assertEqual(rows, [["0"]])
+        metrics = self.srv.request("GET", "/metrics").text
+        self.assertIn('ambito_unaudited_refusals_total{reason="login_blocked"} 3\n', metrics)
 
     def test_block_ends(self):
         email, pw = new_email("victim"), new_password()
