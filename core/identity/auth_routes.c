@@ -97,7 +97,7 @@ static bool db_failed(http_req *r, long long rc)
  * address is blocked. */
 static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 {
-	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = throttle_blocked(r->db, addr);
+	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = addr ? throttle_blocked(r->db, addr) : 0;
 	if (wait_acct < 0 || wait_addr < 0) {
 		http_unavailable(r, NULL);
 		return true;
@@ -293,37 +293,55 @@ static void get_me(http_req *r)
 	http_json_end(r, w, 200);
 }
 
+/* Changing one's password proves the current one, so wrong current
+ * passwords are guesses like failed logins: they count against the same
+ * per-account throttle (a stolen access token must not become an unlimited
+ * password oracle), and a blocked account gets 429 here too. Its own
+ * transaction (ROUTE_OWN_TX), because a refused attempt must still count. */
 static void put_my_password(http_req *r)
 {
 	json_value *body;
+	const char *acct = arena_printf(r->a, "acct:%s", r->user->email);
+	char hash[PASSWORD_HASH_MAX];
+	bool audited = false;
+	if ((audited = answered_blocked(r, acct, NULL)))
+		goto out;
 	if (http_read_json(r, &body) != 0)
-		return;
+		goto out;
 	http_errors *e = http_errors_new(r);
 	const char *cur = v_string(e, NULL, body, "current_password", 1, PASSWORD_MAX_BYTES, true);
 	const char *neu = v_password(e, NULL, body, "new_password", true);
 	if (http_errors_answer(r, e, 422, NULL))
-		return;
+		goto out;
 	db_res *res;
 	int rc = db_query(r->db, r->a, &res, "SELECT password_hash FROM users WHERE id = ?", "i", r->user->user_id);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the account");
-		return;
+		goto out;
 	}
-	if (db_nrows(res) != 1 || !password_verify(cur, db_val(res, 0, 0))) {
+	bool ok = db_nrows(res) == 1 && password_verify(cur, db_val(res, 0, 0));
+	/* Again after the slow hash, as for logins: guesses sent at once. */
+	if ((audited = answered_blocked(r, acct, NULL)))
+		goto out;
+	if (!ok) {
+		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
+		r->audit_detail = "password change: wrong current password";
 		http_errors_add(e, "current_password", "is not your current password");
 		http_errors_answer(r, e, 422, NULL);
-		return;
+		goto out;
 	}
+	throttle_clear(r->db, acct);
 	if (strcmp(cur, neu) == 0) {
 		http_errors_add(e, "new_password", "must differ from the current password");
 		http_errors_answer(r, e, 422, NULL);
-		return;
+		goto out;
 	}
-	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(neu, hash, sizeof(hash)) != 0) {
 		http_problem(r, 500, "could not hash the password");
-		return;
+		goto out;
 	}
+	if (db_failed(r, db_begin(r->db)))
+		goto out;
 	long long n = db_exec(r->db, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", "si",
 	                      hash, r->user->user_id);
 	/* Other logins end: whoever knew the old password is out. */
@@ -332,12 +350,17 @@ static void put_my_password(http_req *r)
 		            "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'password changed'"
 		            " WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
 		            "ii", r->user->user_id, r->user->login_id);
-	if (n < 0) {
-		http_db_error(r, n, "the password");
-		return;
-	}
+	if (db_failed(r, n))
+		goto out;
 	r->audit_detail = "password changed";
+	r->status = 204;
+	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db)))
+		goto out;
 	http_no_content(r);
+	audited = true; /* inside the transaction */
+out:
+	if (!audited && r->status != 503)
+		audit_write(r);
 }
 
 static const route routes[] = {
@@ -348,7 +371,8 @@ static const route routes[] = {
     {HTTP_POST, "/api/v1/auth/logout", post_logout, ROUTE_PUBLIC | ROUTE_OWN_TX, "End the login of a refresh token",
      "RefreshRequest", NULL},
     {HTTP_GET, "/api/v1/me", get_me, 0, "The caller, with roles, memberships and assignments", NULL, "User"},
-    {HTTP_PUT, "/api/v1/me/password", put_my_password, 0, "Change one's own password", "PasswordChange", NULL},
+    {HTTP_PUT, "/api/v1/me/password", put_my_password, ROUTE_OWN_TX, "Change one's own password", "PasswordChange",
+     NULL},
 };
 
 void auth_register(void)
