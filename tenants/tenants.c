@@ -154,6 +154,12 @@ static void get_tenants(http_req *r)
 	const char *cursor;
 	if (http_page_params(r, &limit, &cursor) != 0)
 		return;
+	if (cursor != NULL && !v_is_slug(cursor)) { /* the cursor is the last slug shown */
+		http_errors *e = http_errors_new(r);
+		http_errors_add(e, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
+		http_errors_answer(r, e, 400, "un parametro della query non è valido");
+		return;
+	}
 	db_res *res;
 	int rc = db_query(r->db, r->a, &res, "SELECT id, slug FROM tenants WHERE slug > ? ORDER BY slug", "s",
 	                  cursor ? cursor : "");
