@@ -78,8 +78,9 @@ static void post_member(http_req *r)
 	long long id;
 	if (db_nrows(res) == 1) {
 		/* The one refusal that depends on the account: SPEC §1 forbids an
-		 * ATS membership to region staff, whose addresses are the Region's
-		 * own and public. */
+		 * ATS membership to a user with a region-level role (region staff,
+		 * university supporters), addresses of the Region's own offices and
+		 * partners. */
 		if (!db_isnull(res, 0, 1)) {
 			http_errors_add(e, "email",
 			                "belongs to a user with a region role, who cannot be an ATS member");
