@@ -51,7 +51,7 @@ int ctl_user(db *d, int argc, char **argv)
 	}
 	role rl = role_parse(rolename);
 	if (email == NULL || rl == ROLE_NONE || !v_is_line(email) || !v_is_line(name) || strchr(email, '@') == NULL ||
-	    strlen(email) > 254)
+	    strpbrk(email, " \t") != NULL || strlen(email) > 254)
 		return usage();
 	bool ats = rl == ROLE_ATS_COORDINATOR || rl == ROLE_ATS_EDITOR || rl == ROLE_ATS_VIEWER;
 	if ((ats && ntenants != 1) || ((rl == ROLE_REGION_ADMIN || rl == ROLE_REGION_REVIEWER) && ntenants > 0)) {

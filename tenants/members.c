@@ -1,9 +1,11 @@
 /* ATS members: a coordinator (or the region_admin) manages who works on its
- * tenant. Adding an unknown email creates the account, with a password shown
- * once; a person with a region role cannot become an ATS member. */
+ * tenant. Adding an unknown email creates the account, with the first
+ * password the coordinator chose (or, for the region_admin, one generated and
+ * shown once); a person with a region role cannot become an ATS member. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/password.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
@@ -39,18 +41,24 @@ static void get_members(http_req *r)
 	http_json_end(r, w, 200);
 }
 
+/* A coordinator's answer must not tell whether the e-mail already had an
+ * account (elsewhere in the Region): the coordinator always chooses the
+ * first password, used only if the account is created, and the answer is
+ * the same 201 either way. The region_admin, who sees every user anyway, may
+ * leave the password out and gets a generated one for a new account. */
 static void post_member(http_req *r)
 {
 	json_value *body;
 	if (scope_require(r, MANAGERS) != 0 || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
+	bool discreet = r->tenant->role != ROLE_REGION_ADMIN;
 	field_errors *e = http_errors_new(r);
 	static const char *const fields[] = {"email", "name", "role", "password", NULL};
 	v_only(e, NULL, body, fields);
 	const char *email = v_email(e, NULL, body, "email", true);
 	const char *name = v_string(e, NULL, body, "name", 0, 200, false);
 	const char *rolename = v_string(e, NULL, body, "role", 1, 32, true);
-	const char *password = v_password(e, NULL, body, "password", false);
+	const char *password = v_password(e, NULL, body, "password", discreet);
 	role rl = role_parse(rolename);
 	if (rolename && rl != ROLE_ATS_COORDINATOR && rl != ROLE_ATS_EDITOR && rl != ROLE_ATS_VIEWER)
 		field_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
@@ -65,18 +73,29 @@ static void post_member(http_req *r)
 	}
 	char generated[21] = "";
 	if (u != NULL) {
+		/* The one refusal that depends on the account: SPEC §1 forbids an
+		 * ATS membership to a user with a region-level role (region staff,
+		 * university supporters), addresses of the Region's own offices and
+		 * partners. */
 		if (u->region_role != ROLE_NONE) {
 			field_errors_add(e, "email",
 			                 "belongs to a user with a region role, who cannot be an ATS member");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
-		if (password) {
+		if (password && !discreet) {
 			field_errors_add(e, "password", "the user exists already: only its owner sets its password");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
-		id = u->id;
+		/* The hash a new account costs, spent here too, so that the time
+		 * of the answer does not tell either. */
+		char scratch[PASSWORD_HASH_MAX];
+		if (discreet && password_hash(password, scratch, sizeof(scratch)) != 0) {
+			http_problem(r, 500, "could not hash the password");
+			return;
+		}
+		id = u->id; /* its owner keeps name and password */
 	} else {
 		long long n = user_store_create(r->db, email, name, NULL, password, generated, &id);
 		if (n < 0) {

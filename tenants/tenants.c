@@ -132,6 +132,12 @@ static void get_tenants(http_req *r)
 	bool more = false;
 	if (http_page_params(r, &limit, &cursor) != 0)
 		return;
+	if (cursor != NULL && !v_is_slug(cursor)) { /* the cursor is the last slug shown */
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
+		http_errors_answer(r, e, 400, "un parametro della query non è valido");
+		return;
+	}
 	int rc = tenant_store_ids_after(r->db, r->a, cursor, &ids, &nids);
 	page = arena_calloc(r->a, (size_t)limit + 1, sizeof(*page));
 	for (size_t i = 0; rc == DB_OK && i < nids && !more; i++) {

@@ -224,7 +224,10 @@ static bool cmp_start(http_req *r, cmp *m)
 	if (!choice(r, "source", "submitted", "draft", &draft))
 		return false;
 	m->src = draft ? COMPARE_DRAFT : COMPARE_SUBMITTED;
-	m->csv = http_wants_csv(r);
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return false;
+	m->csv = csv == 1;
 	const char *slug = http_param(r, "cycle");
 	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &m->cy), "the cycle"))
 		return false;
@@ -373,13 +376,13 @@ static void out_cents(outbuf *o, long long c)
 static void csv_int(csv_writer *cw, long long v)
 {
 	char b[24];
-	csv_fieldn(cw, b, fmt_int(b, v));
+	csv_numbern(cw, b, fmt_int(b, v));
 }
 
 static void csv_cents(csv_writer *cw, long long c)
 {
 	char b[32];
-	csv_fieldn(cw, b, fmt_cents(b, c));
+	csv_numbern(cw, b, fmt_cents(b, c));
 }
 
 /* "key": */
@@ -773,7 +776,7 @@ static bool section_csv_row(cmp *m, arena *a, const cycle_section *ts, const com
 		           json_is(v, JSON_STRING) ? v->u.string.len : 0);
 	}
 	csv_int(&m->cw, s->indicators);
-	csv_field(&m->cw, s->spending);
+	csv_number(&m->cw, s->spending);
 	csv_end(&m->cw);
 	return true;
 }
@@ -855,12 +858,14 @@ static void get_section(http_req *r)
 
 static const char *const indicator_fields[] = {"kind", "unit", "baseline", "target", "source"};
 
+/* Indicator values are lines of text, often numbers ("-3", "120"): a plain
+ * number stays a number in the spreadsheet, anything else is text. */
 static void indicator_csv_value(csv_writer *cw, const json_value *v)
 {
 	if (json_is(v, JSON_STRING))
-		csv_fieldn(cw, v->u.string.s, v->u.string.len);
+		csv_numbern(cw, v->u.string.s, v->u.string.len);
 	else if (json_is(v, JSON_NUMBER))
-		csv_field(cw, v->u.number.text);
+		csv_number(cw, v->u.number.text); /* -3.5 stays a number; 1e3 is not rewritten */
 	else
 		csv_field(cw, NULL);
 }

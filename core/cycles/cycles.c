@@ -124,7 +124,10 @@ static void get_cycles(http_req *r)
 	if (!http_db_ok(r, cycle_store_list(r->db, r->a, after, limit, &list, &n, &more), "the cycles"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].id) : NULL;
-	if (http_wants_csv(r)) {
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return;
+	if (csv) {
 		answer_cycles_csv(r, list, n);
 		if (next != NULL)
 			http_set_header(r, "Link",

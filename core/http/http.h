@@ -87,8 +87,13 @@ const char *http_query(const http_req *r, const char *name);
 /* ?limit= and ?cursor= with the SPEC defaults; answers 400 and returns -1 on a
  * bad value. */
 int http_page_params(http_req *r, int *limit, const char **cursor);
-/* Whether the caller asked for CSV (?format=csv or Accept: text/csv). */
-bool http_wants_csv(const http_req *r);
+/* Whether the caller asked for CSV (?format=csv or Accept: text/csv): 1 for
+ * CSV, 0 for JSON (also ?format=json), or -1 after answering 400 for any
+ * other ?format=. */
+int http_wants_csv(http_req *r);
+/* The name of the first query parameter whose name or value is not valid
+ * percent-encoded UTF-8 without NUL (such as ?cursor=%00), or NULL. */
+const char *http_query_invalid(const http_req *r);
 /* Starts a 200 text/csv answer built in memory and points w at it. */
 struct csv_writer;
 void http_csv_begin(http_req *r, struct csv_writer *w);

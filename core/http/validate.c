@@ -375,7 +375,9 @@ int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after)
 	if (http_page_params(r, limit, &cursor) != 0)
 		return -1;
 	if (cursor != NULL && !v_parse_digits(cursor, max_digits, after)) {
-		http_problem(r, 400, "cursor is not valid");
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
+		http_errors_answer(r, e, 400, "un parametro della query non è valido");
 		return -1;
 	}
 	return 0;

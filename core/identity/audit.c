@@ -11,6 +11,8 @@
 #include "identity/auth.h"
 #include "identity/scope.h"
 
+#define AUDIT_ID_MAX_DIGITS 18 /* audit_log.id as a ?cursor= */
+
 static const char *outcome_of(int status)
 {
 	return status < 400 ? "ok" : status >= 500 ? "error" : "refused";
@@ -68,39 +70,39 @@ int audit_cli(db *d, const char *command, const char *object, int status, const 
 
 /* GET /api/v1/audit?tenant=&since=&limit=&cursor= : the region_admin reads
  * everything; a coordinator reads its own tenant's rows (and must name it
- * when it coordinates several). Newest first; the cursor is the last id. */
+ * when it coordinates several). A named tenant is resolved by scope like any
+ * {tenant}: one the caller may not see is 404, as if it did not exist; one it
+ * sees without coordinating it is 403. Newest first; the cursor is the last
+ * id. */
 static void get_audit(http_req *r)
 {
 	const identity *u = r->user;
-	const char *tenant = http_query(r, "tenant"), *since = http_query(r, "since"), *cursor;
+	const char *tenant = http_query(r, "tenant"), *since = http_query(r, "since");
 	int limit;
-	if (http_page_params(r, &limit, &cursor) != 0)
+	long long before;
+	if (v_page_after(r, AUDIT_ID_MAX_DIGITS, &limit, &before) != 0)
 		return;
 	long long tenant_id = 0;
-	if (u->region_role != ROLE_REGION_ADMIN) {
-		const membership *mine = NULL;
+	if (tenant != NULL) {
+		if (scope_resolve_slug(r, tenant) != 0 ||
+		    scope_require(r, SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0)
+			return;
+		tenant_id = r->tenant->id;
+	} else if (u->region_role != ROLE_REGION_ADMIN) {
 		size_t ncoord = 0;
 		for (size_t i = 0; i < u->nmemberships; i++)
-			if (u->memberships[i].role == ROLE_ATS_COORDINATOR &&
-			    (tenant == NULL || strcmp(tenant, u->memberships[i].tenant) == 0)) {
-				mine = &u->memberships[i];
+			if (u->memberships[i].role == ROLE_ATS_COORDINATOR) {
+				tenant_id = u->memberships[i].tenant_id;
 				ncoord++;
 			}
-		if (mine == NULL || ncoord != 1) {
-			http_problem(r, 403,
-			             ncoord > 1 ? "name the tenant with ?tenant="
-			                        : "only a region_admin or an ATS coordinator reads the audit log");
+		if (ncoord == 0) {
+			http_problem(r, 403, "only a region_admin or an ATS coordinator reads the audit log");
 			return;
 		}
-		tenant_id = mine->tenant_id;
-	} else if (tenant != NULL) {
-		int rc = audit_store_tenant_id(r->db, r->a, tenant, &tenant_id);
-		if (rc != DB_OK) {
-			http_db_error(r, rc, "the tenant");
-			return;
-		}
-		if (tenant_id == 0) {
-			http_problem(r, 404, "no such tenant");
+		if (ncoord > 1) {
+			field_errors *e = http_errors_new(r);
+			field_errors_add(e, "tenant", "coordini più ambiti: indica quale con ?tenant=");
+			http_errors_answer(r, e, 400, "un parametro della query manca");
 			return;
 		}
 	}
@@ -109,7 +111,6 @@ static void get_audit(http_req *r)
 		since = v_time_text(e, "since", since, false);
 	if (http_errors_answer(r, e, 400, "since must be a UTC time like 2021-12-31T23:59:59Z"))
 		return;
-	long long before = cursor ? atoll(cursor) : 0;
 	audit_row *rows;
 	size_t n;
 	bool more;

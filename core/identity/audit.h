@@ -31,8 +31,6 @@ typedef struct audit_row {
 } audit_row;
 
 int audit_store_insert(struct db *d, const audit_entry *e);
-/* The id of the tenant slug names; 0 when there is none. */
-int audit_store_tenant_id(struct db *d, arena *a, const char *slug, long long *id);
 /* Newest first: up to limit rows of tenant_id (0: every tenant), at or
  * after since (DATETIME text, NULL: any time), with id below before (0: the
  * newest). *more tells whether older rows follow. */

@@ -14,14 +14,6 @@ int audit_store_insert(db *d, const audit_entry *e)
 	return DB_OK;
 }
 
-int audit_store_tenant_id(db *d, arena *a, const char *slug, long long *id)
-{
-	db_res *t;
-	DB_TRY(db_query(d, a, &t, "SELECT id FROM tenants WHERE slug = ?", "s", slug));
-	*id = db_nrows(t) == 1 ? db_int(t, 0, 0) : 0;
-	return DB_OK;
-}
-
 int audit_store_list(db *d, arena *a, long long tenant_id, const char *since, long long before, int limit,
                      audit_row **out, size_t *n, bool *more)
 {

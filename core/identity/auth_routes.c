@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "base/password.h"
+#include "http/metrics.h"
 #include "base/utf8.h"
 #include "db/db.h"
 #include "http/router.h"
@@ -92,7 +93,7 @@ static bool db_failed(http_req *r, long long rc)
  * address is blocked. */
 static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 {
-	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = throttle_blocked(r->db, addr);
+	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = addr ? throttle_blocked(r->db, addr) : 0;
 	if (wait_acct < 0 || wait_addr < 0) {
 		http_unavailable(r, NULL);
 		return true;
@@ -101,7 +102,13 @@ static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 		long long wait = wait_acct > wait_addr ? wait_acct : wait_addr;
 		http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
 		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
-		audit_write(r);
+		/* A blocked login is not audited: the failures that caused the
+		 * block were, and an address could otherwise add rows forever. A
+		 * blocked password change has an authenticated caller. */
+		if (r->user != NULL)
+			audit_write(r);
+		else
+			metrics_refusal(REFUSAL_LOGIN_BLOCKED);
 		return true;
 	}
 	return false;
@@ -201,6 +208,7 @@ static void post_refresh(http_req *r)
 	if (!found) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
+		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		return;
 	}
 	long long login_id = rt.login_id, user_id = rt.user_id;
@@ -221,6 +229,7 @@ static void post_refresh(http_req *r)
 	if (rt.used || rt.expired || rt.revoked || !rt.user_active) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
+		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		goto out;
 	}
 	char token[REFRESH_TOKEN_LEN + 1];
@@ -246,10 +255,15 @@ static void post_logout(http_req *r)
 	if (db_failed(r, auth_store_logout(r->db, h, &ended)))
 		return;
 	/* 204 also for an unknown token: logging out twice is not an error and
-	 * the answer tells nothing about which tokens exist. */
+	 * the answer tells nothing about which tokens exist. Only a logout that
+	 * ended a login is audited: anyone can send unknown tokens. */
 	http_no_content(r);
-	r->audit_detail = ended ? "logout" : "logout of an unknown or ended login";
-	audit_write(r);
+	if (ended) {
+		r->audit_detail = "logout";
+		audit_write(r);
+	} else {
+		metrics_refusal(REFUSAL_LOGOUT_UNKNOWN);
+	}
 }
 
 static void get_me(http_req *r)
@@ -259,44 +273,66 @@ static void get_me(http_req *r)
 	http_json_end(r, w, 200);
 }
 
+/* Changing one's password proves the current one, so wrong current
+ * passwords are guesses like failed logins: they count against the same
+ * per-account throttle (a stolen access token must not become an unlimited
+ * password oracle), and a blocked account gets 429 here too. Its own
+ * transaction (ROUTE_OWN_TX), because a refused attempt must still count. */
 static void put_my_password(http_req *r)
 {
 	json_value *body;
+	const char *acct = arena_printf(r->a, "acct:%s", r->user->email);
+	char hash[PASSWORD_HASH_MAX];
+	bool audited = false;
+	if ((audited = answered_blocked(r, acct, NULL)))
+		goto out;
 	if (http_read_json(r, &body) != 0)
-		return;
+		goto out;
 	field_errors *e = http_errors_new(r);
 	const char *cur = v_string(e, NULL, body, "current_password", 1, PASSWORD_MAX_BYTES, true);
 	const char *neu = v_password(e, NULL, body, "new_password", true);
 	if (http_errors_answer(r, e, 422, NULL))
-		return;
+		goto out;
 	const char *stored;
 	int rc = auth_store_password_hash(r->db, r->a, r->user->user_id, &stored);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the account");
-		return;
+		goto out;
 	}
-	if (stored == NULL || !password_verify(cur, stored)) {
+	bool ok = stored != NULL && password_verify(cur, stored);
+	/* Again after the slow hash, as for logins: guesses sent at once. */
+	if ((audited = answered_blocked(r, acct, NULL)))
+		goto out;
+	if (!ok) {
+		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
+		r->audit_detail = "password change: wrong current password";
 		field_errors_add(e, "current_password", "is not your current password");
 		http_errors_answer(r, e, 422, NULL);
-		return;
+		goto out;
 	}
+	throttle_clear(r->db, acct);
 	if (strcmp(cur, neu) == 0) {
 		field_errors_add(e, "new_password", "must differ from the current password");
 		http_errors_answer(r, e, 422, NULL);
-		return;
+		goto out;
 	}
-	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(neu, hash, sizeof(hash)) != 0) {
 		http_problem(r, 500, "could not hash the password");
-		return;
+		goto out;
 	}
-	rc = auth_store_set_password(r->db, r->user->user_id, hash, r->user->login_id);
-	if (rc != DB_OK) {
-		http_db_error(r, rc, "the password");
-		return;
-	}
+	/* Other logins end with the change: whoever knew the old password is out. */
+	if (db_failed(r, db_begin(r->db)) ||
+	    db_failed(r, auth_store_set_password(r->db, r->user->user_id, hash, r->user->login_id)))
+		goto out;
 	r->audit_detail = "password changed";
+	r->status = 204;
+	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db)))
+		goto out;
 	http_no_content(r);
+	audited = true; /* inside the transaction */
+out:
+	if (!audited && r->status != 503)
+		audit_write(r);
 }
 
 static const route routes[] = {
@@ -307,7 +343,8 @@ static const route routes[] = {
     {HTTP_POST, "/api/v1/auth/logout", post_logout, ROUTE_PUBLIC | ROUTE_OWN_TX, "End the login of a refresh token",
      "RefreshRequest", NULL},
     {HTTP_GET, "/api/v1/me", get_me, 0, "The caller, with roles, memberships and assignments", NULL, "User"},
-    {HTTP_PUT, "/api/v1/me/password", put_my_password, 0, "Change one's own password", "PasswordChange", NULL},
+    {HTTP_PUT, "/api/v1/me/password", put_my_password, ROUTE_OWN_TX, "Change one's own password", "PasswordChange",
+     NULL},
 };
 
 void auth_register(void)

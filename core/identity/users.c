@@ -13,6 +13,7 @@
 #include "identity/auth.h"
 
 #define USER_TENANTS_MAX 200
+#define USER_ID_MAX_DIGITS 18
 
 static const char *const user_fields[] = {"email",       "name",   "role",     "memberships",
                                           "assignments", "active", "password", NULL};
@@ -153,10 +154,9 @@ static void check_combination(field_errors *e, const char *role_after, size_t nm
 static void get_users(http_req *r)
 {
 	int limit;
-	const char *cursor;
-	if (!require_admin(r) || http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (!require_admin(r) || v_page_after(r, USER_ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	long long after = cursor ? atoll(cursor) : 0;
 	identity *us;
 	size_t n;
 	bool more;

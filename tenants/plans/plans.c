@@ -162,7 +162,10 @@ static void get_plans(http_req *r)
 	if (!http_db_ok(r, plan_store_list(r->db, r->a, r->tenant->id, after, limit, &list, &n, &more), "the plans"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].cycle_id) : NULL;
-	if (http_wants_csv(r)) {
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return;
+	if (csv) {
 		answer_plans_csv(r, list, n);
 		return;
 	}
@@ -504,7 +507,10 @@ static void get_submissions(http_req *r)
 	                plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
 	                "the submissions"))
 		return;
-	if (http_wants_csv(r)) {
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return;
+	if (csv) {
 		answer_submissions_csv(r, list, n);
 		return;
 	}
