@@ -4,17 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "identity/dispatch.h"
 #include "base/config.h"
-#include "db/db.h"
 #include "base/log.h"
-#include "http/metrics.h"
-#include "db/migrate.h"
-#include "modules.h"
 #include "base/password.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "identity/auth.h"
+#include "identity/dispatch.h"
+#include "modules.h"
 
 static void usage(void)
 {
@@ -40,11 +40,13 @@ int main(int argc, char **argv)
 	modules_register();
 	router_freeze();
 	if (list) {
-		/* method, pattern, flags: for the OpenAPI and isolation tests */
+		/* method, pattern, source file, flags: for people and for the
+		 * OpenAPI and isolation tests */
 		for (int i = 0; i < router_count(); i++) {
 			const route *rt = router_at(i);
-			printf("%s %s%s%s%s\n", router_method_name(rt->method), rt->pattern,
+			printf("%s %s %s%s%s%s%s\n", router_method_name(rt->method), rt->pattern, router_file(i),
 			       rt->flags & ROUTE_PUBLIC ? " public" : "", rt->flags & ROUTE_TENANT ? " tenant" : "",
+			       rt->flags & ROUTE_UNSCOPED ? " unscoped" : "",
 			       rt->flags & ROUTE_INLINE ? " inline" : "");
 		}
 		return 0;

@@ -13,12 +13,10 @@
 #include <strings.h>
 
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "db/db.h"
 #include "http/router.h"
-#include "base/utf8.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 500
 #define ERRORS_MAX 200 /* a 422 lists at most this many fields */
 
 const char *http_header_get(const http_req *r, const char *name)
@@ -109,7 +107,7 @@ int http_page_params(http_req *r, int *limit, const char **cursor)
 		}
 		*limit = (int)v;
 	}
-	if (*cursor != NULL && (strlen(*cursor) > 200 || **cursor == '\0')) {
+	if (*cursor != NULL && (strlen(*cursor) > PAGE_CURSOR_MAX || **cursor == '\0')) {
 		http_problem(r, 400, "cursor is not valid");
 		return -1;
 	}
