@@ -13,9 +13,9 @@
 #include <strings.h>
 
 #include "base/csv.h"
-#include "base/utf8.h"
 #include "db/db.h"
 #include "http/router.h"
+#include "base/utf8.h"
 
 #define ERRORS_MAX 200 /* a 422 lists at most this many fields */
 

@@ -13,11 +13,11 @@
 
 #include <openssl/evp.h>
 
+#include "cycles/cycles.h"
 #include "base/html.h"
 #include "base/log.h"
-#include "cycles/cycles.h"
-#include "http/router.h"
 #include "tenants/plans/plan_html.h"
+#include "http/router.h"
 
 #define PUBLIC_JSON_PATH "/api/v1/public/tenants/%s/plans/%s"
 #define PUBLIC_HTML_PATH "/public/%s/%s"
