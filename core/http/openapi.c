@@ -244,12 +244,13 @@ static void tags(http_req *r, jw *w, json_value **docs)
 	jw_key(w, "tags");
 	jw_arr_begin(w);
 	for (int i = 0; i < n; i++) {
-		const char *tag = route_tag(r, i);
+		/* One tag a file: compared by file, without building every tag. */
 		bool seen = false;
 		for (int j = 0; j < i && !seen; j++)
-			seen = strcmp(route_tag(r, j), tag) == 0;
+			seen = strcmp(router_file(j), router_file(i)) == 0;
 		if (seen)
 			continue;
+		const char *tag = route_tag(r, i);
 		jw_obj_begin(w);
 		jw_kstr(w, "name", tag);
 		for (size_t k = 0; k < NPARTS; k++) {
