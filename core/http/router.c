@@ -11,6 +11,7 @@
 #include "base/arena.h"
 
 #define PATTERN_MAX_PARAMS HTTP_MAX_PARAMS
+#define PARAM_NAME_MAX 32 /* bytes of a {name}, with its NUL */
 
 static const route *table[ROUTER_MAX_ROUTES];
 static const char *files[ROUTER_MAX_ROUTES];
@@ -89,7 +90,7 @@ static const char *route_error(const route *rt)
 		const char *e = strchr(p, '}');
 		if (e == NULL || e == p + 1 || ++np > PATTERN_MAX_PARAMS)
 			return "a malformed or too many {parameters}";
-		char name[32];
+		char name[PARAM_NAME_MAX];
 		size_t len = (size_t)(e - p - 1);
 		if (len >= sizeof(name))
 			return "a {parameter} name too long";
