@@ -157,8 +157,14 @@ static const route routes[] = {
     {HTTP_GET, "/api/v1/tenants/{tenant}/members", get_members, ROUTE_TENANT, "The tenant's members", NULL, "List"},
     {HTTP_POST, "/api/v1/tenants/{tenant}/members", post_member, ROUTE_TENANT,
      "Add a member, creating the account if needed (coordinator, region_admin)", "Member", "Member"},
-    {HTTP_DELETE, "/api/v1/tenants/{tenant}/members", delete_member, ROUTE_TENANT,
-     "Remove a member: ?user_id=N (coordinator, region_admin)", NULL, NULL},
+    {HTTP_DELETE,
+     "/api/v1/tenants/{tenant}/members",
+     delete_member,
+     ROUTE_TENANT,
+     "Remove a member: ?user_id=N (coordinator, region_admin)",
+     NULL,
+     NULL,
+     {{"user_id", PARAM_QUERY, true, "{\"type\":\"integer\",\"minimum\":1}", "L'utente da togliere dall'ATS"}}},
 };
 
 void members_register(void)

@@ -226,11 +226,24 @@ static void patch_tenant(http_req *r)
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/tenants", get_tenants, 0, "The tenants (ATS) the caller may see", NULL, "List"},
+    {HTTP_GET,
+     "/api/v1/tenants",
+     get_tenants,
+     0,
+     "The tenants (ATS) the caller may see",
+     NULL,
+     "List",
+     {P_LIMIT, P_CURSOR}},
     {HTTP_POST, "/api/v1/tenants", post_tenants, 0, "Create a tenant (region_admin)", "Tenant", "Tenant"},
     {HTTP_GET, "/api/v1/tenants/{tenant}", get_tenant, ROUTE_TENANT, "A tenant with its Comuni", NULL, "Tenant"},
-    {HTTP_PATCH, "/api/v1/tenants/{tenant}", patch_tenant, ROUTE_TENANT, "Change a tenant (region_admin, If-Match)",
-     "Tenant", "Tenant"},
+    {HTTP_PATCH,
+     "/api/v1/tenants/{tenant}",
+     patch_tenant,
+     ROUTE_TENANT,
+     "Change a tenant (region_admin, If-Match)",
+     "Tenant",
+     "Tenant",
+     {P_IF_MATCH}},
 };
 
 void tenants_register(void)

@@ -989,23 +989,63 @@ static void get_indicators(http_req *r)
 
 /* ---------------------------------------------------------------- routes */
 
+/* The query parameters of the comparisons, for the OpenAPI document. */
+#define P_SOURCE                                                                                                       \
+	{                                                                                                              \
+		"source", PARAM_QUERY, false,                                                                          \
+		    "{\"type\":\"string\",\"enum\":[\"submitted\",\"draft\"],\"default\":\"submitted\"}",              \
+		    "submitted: l'ultima revisione inviata di ogni ATS (chi non ha inviato manca); draft: la bozza "   \
+		    "in lavorazione"                                                                                   \
+	}
+#define P_BY(a, b, what)                                                                                               \
+	{                                                                                                              \
+		"by", PARAM_QUERY, false,                                                                              \
+		    "{\"type\":\"string\",\"enum\":[\"" a "\",\"" b "\"],\"default\":\"" a "\"}", what                 \
+	}
+
 static const route routes[] = {
-    {HTTP_GET, COMPARE_PATH "/coverage", get_coverage, ROUTE_STREAM,
+    {HTTP_GET,
+     COMPARE_PATH "/coverage",
+     get_coverage,
+     ROUTE_STREAM,
      "How far each tenant's sections tagged with each action (?by=action) or "
      "objective (?by=objective) are "
      "written; ?source=submitted|draft; JSON or CSV",
-     NULL, "CompareCoverage"},
-    {HTTP_GET, COMPARE_PATH "/finance", get_finance, ROUTE_STREAM,
+     NULL,
+     "CompareCoverage",
+     {P_BY("action", "objective", "Le colonne: le azioni di sistema o gli obiettivi strategici del ciclo"), P_SOURCE,
+      P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/finance",
+     get_finance,
+     ROUTE_STREAM,
      "Spending by policy area (?by=area) or income by funding source "
      "(?by=source) per tenant, absolute and per "
      "inhabitant, with totals and medians; JSON or CSV",
-     NULL, "CompareFinance"},
-    {HTTP_GET, COMPARE_PATH "/sections/{key}", get_section, ROUTE_STREAM,
-     "One template section of every visible tenant side by side; JSON or CSV", NULL, "CompareSection"},
-    {HTTP_GET, COMPARE_PATH "/indicators", get_indicators, ROUTE_STREAM,
+     NULL,
+     "CompareFinance",
+     {P_BY("area", "source", "area: la spesa per area di intervento; source: le entrate per fonte di finanziamento"),
+      P_SOURCE, P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/sections/{key}",
+     get_section,
+     ROUTE_STREAM,
+     "One template section of every visible tenant side by side; JSON or CSV",
+     NULL,
+     "CompareSection",
+     {P_SOURCE, P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/indicators",
+     get_indicators,
+     ROUTE_STREAM,
      "The indicators of the sections tagged with ?action=, across tenants; "
      "JSON or CSV",
-     NULL, "CompareIndicators"},
+     NULL,
+     "CompareIndicators",
+     {{"action", PARAM_QUERY, true, "{\"type\":\"string\",\"minLength\":1}",
+       "Il codice di un'azione di sistema del ciclo (OS1-A6)"},
+      P_SOURCE,
+      P_FORMAT}},
 };
 
 void compare_register(void)

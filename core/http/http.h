@@ -87,6 +87,9 @@ const char *http_query(const http_req *r, const char *name);
 /* ?limit= and ?cursor= with the SPEC defaults; answers 400 and returns -1 on a
  * bad value. */
 int http_page_params(http_req *r, int *limit, const char **cursor);
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 500
+#define PAGE_CURSOR_MAX 200 /* bytes */
 /* Whether the caller asked for CSV (?format=csv or Accept: text/csv): 1 for
  * CSV, 0 for JSON (also ?format=json), or -1 after answering 400 for any
  * other ?format=. */

@@ -17,9 +17,6 @@
 #include "db/db.h"
 #include "http/router.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 500
-#define CURSOR_MAX 200      /* bytes of a ?cursor= */
 #define QUERY_NAME_SHOWN 64 /* longest parameter name echoed back */
 
 const char *http_header_get(const http_req *r, const char *name)
@@ -137,7 +134,7 @@ int http_page_params(http_req *r, int *limit, const char **cursor)
 		}
 		*limit = (int)v;
 	}
-	if (*cursor != NULL && (strlen(*cursor) > CURSOR_MAX || **cursor == '\0')) {
+	if (*cursor != NULL && (strlen(*cursor) > PAGE_CURSOR_MAX || **cursor == '\0')) {
 		bad_param(r, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
 		return -1;
 	}

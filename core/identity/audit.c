@@ -148,7 +148,19 @@ static void get_audit(http_req *r)
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/audit", get_audit, 0, "The audit log (region_admin; a coordinator: its tenant)", NULL, "List"},
+    {HTTP_GET,
+     "/api/v1/audit",
+     get_audit,
+     0,
+     "The audit log (region_admin; a coordinator: its tenant)",
+     NULL,
+     "AuditList",
+     {{"tenant", PARAM_QUERY, false, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":64}",
+       "Solo le righe di questo ATS (slug); un coordinatore di più ATS deve indicarlo"},
+      {"since", PARAM_QUERY, false, "{\"type\":\"string\",\"format\":\"date-time\"}",
+       "Solo le righe da questo istante (UTC, come 2021-12-31T23:59:59Z)"},
+      P_LIMIT,
+      P_CURSOR}},
 };
 
 void audit_register(void)

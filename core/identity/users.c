@@ -274,11 +274,17 @@ static void patch_user(http_req *r)
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/users", get_users, 0, "Every user (region_admin)", NULL, "List"},
+    {HTTP_GET, "/api/v1/users", get_users, 0, "Every user (region_admin)", NULL, "List", {P_LIMIT, P_CURSOR}},
     {HTTP_POST, "/api/v1/users", post_users, 0, "Create a user (region_admin)", "UserInput", "User"},
     {HTTP_GET, "/api/v1/users/{id}", get_user, 0, "A user (region_admin)", NULL, "User"},
-    {HTTP_PATCH, "/api/v1/users/{id}", patch_user, 0, "Change roles, name or active (region_admin, If-Match)",
-     "UserInput", "User"},
+    {HTTP_PATCH,
+     "/api/v1/users/{id}",
+     patch_user,
+     0,
+     "Change roles, name or active (region_admin, If-Match)",
+     "UserInput",
+     "User",
+     {P_IF_MATCH}},
 };
 
 void users_render_ref(jw *w, const char *key, long long id, const char *name)
