@@ -15,6 +15,7 @@
 #include "base/password.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "web/web.h"
 
 static void usage(void)
 {
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
 		/* method, pattern, flags: for the OpenAPI and isolation tests */
 		for (int i = 0; i < router_count(); i++) {
 			const route *rt = router_at(i);
+			if (rt->flags & ROUTE_PAGE)
+				continue; /* the web interface's pages are not the API */
 			printf("%s %s%s%s%s\n", router_method_name(rt->method), rt->pattern,
 			       rt->flags & ROUTE_PUBLIC ? " public" : "", rt->flags & ROUTE_TENANT ? " tenant" : "",
 			       rt->flags & ROUTE_INLINE ? " inline" : "");
@@ -72,6 +75,7 @@ int main(int argc, char **argv)
 
 	auth_init(cfg.jwt_secret, cfg.jwt_issuer, cfg.jwt_audience);
 	password_init(cfg.kdf_concurrency);
+	web_init(&cfg);
 	metrics_init(router_count());
 	server *s = server_new(&cfg, dispatch_request, err, sizeof(err));
 	if (s == NULL) {

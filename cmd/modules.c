@@ -11,10 +11,12 @@
 #include "tenants/plans/plans.h"
 #include "tenants/tenants.h"
 #include "identity/users.h"
+#include "web/web.h"
 
 void modules_register(void)
 {
 	health_register();
+	web_register();
 	auth_register();
 	users_register();
 	tenants_register();

@@ -14,8 +14,11 @@ enum route_flags {
 	ROUTE_PUBLIC = 1 << 1, /* no authentication */
 	ROUTE_TENANT = 1 << 2, /* {tenant} resolved and scoped before the handler */
 	ROUTE_STREAM = 1 << 3, /* may stream its answer */
-	ROUTE_OWN_TX = 1 << 4  /* a write that runs its own transactions and
+	ROUTE_OWN_TX = 1 << 4, /* a write that runs its own transactions and
 	                          audit (login: a failure must still count) */
+	ROUTE_PAGE = 1 << 5    /* a page of the web interface: authenticated by
+	                          session cookie (never Bearer), forms checked
+	                          against CSRF, errors answered as pages */
 };
 
 typedef struct route {

@@ -52,15 +52,34 @@ static void run_write(http_req *r)
 		audit_write(r); /* the refused attempt, outside the rolled-back work */
 }
 
+static const dispatch_pages *pages;
+
+void dispatch_set_pages(const dispatch_pages *p)
+{
+	pages = p;
+}
+
 void dispatch_request(http_req *r)
 {
 	const route *rt = r->route;
-	if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0)
+	bool page = (rt->flags & ROUTE_PAGE) != 0;
+	if (page) {
+		/* Never the Bearer path: a page is the browser's, by session. */
+		if (pages == NULL) {
+			http_problem(r, 404, "no such resource");
+			return;
+		}
+		if (pages->authenticate(r) != 0)
+			goto done;
+	} else if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0)
 		return;
 	if ((rt->flags & ROUTE_TENANT) && scope_resolve_tenant(r) != 0)
-		return;
+		goto done;
 	if (r->db != NULL && is_write(r) && !(rt->flags & ROUTE_OWN_TX))
 		run_write(r);
 	else
 		run_handler(r);
+done:
+	if (page && r->status >= 400)
+		pages->error_page(r);
 }
