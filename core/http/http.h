@@ -142,6 +142,9 @@ typedef struct http_errors http_errors;
 http_errors *http_errors_new(http_req *r);
 void http_errors_add(http_errors *e, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 size_t http_errors_count(const http_errors *e);
+/* The i-th error collected (i < http_errors_count), for a page that shows
+ * each message beside its field. */
+void http_errors_at(const http_errors *e, size_t i, const char **field, const char **message);
 http_req *http_errors_req(http_errors *e);
 /* Answers status with the collected errors; returns true when there were any. */
 bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail);

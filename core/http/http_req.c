@@ -410,6 +410,12 @@ size_t http_errors_count(const http_errors *e)
 	return e->n + e->dropped;
 }
 
+void http_errors_at(const http_errors *e, size_t i, const char **field, const char **message)
+{
+	*field = e->fields[i];
+	*message = e->messages[i];
+}
+
 bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail)
 {
 	if (http_errors_count(e) == 0)

@@ -163,6 +163,13 @@ web_page *web_page_begin(http_req *r, const char *title, const web_crumb *crumbs
 	return p;
 }
 
+void web_page_script(web_page *p, const char *name)
+{
+	html_rawf(p->h, "<script src=\"/static/%s/", web_static_version());
+	html_text(p->h, name);
+	html_raw(p->h, "\" defer></script>");
+}
+
 void web_page_end(web_page *p, int status)
 {
 	html *h = p->h;

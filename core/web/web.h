@@ -47,6 +47,9 @@ html *web_html(web_page *p);
 http_req *web_req(web_page *p);
 /* Closes <main>, writes the footer, answers status with the page. */
 void web_page_end(web_page *p, int status);
+/* A script of ours from the static files (e.g. "counter.js"), loaded at the
+ * end of the page; call before web_page_end. */
+void web_page_script(web_page *p, const char *name);
 
 /* The Italian page of an error status (404, 403, 500, 503 …), with detail
  * when not NULL. A page of another ATS is the same 404 as a missing one. */

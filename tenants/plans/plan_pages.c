@@ -4,6 +4,7 @@
  * (ROUTE_TENANT): another ATS's plan is the same 404 page as a missing one. */
 #include <string.h>
 
+#include "base/utf8.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
 #include "identity/auth.h"
@@ -258,13 +259,16 @@ static const char *group_label(arena *a, const char *g)
 	return strcmp(g, "I") == 0 ? "Introduzione" : arena_printf(a, "Parte %s", g);
 }
 
-static void section_row(html *h, arena *a, const cycle_section *t, const plan_section *s, long long comments)
+static void section_row(html *h, arena *a, const cycle_section *t, const plan_section *s, long long comments,
+                        const char *href)
 {
 	html_raw(h, "<tr><th scope=\"row\"><span class=\"ambito-actions\">");
 	html_text(h, t->key);
-	html_raw(h, "</span> ");
+	html_raw(h, "</span> <a href=\"");
+	html_text(h, href);
+	html_raw(h, "\">");
 	html_text(h, t->title);
-	html_raw(h, "</th><td>");
+	html_raw(h, "</a></th><td>");
 	const char *st = s ? plan_section_status_name(s->status) : "empty";
 	status_badge(h, st, web_section_status(st));
 	html_raw(h, "</td><td class=\"ambito-actions\">");
@@ -360,16 +364,360 @@ static void get_plan_index(http_req *r)
 		for (size_t j = 0; j < ncom; j++)
 			if (strcmp(ckeys[j], t->key) == 0)
 				comments = ccounts[j];
-		section_row(h, r->a, t, s, comments);
+		section_row(h, r->a, t, s, comments,
+		            arena_printf(r->a, "/ats/%s/piani/%s/sezioni/%s", r->tenant->slug, c->slug, t->key));
 	}
 	if (group != NULL)
 		html_raw(h, "</tbody></table></div>");
 	web_page_end(p, 200);
 }
 
+/* ---------------------------------------------------------------- section editor */
+
+#define EDITOR_ROWS_MIN 6
+#define EDITOR_ROWS_MAX 24
+
+static const cycle_section *find_section(const cycle_template *t, const char *key)
+{
+	for (size_t i = 0; i < t->nsections; i++)
+		if (strcmp(t->sections[i].key, key) == 0)
+			return &t->sections[i];
+	return NULL;
+}
+
+static const char *stored_part(const plan_section_content *c, const char *key)
+{
+	for (size_t i = 0; c != NULL && i < c->nparts; i++)
+		if (strcmp(c->parts[i].key, key) == 0)
+			return c->parts[i].text;
+	return NULL;
+}
+
+/* What one showing of the editor holds besides the stored section. */
+typedef struct editor_view {
+	const char **typed;  /* per template part: what the user sent, or NULL */
+	const char **errors; /* per template part, or NULL */
+	size_t nerrors;
+	bool stale;          /* someone saved meanwhile: show their text beside ours */
+	bool saved;          /* just saved */
+	const char *refused; /* why the plan cannot be changed now, or NULL */
+} editor_view;
+
+static const char *editor_href(http_req *r, const cycle *c, const char *key)
+{
+	return arena_printf(r->a, "/ats/%s/piani/%s/sezioni/%s", r->tenant->slug, c->slug, key);
+}
+
+static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle_section *tpl, const plan_section *s,
+                        const plan_section_content *stored, bool editable, const editor_view *v, int status)
+{
+	web_crumb crumbs[] = {
+	    {r->tenant->name, arena_printf(r->a, "/ats/%s", r->tenant->slug)},
+	    {arena_printf(r->a, "Piano %s", c->slug), arena_printf(r->a, "/ats/%s/piani/%s", r->tenant->slug, c->slug)},
+	    {arena_printf(r->a, "Sezione %s", tpl->key), NULL}};
+	web_page *p = web_page_begin(r, arena_printf(r->a, "%s %s", tpl->key, tpl->title), crumbs, 3);
+	html *h = web_html(p);
+	html_raw(h, "<dl class=\"ambito-facts\"><dt>Stato della sezione</dt><dd>");
+	const char *st = plan_section_status_name(s->status);
+	status_badge(h, st, web_section_status(st));
+	html_raw(h, "</dd><dt>Ultimo salvataggio</dt><dd>");
+	if (s->updated_at) {
+		html_text(h, s->updated_by_name && *s->updated_by_name ? s->updated_by_name : "—");
+		html_text(h, ", ");
+		html_text(h, html_datetime(r->a, s->updated_at));
+	} else
+		html_text(h, "mai salvata");
+	html_raw(h, "</dd><dt>Stato del piano</dt><dd>");
+	plan_status_badge(h, pl->status);
+	html_raw(h, "</dd></dl>");
+	if (v->saved)
+		html_raw(h, "<div class=\"alert alert-success\" role=\"status\">Sezione salvata.</div>");
+	if (v->refused) {
+		html_raw(h, "<div class=\"alert alert-warning\" role=\"alert\">");
+		html_text(h, v->refused);
+		html_raw(h, "</div>");
+	}
+	if (v->stale)
+		html_raw(
+		    h, "<div class=\"alert alert-warning\" role=\"alert\"><p><strong>Nessuna modifica è stata "
+		       "salvata.</strong> Un’altra persona ha salvato questa sezione mentre la stavi scrivendo. Sotto "
+		       "ogni campo cambiato trovi il testo salvato da lei; nel campo c’è ancora il tuo. Unisci i due "
+		       "testi e salva di nuovo.</p></div>");
+	if (v->nerrors > 0) {
+		const char **ids = arena_calloc(r->a, tpl->nparts, sizeof(char *));
+		const char **msgs = arena_calloc(r->a, tpl->nparts, sizeof(char *));
+		size_t n = 0;
+		for (size_t i = 0; i < tpl->nparts; i++)
+			if (v->errors && v->errors[i]) {
+				ids[n] = arena_printf(r->a, "parte-%s", tpl->parts[i].key);
+				msgs[n++] = arena_printf(r->a, "%s: %s", tpl->parts[i].title, v->errors[i]);
+			}
+		web_error_summary(p, ids, msgs, n);
+	}
+	if (editable) {
+		html_raw(h, "<form method=\"post\" action=\"");
+		html_text(h, editor_href(r, c, tpl->key));
+		html_raw(h, "\" novalidate>");
+		web_csrf_field(p);
+		html_rawf(h, "<input type=\"hidden\" name=\"versione\" value=\"%lld\">", s->version);
+	}
+	for (size_t i = 0; i < tpl->nparts; i++) {
+		const cycle_part *part = &tpl->parts[i];
+		const char *saved_text = stored_part(stored, part->key);
+		const char *text = v->typed && v->typed[i] ? v->typed[i] : saved_text;
+		const char *err = v->errors ? v->errors[i] : NULL;
+		html_raw(h, "<div class=\"ambito-part\">");
+		if (!editable) {
+			html_raw(h, "<h2 class=\"h4\">");
+			html_text(h, part->title);
+			html_raw(h, "</h2><div class=\"ambito-readonly\">");
+			if (text && *text)
+				html_paragraphs(h, text);
+			else
+				html_raw(h, "<p><em>Non ancora scritto.</em></p>");
+			html_raw(h, "</div></div>");
+			continue;
+		}
+		long long chars = text ? (long long)utf8_chars(text, strlen(text)) : 0;
+		long long rows = part->max_chars / 400;
+		rows = rows < EDITOR_ROWS_MIN ? EDITOR_ROWS_MIN : rows > EDITOR_ROWS_MAX ? EDITOR_ROWS_MAX : rows;
+		html_raw(h, "<label for=\"parte-");
+		html_text(h, part->key);
+		html_raw(h, "\">");
+		html_text(h, part->title);
+		html_raw(h, " <span class=\"ambito-required\">");
+		html_text(h, part->required ? "(obbligatoria)" : "(facoltativa)");
+		html_raw(h, "</span></label>");
+		if (err) {
+			html_raw(h, "<p class=\"ambito-part-error\" id=\"errore-");
+			html_text(h, part->key);
+			html_raw(h, "\">");
+			html_text(h, err);
+			html_raw(h, "</p>");
+		}
+		html_rawf(h, "<textarea rows=\"%lld\" data-max-chars=\"%lld\" data-counter=\"conta-", rows,
+		          part->max_chars);
+		html_text(h, part->key);
+		html_raw(h, "\" id=\"parte-");
+		html_text(h, part->key);
+		html_raw(h, "\" name=\"parte.");
+		html_text(h, part->key);
+		html_raw(h, "\" aria-describedby=\"conta-");
+		html_text(h, part->key);
+		if (err) {
+			html_raw(h, " errore-");
+			html_text(h, part->key);
+			html_raw(h, "\" aria-invalid=\"true");
+		}
+		html_raw(h, "\">");
+		html_text(h, text);
+		html_raw(h, "</textarea><p class=\"ambito-counter\" aria-live=\"polite\" id=\"conta-");
+		html_text(h, part->key);
+		html_rawf(h, "\">%s su %s caratteri</p>", html_int(r->a, chars), html_int(r->a, part->max_chars));
+		if (v->stale && v->typed && v->typed[i] && strcmp(v->typed[i], saved_text ? saved_text : "") != 0) {
+			html_raw(h, "<div class=\"ambito-stale\"><strong>Testo salvato nel frattempo da ");
+			html_text(h,
+			          s->updated_by_name && *s->updated_by_name ? s->updated_by_name : "un’altra persona");
+			html_raw(h, ":</strong><pre class=\"ambito-stale-text\">");
+			html_text(h, saved_text && *saved_text ? saved_text : "(vuoto)");
+			html_raw(h, "</pre></div>");
+		}
+		html_raw(h, "</div>");
+	}
+	if (editable) {
+		html_raw(
+		    h,
+		    "<p class=\"mt-4\"><button type=\"submit\" class=\"btn btn-primary\">Salva la sezione</button></p>"
+		    "</form>");
+		web_page_script(p, "counter.js");
+	}
+	html_raw(h, "<p><a href=\"");
+	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s", r->tenant->slug, c->slug));
+	html_raw(h, "\">Torna all’indice del piano</a></p>");
+	web_page_end(p, status);
+}
+
+/* The plan, its section (locked when for_update), the template section and
+ * the stored content; NULL after answering when any is missing. */
+typedef struct editor_ctx {
+	cycle *c;
+	plan *p;
+	plan_section *s;
+	cycle_template t;
+	const cycle_section *tpl;
+	plan_section_content stored;
+} editor_ctx;
+
+static bool editor_load(http_req *r, bool for_update, editor_ctx *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->c = cycles_path_cycle(r, false);
+	x->p = x->c != NULL ? plans_path_plan(r, x->c, for_update) : NULL;
+	if (x->p == NULL)
+		return false;
+	int rc = plan_store_section(r->db, r->a, r->tenant->id, x->c->id, 0, http_param(r, "key"), for_update, &x->s);
+	if (rc == DB_OK)
+		rc = cycle_store_load_template(r->db, r->a, x->c->id, &x->t);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "section");
+		return false;
+	}
+	x->tpl = x->s ? find_section(&x->t, x->s->key) : NULL;
+	if (x->tpl == NULL) {
+		http_problem(r, 404, "the plan has no such section");
+		return false;
+	}
+	json_value *v;
+	char err[64];
+	if (x->s->content != NULL &&
+	    json_parse(r->a, x->s->content, strlen(x->s->content), &v, err, sizeof(err)) == JSON_OK)
+		plan_section_content_read(r->a, v, &x->stored);
+	return true;
+}
+
+static bool editable_by(http_req *r, const editor_ctx *x)
+{
+	return can_write(r->tenant->role) && plan_can_edit(x->p, x->c) == DB_OK;
+}
+
+static void get_section(http_req *r)
+{
+	editor_ctx x;
+	if (scope_require(r, SCOPE_READERS) != 0 || !editor_load(r, false, &x))
+		return;
+	editor_view v = {0};
+	const char *q = http_query(r, "salvato");
+	v.saved = q != NULL && strcmp(q, "1") == 0;
+	bool editable = editable_by(r, &x);
+	if (!editable && can_write(r->tenant->role))
+		v.refused = x.c->status != CYCLE_OPEN
+		                ? "Il ciclo di programmazione è chiuso: il piano non si può più modificare."
+		                : arena_printf(r->a,
+		                               "Il piano è %s: si può modificare solo in bozza o quando la Regione "
+		                               "chiede modifiche.",
+		                               web_plan_status(plan_status_name(x.p->status)));
+	editor_page(r, x.c, x.p, x.tpl, x.s, &x.stored, editable, &v, 200);
+}
+
+/* Text from a form field: line ends as the API stores them (LF), since a
+ * browser sends a textarea's with CRLF. */
+static const char *form_text(arena *a, const char *s)
+{
+	if (s == NULL)
+		return "";
+	char *out = arena_strdup(a, s), *o = out;
+	for (const char *p = s; *p; p++)
+		if (!(p[0] == '\r' && p[1] == '\n'))
+			*o++ = *p;
+	*o = '\0';
+	return out;
+}
+
+static void post_section(http_req *r)
+{
+	editor_ctx x;
+	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || !editor_load(r, true, &x))
+		return;
+	r->audit_object = arena_printf(r->a, "plan:%s/%s/sections/%s", r->tenant->slug, x.c->slug, x.s->key);
+	if (!editable_by(r, &x)) {
+		web_error_page(r, 409,
+		               x.c->status != CYCLE_OPEN
+		                   ? "Il ciclo di programmazione è chiuso: il piano non si può più modificare."
+		                   : "Il piano si può modificare solo in bozza o quando la Regione chiede modifiche.");
+		return;
+	}
+	web_form f;
+	if (web_form_parse(r, &f) != 0) {
+		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+		return;
+	}
+	const cycle_section *tpl = x.tpl;
+	editor_view v = {0};
+	v.typed = arena_calloc(r->a, tpl->nparts + 1, sizeof(char *));
+	v.errors = arena_calloc(r->a, tpl->nparts + 1, sizeof(char *));
+	for (size_t i = 0; i < tpl->nparts; i++)
+		v.typed[i] = form_text(r->a, web_form_get(&f, arena_printf(r->a, "parte.%s", tpl->parts[i].key)));
+	const char *version = web_form_get(&f, "versione");
+	if (version == NULL || strcmp(version, arena_printf(r->a, "%lld", x.s->version)) != 0) {
+		v.stale = true;
+		editor_page(r, x.c, x.p, tpl, x.s, &x.stored, true, &v, 409);
+		return;
+	}
+	/* The API's own validation, on the body the API would get. */
+	jw *w = jw_new(NULL, NULL);
+	jw_obj_begin(w);
+	jw_key(w, "parts");
+	jw_obj_begin(w);
+	for (size_t i = 0; i < tpl->nparts; i++) {
+		jw_key(w, tpl->parts[i].key);
+		jw_str(w, v.typed[i]);
+	}
+	jw_obj_end(w);
+	jw_obj_end(w);
+	size_t len;
+	const char *body_text = jw_failed(w) ? NULL : arena_strdup(r->a, jw_buffer(w, &len));
+	jw_free(w);
+	json_value *body;
+	char err[64];
+	cycle_catalog cat;
+	if (body_text == NULL || json_parse(r->a, body_text, strlen(body_text), &body, err, sizeof(err)) != JSON_OK) {
+		web_error_page(r, 400, "Il testo inviato non è valido (UTF-8).");
+		return;
+	}
+	int rc = cycle_store_load_catalog(r->db, r->a, x.c->id, &cat);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "the catalogue");
+		return;
+	}
+	http_errors *e = http_errors_new(r);
+	plan_section_content content;
+	plan_section_parse(e, NULL, body, tpl, x.c, &cat, &content);
+	for (size_t k = 0; k < http_errors_count(e); k++) {
+		const char *field, *msg;
+		http_errors_at(e, k, &field, &msg);
+		for (size_t i = 0; i < tpl->nparts; i++) {
+			if (strncmp(field, "parts.", 6) != 0 || strcmp(field + 6, tpl->parts[i].key) != 0 ||
+			    v.errors[i])
+				continue;
+			long long n = (long long)utf8_chars(v.typed[i], strlen(v.typed[i]));
+			v.errors[i] = n > tpl->parts[i].max_chars
+			                  ? arena_printf(r->a, "il testo ha %s caratteri: il massimo è %s.",
+			                                 html_int(r->a, n), html_int(r->a, tpl->parts[i].max_chars))
+			                  : msg;
+			v.nerrors++;
+		}
+	}
+	if (http_errors_count(e) > 0) {
+		if (v.nerrors == 0) {
+			web_error_page(r, 422, "Il testo inviato non è valido.");
+			return;
+		}
+		editor_page(r, x.c, x.p, tpl, x.s, &x.stored, true, &v, 422);
+		return;
+	}
+	/* The page edits the texts; the section's tables stay as stored. */
+	content.indicators = x.stored.indicators;
+	content.nindicators = x.stored.nindicators;
+	content.spending = x.stored.spending;
+	content.nspending = x.stored.nspending;
+	plan_section saved;
+	rc = plan_section_save(r->db, r->a, x.p->tenant_id, x.p->cycle_id, tpl, &content, r->user->user_id, &saved);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "section");
+		return;
+	}
+	r->audit_detail = arena_printf(r->a, "section %s saved from the web (%s, version %lld)", saved.key,
+	                               plan_section_status_name(saved.status), saved.version);
+	web_redirect(r, arena_printf(r->a, "%s?salvato=1", editor_href(r, x.c, tpl->key)));
+}
+
 static const route routes[] = {
     {HTTP_GET, "/ats/{tenant}", get_ats, ROUTE_PAGE | ROUTE_TENANT, "I piani di un ATS"},
     {HTTP_GET, "/ats/{tenant}/piani/{cycle}", get_plan_index, ROUTE_PAGE | ROUTE_TENANT, "L’indice di un piano"},
+    {HTTP_GET, "/ats/{tenant}/piani/{cycle}/sezioni/{key}", get_section, ROUTE_PAGE | ROUTE_TENANT,
+     "Una sezione del piano, da leggere o scrivere"},
+    {HTTP_POST, "/ats/{tenant}/piani/{cycle}/sezioni/{key}", post_section, ROUTE_PAGE | ROUTE_TENANT,
+     "Salva una sezione del piano"},
 };
 
 void plan_pages_register(void)
