@@ -55,6 +55,7 @@ async function shoot(page, name) {
   const original = page.viewportSize();
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
+    await checkA11y(page, `${name} at ${width} px`);
     await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize(original);
@@ -188,4 +189,45 @@ test('the Region\'s notes reach the ATS; the Region sees every ATS', async () =>
   await checkA11y(r.page, 'home of the region');
   await shoot(r.page, 'home-regione');
   await r.context.close();
+});
+
+test('a coordinator writes a section: live counter, an error beside the field, then saved', async () => {
+  const { context, page, blocked } = await newPage();
+  await logIn(page, COORD_1);
+  await page.getByRole('link', { name: /Apri l’indice del piano/ }).first().click();
+  await page.getByRole('link', { name: 'Destinatari' }).click();
+  await page.getByRole('heading', { level: 1, name: /I\.5 Destinatari/ }).waitFor();
+  const field = page.getByLabel(/Destinatari del Piano|Destinatari/).first();
+  const label = await field.evaluate((el) => el.labels[0].textContent);
+  const max = Number(await field.getAttribute('data-max-chars'));
+  const counterId = await field.getAttribute('data-counter');
+  const counter = page.locator('#' + counterId);
+  await field.fill('Famiglie, persone anziane e giovani dei Comuni dell’ATS.');
+  // Counted live, in characters (the apostrophe ’ is one), by counter.js.
+  await assert.doesNotReject(counter.filter({ hasText: /^56 su/ }).waitFor({ timeout: 5000 }));
+  await checkA11y(page, 'section editor');
+  await shoot(page, 'editor-sezione');
+
+  // Too long: the server refuses, says why beside the field, keeps the text.
+  await field.fill('x'.repeat(max + 5));
+  assert.equal(max, 5000); // I.5 of the Marche template
+  await counter.filter({ hasText: '5.005 su 5.000 caratteri — troppi di 5' }).waitFor();
+  await page.getByRole('button', { name: 'Salva la sezione' }).click();
+  await page.getByRole('alert').filter({ hasText: 'C’è un errore nel modulo' }).waitFor();
+  const again = page.getByLabel(label.trim());
+  assert.equal((await again.inputValue()).length, max + 5);
+  assert.equal(await again.getAttribute('aria-invalid'), 'true');
+  await checkA11y(page, 'section editor with an error');
+  await shoot(page, 'editor-errore');
+
+  await again.fill('Famiglie con minori, persone anziane, persone con disabilità.');
+  await page.getByRole('button', { name: 'Salva la sezione' }).click();
+  await page.getByRole('status').filter({ hasText: 'Sezione salvata.' }).waitFor();
+  assert.equal(await page.getByLabel(label.trim()).inputValue(),
+    'Famiglie con minori, persone anziane, persone con disabilità.');
+  await page.getByRole('link', { name: 'Torna all’indice del piano' }).click();
+  const row = page.getByRole('row', { name: /I\.5 Destinatari/ });
+  await row.getByText('completa', { exact: true }).or(row.getByText('parziale', { exact: true })).waitFor();
+  assert.deepEqual(blocked, []);
+  await context.close();
 });

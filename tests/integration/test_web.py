@@ -288,7 +288,8 @@ class Web(unittest.TestCase):
             sections = json.load(f)["template"]["sections"]
         # Every section of the template, in its order, each with a status.
         text = html.unescape(body)
-        positions = [text.find(">%s</span> %s</th>" % (s["key"], s["title"])) for s in sections]
+        positions = [text.find('>%s</span> <a href="/ats/ats-1/piani/2020-2022/sezioni/%s">%s</a></th>'
+                               % (s["key"], s["key"], s["title"])) for s in sections]
         self.assertNotIn(-1, positions)
         self.assertEqual(positions, sorted(positions))
         statuses = re.findall(r'ambito-status-(empty|partial|complete)">(vuota|parziale|completa)<', body)
@@ -316,6 +317,118 @@ class Web(unittest.TestCase):
         for slug in ("ats-1", "ats-7", "ats-13", "ats-20"):
             self.assertIn('href="/ats/%s/piani/2020-2022"' % slug, body)
         self.assertIn(">pubblicato<", body)
+
+    # -- the section editor
+
+    def section_row(self, slug, key):
+        return self.db.sql(
+            "SELECT s.version, s.status, s.content FROM plan_sections s JOIN tenants t ON t.id = s.tenant_id"
+            " JOIN cycles c ON c.id = s.cycle_id WHERE t.slug = '%s' AND c.slug = '2020-2022'"
+            " AND s.revision = 0 AND s.section_key = '%s'" % (slug, key))[0]
+
+    def editor_form(self, page):
+        body = page.text
+        fields = {"csrf": self.csrf_of(page),
+                  "versione": re.search(r'name="versione" value="(\d+)"', body).group(1)}
+        for name, text in re.findall(r'name="(parte\.[a-z_0-9]+)"[^>]*>([^<]*)</textarea>', body):
+            fields[name] = html.unescape(text)
+        return fields
+
+    def test_section_editor_saves_through_the_api_rules(self):
+        token = self.login(COORD_1)
+        url = "/ats/ats-1/piani/2020-2022/sezioni/I.1"
+        with open(MARCHE, encoding="utf-8") as f:
+            tpl = [x for x in json.load(f)["template"]["sections"] if x["key"] == "I.1"][0]
+        page = self.get(url, token)
+        body = self.assertPage(page, 200)
+        for part in tpl["parts"]:
+            self.assertIn('<label for="parte-%s">' % part["key"], body)
+            self.assertIn('data-max-chars="%d"' % part["max_chars"], body)
+        self.assertIn("(obbligatoria)", body)
+        self.assertRegex(body, r'<script src="/static/[0-9a-f]+/counter\.js" defer></script>')
+        fields = self.editor_form(page)
+        first, second = tpl["parts"][0], tpl["parts"][1]
+        # Script and markup are stored as text and shown escaped; CRLF arrives as LF.
+        text = "Premessa <script>alert(1)</script> & \"virgolette\"\r\nseconda riga àèìòù"
+        fields["parte." + first["key"]] = text
+        fields["parte." + second["key"]] = "Nota tecnica."
+        before = self.section_row("ats-1", "I.1")
+        r = self.post_form(url, fields, token)
+        self.assertEqual(r.status, 303, r.text[:600])
+        self.assertEqual(r.headers["Location"], url + "?salvato=1")
+        version, status, content = self.section_row("ats-1", "I.1")
+        self.assertEqual(int(version), int(before[0]) + 1)
+        self.assertEqual(status, "complete")
+        stored = json.loads(content)
+        self.assertEqual(stored["parts"][first["key"]], text.replace("\r\n", "\n"))
+        page = self.get(url + "?salvato=1", token)
+        body = self.assertPage(page, 200)
+        self.assertIn("Sezione salvata.", body)
+        self.assertNotIn("<script>alert", body)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", body)
+        # The index shows it complete, saved by the coordinator.
+        index = self.get("/ats/ats-1/piani/2020-2022", token).text
+        self.assertIn('href="%s">Premessa</a></th><td><span class="ambito-status ambito-status-complete">' % url,
+                      index)
+
+        # Over max_chars (in characters, not bytes): refused beside the field, nothing saved, text kept.
+        fields = self.editor_form(page)
+        long_text = "è" * (first["max_chars"] + 1)
+        fields["parte." + first["key"]] = long_text
+        r = self.post_form(url, fields, token)
+        body = self.assertPage(r, 422)
+        self.assertIn('href="#parte-%s"' % first["key"], body)
+        self.assertIn('id="errore-%s"' % first["key"], body)
+        self.assertIn('aria-describedby="conta-%s errore-%s"' % (first["key"], first["key"]), body)
+        self.assertIn("massimo è 3.000", body)
+        self.assertIn(long_text, body)
+        self.assertEqual(self.section_row("ats-1", "I.1")[0], version)
+        fields["parte." + first["key"]] = "è" * first["max_chars"]  # exactly the limit is fine
+        self.assertEqual(self.post_form(url, fields, token).status, 303)
+
+    def test_stale_save_keeps_both_texts(self):
+        url = "/ats/ats-1/piani/2020-2022/sezioni/I.3"
+        a, b = self.login(COORD_1), self.login(COORD_1)
+        form_a = self.editor_form(self.get(url, a))
+        form_b = self.editor_form(self.get(url, b))
+        key = [k for k in form_a if k.startswith("parte.")][0]
+        form_a[key] = "Il testo di chi ha salvato per primo."
+        self.assertEqual(self.post_form(url, form_a, a).status, 303)
+        form_b[key] = "Il testo di chi salva per secondo."
+        r = self.post_form(url, form_b, b)
+        body = self.assertPage(r, 409)
+        self.assertIn("Il testo di chi ha salvato per primo.", body)
+        self.assertIn("Il testo di chi salva per secondo.", body)
+        self.assertIn("Nessuna modifica è stata salvata", body)
+        stored = json.loads(self.section_row("ats-1", "I.3")[2])
+        self.assertEqual(stored["parts"][key[len("parte."):]], "Il testo di chi ha salvato per primo.")
+        # The page carries the new version: saving the merged text now works.
+        merged = self.editor_form(r)
+        merged[key] = "Testo unito."
+        self.assertEqual(self.post_form(url, merged, b).status, 303)
+
+    def test_readers_cannot_save(self):
+        viewer = "lettore.ats20@demo.ambito.invalid"
+        token = self.login(viewer)
+        url = "/ats/ats-20/piani/2020-2022/sezioni/I.1"
+        body = self.assertPage(self.get(url, token), 200)
+        self.assertNotIn("<textarea", body)
+        before = self.section_row("ats-20", "I.1")
+        csrf = self.csrf_of(self.get("/", token))
+        r = self.post_form(url, {"csrf": csrf, "versione": before[0], "parte.premessa_politica": "x"}, token)
+        self.assertPage(r, 403)
+        # A coordinator of a published plan reads it, with the reason.
+        token = self.login(COORD_20)
+        body = self.assertPage(self.get(url, token), 200)
+        self.assertNotIn("<textarea", body)
+        self.assertIn("si può modificare solo in bozza", body)
+        r = self.post_form(url, {"csrf": self.csrf_of(self.get("/", token)), "versione": before[0],
+                                 "parte.premessa_politica": "x"}, token)
+        self.assertPage(r, 409)
+        self.assertEqual(self.section_row("ats-20", "I.1"), before)
+        # Another ATS's section: the 404 page.
+        self.assertPage(self.get("/ats/ats-20/piani/2020-2022/sezioni/I.1", self.login(COORD_1)), 404)
+        self.assertPage(self.get("/ats/ats-1/piani/2020-2022/sezioni/Z.9", self.login(COORD_1)), 404)
 
     # -- static files
 
