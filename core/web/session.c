@@ -76,8 +76,15 @@ int web_session_create(http_req *r, long long user_id, char token[WEB_TOKEN_LEN 
 	new_token(token);
 	new_token(csrf);
 	sha256(token, h);
-	long long rc =
-	    db_exec(r->db, "INSERT INTO logins (user_id, client) VALUES (?, ?)", "is", user_id, r->client_addr);
+	/* The user's sessions that ended unseen go now, so the table holds
+	 * live sessions only (an expired one is also removed when presented). */
+	long long rc = db_exec(r->db,
+	                       "DELETE FROM sessions WHERE user_id = ? AND (last_seen_at < NOW(6) - INTERVAL ? SECOND"
+	                       " OR created_at < NOW(6) - INTERVAL ? SECOND)",
+	                       "iii", user_id, (long long)web_session_idle_s, (long long)web_session_lifetime_s);
+	if (rc < 0)
+		return (int)rc;
+	rc = db_exec(r->db, "INSERT INTO logins (user_id, client) VALUES (?, ?)", "is", user_id, r->client_addr);
 	if (rc < 0)
 		return (int)rc;
 	long long login_id = (long long)db_last_id(r->db);
