@@ -189,13 +189,12 @@ static int region_home(web_page *p)
 		return rc;
 	html_raw(h, "<h2>");
 	html_text(h, c->title);
-	html_raw(h,
-	         "</h2><p>Gli Ambiti che puoi vedere e lo stato del loro piano. Le pagine di revisione della Regione "
-	         "arriveranno con le prossime versioni.</p><div class=\"ambito-table-wrap\" tabindex=\"0\" "
-	         "role=\"region\" aria-label=\"Piani degli Ambiti\"><table class=\"table "
-	         "ambito-table\"><caption class=\"visually-hidden\">Piani degli Ambiti</caption><thead><tr><th "
-	         "scope=\"col\">Ambito</th><th scope=\"col\">Stato</th><th "
-	         "scope=\"col\">Completezza</th></tr></thead><tbody>");
+	html_raw(h, "</h2><p>Gli Ambiti che puoi vedere e lo stato del loro piano.</p><div class=\"ambito-table-wrap\" "
+	            "tabindex=\"0\" "
+	            "role=\"region\" aria-label=\"Piani degli Ambiti\"><table class=\"table "
+	            "ambito-table\"><caption class=\"visually-hidden\">Piani degli Ambiti</caption><thead><tr><th "
+	            "scope=\"col\">Ambito</th><th scope=\"col\">Stato</th><th "
+	            "scope=\"col\">Completezza</th></tr></thead><tbody>");
 	size_t shown = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!scope_can_see(r->user, rows[i].tenant_id))
