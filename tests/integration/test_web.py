@@ -482,5 +482,38 @@ class Web(unittest.TestCase):
                 self.assertNotIn(b"root:", data)
 
 
+class BehindTLS(unittest.TestCase):
+    """Served as https (public_url), the cookie is Secure and a form must
+    come from the https origin."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db = harness.Database()
+        cls.db.migrate()
+        cls.email, cls.password = "tls@example.it", "Tls-Sessione-2024!"
+        harness.ctl_ok(cls.db, "user", "add", "--email", cls.email, "--role", "region_reviewer",
+                       "--password-stdin", input=cls.password + "\n")
+        cls.srv = harness.Server(cls.db, env={"AMBITO_PUBLIC_URL": "https://ambito.example"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        cls.db.drop()
+
+    def post_login(self, origin):
+        return self.srv.request("POST", "/accesso",
+                                urllib.parse.urlencode({"email": self.email, "password": self.password}),
+                                headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": origin})
+
+    def test_secure_cookie(self):
+        host = "%s:%d" % (self.srv.host, self.srv.port)
+        self.assertEqual(self.post_login("http://" + host).status, 403)
+        r = self.post_login("https://" + host)
+        self.assertEqual(r.status, 303)
+        attrs = [a.strip() for a in r.headers["Set-Cookie"].split(";")]
+        self.assertIn("Secure", attrs)
+        self.assertIn("HttpOnly", attrs)
+
+
 if __name__ == "__main__":
     harness.main()
