@@ -55,6 +55,10 @@ static const key keys[] = {
     INT("keepalive_timeout", "AMBITO_KEEPALIVE_TIMEOUT", keepalive_timeout_s, 1, 3600),
     INT("statement_timeout", "AMBITO_STATEMENT_TIMEOUT", statement_timeout_s, 0, 3600),
     INT("kdf_concurrency", "AMBITO_KDF_CONCURRENCY", kdf_concurrency, 1, 64),
+    STR("region_name", "AMBITO_REGION_NAME", region_name),
+    STR("static_dir", "AMBITO_STATIC_DIR", static_dir),
+    INT("session_idle_timeout", "AMBITO_SESSION_IDLE_TIMEOUT", session_idle_s, 60, 7 * 24 * 3600),
+    INT("session_lifetime", "AMBITO_SESSION_LIFETIME", session_lifetime_s, 300, 30 * 24 * 3600),
 };
 
 /* Database work is short round trips: a few workers a core keep the cores
@@ -90,6 +94,9 @@ static void defaults(config *c)
 	c->keepalive_timeout_s = 60;
 	c->statement_timeout_s = 30;
 	c->kdf_concurrency = 2;
+	snprintf(c->region_name, sizeof(c->region_name), "Regione");
+	c->session_idle_s = 30 * 60;
+	c->session_lifetime_s = 12 * 3600;
 }
 
 static int set(config *c, const key *k, const char *v, const char *where, char *err, size_t errlen)

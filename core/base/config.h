@@ -31,6 +31,11 @@ typedef struct config {
 	int keepalive_timeout_s;
 	int statement_timeout_s; /* MariaDB max_statement_time per statement */
 	int kdf_concurrency;     /* password hashes running at once */
+	/* The web interface. */
+	char region_name[CONFIG_STR_MAX]; /* shown in every page's header */
+	char static_dir[CONFIG_STR_MAX];  /* the design kit's files; "" finds them */
+	int session_idle_s;               /* a browser session unused this long ends */
+	int session_lifetime_s;           /* and any session ends this long after login */
 } config;
 
 /* Fills cfg. Returns 0, or -1 with a message in err (unknown key, bad number,

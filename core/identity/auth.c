@@ -213,6 +213,15 @@ int auth_load_identity(http_req *r, long long user_id, long long login_id, ident
 	return load_identity(r, user_id, login_id, NULL, out);
 }
 
+int auth_login_identity(http_req *r, long long user_id, long long login_id)
+{
+	identity *u = NULL;
+	int rc = load_identity(r, user_id, login_id, route_tenant(r), &u);
+	if (rc == DB_OK)
+		r->user = u;
+	return rc;
+}
+
 /* Rows tagged 'u' (first), 'm' and 'a' into an identity. */
 static identity *identity_from(http_req *r, db_res *res, long long login_id)
 {

@@ -85,29 +85,87 @@ static bool db_failed(http_req *r, long long rc)
 	return true;
 }
 
+/* AUTH_LOGIN_BLOCKED with the seconds left when the account or the client
+ * address (NULL: not counted) is blocked, AUTH_LOGIN_UNAVAILABLE when that
+ * cannot be read. */
+static auth_login_result blocked_for(http_req *r, const char *acct, const char *addr, long long *wait)
+{
+	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = addr ? throttle_blocked(r->db, addr) : 0;
+	if (wait_acct < 0 || wait_addr < 0)
+		return AUTH_LOGIN_UNAVAILABLE;
+	*wait = wait_acct > wait_addr ? wait_acct : wait_addr;
+	return *wait > 0 ? AUTH_LOGIN_BLOCKED : AUTH_LOGIN_OK;
+}
+
+/* Answers 429 with Retry-After. A blocked login is not audited: the failures
+ * that caused the block were, and an address could otherwise add rows
+ * forever. A blocked password change has an authenticated caller. */
+static void answer_blocked(http_req *r, long long wait)
+{
+	http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
+	http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
+	if (r->user != NULL)
+		audit_write(r);
+	else
+		metrics_refusal(REFUSAL_LOGIN_BLOCKED);
+}
+
 /* Answers 429 (or 503) and returns true when the account or the client
  * address is blocked. */
 static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 {
-	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = addr ? throttle_blocked(r->db, addr) : 0;
-	if (wait_acct < 0 || wait_addr < 0) {
-		http_unavailable(r, NULL);
-		return true;
+	long long wait = 0;
+	switch (blocked_for(r, acct, addr, &wait)) {
+	case AUTH_LOGIN_UNAVAILABLE: http_unavailable(r, NULL); return true;
+	case AUTH_LOGIN_BLOCKED: answer_blocked(r, wait); return true;
+	default: return false;
 	}
-	if (wait_acct > 0 || wait_addr > 0) {
-		long long wait = wait_acct > wait_addr ? wait_acct : wait_addr;
-		http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
-		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
-		/* A blocked login is not audited: the failures that caused the
-		 * block were, and an address could otherwise add rows forever. A
-		 * blocked password change has an authenticated caller. */
-		if (r->user != NULL)
-			audit_write(r);
-		else
-			metrics_refusal(REFUSAL_LOGIN_BLOCKED);
-		return true;
+}
+
+/* The password check every login goes through, the API's and the browser's:
+ * the throttle before and after the slow hash, the active flag, and the
+ * failure counted. Answers nothing: the caller answers (and audits). */
+auth_login_result auth_login_check(http_req *r, const char *email, const char *password, auth_login *out)
+{
+	char *lower = arena_strdup(r->a, email);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	char *acct = arena_printf(r->a, "acct:%s", lower), *addr = arena_printf(r->a, "ip:%s", r->client_addr);
+	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
+	*out = (auth_login){.email = lower, .db_rc = DB_EUNAVAIL};
+
+	auth_login_result res = blocked_for(r, acct, addr, &out->retry_after);
+	if (res != AUTH_LOGIN_OK)
+		return res;
+	user_account *acc;
+	int rc = user_store_find_email(r->db, r->a, lower, &acc);
+	if (rc != DB_OK) {
+		out->db_rc = rc;
+		return AUTH_LOGIN_UNAVAILABLE;
 	}
-	return false;
+	bool ok;
+	if (acc != NULL)
+		ok = password_verify(password, acc->password_hash) && acc->active;
+	else {
+		password_dummy_verify(password);
+		ok = false;
+	}
+	/* Again after the slow hash: guesses sent all at once passed the first
+	 * check together, and whichever of them finish after the failures of the
+	 * others blocked the key must not learn whether they were right. */
+	res = blocked_for(r, acct, addr, &out->retry_after);
+	if (res != AUTH_LOGIN_OK)
+		return res;
+	if (!ok) {
+		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
+		throttle_fail(r->db, addr, THROTTLE_ADDRESS_FREE);
+		return AUTH_LOGIN_WRONG;
+	}
+	out->user_id = acc->id;
+	out->region_role = acc->region_role;
+	throttle_clear(r->db, acct);
+	return AUTH_LOGIN_OK;
 }
 
 static void post_login(http_req *r)
@@ -120,51 +178,25 @@ static void post_login(http_req *r)
 	const char *password = v_string(e, NULL, body, "password", 1, PASSWORD_MAX_BYTES, true);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	char *lower = arena_strdup(r->a, email);
-	for (char *p = lower; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	char *acct = arena_printf(r->a, "acct:%s", lower), *addr = arena_printf(r->a, "ip:%s", r->client_addr);
-	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
-
-	if (answered_blocked(r, acct, addr))
-		return;
-
-	user_account *acc;
-	int rc = user_store_find_email(r->db, r->a, lower, &acc);
-	if (rc != DB_OK) {
-		db_failed(r, rc);
-		return;
-	}
-	bool ok;
-	if (acc != NULL)
-		ok = password_verify(password, acc->password_hash) && acc->active;
-	else {
-		password_dummy_verify(password);
-		ok = false;
-	}
-	/* Again after the slow hash: guesses sent all at once passed the first
-	 * check together, and whichever of them finish after the failures of the
-	 * others blocked the key must not learn whether they were right. */
-	if (answered_blocked(r, acct, addr))
-		return;
-	if (!ok) {
-		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
-		throttle_fail(r->db, addr, THROTTLE_ADDRESS_FREE);
+	auth_login who;
+	switch (auth_login_check(r, email, password, &who)) {
+	case AUTH_LOGIN_UNAVAILABLE: db_failed(r, who.db_rc); return;
+	case AUTH_LOGIN_BLOCKED: answer_blocked(r, who.retry_after); return;
+	case AUTH_LOGIN_WRONG:
 		http_problem(r, 401, "wrong email or password");
 		r->audit_detail = "login failed";
 		audit_write(r);
 		return;
+	case AUTH_LOGIN_OK: break;
 	}
-	long long user_id = acc->id, login_id = 0;
-	throttle_clear(r->db, acct);
+	long long user_id = who.user_id, login_id = 0;
 	char token[REFRESH_TOKEN_LEN + 1];
 	if (db_failed(r, db_begin(r->db)) ||
 	    db_failed(r, auth_store_add_login(r->db, user_id, r->client_addr, &login_id)))
 		return;
 	if (db_failed(r, store_refresh(r, login_id, token)))
 		return;
-	identity self = {.user_id = user_id, .email = lower, .region_role = acc->region_role};
+	identity self = {.user_id = user_id, .email = who.email, .region_role = who.region_role};
 	r->user = &self;
 	r->status = 200;
 	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db))) {

@@ -295,6 +295,41 @@ int plan_review_at(db *d, long long tenant_id, long long cycle_id, long long rev
  * NULL) as for plan_review. */
 int plan_publish(db *d, long long tenant_id, long long cycle_id, plan_status *status, long long *revision);
 
+/* ---- overviews for the web interface's pages (plan_store.c) ---- */
+
+#define PLAN_OVERVIEW_MAX_CYCLES 50
+#define PLAN_OVERVIEW_MAX_TENANTS 2000
+
+/* One cycle as an ATS sees it: its plan (if any), how far it is, and the
+ * Region's decision on the latest submission. */
+typedef struct plan_overview {
+	cycle cycle; /* id, slug, title, status, deadline only */
+	bool has_plan;
+	plan_status status;
+	long long revision;
+	long long sections, complete;                     /* of the draft (revision 0) */
+	const char *decision, *review_note, *reviewed_at; /* of the latest submission; NULL when none */
+} plan_overview;
+/* The non-draft cycles, newest first (at most PLAN_OVERVIEW_MAX_CYCLES),
+ * each with the tenant's plan; *name gets the tenant's name (NULL when
+ * there is no such tenant). */
+int plan_store_overview(db *d, arena *a, long long tenant_id, const char **name, plan_overview **out, size_t *n);
+
+/* A tenant with the status of its plan for one cycle, for lists across
+ * tenants: every tenant (at most PLAN_OVERVIEW_MAX_TENANTS), by slug. */
+typedef struct plan_tenant_row {
+	long long tenant_id;
+	const char *slug, *name;
+	bool has_plan;
+	plan_status status;
+	long long sections, complete;
+} plan_tenant_row;
+int plan_store_tenants(db *d, arena *a, long long cycle_id, plan_tenant_row **out, size_t *n);
+
+/* Unresolved comments per section of the plan: keys[i] has counts[i]. */
+int plan_store_open_comments(db *d, arena *a, long long tenant_id, long long cycle_id, const char ***keys,
+                             long long **counts, size_t *n);
+
 /* For routes under a plan: r->tenant's plan for c, or NULL after answering
  * 404 (or 503). for_update takes the plan's lock until the transaction ends. */
 plan *plans_path_plan(http_req *r, const cycle *c, bool for_update);
