@@ -244,10 +244,12 @@ static void tags(http_req *r, jw *w, json_value **docs)
 	jw_key(w, "tags");
 	jw_arr_begin(w);
 	for (int i = 0; i < n; i++) {
+		if (router_at(i)->flags & ROUTE_PAGE)
+			continue; /* pages are not in the document: neither are their tags */
 		/* One tag a file: compared by file, without building every tag. */
 		bool seen = false;
 		for (int j = 0; j < i && !seen; j++)
-			seen = strcmp(router_file(j), router_file(i)) == 0;
+			seen = !(router_at(j)->flags & ROUTE_PAGE) && strcmp(router_file(j), router_file(i)) == 0;
 		if (seen)
 			continue;
 		const char *tag = route_tag(r, i);

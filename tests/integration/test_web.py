@@ -315,7 +315,7 @@ class Web(unittest.TestCase):
     def test_every_tenant_page_of_another_ats_is_the_404_page(self):
         # Every page route with {tenant}, from the route table itself, as
         # ATS 1's coordinator on ATS 20: the same page as a missing ATS, and
-        # a POST changes nothing (it is refused before CSRF could matter).
+        # a POST with a valid CSRF token is refused the same way.
         import subprocess
         out = subprocess.run([harness.program("ambitod"), "--list-routes"], check=True,
                              capture_output=True, text=True).stdout
@@ -324,6 +324,7 @@ class Web(unittest.TestCase):
         self.assertGreaterEqual(len(pages), 4, out)
         values = {"cycle": "2020-2022", "key": "I.1"}
         token = self.login(COORD_1)
+        csrf = self.csrf_of(self.get("/", token))  # a valid token: scoping is what refuses
         for method, pattern in pages:
             path = re.sub(r"\{([a-z_]+)\}", lambda m: "ats-20" if m.group(1) == "tenant"
                           else values.get(m.group(1), "1"), pattern)
@@ -332,8 +333,8 @@ class Web(unittest.TestCase):
                     other = self.get(path, token)
                     missing = self.get(path.replace("ats-20", "ats-nessuno"), token)
                 else:
-                    other = self.post_form(path, {}, token)
-                    missing = self.post_form(path.replace("ats-20", "ats-nessuno"), {}, token)
+                    other = self.post_form(path, {"csrf": csrf}, token)
+                    missing = self.post_form(path.replace("ats-20", "ats-nessuno"), {"csrf": csrf}, token)
                 self.assertPage(other, 404)
                 self.assertEqual(other.text, missing.text)
 
