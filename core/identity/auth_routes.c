@@ -138,13 +138,15 @@ static void post_login(http_req *r)
 		db_failed(r, rc);
 		return;
 	}
-	bool ok;
-	if (db_nrows(res) == 1)
-		ok = password_verify(password, db_val(res, 0, 1)) && db_int(res, 0, 2) == 1;
-	else {
-		password_dummy_verify(password);
-		ok = false;
+	int checked = db_nrows(res) == 1 ? password_check(password, db_val(res, 0, 1)) : password_dummy_check(password);
+	if (checked == PASSWORD_EBUSY) {
+		/* Not a failed guess: nothing counts against the throttle. */
+		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
+		r->audit_detail = "login refused: hashing queue full";
+		audit_write(r);
+		return;
 	}
+	bool ok = db_nrows(res) == 1 && checked == PASSWORD_MATCH && db_int(res, 0, 2) == 1;
 	/* Again after the slow hash: guesses sent all at once passed the first
 	 * check together, and whichever of them finish after the failures of the
 	 * others blocked the key must not learn whether they were right. */
@@ -295,7 +297,12 @@ static void put_my_password(http_req *r)
 		http_db_error(r, rc, "the account");
 		return;
 	}
-	if (db_nrows(res) != 1 || !password_verify(cur, db_val(res, 0, 0))) {
+	int checked = db_nrows(res) == 1 ? password_check(cur, db_val(res, 0, 0)) : PASSWORD_MISMATCH;
+	if (checked == PASSWORD_EBUSY) {
+		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
+		return;
+	}
+	if (checked != PASSWORD_MATCH) {
 		http_errors_add(e, "current_password", "is not your current password");
 		http_errors_answer(r, e, 422, NULL);
 		return;
@@ -306,7 +313,12 @@ static void put_my_password(http_req *r)
 		return;
 	}
 	char hash[PASSWORD_HASH_MAX];
-	if (password_hash(neu, hash, sizeof(hash)) != 0) {
+	int hashed = password_hash(neu, hash, sizeof(hash));
+	if (hashed == PASSWORD_EBUSY) {
+		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
+		return;
+	}
+	if (hashed != 0) {
 		http_problem(r, 500, "could not hash the password");
 		return;
 	}

@@ -783,7 +783,8 @@ class ThrottleTest(unittest.TestCase):
 
         with concurrent.futures.ThreadPoolExecutor(n) as pool:
             statuses = list(pool.map(attempt, range(n)))
-        self.assertEqual(set(statuses) - {401, 429}, set(), statuses)
+        # 503: the hashing queue was full, and the guess was not checked.
+        self.assertEqual(set(statuses) - {401, 429, 503}, set(), statuses)
         self.assertLessEqual(statuses.count(401), 8, statuses)
         self.assert429(login(self.srv, email, pw))
 
