@@ -15,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,9 +24,6 @@
 #define SCRYPT_MAXMEM (64ULL * 1024 * 1024)
 #define SALT_LEN 16
 #define KEY_LEN 32
-/* Hashing threads run below the request threads: under load a login waits
- * (and past the queue wait is refused) rather than slowing every route. */
-#define KDF_THREAD_NICE 5
 
 /* One hash handed to the pool; lives on the caller's stack. */
 struct kdf_job {
@@ -63,8 +58,6 @@ static int scrypt(const struct kdf_job *j)
 static void *kdf_main(void *arg)
 {
 	(void)arg;
-	/* Linux keeps a nice value per thread. */
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), KDF_THREAD_NICE);
 	pthread_mutex_lock(&pool.mu);
 	for (;;) {
 		while (pool.head == NULL && !pool.stopping)
@@ -138,6 +131,14 @@ int password_pool_load(int *running, int *queued)
 	int cap = pool.nthreads + pool.max_queue;
 	pthread_mutex_unlock(&pool.mu);
 	return cap;
+}
+
+bool password_busy(void)
+{
+	pthread_mutex_lock(&pool.mu);
+	bool full = pool.ready && pool.running + pool.queued >= pool.nthreads + pool.max_queue;
+	pthread_mutex_unlock(&pool.mu);
+	return full;
 }
 
 /* Runs one hash on the pool and waits for it: 0, -1 (failed) or

@@ -30,6 +30,9 @@ int password_init(int threads, int queue);
 void password_shutdown(void);
 /* Hashes running and queued now; returns how many may be admitted. */
 int password_pool_load(int *running, int *queued);
+/* true when a hash asked for now would be refused (a cheap early check:
+ * the answer may change before the hash is asked for). */
+bool password_busy(void);
 /* Writes "scrypt$N$r$p$salt$hash" (base64) into out. 0, -1 or
  * PASSWORD_EBUSY. */
 int password_hash(const char *password, char *out, size_t outlen);

@@ -111,6 +111,17 @@ static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 	return false;
 }
 
+/* The hashing pool is full: 503. Not a failed guess, so nothing counts
+ * against the throttle; and, like a request refused because the workers'
+ * queue is full, not audited: shedding load must not cost a write each
+ * (clients that retry at once come back by the hundred a second). The
+ * access log has it. */
+static void answer_busy(http_req *r)
+{
+	http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
+	r->log_detail = "login refused: hashing queue full";
+}
+
 static void post_login(http_req *r)
 {
 	json_value *body;
@@ -128,6 +139,11 @@ static void post_login(http_req *r)
 	char *acct = arena_printf(r->a, "acct:%s", lower), *addr = arena_printf(r->a, "ip:%s", r->client_addr);
 	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
 
+	/* Full already: refused before any query. */
+	if (password_busy()) {
+		answer_busy(r);
+		return;
+	}
 	if (answered_blocked(r, acct, addr))
 		return;
 
@@ -140,10 +156,7 @@ static void post_login(http_req *r)
 	}
 	int checked = db_nrows(res) == 1 ? password_check(password, db_val(res, 0, 1)) : password_dummy_check(password);
 	if (checked == PASSWORD_EBUSY) {
-		/* Not a failed guess: nothing counts against the throttle. */
-		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
-		r->audit_detail = "login refused: hashing queue full";
-		audit_write(r);
+		answer_busy(r);
 		return;
 	}
 	bool ok = db_nrows(res) == 1 && checked == PASSWORD_MATCH && db_int(res, 0, 2) == 1;
