@@ -95,6 +95,12 @@ void metrics_render(http_req *r)
 	out(r, "# TYPE ambito_db_pool_in_use gauge\nambito_db_pool_in_use %d\n", server_workers_busy());
 	out(r, "# HELP ambito_request_queue_length Requests waiting for a worker.\n");
 	out(r, "# TYPE ambito_request_queue_length gauge\nambito_request_queue_length %d\n", server_queue_len());
+	out(r, "# HELP ambito_connections_open Client connections open now.\n");
+	out(r, "# TYPE ambito_connections_open gauge\nambito_connections_open %d\n", server_connections());
+	out(r, "# HELP ambito_connections_max Client connections allowed (max_connections).\n");
+	out(r, "# TYPE ambito_connections_max gauge\nambito_connections_max %d\n", server_connections_max());
+	out(r, "# HELP ambito_request_memory_bytes Memory reserved by requests in flight.\n");
+	out(r, "# TYPE ambito_request_memory_bytes gauge\nambito_request_memory_bytes %zu\n", server_request_memory());
 	r->status = 200;
 	r->content_type = "text/plain; version=0.0.4";
 }

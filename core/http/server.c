@@ -563,8 +563,11 @@ static void conn_start_request(conn *c, size_t head_len)
 	size_t body = h.content_length > 0 ? (size_t)h.content_length : 0;
 	size_t need = REQUEST_MEM_BASE + head_len + body * REQUEST_MEM_PER_BODY_BYTE;
 	/* Past the budget only when others hold memory too: a request within
-	 * its route's limit is never refused on an idle server. */
-	if (s->mem_inflight > 0 && s->mem_inflight + need > s->mem_max) {
+	 * its route's limit is never refused on an idle server. Inline routes
+	 * without a body (/healthz, /metrics) are answered on the spot and
+	 * must stay visible when the budget is spent. */
+	bool inline_only = c->match == ROUTER_FOUND && (r->route->flags & ROUTE_INLINE) && body == 0;
+	if (!inline_only && s->mem_inflight > 0 && s->mem_inflight + need > s->mem_max) {
 		conn_refuse(c, 503, "il server è al limite di memoria per le richieste in corso: riprovare tra poco");
 		return;
 	}
@@ -1128,4 +1131,19 @@ int server_workers_size(void)
 int server_queue_len(void)
 {
 	return the_server && the_server->pool ? workers_queued(the_server->pool) : 0;
+}
+
+int server_connections(void)
+{
+	return the_server ? the_server->nconns : 0;
+}
+
+int server_connections_max(void)
+{
+	return the_server ? the_server->max_conns : 0;
+}
+
+size_t server_request_memory(void)
+{
+	return the_server ? the_server->mem_inflight : 0;
 }

@@ -139,6 +139,18 @@ class RequestMemoryTests(HTTPCase):
                     self.assertProblem(r, 503)
                     self.assertTrue(r.headers.get("Retry-After", "").isdigit(),
                                     r.headers)
+                    # The operational routes answer on the spot, and show
+                    # the reservation: 64 KiB + 14 x 200 000 + the head.
+                    self.assertAlive(srv)
+                    m = srv.request("GET", "/metrics")
+                    self.assertEqual(m.status, 200)
+                    held = [ln for ln in m.text.splitlines()
+                            if ln.startswith("ambito_request_memory_bytes ")]
+                    self.assertEqual(len(held), 1, m.text)
+                    got = int(held[0].split()[1])
+                    self.assertGreaterEqual(got, 65536 + 14 * 200000)
+                    self.assertLess(got, 65536 + 14 * 200000 + 1024)
+                    self.assertIn("ambito_connections_max ", m.text)
                 finally:
                     hold.close()
                 # Released with the connection.
