@@ -571,8 +571,8 @@ static void conn_start_request(conn *c, size_t head_len)
 		conn_refuse(c, 503, "il server è al limite di memoria per le richieste in corso: riprovare tra poco");
 		return;
 	}
-	c->mem_reserved = need;
-	s->mem_inflight += need;
+	c->mem_reserved = inline_only ? 0 : need;
+	s->mem_inflight += c->mem_reserved;
 	if (h.content_length > 0) {
 		if (h.expect_continue)
 			evbuffer_add_printf(bufferevent_get_output(c->bev), "HTTP/1.1 100 Continue\r\n\r\n");
