@@ -176,7 +176,15 @@ class ConnectionCapTests(HTTPCase):
                                                  timeout=5)
                         for _ in range(cap)]
                 try:
-                    time.sleep(0.3)  # all four accepted
+                    # Each of the four served once: all are accepted, and
+                    # kept alive.
+                    for s in held:
+                        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+                        got = b""
+                        while not got.endswith(b'{"status":"ok"}'):
+                            c = s.recv(4096)
+                            self.assertTrue(c, got)
+                            got += c
                     for _ in range(20):
                         with socket.create_connection(
                                 (srv.host, srv.port), timeout=5) as extra:
