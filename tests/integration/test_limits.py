@@ -282,6 +282,9 @@ class HashingQueueTests(HTTPCase):
                 r = srv.request("POST", LOGIN, body={"email": email,
                                                      "password": password})
                 self.assertEqual(r.status, 200, r.body)
+                m = srv.request("GET", "/metrics").text
+                self.assertIn("ambito_password_hashes_max 1\n", m)
+                self.assertIn('ambito_password_hashes{state="running"} 0\n', m)
 
     def test_queue_is_limited_to_half_the_workers(self):
         with harness.Database() as db:
