@@ -40,11 +40,13 @@ int main(int argc, char **argv)
 	modules_register();
 	router_freeze();
 	if (list) {
-		/* method, pattern, flags: for the OpenAPI and isolation tests */
+		/* method, pattern, source file, flags: for people and for the
+		 * OpenAPI and isolation tests */
 		for (int i = 0; i < router_count(); i++) {
 			const route *rt = router_at(i);
-			printf("%s %s%s%s%s\n", router_method_name(rt->method), rt->pattern,
+			printf("%s %s %s%s%s%s%s\n", router_method_name(rt->method), rt->pattern, router_file(i),
 			       rt->flags & ROUTE_PUBLIC ? " public" : "", rt->flags & ROUTE_TENANT ? " tenant" : "",
+			       rt->flags & ROUTE_UNSCOPED ? " unscoped" : "",
 			       rt->flags & ROUTE_INLINE ? " inline" : "");
 		}
 		return 0;

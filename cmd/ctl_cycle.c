@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/audit.h"
 #include "ctl.h"
 #include "cycles/cycles.h"
 #include "http/http.h"
+#include "identity/audit.h"
 
 #define IMPORT_MAX_BYTES (64L * 1024 * 1024)
 #define IMPORT_ERRORS_SHOWN 20
@@ -68,34 +68,19 @@ static int audit(db *d, const char *object, int status, const char *detail)
 	return audit_cli(d, "import", object, status, detail);
 }
 
-/* Prints the validation errors as "FILE: path: message", the first bad
- * entry first; returns the first one for the audit row. */
-static const char *print_errors(arena *a, const char *file, http_req *fake, http_errors *e)
+/* Prints the validation errors as "FILE: path: message", in the order the
+ * checks found them; returns the first one for the audit row. */
+static const char *print_errors(arena *a, const char *file, const field_errors *e)
 {
-	http_errors_answer(fake, e, 422, NULL);
-	json_value *doc;
-	char err[128];
-	const char *first = "the file is not valid";
-	if (json_parse(a, fake->resp_body, fake->resp_len, &doc, err, sizeof(err)) != JSON_OK) {
-		fprintf(stderr, "ambitoctl import: %s: not valid\n", file);
-		return first;
-	}
-	const json_value *errors = json_get(doc, "errors");
-	size_t n = json_is(errors, JSON_ARRAY) ? errors->u.array.n : 0;
-	for (size_t i = 0; i < n && i < IMPORT_ERRORS_SHOWN; i++) {
-		const char *field = json_get_str(errors->u.array.items[i], "field");
-		const char *msg = json_get_str(errors->u.array.items[i], "message");
-		fprintf(stderr, "%s: %s: %s\n", file, field ? field : "?", msg ? msg : "?");
-		if (i == 0)
-			first = arena_printf(a, "%s: %s", field ? field : "?", msg ? msg : "?");
-	}
-	const json_value *dropped = json_get(doc, "errors_not_listed");
-	size_t more = (n > IMPORT_ERRORS_SHOWN ? n - IMPORT_ERRORS_SHOWN : 0) +
-	              (json_is(dropped, JSON_NUMBER) ? (size_t)dropped->u.number.integer : 0);
-	if (more > 0)
-		fprintf(stderr, "%s: ... and %zu more\n", file, more);
+	size_t kept = field_errors_kept(e), shown = kept < IMPORT_ERRORS_SHOWN ? kept : IMPORT_ERRORS_SHOWN;
+	for (size_t i = 0; i < shown; i++)
+		fprintf(stderr, "%s: %s: %s\n", file, field_errors_field(e, i), field_errors_message(e, i));
+	if (field_errors_count(e) > shown)
+		fprintf(stderr, "%s: ... and %zu more\n", file, field_errors_count(e) - shown);
 	fprintf(stderr, "ambitoctl import: %s: nothing was imported\n", file);
-	return first;
+	if (kept == 0)
+		return "the file is not valid";
+	return arena_printf(a, "%s: %s", field_errors_field(e, 0), field_errors_message(e, 0));
 }
 
 static size_t count_actions(const cycle_catalog *cat)
@@ -132,7 +117,6 @@ int ctl_import(db *d, int argc, char **argv)
 	int ret = 1;
 	size_t len = 0;
 	arena *a = arena_new();
-	http_req fake = {.a = a}; /* validation collects its errors in a request */
 	char *text = slurp(file, &len, &why);
 	if (text == NULL) {
 		fprintf(stderr, "ambitoctl import: cannot read %s: %s\n", file, why);
@@ -144,10 +128,10 @@ int ctl_import(db *d, int argc, char **argv)
 		fprintf(stderr, "ambitoctl import: %s: not valid JSON: %s\n", file, err);
 		goto out;
 	}
-	http_errors *e = http_errors_new(&fake);
+	field_errors *e = field_errors_new(a);
 	cycle_document doc;
 	if (cycle_parse_document(e, root, &doc) > 0) {
-		const char *first = print_errors(a, file, &fake, e);
+		const char *first = print_errors(a, file, e);
 		const char *slug = json_get_str(json_get(root, "cycle"), "slug");
 		audit(d, arena_printf(a, "cycle:%s", slug ? slug : "?"), 422, first);
 		goto out;
@@ -199,7 +183,6 @@ db_fail:
 	        db_error(d));
 	db_rollback(d);
 out:
-	free(fake.resp_body);
 	free(text);
 	arena_free(a);
 	return ret;

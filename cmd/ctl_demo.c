@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/audit.h"
+#include "base/json.h"
 #include "ctl.h"
 #include "ctl_demo.h"
-#include "base/json.h"
+#include "identity/audit.h"
 #include "identity/users.h"
 
 #define DEMO_FILE_MAX (16 * 1024 * 1024)
@@ -109,24 +109,24 @@ int ctl_demo_load(db *d, int argc, char **argv)
 	}
 	for (size_t i = 0; users && users->type == JSON_ARRAY && i < users->u.array.n; i++) {
 		const json_value *u = users->u.array.items[i];
-		const char *role = json_get_str(u, "role");
+		const char *region_role = json_get_str(u, "role");
 		char generated[21];
 		long long id;
-		if (users_create(d, str(u, "email"), str(u, "name"), role, json_get_str(u, "password"), generated,
-		                 &id) < 0) {
+		if (user_store_create(d, str(u, "email"), str(u, "name"), region_role, json_get_str(u, "password"),
+		                      generated, &id) < 0) {
 			rc = fail(d, path, "cannot create user", str(u, "email"));
 			goto out;
 		}
 		const json_value *ms = json_get(u, "memberships"), *as = json_get(u, "assignments");
 		for (size_t k = 0; ms && ms->type == JSON_ARRAY && k < ms->u.array.n; k++)
-			if (users_add_membership(d, id, str(ms->u.array.items[k], "tenant"),
-			                         str(ms->u.array.items[k], "role")) != 1) {
+			if (user_store_add_membership(d, id, str(ms->u.array.items[k], "tenant"),
+			                              str(ms->u.array.items[k], "role")) != 1) {
 				rc = fail(d, path, "bad membership of", str(u, "email"));
 				goto out;
 			}
 		for (size_t k = 0; as && as->type == JSON_ARRAY && k < as->u.array.n; k++)
 			if (!json_is(as->u.array.items[k], JSON_STRING) ||
-			    users_add_assignment(d, id, as->u.array.items[k]->u.string.s) != 1) {
+			    user_store_add_assignment(d, id, as->u.array.items[k]->u.string.s) != 1) {
 				rc = fail(d, path, "bad assignment of", str(u, "email"));
 				goto out;
 			}

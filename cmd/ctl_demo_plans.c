@@ -46,13 +46,16 @@ static const char *datetime(arena *a, const char *rfc3339)
 	return s;
 }
 
-/* Collects validation errors as the API would answer them, and prints them. */
-static bool invalid(http_req *fake, http_errors *e, char *err, size_t errlen, const char *tenant, const char *where)
+/* Puts the first validation error, and how many there are, into err. */
+static bool invalid(arena *a, const field_errors *e, char *err, size_t errlen, const char *tenant, const char *where)
 {
-	if (http_errors_count(e) == 0)
+	size_t n = field_errors_count(e);
+	if (n == 0)
 		return false;
-	http_errors_answer(fake, e, 422, NULL);
-	say(err, errlen, tenant, where, fake->resp_body);
+	const char *first = field_errors_kept(e) > 0
+	                        ? arena_printf(a, "%s: %s", field_errors_field(e, 0), field_errors_message(e, 0))
+	                        : "?";
+	say(err, errlen, tenant, where, n == 1 ? first : arena_printf(a, "%s (e altri %zu errori)", first, n - 1));
 	return true;
 }
 
@@ -61,7 +64,6 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 {
 	const char *slug = str(p, "tenant"), *target = str(p, "target_status");
 	int want = plan_status_parse(target);
-	http_req fake = {.a = a};
 	int rc = -1;
 	if (want < 0) {
 		say(err, errlen, slug, "unknown target_status", target);
@@ -84,7 +86,7 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 		return -1;
 	}
 
-	http_errors *e = http_errors_new(&fake);
+	field_errors *e = field_errors_new(a);
 	const json_value *sections = json_get(p, "sections");
 	for (size_t i = 0; i < tpl->nsections; i++) {
 		const cycle_section *s = &tpl->sections[i];
@@ -106,7 +108,7 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 		say(err, errlen, slug, "cannot save the finance", db_error(d));
 		goto out;
 	}
-	if (invalid(&fake, e, err, errlen, slug, "the demo file breaks the template's rules"))
+	if (invalid(a, e, err, errlen, slug, "the demo file breaks the template's rules"))
 		goto out;
 
 	if (want != PLAN_DRAFT) {
@@ -135,7 +137,6 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 	}
 	rc = 0;
 out:
-	free(fake.resp_body);
 	return rc;
 }
 

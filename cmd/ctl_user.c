@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/password.h"
+#include "base/utf8.h"
+#include "ctl.h"
+#include "http/validate.h"
 #include "identity/audit.h"
 #include "identity/auth.h"
-#include "ctl.h"
-#include "base/password.h"
 #include "identity/users.h"
-#include "base/utf8.h"
-#include "http/validate.h"
 
 static int usage(void)
 {
@@ -51,7 +51,7 @@ int ctl_user(db *d, int argc, char **argv)
 	}
 	role rl = role_parse(rolename);
 	if (email == NULL || rl == ROLE_NONE || !v_is_line(email) || !v_is_line(name) || strchr(email, '@') == NULL ||
-	    strlen(email) > 254)
+	    strpbrk(email, " \t") != NULL || strlen(email) > 254)
 		return usage();
 	bool ats = rl == ROLE_ATS_COORDINATOR || rl == ROLE_ATS_EDITOR || rl == ROLE_ATS_VIEWER;
 	if ((ats && ntenants != 1) || ((rl == ROLE_REGION_ADMIN || rl == ROLE_REGION_REVIEWER) && ntenants > 0)) {
@@ -79,7 +79,8 @@ int ctl_user(db *d, int argc, char **argv)
 	if (db_begin(d) != DB_OK)
 		return fail(d, "cannot start a transaction");
 	long long uid;
-	long long rc = users_create(d, lower, name, ats ? NULL : rolename, from_stdin ? pw : NULL, generated, &uid);
+	long long rc =
+	    user_store_create(d, lower, name, ats ? NULL : rolename, from_stdin ? pw : NULL, generated, &uid);
 	if (rc == DB_EDUP) {
 		db_rollback(d);
 		fprintf(stderr, "ambitoctl user add: %s already exists\n", lower);
@@ -88,8 +89,8 @@ int ctl_user(db *d, int argc, char **argv)
 	if (rc < 0)
 		return fail(d, "cannot create the user");
 	for (int i = 0; i < ntenants; i++) {
-		rc =
-		    ats ? users_add_membership(d, uid, tenants[i], rolename) : users_add_assignment(d, uid, tenants[i]);
+		rc = ats ? user_store_add_membership(d, uid, tenants[i], rolename)
+		         : user_store_add_assignment(d, uid, tenants[i]);
 		if (rc == 0) {
 			db_rollback(d);
 			fprintf(stderr, "ambitoctl user add: no tenant %s\n", tenants[i]);

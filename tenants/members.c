@@ -1,16 +1,17 @@
 /* ATS members: a coordinator (or the region_admin) manages who works on its
- * tenant. Adding an unknown email creates the account, with a password shown
- * once; a person with a region role cannot become an ATS member. */
+ * tenant. Adding an unknown email creates the account, with the first
+ * password the coordinator chose (or, for the region_admin, one generated and
+ * shown once); a person with a region role cannot become an ATS member. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "db/db.h"
+#include "base/password.h"
 #include "http/router.h"
-#include "identity/scope.h"
-#include "tenants/tenants.h"
-#include "identity/users.h"
 #include "http/validate.h"
+#include "identity/auth.h"
+#include "identity/scope.h"
+#include "identity/users.h"
+#include "tenants/tenants.h"
 
 #define MANAGERS (SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_ATS_COORDINATOR))
 
@@ -18,84 +19,103 @@ static void get_members(http_req *r)
 {
 	if (scope_require(r, MANAGERS | SCOPE_ROLE(ROLE_REGION_REVIEWER)) != 0)
 		return;
-	db_res *res;
-	int rc = db_query(
-	    r->db, r->a, &res,
-	    "SELECT u.id, u.email, u.name, m.role, u.active FROM memberships m JOIN users u ON u.id = m.user_id"
-	    " WHERE m.tenant_id = ? ORDER BY u.email",
-	    "i", r->tenant->id);
+	tenant_member *m;
+	size_t n;
+	int rc = member_store_list(r->db, r->a, r->tenant->id, &m, &n);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the members");
 		return;
 	}
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
-	for (size_t i = 0; i < db_nrows(res); i++) {
+	for (size_t i = 0; i < n; i++) {
 		jw_obj_begin(w);
-		jw_kint(w, "user_id", db_int(res, i, 0));
-		jw_kstr(w, "email", db_val(res, i, 1));
-		jw_kstr(w, "name", db_val(res, i, 2));
-		jw_kstr(w, "role", db_val(res, i, 3));
-		jw_kbool(w, "active", db_int(res, i, 4) == 1);
+		jw_kint(w, "user_id", m[i].user_id);
+		jw_kstr(w, "email", m[i].email);
+		jw_kstr(w, "name", m[i].name);
+		jw_kstr(w, "role", m[i].role);
+		jw_kbool(w, "active", m[i].active);
 		jw_obj_end(w);
 	}
 	http_list_end(w, NULL);
 	http_json_end(r, w, 200);
 }
 
+/* A coordinator's answer must not tell whether the e-mail already had an
+ * account (elsewhere in the Region): the coordinator always chooses the
+ * first password, used only if the account is created, and the answer is
+ * the same 201 either way. The region_admin, who sees every user anyway, may
+ * leave the password out and gets a generated one for a new account. */
 static void post_member(http_req *r)
 {
 	json_value *body;
 	if (scope_require(r, MANAGERS) != 0 || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	bool discreet = r->tenant->role != ROLE_REGION_ADMIN;
+	field_errors *e = http_errors_new(r);
 	static const char *const fields[] = {"email", "name", "role", "password", NULL};
 	v_only(e, NULL, body, fields);
 	const char *email = v_email(e, NULL, body, "email", true);
 	const char *name = v_string(e, NULL, body, "name", 0, 200, false);
 	const char *rolename = v_string(e, NULL, body, "role", 1, 32, true);
-	const char *password = v_password(e, NULL, body, "password", false);
+	const char *password = v_password(e, NULL, body, "password", discreet);
 	role rl = role_parse(rolename);
 	if (rolename && rl != ROLE_ATS_COORDINATOR && rl != ROLE_ATS_EDITOR && rl != ROLE_ATS_VIEWER)
-		http_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
+		field_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT id, region_role FROM users WHERE email = ?", "s", email);
+	user_account *u;
+	long long id = 0;
+	int rc = user_store_find_email(r->db, r->a, email, &u);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the user");
 		return;
 	}
 	char generated[21] = "";
-	long long id;
-	if (db_nrows(res) == 1) {
-		if (!db_isnull(res, 0, 1)) {
-			http_errors_add(e, "email",
-			                "belongs to a user with a region role, who cannot be an ATS member");
+	if (u != NULL) {
+		/* The one refusal that depends on the account: SPEC §1 forbids an
+		 * ATS membership to a user with a region-level role (region staff,
+		 * university supporters), addresses of the Region's own offices and
+		 * partners. */
+		if (u->region_role != ROLE_NONE) {
+			field_errors_add(e, "email",
+			                 "belongs to a user with a region role, who cannot be an ATS member");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
-		if (password) {
-			http_errors_add(e, "password", "the user exists already: only its owner sets its password");
+		if (password && !discreet) {
+			field_errors_add(e, "password", "the user exists already: only its owner sets its password");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
-		id = db_int(res, 0, 0);
+		/* The hash a new account costs, spent here too, so that the time
+		 * of the answer does not tell either. */
+		char scratch[PASSWORD_HASH_MAX];
+		int hashed = discreet ? password_hash(password, scratch, sizeof(scratch)) : 0;
+		if (hashed == PASSWORD_EBUSY) {
+			/* As a new account's would be: 503 either way. */
+			http_unavailable(r, NULL);
+			return;
+		}
+		if (hashed != 0) {
+			http_problem(r, 500, "could not hash the password");
+			return;
+		}
+		id = u->id; /* its owner keeps name and password */
 	} else {
-		long long n = users_create(r->db, email, name, NULL, password, generated, &id);
+		long long n = user_store_create(r->db, email, name, NULL, password, generated, &id);
 		if (n < 0) {
 			http_db_error(r, n, "the user");
 			return;
 		}
 	}
-	long long n = db_exec(r->db, "INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, ?)", "iis",
-	                      r->tenant->id, id, rolename);
-	if (n == DB_EDUP) {
+	rc = member_store_add(r->db, r->tenant->id, id, rolename);
+	if (rc == DB_EDUP) {
 		http_problemf(r, 409, "%s is already a member of %s", email, r->tenant->slug);
 		return;
 	}
-	if (n < 0) {
-		http_db_error(r, n, "the membership");
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "the membership");
 		return;
 	}
 	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s/members/%lld", r->tenant->slug, id);
@@ -125,13 +145,13 @@ static void delete_member(http_req *r)
 		http_problem(r, 422, "you cannot remove yourself; ask another coordinator or the Region");
 		return;
 	}
-	long long n =
-	    db_exec(r->db, "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?", "ii", r->tenant->id, id);
-	if (n < 0) {
-		http_db_error(r, n, "the membership");
+	bool removed;
+	int rc = member_store_remove(r->db, r->tenant->id, id, &removed);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "the membership");
 		return;
 	}
-	if (n == 0) {
+	if (!removed) {
 		http_problem(r, 404, "no such member");
 		return;
 	}
@@ -143,8 +163,14 @@ static const route routes[] = {
     {HTTP_GET, "/api/v1/tenants/{tenant}/members", get_members, ROUTE_TENANT, "The tenant's members", NULL, "List"},
     {HTTP_POST, "/api/v1/tenants/{tenant}/members", post_member, ROUTE_TENANT,
      "Add a member, creating the account if needed (coordinator, region_admin)", "Member", "Member"},
-    {HTTP_DELETE, "/api/v1/tenants/{tenant}/members", delete_member, ROUTE_TENANT,
-     "Remove a member: ?user_id=N (coordinator, region_admin)", NULL, NULL},
+    {HTTP_DELETE,
+     "/api/v1/tenants/{tenant}/members",
+     delete_member,
+     ROUTE_TENANT,
+     "Remove a member: ?user_id=N (coordinator, region_admin)",
+     NULL,
+     NULL,
+     {{"user_id", PARAM_QUERY, true, "{\"type\":\"integer\",\"minimum\":1}", "L'utente da togliere dall'ATS"}}},
 };
 
 void members_register(void)

@@ -5,11 +5,10 @@
 
 #include <string.h>
 
-#include "identity/auth.h"
-#include "db/db.h"
 #include "http/router.h"
-#include "identity/scope.h"
 #include "http/validate.h"
+#include "identity/auth.h"
+#include "identity/scope.h"
 
 #define COMUNI_MAX 200
 #define TENANT_FIELD_MAX 200
@@ -19,8 +18,8 @@ static const char *const tenant_fields[] = {"slug",         "code",     "name", 
 static const char *const comune_fields[] = {"istat_code", "name", "population", NULL};
 
 typedef struct tenant_input {
-	const char *slug, *code, *name, *capofila, *ente_gestore, *province;
-	const json_value *comuni; /* validated list, or NULL when absent */
+	tenant t;    /* the fields given; NULL when absent */
+	bool comuni; /* whether the Comuni were given (t.comuni, t.ncomuni) */
 } tenant_input;
 
 static bool is_istat(const char *s)
@@ -29,115 +28,87 @@ static bool is_istat(const char *s)
 }
 
 /* Reads and checks a tenant body; partial for PATCH (nothing required). */
-static void tenant_read(http_errors *e, const json_value *body, bool partial, tenant_input *in)
+static void tenant_read(arena *a, field_errors *e, const json_value *body, bool partial, tenant_input *in)
 {
 	memset(in, 0, sizeof(*in));
+	tenant *t = &in->t;
 	v_only(e, NULL, body, tenant_fields);
-	in->slug = v_slug(e, NULL, body, "slug", !partial);
-	in->code = v_string(e, NULL, body, "code", 1, 32, !partial);
-	in->name = v_string(e, NULL, body, "name", 1, TENANT_FIELD_MAX, !partial);
-	in->capofila = v_string(e, NULL, body, "capofila", 0, TENANT_FIELD_MAX, false);
-	in->ente_gestore = v_string(e, NULL, body, "ente_gestore", 0, TENANT_FIELD_MAX, false);
-	in->province = v_string(e, NULL, body, "province", 0, 2, false);
-	if (in->province && *in->province &&
-	    (strlen(in->province) != 2 || in->province[0] < 'A' || in->province[0] > 'Z' || in->province[1] < 'A' ||
-	     in->province[1] > 'Z'))
-		http_errors_add(e, "province", "must be a two-letter province code, e.g. FM");
+	t->slug = v_slug(e, NULL, body, "slug", !partial);
+	t->code = v_string(e, NULL, body, "code", 1, 32, !partial);
+	t->name = v_string(e, NULL, body, "name", 1, TENANT_FIELD_MAX, !partial);
+	t->capofila = v_string(e, NULL, body, "capofila", 0, TENANT_FIELD_MAX, false);
+	t->ente_gestore = v_string(e, NULL, body, "ente_gestore", 0, TENANT_FIELD_MAX, false);
+	t->province = v_string(e, NULL, body, "province", 0, 2, false);
+	if (t->province && *t->province &&
+	    (strlen(t->province) != 2 || t->province[0] < 'A' || t->province[0] > 'Z' || t->province[1] < 'A' ||
+	     t->province[1] > 'Z'))
+		field_errors_add(e, "province", "must be a two-letter province code, e.g. FM");
 	const json_value *list = v_array(e, NULL, body, "comuni", COMUNI_MAX, !partial);
+	in->comuni = list != NULL;
+	t->comuni = arena_calloc(a, list ? list->u.array.n + 1 : 1, sizeof(*t->comuni));
 	for (size_t i = 0; list && i < list->u.array.n; i++) {
 		const json_value *c = list->u.array.items[i];
 		const char *at = v_index(e, NULL, "comuni", i);
 		if (c->type != JSON_OBJECT) {
-			http_errors_add(e, at, "must be an object");
+			field_errors_add(e, at, "must be an object");
 			continue;
 		}
 		v_only(e, at, c, comune_fields);
 		const char *code = v_string(e, at, c, "istat_code", 6, 6, true);
 		if (code && !is_istat(code))
-			http_errors_add(e, v_path(e, at, "istat_code"), "must be the 6-digit ISTAT code");
+			field_errors_add(e, v_path(e, at, "istat_code"), "must be the 6-digit ISTAT code");
 		for (size_t k = 0; code && k < i; k++) {
 			const char *prev = json_get_str(list->u.array.items[k], "istat_code");
 			if (prev && strcmp(prev, code) == 0)
-				http_errors_add(e, v_path(e, at, "istat_code"), "appears twice");
+				field_errors_add(e, v_path(e, at, "istat_code"), "appears twice");
 		}
-		v_string(e, at, c, "name", 1, TENANT_FIELD_MAX, true);
-		long long pop;
+		const char *name = v_string(e, at, c, "name", 1, TENANT_FIELD_MAX, true);
+		long long pop = 0;
 		v_int(e, at, c, "population", 0, 10000000, true, &pop);
+		t->comuni[t->ncomuni++] = (tenant_comune){code, name, pop};
 	}
-	in->comuni = list;
 }
 
-static long long comuni_store(http_req *r, long long tenant_id, const json_value *list)
+/* Writes one tenant with its Comuni and total population. */
+static void tenant_render(jw *w, const tenant *t)
 {
-	long long rc = db_exec(r->db, "DELETE FROM comuni WHERE tenant_id = ?", "i", tenant_id);
-	for (size_t i = 0; rc >= 0 && i < list->u.array.n; i++) {
-		const json_value *c = list->u.array.items[i];
-		rc = db_exec(
-		    r->db,
-		    "INSERT INTO comuni (tenant_id, istat_code, name, population, position) VALUES (?, ?, ?, ?, ?)",
-		    "issii", tenant_id, json_get_str(c, "istat_code"), json_get_str(c, "name"),
-		    json_get(c, "population")->u.number.integer, (long long)i);
-	}
-	return rc;
-}
-
-/* Writes one tenant (with its Comuni and total population) from its id. */
-static int tenant_render(http_req *r, jw *w, long long id, long long *version)
-{
-	db_res *t, *c;
-	int rc = db_query(
-	    r->db, r->a, &t,
-	    "SELECT slug, code, name, capofila, ente_gestore, province, version FROM tenants WHERE id = ?", "i", id);
-	if (rc == DB_OK)
-		rc = db_query(r->db, r->a, &c,
-		              "SELECT istat_code, name, population FROM comuni WHERE tenant_id = ? ORDER BY position",
-		              "i", id);
-	if (rc != DB_OK)
-		return rc;
-	if (db_nrows(t) != 1)
-		return 1;
-	long long population = 0;
-	for (size_t i = 0; i < db_nrows(c); i++)
-		population += db_int(c, i, 2);
 	jw_obj_begin(w);
-	jw_kstr(w, "slug", db_val(t, 0, 0));
-	jw_kstr(w, "code", db_val(t, 0, 1));
-	jw_kstr(w, "name", db_val(t, 0, 2));
-	jw_kstr(w, "capofila", db_val(t, 0, 3));
-	jw_kstr(w, "ente_gestore", db_val(t, 0, 4));
-	jw_kstr(w, "province", db_val(t, 0, 5));
-	jw_kint(w, "population", population);
+	jw_kstr(w, "slug", t->slug);
+	jw_kstr(w, "code", t->code);
+	jw_kstr(w, "name", t->name);
+	jw_kstr(w, "capofila", t->capofila);
+	jw_kstr(w, "ente_gestore", t->ente_gestore);
+	jw_kstr(w, "province", t->province);
+	jw_kint(w, "population", t->population);
 	jw_key(w, "comuni");
 	jw_arr_begin(w);
-	for (size_t i = 0; i < db_nrows(c); i++) {
+	for (size_t i = 0; i < t->ncomuni; i++) {
 		jw_obj_begin(w);
-		jw_kstr(w, "istat_code", db_val(c, i, 0));
-		jw_kstr(w, "name", db_val(c, i, 1));
-		jw_kint(w, "population", db_int(c, i, 2));
+		jw_kstr(w, "istat_code", t->comuni[i].istat_code);
+		jw_kstr(w, "name", t->comuni[i].name);
+		jw_kint(w, "population", t->comuni[i].population);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
-	if (version)
-		*version = db_int(t, 0, 6);
-	return DB_OK;
 }
 
 static void answer_tenant(http_req *r, long long id, int status)
 {
-	long long version = 0;
-	jw *w = http_json_begin(r);
-	int rc = tenant_render(r, w, id, &version);
+	tenant *t;
+	int rc = tenant_store_get(r->db, r->a, id, &t);
 	if (rc != DB_OK) {
-		jw_free(w);
-		if (rc > 0)
-			http_problem(r, 404, "no such tenant");
-		else
-			http_db_error(r, rc, "the tenant");
+		http_db_error(r, rc, "the tenant");
 		return;
 	}
+	if (t == NULL) {
+		http_problem(r, 404, "no such tenant");
+		return;
+	}
+	jw *w = http_json_begin(r);
+	tenant_render(w, t);
 	http_json_end(r, w, status);
-	http_set_etag(r, arena_printf(r->a, "t%lld", version));
+	http_set_etag(r, arena_printf(r->a, "t%lld", t->version));
 }
 
 static bool require_region_admin(http_req *r)
@@ -148,43 +119,46 @@ static bool require_region_admin(http_req *r)
 	return false;
 }
 
+/* A page is two statements whatever its size: the ids after the cursor
+ * (scope.c picks those the caller sees), then the page's tenants with their
+ * Comuni. */
 static void get_tenants(http_req *r)
 {
 	int limit;
 	const char *cursor;
+	long long *ids, *page;
+	size_t nids, n = 0, ntenants = 0;
+	tenant *ts = NULL;
+	bool more = false;
 	if (http_page_params(r, &limit, &cursor) != 0)
 		return;
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT id, slug FROM tenants WHERE slug > ? ORDER BY slug", "s",
-	                  cursor ? cursor : "");
+	if (cursor != NULL && !v_is_slug(cursor)) { /* the cursor is the last slug shown */
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
+		http_errors_answer(r, e, 400, "un parametro della query non è valido");
+		return;
+	}
+	int rc = tenant_store_ids_after(r->db, r->a, cursor, &ids, &nids);
+	page = arena_calloc(r->a, (size_t)limit + 1, sizeof(*page));
+	for (size_t i = 0; rc == DB_OK && i < nids && !more; i++) {
+		if (!scope_can_see(r->user, ids[i]))
+			continue;
+		if (n == (size_t)limit)
+			more = true;
+		else
+			page[n++] = ids[i];
+	}
+	if (rc == DB_OK)
+		rc = tenant_store_load(r->db, r->a, page, n, &ts, &ntenants);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the tenants");
 		return;
 	}
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
-	int n = 0;
-	const char *last = NULL;
-	bool more = false;
-	for (size_t i = 0; i < db_nrows(res); i++) {
-		if (!scope_can_see(r->user, db_int(res, i, 0)))
-			continue;
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		rc = tenant_render(r, w, db_int(res, i, 0), NULL);
-		if (rc < 0)
-			break;
-		last = db_val(res, i, 1);
-		n++;
-	}
-	http_list_end(w, more ? last : NULL);
-	if (rc < 0) {
-		jw_free(w);
-		http_db_error(r, rc, "the tenants");
-		return;
-	}
+	for (size_t i = 0; i < ntenants; i++)
+		tenant_render(w, &ts[i]);
+	http_list_end(w, more && ntenants > 0 ? ts[ntenants - 1].slug : NULL);
 	http_json_end(r, w, 200);
 }
 
@@ -192,34 +166,27 @@ static void post_tenants(http_req *r)
 {
 	json_value *body;
 	tenant_input in;
+	long long id = 0;
 	if (!require_region_admin(r) || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
-	tenant_read(e, body, false, &in);
+	field_errors *e = http_errors_new(r);
+	tenant_read(r->a, e, body, false, &in);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	long long rc = db_exec(r->db,
-	                       "INSERT INTO tenants (slug, code, name, capofila, ente_gestore, province)"
-	                       " VALUES (?, ?, ?, ?, ?, ?)",
-	                       "ssssss", in.slug, in.code, in.name, in.capofila ? in.capofila : "",
-	                       in.ente_gestore ? in.ente_gestore : "", in.province ? in.province : "");
+	int rc = tenant_store_insert(r->db, &in.t, &id);
 	if (rc == DB_EDUP) {
-		http_problemf(r, 409, "a tenant with slug %s or code %s already exists", in.slug, in.code);
+		if (id == 0)
+			http_problemf(r, 409, "a tenant with slug %s or code %s already exists", in.t.slug, in.t.code);
+		else
+			http_problem(r, 409, "one of the Comuni already belongs to another tenant");
 		return;
 	}
-	long long id = (long long)db_last_id(r->db);
-	if (rc >= 0)
-		rc = comuni_store(r, id, in.comuni);
-	if (rc == DB_EDUP) {
-		http_problem(r, 409, "one of the Comuni already belongs to another tenant");
-		return;
-	}
-	if (rc < 0) {
+	if (rc != DB_OK) {
 		http_db_error(r, rc, "the tenant");
 		return;
 	}
 	r->audit_tenant_id = id;
-	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s", in.slug);
+	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s", in.t.slug);
 	answer_tenant(r, id, 201);
 	http_set_header(r, "Location", r->audit_object);
 }
@@ -233,44 +200,50 @@ static void patch_tenant(http_req *r)
 {
 	json_value *body;
 	tenant_input in;
-	db_res *res;
+	long long version;
 	if (!require_region_admin(r))
 		return;
-	int rc = db_query(r->db, r->a, &res, "SELECT version FROM tenants WHERE id = ? FOR UPDATE", "i", r->tenant->id);
+	int rc = tenant_store_lock(r->db, r->tenant->id, &version);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the tenant");
 		return;
 	}
-	if (http_if_match(r, arena_printf(r->a, "t%s", db_val(res, 0, 0))) != 0 || http_read_json(r, &body) != 0 ||
+	if (http_if_match(r, arena_printf(r->a, "t%lld", version)) != 0 || http_read_json(r, &body) != 0 ||
 	    !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
-	tenant_read(e, body, true, &in);
-	if (in.slug && strcmp(in.slug, r->tenant->slug) != 0)
-		http_errors_add(e, "slug", "cannot be changed");
+	field_errors *e = http_errors_new(r);
+	tenant_read(r->a, e, body, true, &in);
+	if (in.t.slug && strcmp(in.t.slug, r->tenant->slug) != 0)
+		field_errors_add(e, "slug", "cannot be changed");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	long long n = db_exec(r->db,
-	                      "UPDATE tenants SET code = COALESCE(?, code), name = COALESCE(?, name),"
-	                      " capofila = COALESCE(?, capofila), ente_gestore = COALESCE(?, ente_gestore),"
-	                      " province = COALESCE(?, province), version = version + 1, updated_at = NOW(6)"
-	                      " WHERE id = ?",
-	                      "sssssi", in.code, in.name, in.capofila, in.ente_gestore, in.province, r->tenant->id);
-	if (n >= 0 && in.comuni)
-		n = comuni_store(r, r->tenant->id, in.comuni);
-	if (n < 0) {
-		http_db_error(r, n, n == DB_EDUP ? "that code or one of those Comuni" : "the tenant");
+	rc = tenant_store_update(r->db, r->tenant->id, &in.t, in.comuni);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, rc == DB_EDUP ? "that code or one of those Comuni" : "the tenant");
 		return;
 	}
 	answer_tenant(r, r->tenant->id, 200);
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/tenants", get_tenants, 0, "The tenants (ATS) the caller may see", NULL, "List"},
+    {HTTP_GET,
+     "/api/v1/tenants",
+     get_tenants,
+     0,
+     "The tenants (ATS) the caller may see",
+     NULL,
+     "List",
+     {P_LIMIT, P_CURSOR}},
     {HTTP_POST, "/api/v1/tenants", post_tenants, 0, "Create a tenant (region_admin)", "Tenant", "Tenant"},
     {HTTP_GET, "/api/v1/tenants/{tenant}", get_tenant, ROUTE_TENANT, "A tenant with its Comuni", NULL, "Tenant"},
-    {HTTP_PATCH, "/api/v1/tenants/{tenant}", patch_tenant, ROUTE_TENANT, "Change a tenant (region_admin, If-Match)",
-     "Tenant", "Tenant"},
+    {HTTP_PATCH,
+     "/api/v1/tenants/{tenant}",
+     patch_tenant,
+     ROUTE_TENANT,
+     "Change a tenant (region_admin, If-Match)",
+     "Tenant",
+     "Tenant",
+     {P_IF_MATCH}},
 };
 
 void tenants_register(void)

@@ -1,6 +1,60 @@
-/* Tenant-scoped routes: tenants and their Comuni, ATS members. */
+/* Tenant-scoped routes: tenants and their Comuni, ATS members; and their
+ * data access (tenant_store.c, member_store.c), which holds all their SQL. */
 #ifndef AMBITO_TENANTS_H
 #define AMBITO_TENANTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "db/db.h"
+
+typedef struct tenant_comune {
+	const char *istat_code, *name;
+	long long population;
+} tenant_comune;
+
+typedef struct tenant {
+	long long id, version;
+	const char *slug, *code, *name, *capofila, *ente_gestore, *province;
+	long long population; /* the sum over its Comuni */
+	tenant_comune *comuni;
+	size_t ncomuni;
+} tenant;
+
+typedef struct tenant_member {
+	long long user_id;
+	const char *email, *name, *role;
+	bool active;
+} tenant_member;
+
+/* ---- data access (tenant_store.c) ----
+ * DB_OK or a DB_E* code; loaded data lives in a. Writes run inside the
+ * dispatcher's transaction. */
+
+/* The ids of every tenant whose slug sorts after `after` ("" for all), in
+ * slug order: which of them a caller sees is scope.c's business. */
+int tenant_store_ids_after(db *d, arena *a, const char *after, long long **ids, size_t *n);
+/* The tenants of ids with their Comuni, in slug order, in one statement
+ * whatever their number; ids that name no tenant are left out. */
+int tenant_store_load(db *d, arena *a, const long long *ids, size_t nids, tenant **out, size_t *n);
+/* *out is NULL when there is no such tenant. */
+int tenant_store_get(db *d, arena *a, long long id, tenant **out);
+/* Locks the tenant's row and reads its version (0 when there is none). */
+int tenant_store_lock(db *d, long long id, long long *version);
+/* Inserts t with its Comuni. DB_EDUP when the slug or the code is taken
+ * (*id still 0) or one of the Comuni belongs to another tenant (*id set). */
+int tenant_store_insert(db *d, const tenant *t, long long *id);
+/* Changes the fields of t that are not NULL and bumps the version; with
+ * comuni true, replaces the Comuni by t's. */
+int tenant_store_update(db *d, long long id, const tenant *t, bool comuni);
+
+/* ---- data access (member_store.c) ---- */
+int member_store_list(db *d, arena *a, long long tenant_id, tenant_member **out, size_t *n);
+/* DB_EDUP when the user is a member already. */
+int member_store_add(db *d, long long tenant_id, long long user_id, const char *role);
+/* *removed is false when the user was no member. */
+int member_store_remove(db *d, long long tenant_id, long long user_id, bool *removed);
 
 void tenants_register(void);
 void members_register(void);

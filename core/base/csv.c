@@ -1,5 +1,7 @@
 /* RFC 4180 output. Quoting is decided per field: only fields that need it
- * are quoted, so numbers and codes stay bare and easy to read. */
+ * are quoted, so numbers and codes stay bare and easy to read. Text cells
+ * that would start a spreadsheet formula get a leading apostrophe; number
+ * cells (csv_number) are written as they are, so -12.50 stays a number. */
 #include "base/csv.h"
 
 #include <stdarg.h>
@@ -28,18 +30,50 @@ static bool needs_quotes(const char *s, size_t len)
 	return false;
 }
 
-void csv_fieldn(csv_writer *w, const char *s, size_t len)
+/* A text cell a spreadsheet would take for a formula (OWASP, CSV
+ * injection): = + - @ start one in Calc and Excel, and a leading tab or CR
+ * is dropped by some importers, which then see the character after it. */
+static bool starts_formula(const char *s, size_t len)
+{
+	return len > 0 && strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+}
+
+/* A plain decimal number: -?digits(.digits)? — what csv_number writes bare. */
+static bool is_number(const char *s, size_t len)
+{
+	size_t i = len > 0 && s[0] == '-' ? 1 : 0, digits = 0;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, digits++;
+	if (digits == 0)
+		return false;
+	if (i < len && s[i] == '.') {
+		size_t frac = ++i;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == frac)
+			return false;
+	}
+	return i == len;
+}
+
+static void write_cell(csv_writer *w, const char *s, size_t len, bool text)
 {
 	if (w->in_record)
 		w->sink(w->ctx, ",", 1);
 	w->in_record = true;
 	if (s == NULL || len == 0)
 		return;
-	if (!needs_quotes(s, len)) {
+	/* The apostrophe makes the spreadsheet show the cell as text, and is
+	 * inside the quotes when the cell is quoted. */
+	bool mark = text && starts_formula(s, len), quoted = needs_quotes(s, len);
+	if (quoted)
+		w->sink(w->ctx, "\"", 1);
+	if (mark)
+		w->sink(w->ctx, "'", 1);
+	if (!quoted) {
 		w->sink(w->ctx, s, len);
 		return;
 	}
-	w->sink(w->ctx, "\"", 1);
 	const char *end = s + len;
 	for (const char *q; (q = memchr(s, '"', (size_t)(end - s))) != NULL; s = q + 1) {
 		w->sink(w->ctx, s, (size_t)(q - s) + 1); /* up to and with the quote */
@@ -50,9 +84,24 @@ void csv_fieldn(csv_writer *w, const char *s, size_t len)
 	w->sink(w->ctx, "\"", 1);
 }
 
+void csv_fieldn(csv_writer *w, const char *s, size_t len)
+{
+	write_cell(w, s, len, true);
+}
+
 void csv_field(csv_writer *w, const char *s)
 {
 	csv_fieldn(w, s, s != NULL ? strlen(s) : 0);
+}
+
+void csv_numbern(csv_writer *w, const char *s, size_t len)
+{
+	write_cell(w, s, len, s == NULL || !is_number(s, len));
+}
+
+void csv_number(csv_writer *w, const char *s)
+{
+	csv_numbern(w, s, s != NULL ? strlen(s) : 0);
 }
 
 void csv_fieldf(csv_writer *w, const char *fmt, ...)
@@ -64,7 +113,7 @@ void csv_fieldf(csv_writer *w, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		n = 0;
-	csv_fieldn(w, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	csv_numbern(w, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
 void csv_fields(csv_writer *w, const char *const *fields, size_t n)

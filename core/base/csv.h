@@ -1,7 +1,8 @@
 /* An RFC 4180 CSV writer over any byte sink: fields separated by commas,
  * records ended by CRLF, a field quoted when it holds a comma, a quote, CR or
  * LF, quotes inside doubled. Bytes pass through unchanged, so UTF-8 text
- * stays intact; csv_bom() starts a file the way spreadsheets recognise. */
+ * stays intact (except the apostrophe before a text that would be a
+ * formula); csv_bom() starts a file the way spreadsheets recognise. */
 #ifndef AMBITO_CSV_H
 #define AMBITO_CSV_H
 
@@ -23,10 +24,18 @@ void csv_init(csv_writer *w, csv_sink sink, void *ctx);
 /* The UTF-8 byte-order mark: LibreOffice Calc and Excel then read the file
  * as UTF-8 instead of the system's legacy code page. */
 void csv_bom(csv_writer *w);
-/* One field. CSV has no null: NULL is written as an empty field, like "". */
+/* One text field. CSV has no null: NULL is written as an empty field, like
+ * "". A text starting with = + - @, tab or CR would be read as a formula by
+ * Calc and Excel (CSV injection): it is written with a leading apostrophe
+ * ("-x" as '-x), which the spreadsheet shows as text. */
 void csv_field(csv_writer *w, const char *s);
 void csv_fieldn(csv_writer *w, const char *s, size_t len);
-/* A field from a printf format (numbers: the C locale's dot decimal). */
+/* One number field (-?digits, optionally .digits), written as it is so that
+ * a negative amount stays a number. Anything else is written as text. */
+void csv_number(csv_writer *w, const char *s);
+void csv_numbern(csv_writer *w, const char *s, size_t len);
+/* A number field from a printf format (the C locale's dot decimal), as by
+ * csv_number. */
 void csv_fieldf(csv_writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* n fields, as by csv_field (no csv_end: more may follow). */
 void csv_fields(csv_writer *w, const char *const *fields, size_t n);

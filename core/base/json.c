@@ -328,6 +328,59 @@ static const yajl_callbacks parse_callbacks = {
     .yajl_end_array = cb_end_array,
 };
 
+/* The code unit of a \uXXXX escape at s (s[0] is the backslash), or -1. */
+static long escape_unit(const char *s, size_t left)
+{
+	if (left < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	long v = 0;
+	for (int i = 2; i < 6; i++) {
+		int c = (unsigned char)s[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* yajl 2.1 decodes a lone surrogate escape (\ud800) as '?' and pairs a high
+ * surrogate with whatever escape follows (\ud800\u0041 becomes U+10041):
+ * text the client never sent. Every high surrogate escape must be followed
+ * at once by a low one, and a low one must not stand alone. Only escapes
+ * inside strings count; anything else malformed is left to yajl. */
+static bool surrogates_paired(const char *buf, size_t len)
+{
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = buf[i] == '"';
+			continue;
+		}
+		if (buf[i] == '"') {
+			in_string = false;
+			continue;
+		}
+		if (buf[i] != '\\')
+			continue;
+		long u = escape_unit(buf + i, len - i);
+		if (u >= 0xDC00 && u <= 0xDFFF)
+			return false;
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			long lo = escape_unit(buf + i + 6, len - i - 6); /* u >= 0: 6 bytes are there */
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			i += 11; /* both escapes */
+			continue;
+		}
+		i++; /* the escaped character, whatever it is */
+	}
+	return true;
+}
+
 /* strspn over a buffer that is not NUL-terminated. */
 static size_t strspn_n(const char *s, size_t len, const char *accept)
 {
@@ -381,6 +434,10 @@ json_status json_parse_budget(arena *a, const char *buf, size_t len, size_t max_
 	/* yajl would say "premature EOF", which misleads about an empty body. */
 	if (len == strspn_n(buf, len, " \t\r\n")) {
 		set_err(&c, JSON_EMALFORMED, "empty input");
+		goto fail;
+	}
+	if (!surrogates_paired(buf, len)) {
+		set_err(&c, JSON_EMALFORMED, "un escape \\u è un surrogato UTF-16 isolato o spaiato");
 		goto fail;
 	}
 	h = yajl_alloc(&parse_callbacks, NULL, &c);

@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "compare/compare.h"
 #include "base/csv.h"
-#include "cycles/cycles.h"
 #include "base/log.h"
+#include "compare/compare.h"
+#include "cycles/cycles.h"
 #include "http/router.h"
-#include "identity/scope.h"
 #include "http/validate.h"
+#include "identity/auth.h"
+#include "identity/scope.h"
 
 #define COMPARE_PATH "/api/v1/cycles/{cycle}/compare"
 #define OUT_CHUNK (32 * 1024) /* bytes gathered before a chunk is handed on */
@@ -203,8 +203,8 @@ static bool choice(http_req *r, const char *name, const char *first, const char 
 		*is_second = true;
 		return true;
 	}
-	http_errors *e = http_errors_new(r);
-	http_errors_add(e, name, "must be %s or %s", first, second);
+	field_errors *e = http_errors_new(r);
+	field_errors_add(e, name, "must be %s or %s", first, second);
 	http_errors_answer(r, e, 400, NULL);
 	return false;
 }
@@ -224,7 +224,10 @@ static bool cmp_start(http_req *r, cmp *m)
 	if (!choice(r, "source", "submitted", "draft", &draft))
 		return false;
 	m->src = draft ? COMPARE_DRAFT : COMPARE_SUBMITTED;
-	m->csv = http_wants_csv(r);
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return false;
+	m->csv = csv == 1;
 	const char *slug = http_param(r, "cycle");
 	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &m->cy), "the cycle"))
 		return false;
@@ -373,13 +376,13 @@ static void out_cents(outbuf *o, long long c)
 static void csv_int(csv_writer *cw, long long v)
 {
 	char b[24];
-	csv_fieldn(cw, b, fmt_int(b, v));
+	csv_numbern(cw, b, fmt_int(b, v));
 }
 
 static void csv_cents(csv_writer *cw, long long c)
 {
 	char b[32];
-	csv_fieldn(cw, b, fmt_cents(b, c));
+	csv_numbern(cw, b, fmt_cents(b, c));
 }
 
 /* "key": */
@@ -725,14 +728,6 @@ static void get_finance(http_req *r)
 
 /* ---------------------------------------------------------------- sections */
 
-static const cycle_section *template_section(const cycle_template *t, const char *key)
-{
-	for (size_t i = 0; key != NULL && i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 /* The content is the canonical JSON object the plans module stored; the row
  * is that object with the tenant's fields put in front, written without
  * parsing it again. */
@@ -781,7 +776,7 @@ static bool section_csv_row(cmp *m, arena *a, const cycle_section *ts, const com
 		           json_is(v, JSON_STRING) ? v->u.string.len : 0);
 	}
 	csv_int(&m->cw, s->indicators);
-	csv_field(&m->cw, s->spending);
+	csv_number(&m->cw, s->spending);
 	csv_end(&m->cw);
 	return true;
 }
@@ -793,7 +788,7 @@ static void get_section(http_req *r)
 	if (!cmp_start(r, &m) || !db_ok(r, cycle_store_load_template(r->db, r->a, m.cy->id, &tpl), "the template"))
 		return;
 	const char *key = http_param(r, "key");
-	const cycle_section *ts = template_section(&tpl, key);
+	const cycle_section *ts = cycle_template_section(&tpl, key);
 	if (ts == NULL) {
 		http_problemf(r, 404, "the template of cycle %s has no section %s", m.cy->slug,
 		              v_is_line(key) && strlen(key) <= SECTION_KEY_MAX ? key : "by that key");
@@ -863,12 +858,14 @@ static void get_section(http_req *r)
 
 static const char *const indicator_fields[] = {"kind", "unit", "baseline", "target", "source"};
 
+/* Indicator values are lines of text, often numbers ("-3", "120"): a plain
+ * number stays a number in the spreadsheet, anything else is text. */
 static void indicator_csv_value(csv_writer *cw, const json_value *v)
 {
 	if (json_is(v, JSON_STRING))
-		csv_fieldn(cw, v->u.string.s, v->u.string.len);
+		csv_numbern(cw, v->u.string.s, v->u.string.len);
 	else if (json_is(v, JSON_NUMBER))
-		csv_field(cw, v->u.number.text);
+		csv_number(cw, v->u.number.text); /* -3.5 stays a number; 1e3 is not rewritten */
 	else
 		csv_field(cw, NULL);
 }
@@ -926,8 +923,8 @@ static void get_indicators(http_req *r)
 		return;
 	const char *action = http_query(r, "action");
 	if (action == NULL || *action == '\0') {
-		http_errors *e = http_errors_new(r);
-		http_errors_add(e, "action", "is required: the code of an azione di sistema, such as OS1-A6");
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "action", "is required: the code of an azione di sistema, such as OS1-A6");
 		http_errors_answer(r, e, 400, NULL);
 		return;
 	}
@@ -938,11 +935,11 @@ static void get_indicators(http_req *r)
 		for (size_t j = 0; j < cat.objectives[i].nactions && !known; j++)
 			known = strcmp(cat.objectives[i].actions[j].code, action) == 0;
 	if (!known) {
-		http_errors *e = http_errors_new(r);
+		field_errors *e = http_errors_new(r);
 		if (v_is_line(action) && strlen(action) <= PARAM_CODE_MAX)
-			http_errors_add(e, "action", "cycle %s has no action %s", m.cy->slug, action);
+			field_errors_add(e, "action", "cycle %s has no action %s", m.cy->slug, action);
 		else
-			http_errors_add(e, "action", "cycle %s has no such action", m.cy->slug);
+			field_errors_add(e, "action", "cycle %s has no such action", m.cy->slug);
 		http_errors_answer(r, e, 404, "no such action in this cycle");
 		return;
 	}
@@ -992,23 +989,63 @@ static void get_indicators(http_req *r)
 
 /* ---------------------------------------------------------------- routes */
 
+/* The query parameters of the comparisons, for the OpenAPI document. */
+#define P_SOURCE                                                                                                       \
+	{                                                                                                              \
+		"source", PARAM_QUERY, false,                                                                          \
+		    "{\"type\":\"string\",\"enum\":[\"submitted\",\"draft\"],\"default\":\"submitted\"}",              \
+		    "submitted: l'ultima revisione inviata di ogni ATS (chi non ha inviato manca); draft: la bozza "   \
+		    "in lavorazione"                                                                                   \
+	}
+#define P_BY(a, b, what)                                                                                               \
+	{                                                                                                              \
+		"by", PARAM_QUERY, false,                                                                              \
+		    "{\"type\":\"string\",\"enum\":[\"" a "\",\"" b "\"],\"default\":\"" a "\"}", what                 \
+	}
+
 static const route routes[] = {
-    {HTTP_GET, COMPARE_PATH "/coverage", get_coverage, ROUTE_STREAM,
+    {HTTP_GET,
+     COMPARE_PATH "/coverage",
+     get_coverage,
+     ROUTE_STREAM,
      "How far each tenant's sections tagged with each action (?by=action) or "
      "objective (?by=objective) are "
      "written; ?source=submitted|draft; JSON or CSV",
-     NULL, "CompareCoverage"},
-    {HTTP_GET, COMPARE_PATH "/finance", get_finance, ROUTE_STREAM,
+     NULL,
+     "CompareCoverage",
+     {P_BY("action", "objective", "Le colonne: le azioni di sistema o gli obiettivi strategici del ciclo"), P_SOURCE,
+      P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/finance",
+     get_finance,
+     ROUTE_STREAM,
      "Spending by policy area (?by=area) or income by funding source "
      "(?by=source) per tenant, absolute and per "
      "inhabitant, with totals and medians; JSON or CSV",
-     NULL, "CompareFinance"},
-    {HTTP_GET, COMPARE_PATH "/sections/{key}", get_section, ROUTE_STREAM,
-     "One template section of every visible tenant side by side; JSON or CSV", NULL, "CompareSection"},
-    {HTTP_GET, COMPARE_PATH "/indicators", get_indicators, ROUTE_STREAM,
+     NULL,
+     "CompareFinance",
+     {P_BY("area", "source", "area: la spesa per area di intervento; source: le entrate per fonte di finanziamento"),
+      P_SOURCE, P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/sections/{key}",
+     get_section,
+     ROUTE_STREAM,
+     "One template section of every visible tenant side by side; JSON or CSV",
+     NULL,
+     "CompareSection",
+     {P_SOURCE, P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/indicators",
+     get_indicators,
+     ROUTE_STREAM,
      "The indicators of the sections tagged with ?action=, across tenants; "
      "JSON or CSV",
-     NULL, "CompareIndicators"},
+     NULL,
+     "CompareIndicators",
+     {{"action", PARAM_QUERY, true, "{\"type\":\"string\",\"minLength\":1}",
+       "Il codice di un'azione di sistema del ciclo (OS1-A6)"},
+      P_SOURCE,
+      P_FORMAT}},
 };
 
 void compare_register(void)

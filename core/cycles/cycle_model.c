@@ -10,6 +10,14 @@
 
 static const char *const block_names[] = {"indicators", "spending", "working_group", NULL};
 
+const cycle_section *cycle_template_section(const cycle_template *t, const char *key)
+{
+	for (size_t i = 0; t != NULL && key != NULL && i < t->nsections; i++)
+		if (strcmp(t->sections[i].key, key) == 0)
+			return &t->sections[i];
+	return NULL;
+}
+
 const char *cycle_status_name(cycle_status s)
 {
 	switch (s) {
@@ -123,28 +131,28 @@ static bool is_part_key(const char *s)
 
 /* ---------------------------------------------------------------- helpers */
 
-static arena *arena_of(http_errors *e)
+static arena *arena_of(field_errors *e)
 {
-	return http_errors_req(e)->a;
+	return field_errors_arena(e);
 }
 
 /* A title-like line: required, not blank, at most max characters. */
-static const char *title_field(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max)
+static const char *title_field(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max)
 {
 	const char *s = v_string(e, prefix, obj, key, 1, max, true);
 	if (s != NULL && s[strspn(s, " ")] == '\0') {
-		http_errors_add(e, v_path(e, prefix, key), "must not be empty");
+		field_errors_add(e, v_path(e, prefix, key), "must not be empty");
 		return NULL;
 	}
 	return s;
 }
 
 /* The array items must be objects: reports those that are not. */
-static bool item_object(http_errors *e, const char *path, const json_value *v)
+static bool item_object(field_errors *e, const char *path, const json_value *v)
 {
 	if (v->type == JSON_OBJECT)
 		return true;
-	http_errors_add(e, path, "must be an object");
+	field_errors_add(e, path, "must be an object");
 	return false;
 }
 
@@ -155,7 +163,7 @@ typedef struct seen {
 	size_t n, cap;
 } seen;
 
-static void seen_init(http_errors *e, seen *s, size_t cap)
+static void seen_init(field_errors *e, seen *s, size_t cap)
 {
 	s->codes = arena_calloc(arena_of(e), cap ? cap : 1, sizeof(char *));
 	s->paths = arena_calloc(arena_of(e), cap ? cap : 1, sizeof(char *));
@@ -172,11 +180,11 @@ static const char *seen_find(const seen *s, const char *code)
 }
 
 /* Adds code; reports a duplicate at path instead. */
-static void seen_add(http_errors *e, seen *s, const char *code, const char *path, const char *what)
+static void seen_add(field_errors *e, seen *s, const char *code, const char *path, const char *what)
 {
 	const char *first = seen_find(s, code);
 	if (first != NULL) {
-		http_errors_add(e, path, "%s %s already appears at %s", what, code, first);
+		field_errors_add(e, path, "%s %s already appears at %s", what, code, first);
 		return;
 	}
 	if (s->n < s->cap) {
@@ -190,27 +198,27 @@ static void seen_add(http_errors *e, seen *s, const char *code, const char *path
 
 /* The deadline's year must fall in [start_year - 1, end_year]: plans are
  * written in the run-up to the cycle or during it. */
-static void check_cycle_span(http_errors *e, const char *prefix, const cycle *c)
+static void check_cycle_span(field_errors *e, const char *prefix, const cycle *c)
 {
 	if (c->end_year < c->start_year) {
-		http_errors_add(e, v_path(e, prefix, "end_year"), "must not be before start_year (%lld)",
-		                c->start_year);
+		field_errors_add(e, v_path(e, prefix, "end_year"), "must not be before start_year (%lld)",
+		                 c->start_year);
 		return;
 	}
 	if (c->end_year - c->start_year + 1 > CYCLE_MAX_YEARS) {
-		http_errors_add(e, v_path(e, prefix, "end_year"), "a cycle spans at most %d years", CYCLE_MAX_YEARS);
+		field_errors_add(e, v_path(e, prefix, "end_year"), "a cycle spans at most %d years", CYCLE_MAX_YEARS);
 		return;
 	}
 	if (c->deadline != NULL) {
 		long long y = 0;
 		sscanf(c->deadline, "%4lld", &y);
 		if (y < c->start_year - 1 || y > c->end_year)
-			http_errors_add(e, v_path(e, prefix, "submission_deadline"), "must fall between %lld and %lld",
-			                c->start_year - 1, c->end_year);
+			field_errors_add(e, v_path(e, prefix, "submission_deadline"), "must fall between %lld and %lld",
+			                 c->start_year - 1, c->end_year);
 	}
 }
 
-size_t cycle_parse_fields(http_errors *e, const char *prefix, const json_value *obj, cycle_fields_mode mode, cycle *c,
+size_t cycle_parse_fields(field_errors *e, const char *prefix, const json_value *obj, cycle_fields_mode mode, cycle *c,
                           unsigned *present)
 {
 	static const char *const allowed[] = {
@@ -219,7 +227,7 @@ size_t cycle_parse_fields(http_errors *e, const char *prefix, const json_value *
 	static const char *const allowed_patch[] = {
 	    "slug", "title", "reference", "start_year", "end_year", "submission_deadline", "status", "template_version",
 	    NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	bool patch = mode == CYCLE_FIELDS_PATCH, all = mode == CYCLE_FIELDS_IMPORT;
 	unsigned got = 0;
 	v_only(e, prefix, obj, patch ? allowed_patch : allowed);
@@ -258,7 +266,7 @@ size_t cycle_parse_fields(http_errors *e, const char *prefix, const json_value *
 		got |= CYCLE_F_DEADLINE;
 		c->deadline = NULL;
 	} else if (dl == NULL && all) {
-		http_errors_add(e, v_path(e, prefix, "submission_deadline"), "is required (null when not yet known)");
+		field_errors_add(e, v_path(e, prefix, "submission_deadline"), "is required (null when not yet known)");
 	} else if (dl != NULL) {
 		const char *t = v_time(e, prefix, obj, "submission_deadline", false, true);
 		if (t != NULL) {
@@ -271,20 +279,20 @@ size_t cycle_parse_fields(http_errors *e, const char *prefix, const json_value *
 		const char *s = v_string(e, prefix, obj, "status", 1, 16, true);
 		int v = cycle_status_parse(s);
 		if (s != NULL && v < 0)
-			http_errors_add(e, v_path(e, prefix, "status"), "must be draft, open or closed");
+			field_errors_add(e, v_path(e, prefix, "status"), "must be draft, open or closed");
 		else if (v >= 0 && mode == CYCLE_FIELDS_CREATE && v != CYCLE_DRAFT)
-			http_errors_add(e, v_path(e, prefix, "status"),
-			                "a new cycle is a draft: open it with PATCH once its rules are written");
+			field_errors_add(e, v_path(e, prefix, "status"),
+			                 "a new cycle is a draft: open it with PATCH once its rules are written");
 		else if (v >= 0) {
 			got |= CYCLE_F_STATUS;
 			c->status = (cycle_status)v;
 		}
 	}
-	if (http_errors_count(e) == before)
+	if (field_errors_count(e) == before)
 		check_cycle_span(e, prefix, c);
 	if (present != NULL)
 		*present = got;
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 /* ---------------------------------------------------------------- catalogue */
@@ -292,7 +300,7 @@ size_t cycle_parse_fields(http_errors *e, const char *prefix, const json_value *
 typedef bool (*code_check)(const char *);
 
 /* One {"code","title"} item of a catalogue list. */
-static bool parse_item(http_errors *e, const char *path, const json_value *v, code_check ok, const char *shape,
+static bool parse_item(field_errors *e, const char *path, const json_value *v, code_check ok, const char *shape,
                        seen *codes, const char *what, cycle_item *out)
 {
 	if (!item_object(e, path, v))
@@ -301,7 +309,7 @@ static bool parse_item(http_errors *e, const char *path, const json_value *v, co
 	v_only(e, path, v, allowed);
 	const char *code = v_string(e, path, v, "code", 1, 32, true);
 	if (code != NULL && !ok(code)) {
-		http_errors_add(e, v_path(e, path, "code"), "must look like %s", shape);
+		field_errors_add(e, v_path(e, path, "code"), "must look like %s", shape);
 		code = NULL;
 	}
 	if (code != NULL)
@@ -311,7 +319,7 @@ static bool parse_item(http_errors *e, const char *path, const json_value *v, co
 	return code != NULL;
 }
 
-static cycle_item *parse_items(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max,
+static cycle_item *parse_items(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max,
                                code_check ok, const char *shape, seen *codes, const char *what, size_t *n)
 {
 	const json_value *list = v_array(e, prefix, obj, key, max, true);
@@ -325,11 +333,11 @@ static cycle_item *parse_items(http_errors *e, const char *prefix, const json_va
 	return items;
 }
 
-size_t cycle_parse_catalog(http_errors *e, const char *prefix, const json_value *obj, cycle_catalog *out)
+size_t cycle_parse_catalog(field_errors *e, const char *prefix, const json_value *obj, cycle_catalog *out)
 {
 	static const char *const allowed[] = {"objectives", "areas", "funding_sources", NULL};
 	static const char *const obj_allowed[] = {"code", "title", "actions", NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	*out = (cycle_catalog){0};
 	v_only(e, prefix, obj, allowed);
 	seen codes;
@@ -350,7 +358,7 @@ size_t cycle_parse_catalog(http_errors *e, const char *prefix, const json_value 
 			v_only(e, op, ov, obj_allowed);
 			const char *code = v_string(e, op, ov, "code", 1, 32, true);
 			if (code != NULL && !is_objective_code(code)) {
-				http_errors_add(e, v_path(e, op, "code"), "must look like OS1");
+				field_errors_add(e, v_path(e, op, "code"), "must look like OS1");
 				code = NULL;
 			}
 			if (code != NULL)
@@ -362,8 +370,8 @@ size_t cycle_parse_catalog(http_errors *e, const char *prefix, const json_value 
 				continue;
 			total_actions += acts->u.array.n;
 			if (total_actions > CATALOG_MAX_ACTIONS) {
-				http_errors_add(e, v_path(e, op, "actions"), "brings the catalogue over %d actions",
-				                CATALOG_MAX_ACTIONS);
+				field_errors_add(e, v_path(e, op, "actions"), "brings the catalogue over %d actions",
+				                 CATALOG_MAX_ACTIONS);
 				continue;
 			}
 			o->actions = arena_calloc(arena_of(e), acts->u.array.n + 1, sizeof(*o->actions));
@@ -375,8 +383,8 @@ size_t cycle_parse_catalog(http_errors *e, const char *prefix, const json_value 
 				if (parse_item(e, ap, acts->u.array.items[k], is_action_code, "OS1-A6", &codes, "code",
 				               a) &&
 				    prefix_code != NULL && strncmp(a->code, prefix_code, strlen(prefix_code)) != 0)
-					http_errors_add(e, v_path(e, ap, "code"),
-					                "must start with %s, the code of its objective", prefix_code);
+					field_errors_add(e, v_path(e, ap, "code"),
+					                 "must start with %s, the code of its objective", prefix_code);
 			}
 		}
 	}
@@ -385,7 +393,7 @@ size_t cycle_parse_catalog(http_errors *e, const char *prefix, const json_value 
 	out->funding_sources = parse_items(e, prefix, obj, "funding_sources", CATALOG_MAX_FUNDING_SOURCES,
 	                                   is_funding_code, "fnps (a lowercase letter, then 1 to 31 of a-z, 0-9, _)",
 	                                   &codes, "code", &out->nfunding_sources);
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 static bool catalog_has_action(const cycle_catalog *cat, const char *code)
@@ -405,23 +413,23 @@ static bool catalog_has_area(const cycle_catalog *cat, const char *code)
 	return false;
 }
 
-size_t cycle_check_orphans(http_errors *e, const char *prefix, const cycle_catalog *cat, const cycle_template *tpl)
+size_t cycle_check_orphans(field_errors *e, const char *prefix, const cycle_catalog *cat, const cycle_template *tpl)
 {
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	for (size_t i = 0; i < tpl->nsections; i++) {
 		const cycle_section *s = &tpl->sections[i];
 		for (size_t k = 0; k < s->nactions; k++)
 			if (!catalog_has_action(cat, s->actions[k]))
-				http_errors_add(
+				field_errors_add(
 				    e, v_path(e, prefix, "objectives"),
 				    "action %s is still named by template section %s: change the template first",
 				    s->actions[k], s->key);
 		if (s->area != NULL && !catalog_has_area(cat, s->area))
-			http_errors_add(e, v_path(e, prefix, "areas"),
-			                "area %s is still named by template section %s: change the template first",
-			                s->area, s->key);
+			field_errors_add(e, v_path(e, prefix, "areas"),
+			                 "area %s is still named by template section %s: change the template first",
+			                 s->area, s->key);
 	}
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 /* ---------------------------------------------------------------- norms */
@@ -431,17 +439,17 @@ static bool is_url(const char *s)
 	return (strncmp(s, "https://", 8) == 0 && s[8] != '\0') || (strncmp(s, "http://", 7) == 0 && s[7] != '\0');
 }
 
-size_t cycle_parse_norm(http_errors *e, const char *prefix, const json_value *obj, cycle_norm *out)
+size_t cycle_parse_norm(field_errors *e, const char *prefix, const json_value *obj, cycle_norm *out)
 {
 	static const char *const allowed[] = {"level", "title", "citation", "date", "url", NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	*out = (cycle_norm){0};
 	if (prefix != NULL && !item_object(e, prefix, obj))
 		return 1;
 	v_only(e, prefix, obj, allowed);
 	const char *level = v_string(e, prefix, obj, "level", 1, 16, true);
 	if (level != NULL && strcmp(level, "national") != 0 && strcmp(level, "regional") != 0)
-		http_errors_add(e, v_path(e, prefix, "level"), "must be national or regional");
+		field_errors_add(e, v_path(e, prefix, "level"), "must be national or regional");
 	else
 		out->level = level;
 	out->title = title_field(e, prefix, obj, "title", NORM_TITLE_MAX);
@@ -450,24 +458,24 @@ size_t cycle_parse_norm(http_errors *e, const char *prefix, const json_value *ob
 	bool present;
 	out->url = v_string_or_null(e, prefix, obj, "url", NORM_URL_MAX, &present);
 	if (out->url != NULL && (!is_url(out->url) || strchr(out->url, ' ') != NULL)) {
-		http_errors_add(e, v_path(e, prefix, "url"), "must be an http:// or https:// address");
+		field_errors_add(e, v_path(e, prefix, "url"), "must be an http:// or https:// address");
 		out->url = NULL;
 	}
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 /* ---------------------------------------------------------------- glossary */
 
-size_t cycle_parse_glossary(http_errors *e, const char *prefix, const json_value *obj, cycle_glossary *out)
+size_t cycle_parse_glossary(field_errors *e, const char *prefix, const json_value *obj, cycle_glossary *out)
 {
 	static const char *const allowed[] = {"terms", NULL};
 	static const char *const term_allowed[] = {"term", "definition", NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	*out = (cycle_glossary){0};
 	v_only(e, prefix, obj, allowed);
 	const json_value *terms = v_array(e, prefix, obj, "terms", GLOSSARY_MAX_TERMS, true);
 	if (terms == NULL)
-		return http_errors_count(e) - before;
+		return field_errors_count(e) - before;
 	seen names;
 	seen_init(e, &names, terms->u.array.n);
 	out->terms = arena_calloc(arena_of(e), terms->u.array.n + 1, sizeof(*out->terms));
@@ -484,20 +492,20 @@ size_t cycle_parse_glossary(http_errors *e, const char *prefix, const json_value
 			seen_add(e, &names, t->term, v_path(e, tp, "term"), "term");
 		t->definition = v_text(e, tp, tv, "definition", GLOSSARY_DEFINITION_MAX, true);
 		if (t->definition != NULL && t->definition[strspn(t->definition, " \t\r\n")] == '\0') {
-			http_errors_add(e, v_path(e, tp, "definition"), "must not be empty");
+			field_errors_add(e, v_path(e, tp, "definition"), "must not be empty");
 			t->definition = NULL;
 		}
 	}
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 /* ---------------------------------------------------------------- template */
 
 /* A list of codes or names: strings, each accepted by check (which reports
  * its own error), none twice. */
-typedef bool (*name_check)(http_errors *e, const char *path, const char *s, const void *ctx);
+typedef bool (*name_check)(field_errors *e, const char *path, const char *s, const void *ctx);
 
-static const char **parse_names(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max,
+static const char **parse_names(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max,
                                 name_check check, const void *ctx, size_t *n)
 {
 	const json_value *list = v_array(e, prefix, obj, key, max, true);
@@ -509,7 +517,7 @@ static const char **parse_names(http_errors *e, const char *prefix, const json_v
 		const char *path = v_index(e, prefix, key, i);
 		const json_value *v = list->u.array.items[i];
 		if (v->type != JSON_STRING || !v_is_line(v->u.string.s)) {
-			http_errors_add(e, path, "must be a string");
+			field_errors_add(e, path, "must be a string");
 			continue;
 		}
 		const char *s = v->u.string.s;
@@ -517,31 +525,31 @@ static const char **parse_names(http_errors *e, const char *prefix, const json_v
 		for (size_t j = 0; j < *n && !dup; j++)
 			dup = strcmp(out[j], s) == 0;
 		if (dup)
-			http_errors_add(e, path, "%.40s is listed twice", s);
+			field_errors_add(e, path, "%.40s is listed twice", s);
 		else if (check(e, path, s, ctx))
 			out[(*n)++] = s;
 	}
 	return out;
 }
 
-static bool check_action(http_errors *e, const char *path, const char *s, const void *ctx)
+static bool check_action(field_errors *e, const char *path, const char *s, const void *ctx)
 {
 	if (catalog_has_action(ctx, s))
 		return true;
-	http_errors_add(e, path, "unknown action %.40s", s);
+	field_errors_add(e, path, "unknown action %.40s", s);
 	return false;
 }
 
-static bool check_block(http_errors *e, const char *path, const char *s, const void *ctx)
+static bool check_block(field_errors *e, const char *path, const char *s, const void *ctx)
 {
 	for (const char *const *b = block_names; *b; b++)
 		if (strcmp(*b, s) == 0)
 			return true;
-	http_errors_add(e, path, "unknown block %.40s (blocks are indicators, spending, working_group)", s);
+	field_errors_add(e, path, "unknown block %.40s (blocks are indicators, spending, working_group)", s);
 	return false;
 }
 
-static void parse_part(http_errors *e, const char *pp, const json_value *pv, seen *keys, cycle_part *p)
+static void parse_part(field_errors *e, const char *pp, const json_value *pv, seen *keys, cycle_part *p)
 {
 	static const char *const allowed[] = {"key", "title", "required", "max_chars", NULL};
 	if (!item_object(e, pp, pv))
@@ -549,8 +557,8 @@ static void parse_part(http_errors *e, const char *pp, const json_value *pv, see
 	v_only(e, pp, pv, allowed);
 	p->key = v_string(e, pp, pv, "key", 1, PART_KEY_MAX, true);
 	if (p->key != NULL && !is_part_key(p->key)) {
-		http_errors_add(e, v_path(e, pp, "key"),
-		                "must be lowercase letters, digits and _, starting with a letter");
+		field_errors_add(e, v_path(e, pp, "key"),
+		                 "must be lowercase letters, digits and _, starting with a letter");
 		p->key = NULL;
 	}
 	if (p->key != NULL)
@@ -560,7 +568,7 @@ static void parse_part(http_errors *e, const char *pp, const json_value *pv, see
 	v_int(e, pp, pv, "max_chars", 1, PART_MAX_CHARS_LIMIT, true, &p->max_chars);
 }
 
-static void parse_section(http_errors *e, const char *sp, const json_value *sv, const cycle_catalog *cat, seen *keys,
+static void parse_section(field_errors *e, const char *sp, const json_value *sv, const cycle_catalog *cat, seen *keys,
                           cycle_section *s)
 {
 	static const char *const allowed[] = {"key", "title", "group", "actions", "area", "parts", "blocks", NULL};
@@ -569,8 +577,8 @@ static void parse_section(http_errors *e, const char *sp, const json_value *sv, 
 	v_only(e, sp, sv, allowed);
 	s->key = v_string(e, sp, sv, "key", 1, SECTION_KEY_MAX, true);
 	if (s->key != NULL && !is_section_key(s->key)) {
-		http_errors_add(e, v_path(e, sp, "key"),
-		                "must be a capital letter and one to three numbers of one or two digits, e.g. A.1.2");
+		field_errors_add(e, v_path(e, sp, "key"),
+		                 "must be a capital letter and one to three numbers of one or two digits, e.g. A.1.2");
 		s->key = NULL;
 	}
 	if (s->key != NULL)
@@ -580,18 +588,18 @@ static void parse_section(http_errors *e, const char *sp, const json_value *sv, 
 	 * kept apart so a plan can be read group by group. */
 	s->group = v_string(e, sp, sv, "group", 1, 1, true);
 	if (s->group != NULL && !is_upper(s->group[0])) {
-		http_errors_add(e, v_path(e, sp, "group"), "must be a capital letter");
+		field_errors_add(e, v_path(e, sp, "group"), "must be a capital letter");
 		s->group = NULL;
 	} else if (s->group != NULL && s->key != NULL && s->group[0] != s->key[0]) {
-		http_errors_add(e, v_path(e, sp, "group"), "must be %c, the letter section %s starts with", s->key[0],
-		                s->key);
+		field_errors_add(e, v_path(e, sp, "group"), "must be %c, the letter section %s starts with", s->key[0],
+		                 s->key);
 		s->group = NULL;
 	}
 	s->actions = parse_names(e, sp, sv, "actions", SECTION_MAX_ACTIONS, check_action, cat, &s->nactions);
 	bool present;
 	s->area = v_string_or_null(e, sp, sv, "area", 8, &present);
 	if (s->area != NULL && !catalog_has_area(cat, s->area)) {
-		http_errors_add(e, v_path(e, sp, "area"), "unknown area %s", s->area);
+		field_errors_add(e, v_path(e, sp, "area"), "unknown area %s", s->area);
 		s->area = NULL;
 	}
 	const json_value *parts = v_array(e, sp, sv, "parts", SECTION_MAX_PARTS, true);
@@ -606,16 +614,16 @@ static void parse_section(http_errors *e, const char *sp, const json_value *sv, 
 	s->blocks = parse_names(e, sp, sv, "blocks", SECTION_MAX_BLOCKS, check_block, NULL, &s->nblocks);
 }
 
-size_t cycle_parse_template(http_errors *e, const char *prefix, const json_value *obj, const cycle_catalog *cat,
+size_t cycle_parse_template(field_errors *e, const char *prefix, const json_value *obj, const cycle_catalog *cat,
                             cycle_template *out)
 {
 	static const char *const allowed[] = {"sections", NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	*out = (cycle_template){0};
 	v_only(e, prefix, obj, allowed);
 	const json_value *sections = v_array(e, prefix, obj, "sections", TEMPLATE_MAX_SECTIONS, true);
 	if (sections == NULL)
-		return http_errors_count(e) - before;
+		return field_errors_count(e) - before;
 	seen keys;
 	seen_init(e, &keys, sections->u.array.n);
 	out->sections = arena_calloc(arena_of(e), sections->u.array.n + 1, sizeof(*out->sections));
@@ -623,24 +631,24 @@ size_t cycle_parse_template(http_errors *e, const char *prefix, const json_value
 	for (size_t i = 0; i < sections->u.array.n; i++)
 		parse_section(e, v_index(e, prefix, "sections", i), sections->u.array.items[i], cat, &keys,
 		              &out->sections[i]);
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 /* ---------------------------------------------------------------- document */
 
-size_t cycle_parse_document(http_errors *e, const json_value *root, cycle_document *out)
+size_t cycle_parse_document(field_errors *e, const json_value *root, cycle_document *out)
 {
 	static const char *const allowed[] = {"format", "cycle", "catalog", "norms", "glossary", "template", NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	*out = (cycle_document){0};
 	if (root->type != JSON_OBJECT) {
-		http_errors_add(e, "(file)", "must hold one JSON object");
+		field_errors_add(e, "(file)", "must hold one JSON object");
 		return 1;
 	}
 	v_only(e, NULL, root, allowed);
 	const char *format = v_string(e, NULL, root, "format", 1, 64, true);
 	if (format != NULL && strcmp(format, CYCLE_FORMAT) != 0)
-		http_errors_add(e, "format", "must be %s", CYCLE_FORMAT);
+		field_errors_add(e, "format", "must be %s", CYCLE_FORMAT);
 	const json_value *v = v_object(e, NULL, root, "cycle", true);
 	if (v != NULL)
 		cycle_parse_fields(e, "cycle", v, CYCLE_FIELDS_IMPORT, &out->cycle, NULL);
@@ -657,8 +665,8 @@ size_t cycle_parse_document(http_errors *e, const json_value *root, cycle_docume
 	if ((v = v_object(e, NULL, root, "template", true)) != NULL &&
 	    cycle_parse_template(e, "template", v, &out->catalog, &out->template) == 0 &&
 	    out->cycle.status != CYCLE_DRAFT && out->template.nsections == 0)
-		http_errors_add(e, "template.sections", "an open or closed cycle needs at least one section");
-	return http_errors_count(e) - before;
+		field_errors_add(e, "template.sections", "an open or closed cycle needs at least one section");
+	return field_errors_count(e) - before;
 }
 
 /* ---------------------------------------------------------------- rendering */

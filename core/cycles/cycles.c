@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
 #include "base/csv.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
 #include "http/validate.h"
+#include "identity/auth.h"
 
 #define CYCLES_PATH "/api/v1/cycles"
 #define ID_MAX_DIGITS 18
@@ -124,7 +124,10 @@ static void get_cycles(http_req *r)
 	if (!http_db_ok(r, cycle_store_list(r->db, r->a, after, limit, &list, &n, &more), "the cycles"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].id) : NULL;
-	if (http_wants_csv(r)) {
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return;
+	if (csv) {
 		answer_cycles_csv(r, list, n);
 		if (next != NULL)
 			http_set_header(r, "Link",
@@ -148,7 +151,7 @@ static void post_cycle(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle c;
 	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_CREATE, &c, NULL);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -228,12 +231,12 @@ static void patch_cycle(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle next = *cur;
 	unsigned present;
 	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_PATCH, &next, &present);
 	if ((present & CYCLE_F_SLUG) && strcmp(next.slug, cur->slug) != 0)
-		http_errors_add(e, "slug", "cannot change: it names the cycle in every address and plan");
+		field_errors_add(e, "slug", "cannot change: it names the cycle in every address and plan");
 	if (http_errors_answer(r, e, 422, NULL) || !patch_allowed(r, cur, &next))
 		return;
 	if (!http_db_ok(r, cycle_store_update(r->db, &next), "the cycle"))
@@ -271,7 +274,7 @@ static void put_catalog(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_catalog cat;
 	cycle_template tpl;
 	if (cycle_parse_catalog(e, NULL, body, &cat) == 0) {
@@ -312,7 +315,7 @@ static void post_norm(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_norm norm;
 	cycle_parse_norm(e, NULL, body, &norm);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -379,7 +382,7 @@ static void put_glossary(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_glossary g;
 	cycle_parse_glossary(e, NULL, body, &g);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -415,7 +418,7 @@ static void put_template(http_req *r)
 	cycle_catalog cat;
 	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	cycle_template t;
 	cycle_parse_template(e, NULL, body, &cat, &t);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -429,19 +432,37 @@ static void put_template(http_req *r)
 /* ---------------------------------------------------------------- routes */
 
 static const route routes[] = {
-    {HTTP_GET, CYCLES_PATH, get_cycles, 0, "List the planning cycles", NULL, "CycleList"},
+    {HTTP_GET,
+     CYCLES_PATH,
+     get_cycles,
+     0,
+     "List the planning cycles",
+     NULL,
+     "CycleList",
+     {P_LIMIT, P_CURSOR, P_FORMAT}},
     {HTTP_POST, CYCLES_PATH, post_cycle, 0, "Create a draft cycle (region_admin)", "CycleCreate", "Cycle"},
     {HTTP_GET, CYCLES_PATH "/{cycle}", get_cycle, 0, "A cycle", NULL, "Cycle"},
-    {HTTP_PATCH, CYCLES_PATH "/{cycle}", patch_cycle, 0,
+    {HTTP_PATCH,
+     CYCLES_PATH "/{cycle}",
+     patch_cycle,
+     0,
      "Correct a cycle or move its status draft → open → closed (region_admin, "
      "If-Match)",
-     "CyclePatch", "Cycle"},
+     "CyclePatch",
+     "Cycle",
+     {P_IF_MATCH}},
     {HTTP_GET, CYCLES_PATH "/{cycle}/catalog", get_catalog, 0,
      "The cycle's strategic objectives with their azioni di sistema, areas and "
      "funding sources",
      NULL, "Catalog"},
-    {HTTP_PUT, CYCLES_PATH "/{cycle}/catalog", put_catalog, 0,
-     "Replace the catalogue of a draft cycle (region_admin, If-Match)", "Catalog", "Catalog"},
+    {HTTP_PUT,
+     CYCLES_PATH "/{cycle}/catalog",
+     put_catalog,
+     0,
+     "Replace the catalogue of a draft cycle (region_admin, If-Match)",
+     "Catalog",
+     "Catalog",
+     {P_IF_MATCH}},
     {HTTP_GET, CYCLES_PATH "/{cycle}/norms", get_norms, 0, "The riferimenti normativi common to every ATS", NULL,
      "NormList"},
     {HTTP_POST, CYCLES_PATH "/{cycle}/norms", post_norm, 0, "Add a norm to a draft cycle (region_admin)", "NormInput",
@@ -449,12 +470,24 @@ static const route routes[] = {
     {HTTP_DELETE, CYCLES_PATH "/{cycle}/norms/{id}", delete_norm, 0, "Remove a norm from a draft cycle (region_admin)",
      NULL, NULL},
     {HTTP_GET, CYCLES_PATH "/{cycle}/glossary", get_glossary, 0, "The cycle's glossary", NULL, "Glossary"},
-    {HTTP_PUT, CYCLES_PATH "/{cycle}/glossary", put_glossary, 0,
-     "Replace the glossary of a draft cycle (region_admin, If-Match)", "Glossary", "Glossary"},
+    {HTTP_PUT,
+     CYCLES_PATH "/{cycle}/glossary",
+     put_glossary,
+     0,
+     "Replace the glossary of a draft cycle (region_admin, If-Match)",
+     "Glossary",
+     "Glossary",
+     {P_IF_MATCH}},
     {HTTP_GET, CYCLES_PATH "/{cycle}/template", get_template, 0, "The plan template: the ordered index of sections",
      NULL, "Template"},
-    {HTTP_PUT, CYCLES_PATH "/{cycle}/template", put_template, 0,
-     "Replace the template of a draft cycle (region_admin, If-Match)", "Template", "Template"},
+    {HTTP_PUT,
+     CYCLES_PATH "/{cycle}/template",
+     put_template,
+     0,
+     "Replace the template of a draft cycle (region_admin, If-Match)",
+     "Template",
+     "Template",
+     {P_IF_MATCH}},
 };
 
 void cycles_register(void)

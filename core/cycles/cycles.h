@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/json.h"
 #include "db/db.h"
 #include "http/http.h"
-#include "base/json.h"
 
 /* Limits on what a cycle may hold; each is checked where the input arrives. */
 #define CYCLE_TITLE_MAX 300
@@ -124,6 +124,9 @@ typedef struct cycle_document {
 } cycle_document;
 
 const char *cycle_status_name(cycle_status s);
+/* The template's section with that key; NULL when t or key is NULL or no
+ * section has the key. */
+const cycle_section *cycle_template_section(const cycle_template *t, const char *key);
 /* -1 when s names no status. */
 int cycle_status_parse(const char *s);
 
@@ -153,19 +156,19 @@ enum {
 
 /* For CYCLE_FIELDS_PATCH *c holds the current values and gets the new ones;
  * *present (may be NULL) gets the CYCLE_F_* bits of the fields given. */
-size_t cycle_parse_fields(http_errors *e, const char *prefix, const json_value *obj, cycle_fields_mode mode, cycle *c,
+size_t cycle_parse_fields(field_errors *e, const char *prefix, const json_value *obj, cycle_fields_mode mode, cycle *c,
                           unsigned *present);
-size_t cycle_parse_catalog(http_errors *e, const char *prefix, const json_value *obj, cycle_catalog *out);
-size_t cycle_parse_norm(http_errors *e, const char *prefix, const json_value *obj, cycle_norm *out);
-size_t cycle_parse_glossary(http_errors *e, const char *prefix, const json_value *obj, cycle_glossary *out);
+size_t cycle_parse_catalog(field_errors *e, const char *prefix, const json_value *obj, cycle_catalog *out);
+size_t cycle_parse_norm(field_errors *e, const char *prefix, const json_value *obj, cycle_norm *out);
+size_t cycle_parse_glossary(field_errors *e, const char *prefix, const json_value *obj, cycle_glossary *out);
 /* Every action and area named must be in cat. */
-size_t cycle_parse_template(http_errors *e, const char *prefix, const json_value *obj, const cycle_catalog *cat,
+size_t cycle_parse_template(field_errors *e, const char *prefix, const json_value *obj, const cycle_catalog *cat,
                             cycle_template *out);
 /* A catalogue may not drop an action or area the template still names; the
  * errors name the catalogue list (prefix.objectives, prefix.areas). */
-size_t cycle_check_orphans(http_errors *e, const char *prefix, const cycle_catalog *cat, const cycle_template *tpl);
+size_t cycle_check_orphans(field_errors *e, const char *prefix, const cycle_catalog *cat, const cycle_template *tpl);
 /* A whole "ambito-cycle/1" document; paths are those of the file. */
-size_t cycle_parse_document(http_errors *e, const json_value *root, cycle_document *out);
+size_t cycle_parse_document(field_errors *e, const json_value *root, cycle_document *out);
 
 /* ---- rendering (cycle_model.c): the API's JSON, which is also the file's ---- */
 /* with_versions adds the read-only template_version of the API answer. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/field_errors.h"
 #include "base/json.h"
 
 #define HTTP_MAX_PARAMS 6
@@ -86,8 +87,16 @@ const char *http_query(const http_req *r, const char *name);
 /* ?limit= and ?cursor= with the SPEC defaults; answers 400 and returns -1 on a
  * bad value. */
 int http_page_params(http_req *r, int *limit, const char **cursor);
-/* Whether the caller asked for CSV (?format=csv or Accept: text/csv). */
-bool http_wants_csv(const http_req *r);
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 500
+#define PAGE_CURSOR_MAX 200 /* bytes */
+/* Whether the caller asked for CSV (?format=csv or Accept: text/csv): 1 for
+ * CSV, 0 for JSON (also ?format=json), or -1 after answering 400 for any
+ * other ?format=. */
+int http_wants_csv(http_req *r);
+/* The name of the first query parameter whose name or value is not valid
+ * percent-encoded UTF-8 without NUL (such as ?cursor=%00), or NULL. */
+const char *http_query_invalid(const http_req *r);
 /* Starts a 200 text/csv answer built in memory and points w at it. */
 struct csv_writer;
 void http_csv_begin(http_req *r, struct csv_writer *w);
@@ -133,15 +142,11 @@ static inline bool http_db_ok(http_req *r, long long rc, const char *what)
 /* 503 with Retry-After, for an unreachable database or a full queue. */
 void http_unavailable(http_req *r, const char *detail);
 
-/* Field errors collected during validation, answered as one 422 (or other
- * status) with an "errors" list. */
-typedef struct http_errors http_errors;
-http_errors *http_errors_new(http_req *r);
-void http_errors_add(http_errors *e, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-size_t http_errors_count(const http_errors *e);
-http_req *http_errors_req(http_errors *e);
+/* Field errors of a request (base/field_errors.h), in its arena; answered
+ * as one 422 (or other status) problem with an "errors" list. */
+field_errors *http_errors_new(http_req *r);
 /* Answers status with the collected errors; returns true when there were any. */
-bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail);
+bool http_errors_answer(http_req *r, const field_errors *e, int status, const char *detail);
 
 /* Streaming for large answers: chunks are handed to the I/O thread as they are
  * produced, with back-pressure, instead of building the answer in memory.

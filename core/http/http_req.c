@@ -13,13 +13,11 @@
 #include <strings.h>
 
 #include "base/csv.h"
+#include "base/utf8.h"
 #include "db/db.h"
 #include "http/router.h"
-#include "base/utf8.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 500
-#define ERRORS_MAX 200 /* a 422 lists at most this many fields */
+#define QUERY_NAME_SHOWN 64 /* longest parameter name echoed back */
 
 const char *http_header_get(const http_req *r, const char *name)
 {
@@ -94,6 +92,33 @@ const char *http_query(const http_req *r, const char *name)
 	return NULL;
 }
 
+const char *http_query_invalid(const http_req *r)
+{
+	const char *p = r->query;
+	while (p && *p) {
+		const char *amp = strchr(p, '&');
+		size_t len = amp ? (size_t)(amp - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		if (http_decode(r->a, p, klen, true) == NULL ||
+		    (eq && http_decode(r->a, eq + 1, len - klen - 1, true) == NULL)) {
+			const char *name =
+			    klen > 0 && klen <= QUERY_NAME_SHOWN ? http_decode(r->a, p, klen, true) : NULL;
+			return name != NULL ? name : "query";
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* A 400 naming the query parameter. */
+static void bad_param(http_req *r, const char *name, const char *why)
+{
+	field_errors *e = http_errors_new(r);
+	field_errors_add(e, name, "%s", why);
+	http_errors_answer(r, e, 400, "un parametro della query non è valido");
+}
+
 int http_page_params(http_req *r, int *limit, const char **cursor)
 {
 	const char *l = http_query(r, "limit");
@@ -104,23 +129,27 @@ int http_page_params(http_req *r, int *limit, const char **cursor)
 		errno = 0;
 		long v = strtol(l, &end, 10);
 		if (*l == '\0' || *end != '\0' || errno != 0 || v < 1 || v > PAGE_MAX) {
-			http_problemf(r, 400, "limit must be a whole number from 1 to %d", PAGE_MAX);
+			bad_param(r, "limit", arena_printf(r->a, "deve essere un numero intero da 1 a %d", PAGE_MAX));
 			return -1;
 		}
 		*limit = (int)v;
 	}
-	if (*cursor != NULL && (strlen(*cursor) > 200 || **cursor == '\0')) {
-		http_problem(r, 400, "cursor is not valid");
+	if (*cursor != NULL && (strlen(*cursor) > PAGE_CURSOR_MAX || **cursor == '\0')) {
+		bad_param(r, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
 		return -1;
 	}
 	return 0;
 }
 
-bool http_wants_csv(const http_req *r)
+int http_wants_csv(http_req *r)
 {
 	const char *f = http_query(r, "format");
-	if (f != NULL)
-		return strcmp(f, "csv") == 0;
+	if (f != NULL) {
+		if (strcmp(f, "csv") == 0 || strcmp(f, "json") == 0)
+			return f[0] == 'c';
+		bad_param(r, "format", "deve essere csv o json");
+		return -1;
+	}
 	const char *acc = http_header_get(r, "Accept");
 	return acc != NULL && strstr(acc, "text/csv") != NULL;
 }
@@ -309,14 +338,7 @@ const char *http_status_text(int status)
 	}
 }
 
-struct http_errors {
-	http_req *r;
-	const char *fields[ERRORS_MAX];
-	const char *messages[ERRORS_MAX];
-	size_t n, dropped;
-};
-
-static void problem_write(http_req *r, int status, const char *detail, const http_errors *e)
+static void problem_write(http_req *r, int status, const char *detail, const field_errors *e)
 {
 	jw *w = http_json_begin(r);
 	jw_obj_begin(w);
@@ -330,15 +352,16 @@ static void problem_write(http_req *r, int status, const char *detail, const htt
 	if (e) {
 		jw_key(w, "errors");
 		jw_arr_begin(w);
-		for (size_t i = 0; i < e->n; i++) {
+		size_t kept = field_errors_kept(e);
+		for (size_t i = 0; i < kept; i++) {
 			jw_obj_begin(w);
-			jw_kstr(w, "field", e->fields[i]);
-			jw_kstr(w, "message", e->messages[i]);
+			jw_kstr(w, "field", field_errors_field(e, i));
+			jw_kstr(w, "message", field_errors_message(e, i));
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
-		if (e->dropped)
-			jw_kint(w, "errors_not_listed", (long long)e->dropped);
+		if (field_errors_count(e) > kept)
+			jw_kint(w, "errors_not_listed", (long long)(field_errors_count(e) - kept));
 	}
 	jw_obj_end(w);
 	bool failed = jw_failed(w);
@@ -385,40 +408,14 @@ void http_unavailable(http_req *r, const char *detail)
 	http_set_header(r, "Retry-After", "5");
 }
 
-http_errors *http_errors_new(http_req *r)
+field_errors *http_errors_new(http_req *r)
 {
-	http_errors *e = arena_calloc(r->a, 1, sizeof(*e));
-	e->r = r;
-	return e;
+	return field_errors_new(r->a);
 }
 
-void http_errors_add(http_errors *e, const char *field, const char *fmt, ...)
+bool http_errors_answer(http_req *r, const field_errors *e, int status, const char *detail)
 {
-	if (e->n == ERRORS_MAX) {
-		e->dropped++;
-		return;
-	}
-	va_list ap;
-	va_start(ap, fmt);
-	e->messages[e->n] = arena_vprintf(e->r->a, fmt, ap);
-	va_end(ap);
-	e->fields[e->n] = arena_strdup(e->r->a, field);
-	e->n++;
-}
-
-http_req *http_errors_req(http_errors *e)
-{
-	return e->r;
-}
-
-size_t http_errors_count(const http_errors *e)
-{
-	return e->n + e->dropped;
-}
-
-bool http_errors_answer(http_req *r, http_errors *e, int status, const char *detail)
-{
-	if (http_errors_count(e) == 0)
+	if (field_errors_count(e) == 0)
 		return false;
 	problem_write(r, status, detail ? detail : "some fields are not valid", e);
 	return true;
@@ -429,6 +426,12 @@ void http_set_etag(http_req *r, const char *etag)
 	http_set_header(r, "ETag", arena_printf(r->a, "\"%s\"", etag));
 }
 
+/* If-Match is a list of entity-tags (RFC 9110 §13.1.1): each one quoted,
+ * optionally W/. Our tags are strong and If-Match compares strongly, so a
+ * weak tag never matches and "*" is refused too: it would let a stale editor
+ * overwrite silently. A value that is not a list of quoted tags (say the
+ * ETag's value without its quotes) is 400: it cannot be compared, and 412
+ * would wrongly say the resource changed. */
 int http_if_match(http_req *r, const char *etag)
 {
 	const char *im = http_header_get(r, "If-Match");
@@ -436,14 +439,49 @@ int http_if_match(http_req *r, const char *etag)
 		http_problem(r, 428, "send If-Match with the ETag you last read");
 		return -1;
 	}
-	/* Accept the quoted and the weak form of our own tag, nothing else: not
-	 * even "*", which would let a stale editor overwrite silently. */
+	size_t e = strlen(etag);
+	bool strong_match = false, weak_match = false, star = false;
+	field_errors *e400;
 	const char *p = im;
-	if (strncmp(p, "W/", 2) == 0)
-		p += 2;
-	size_t n = strlen(p), e = strlen(etag);
-	if (n == e + 2 && p[0] == '"' && p[n - 1] == '"' && memcmp(p + 1, etag, e) == 0)
+	for (;;) {
+		p += strspn(p, " \t");
+		bool weak = strncmp(p, "W/", 2) == 0;
+		if (weak)
+			p += 2;
+		if (!weak && *p == '*') {
+			star = true;
+			p++;
+		} else if (*p == '"') {
+			const char *q = strchr(p + 1, '"');
+			if (q == NULL)
+				goto malformed;
+			bool same = (size_t)(q - p - 1) == e && memcmp(p + 1, etag, e) == 0;
+			strong_match |= same && !weak;
+			weak_match |= same && weak;
+			p = q + 1;
+		} else {
+			goto malformed;
+		}
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			goto malformed;
+	}
+	if (strong_match)
 		return 0;
-	http_problem(r, 412, "the resource changed since you read it: read it again, then retry");
+	if (weak_match)
+		http_problem(
+		    r, 412, "If-Match confronta gli ETag in modo forte: invia l'ETag così come è stato dato, senza W/");
+	else if (star)
+		http_problem(r, 412, "If-Match: * non è accettato: invia l'ETag che hai letto");
+	else
+		http_problem(r, 412, "the resource changed since you read it: read it again, then retry");
+	return -1;
+malformed:
+	e400 = http_errors_new(r);
+	field_errors_add(e400, "If-Match",
+	                "deve contenere l'ETag esattamente come è stato dato, virgolette doppie comprese");
+	http_errors_answer(r, e400, 400, "l'intestazione If-Match non è valida");
 	return -1;
 }

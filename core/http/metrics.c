@@ -49,6 +49,20 @@ void metrics_observe(int route_index, int status, double seconds)
 	atomic_fetch_add_explicit(&hist_sum_us, (unsigned long long)(seconds * 1e6), memory_order_relaxed);
 }
 
+static atomic_ulong refusals[REFUSAL_KINDS];
+static const char *const refusal_names[REFUSAL_KINDS] = {
+    [REFUSAL_UNAUTHENTICATED_WRITE] = "unauthenticated_write",
+    [REFUSAL_LOGIN_BLOCKED] = "login_blocked",
+    [REFUSAL_LOGOUT_UNKNOWN] = "logout_unknown",
+    [REFUSAL_REFRESH_INVALID] = "refresh_invalid",
+};
+
+void metrics_refusal(refusal_kind k)
+{
+	if (k >= 0 && k < REFUSAL_KINDS)
+		atomic_fetch_add_explicit(&refusals[k], 1, memory_order_relaxed);
+}
+
 static void out(http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void out(http_req *r, const char *fmt, ...)
 {
@@ -90,6 +104,12 @@ void metrics_render(http_req *r)
 	    (double)atomic_load_explicit(&hist_sum_us, memory_order_relaxed) / 1e6);
 	out(r, "ambito_http_request_duration_seconds_count %lu\n",
 	    atomic_load_explicit(&hist_count, memory_order_relaxed));
+	out(r, "# HELP ambito_unaudited_refusals_total Refusals of unauthenticated callers, counted here instead"
+	       " of audited.\n");
+	out(r, "# TYPE ambito_unaudited_refusals_total counter\n");
+	for (int k = 0; k < REFUSAL_KINDS; k++)
+		out(r, "ambito_unaudited_refusals_total{reason=\"%s\"} %lu\n", refusal_names[k],
+		    atomic_load_explicit(&refusals[k], memory_order_relaxed));
 	out(r, "# HELP ambito_db_pool_size Database connections (one per worker thread).\n");
 	out(r, "# TYPE ambito_db_pool_size gauge\nambito_db_pool_size %d\n", server_workers_size());
 	out(r, "# HELP ambito_db_pool_in_use Database connections in use by a request now.\n");

@@ -10,4 +10,16 @@ void metrics_init(int nroutes);
 void metrics_observe(int route_index, int status, double seconds);
 void metrics_render(http_req *r);
 
+/* Refusals that are counted instead of audited: whoever sends them is not
+ * authenticated, so auditing them would let anyone fill the append-only
+ * audit table. */
+typedef enum {
+	REFUSAL_UNAUTHENTICATED_WRITE, /* a write answered 401 */
+	REFUSAL_LOGIN_BLOCKED,         /* a login answered 429 while blocked */
+	REFUSAL_LOGOUT_UNKNOWN,        /* a logout of an unknown or ended login */
+	REFUSAL_REFRESH_INVALID,       /* a refresh with an unknown, spent or expired token */
+	REFUSAL_KINDS
+} refusal_kind;
+void metrics_refusal(refusal_kind k);
+
 #endif

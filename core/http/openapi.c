@@ -1,13 +1,16 @@
-/* OpenAPI generation. Schemas are hand-written in openapi_components.json and
- * referenced by name from the route table. */
+/* OpenAPI generation. Paths, parameters, tags and security come from the
+ * route table; schemas are hand-written in the JSON files of
+ * core/http/openapi/ and referenced by name from it. */
 #include "http/openapi.h"
 
 #include <string.h>
 
+#include "base/log.h"
 #include "http/router.h"
 
-/* One JSON file per module under core/openapi/, each {"schemas": {...}} and
- * optionally "securitySchemes"; embedded at build time. */
+/* One JSON file per module under core/http/openapi/, each {"schemas": {...}}
+ * and optionally "securitySchemes" and "tags" (tag name -> description);
+ * embedded at build time. */
 #define PART(name)                                                                                                     \
 	extern const char openapi_##name[];                                                                            \
 	extern const size_t openapi_##name##_len;
@@ -78,34 +81,134 @@ static void schema_ref(jw *w, const char *media, const char *name)
 	jw_obj_end(w);
 }
 
-static void operation(http_req *r, jw *w, const route *rt)
+/* A parameter's schema, declared as JSON text in the route table. */
+static bool schema_text(http_req *r, jw *w, const route_param *pm)
 {
-	jw_key(w, strcmp(router_method_name(rt->method), "GET") == 0      ? "get"
-	          : strcmp(router_method_name(rt->method), "POST") == 0   ? "post"
-	          : strcmp(router_method_name(rt->method), "PUT") == 0    ? "put"
-	          : strcmp(router_method_name(rt->method), "PATCH") == 0  ? "patch"
-	          : strcmp(router_method_name(rt->method), "DELETE") == 0 ? "delete"
-	                                                                  : "options");
+	json_value *v;
+	char err[128];
+	if (json_parse(r->a, pm->schema, strlen(pm->schema), &v, err, sizeof(err)) != JSON_OK) {
+		log_msg(LOG_ERROR, "openapi: schema of parameter %s: %s", pm->name, err);
+		return false;
+	}
+	jw_key(w, "schema");
+	jw_value(w, v);
+	return true;
+}
+
+static bool parameter(http_req *r, jw *w, const char *name, size_t len, const route_param *pm)
+{
+	static const char *const places[] = {[PARAM_PATH] = "path", [PARAM_QUERY] = "query", [PARAM_HEADER] = "header"};
 	jw_obj_begin(w);
-	jw_kstr(w, "summary", rt->summary);
-	jw_kstr(w, "operationId", arena_printf(r->a, "%s %s", router_method_name(rt->method), rt->pattern));
-	/* Path parameters, in order. */
+	jw_key(w, "name");
+	jw_strn(w, name, len);
+	jw_kstr(w, "in", places[pm->in]);
+	jw_kbool(w, "required", pm->in == PARAM_PATH || pm->required);
+	jw_kstr(w, "description", pm->description);
+	bool ok = schema_text(r, w, pm);
+	jw_obj_end(w);
+	return ok;
+}
+
+/* Path parameters in the order of the pattern, then the declared query and
+ * header parameters. */
+static bool parameters(http_req *r, jw *w, const route *rt)
+{
+	bool ok = true;
 	jw_key(w, "parameters");
 	jw_arr_begin(w);
-	for (const char *p = strchr(rt->pattern, '{'); p; p = strchr(p + 1, '{')) {
+	for (const char *p = strchr(rt->pattern, '{'); p && ok; p = strchr(p + 1, '{')) {
 		const char *e = strchr(p, '}');
-		jw_obj_begin(w);
-		jw_key(w, "name");
-		jw_strn(w, p + 1, (size_t)(e - p - 1));
-		jw_kstr(w, "in", "path");
-		jw_kbool(w, "required", true);
-		jw_key(w, "schema");
-		jw_obj_begin(w);
-		jw_kstr(w, "type", "string");
-		jw_obj_end(w);
-		jw_obj_end(w);
+		const char *name = arena_strndup(r->a, p + 1, (size_t)(e - p - 1));
+		ok = parameter(r, w, name, strlen(name), router_path_param(rt, name));
 	}
+	for (int i = 0; i < ROUTE_MAX_PARAMS && rt->params[i].name && ok; i++)
+		if (rt->params[i].in != PARAM_PATH)
+			ok = parameter(r, w, rt->params[i].name, strlen(rt->params[i].name), &rt->params[i]);
 	jw_arr_end(w);
+	return ok;
+}
+
+/* "GET /api/v1/cycles/{cycle}" -> "get-api-v1-cycles-cycle": unique because
+ * method and pattern are, and made only of characters safe in a URL. */
+static const char *operation_id(http_req *r, const route *rt)
+{
+	const char *method = router_method_name(rt->method);
+	size_t n = strlen(method);
+	char *id = arena_alloc(r->a, n + strlen(rt->pattern) + 1), *o = id;
+	for (size_t i = 0; i < n; i++)
+		*o++ = (char)(method[i] - 'A' + 'a');
+	for (const char *p = rt->pattern; *p; p++) {
+		if (*p == '{' || *p == '}')
+			continue;
+		bool safe =
+		    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+		char c = safe ? *p : '-';
+		if (c != '-' || o[-1] != '-')
+			*o++ = c;
+	}
+	while (o[-1] == '-')
+		o--;
+	*o = '\0';
+	return id;
+}
+
+/* The tag of a route: the module that registered it, by its file name
+ * ("core/cycles/cycles.c" -> "cycles", "auth_routes.c" -> "auth"). */
+static const char *route_tag(http_req *r, int i)
+{
+	const char *file = router_file(i), *slash = strrchr(file, '/');
+	const char *base = slash ? slash + 1 : file;
+	size_t len = strcspn(base, ".");
+	static const char suffix[] = "_routes";
+	if (len > sizeof(suffix) - 1 && strncmp(base + len - (sizeof(suffix) - 1), suffix, sizeof(suffix) - 1) == 0)
+		len -= sizeof(suffix) - 1;
+	return arena_strndup(r->a, base, len);
+}
+
+/* What the route table says of a route beyond its summary: who may call it,
+ * how {tenant} is checked, how the answer comes. */
+static const char *description(http_req *r, const route *rt)
+{
+	const char *text = rt->flags & ROUTE_PUBLIC ? "Senza autenticazione."
+	                                            : "Richiede un token di accesso (Authorization: Bearer).";
+	if (rt->flags & ROUTE_TENANT)
+		text = arena_printf(r->a,
+		                    "%s {tenant} è risolto per chi chiama prima di ogni altra cosa: un ATS che non può "
+		                    "vedere risponde 404, come uno che non esiste.",
+		                    text);
+	if (rt->flags & ROUTE_UNSCOPED)
+		text = arena_printf(r->a, "%s {tenant} nomina l'ATS di un documento pubblicato, leggibile da chiunque.",
+		                    text);
+	if (rt->flags & ROUTE_STREAM)
+		text = arena_printf(r->a, "%s La risposta è trasmessa a blocchi (Transfer-Encoding: chunked).", text);
+	if (rt->method != HTTP_GET && rt->method != HTTP_HEAD && rt->method != HTTP_OPTIONS &&
+	    !(rt->flags & ROUTE_OWN_TX))
+		text = arena_printf(r->a,
+		                    "%s Il cambiamento e la sua riga nel log di audit sono salvati nella stessa "
+		                    "transazione: una richiesta rifiutata non cambia nulla.",
+		                    text);
+	return text;
+}
+
+static bool operation(http_req *r, jw *w, int i)
+{
+	const route *rt = router_at(i);
+	static const char *const methods[] = {"GET",   "get",   "POST",   "post",   "PUT",     "put",
+	                                      "PATCH", "patch", "DELETE", "delete", "OPTIONS", "options"};
+	const char *method = router_method_name(rt->method), *key = "options";
+	for (size_t k = 0; k < sizeof(methods) / sizeof(methods[0]); k += 2)
+		if (strcmp(method, methods[k]) == 0)
+			key = methods[k + 1];
+	jw_key(w, key);
+	jw_obj_begin(w);
+	jw_kstr(w, "summary", rt->summary);
+	jw_kstr(w, "description", description(r, rt));
+	jw_kstr(w, "operationId", operation_id(r, rt));
+	jw_key(w, "tags");
+	jw_arr_begin(w);
+	jw_str(w, route_tag(r, i));
+	jw_arr_end(w);
+	bool ok = parameters(r, w, rt);
 	if (rt->flags & ROUTE_PUBLIC) {
 		jw_key(w, "security");
 		jw_arr_begin(w);
@@ -130,6 +233,34 @@ static void operation(http_req *r, jw *w, const route *rt)
 	problem_response(w, "5XX", "Server or database trouble");
 	jw_obj_end(w);
 	jw_obj_end(w);
+	return ok;
+}
+
+/* The tags in the order of first use, each with its description from the
+ * parts' "tags" objects. */
+static void tags(http_req *r, jw *w, json_value **docs)
+{
+	int n = router_count();
+	jw_key(w, "tags");
+	jw_arr_begin(w);
+	for (int i = 0; i < n; i++) {
+		/* One tag a file: compared by file, without building every tag. */
+		bool seen = false;
+		for (int j = 0; j < i && !seen; j++)
+			seen = strcmp(router_file(j), router_file(i)) == 0;
+		if (seen)
+			continue;
+		const char *tag = route_tag(r, i);
+		jw_obj_begin(w);
+		jw_kstr(w, "name", tag);
+		for (size_t k = 0; k < NPARTS; k++) {
+			const char *desc = json_get_str(json_get(docs[k], "tags"), tag);
+			if (desc != NULL)
+				jw_kstr(w, "description", desc);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
 }
 
 void openapi_render(http_req *r)
@@ -152,6 +283,14 @@ void openapi_render(http_req *r)
 	        "Piani Sociali d'Ambito: the Region publishes the planning cycle, each "
 	        "ATS drafts and submits its plan, plans are compared across ATS.");
 	jw_obj_end(w);
+	/* The server that serves this document: relative, so it holds behind
+	 * any host name or proxy. */
+	jw_key(w, "servers");
+	jw_arr_begin(w);
+	jw_obj_begin(w);
+	jw_kstr(w, "url", "/");
+	jw_obj_end(w);
+	jw_arr_end(w);
 	jw_key(w, "security");
 	jw_arr_begin(w);
 	jw_obj_begin(w);
@@ -163,7 +302,8 @@ void openapi_render(http_req *r)
 	jw_key(w, "paths");
 	jw_obj_begin(w);
 	int n = router_count();
-	for (int i = 0; i < n; i++) {
+	bool ok = true;
+	for (int i = 0; i < n && ok; i++) {
 		const route *rt = router_at(i);
 		bool seen = false;
 		for (int j = 0; j < i && !seen; j++)
@@ -172,17 +312,25 @@ void openapi_render(http_req *r)
 			continue;
 		jw_key(w, rt->pattern);
 		jw_obj_begin(w);
-		for (int j = i; j < n; j++)
+		for (int j = i; j < n && ok; j++)
 			if (strcmp(router_at(j)->pattern, rt->pattern) == 0)
-				operation(r, w, router_at(j));
+				ok = operation(r, w, j);
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);
+	tags(r, w, docs);
 	jw_key(w, "components");
 	jw_obj_begin(w);
 	merged(w, docs, "securitySchemes");
 	merged(w, docs, "schemas");
 	jw_obj_end(w);
 	jw_obj_end(w);
-	http_json_end(r, w, 200);
+	if (ok) {
+		http_json_end(r, w, 200);
+	} else {
+		/* A route table the document cannot describe is a bug: say so
+		 * rather than serve half a document. */
+		jw_free(w);
+		http_problem(r, 500, "il documento OpenAPI non si può generare dalla tabella delle rotte");
+	}
 }

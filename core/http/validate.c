@@ -11,19 +11,19 @@
 #include "base/password.h"
 #include "base/utf8.h"
 
-static arena *err_arena(http_errors *e)
+static arena *err_arena(field_errors *e)
 {
-	return http_errors_req(e)->a;
+	return field_errors_arena(e);
 }
 
-const char *v_path(http_errors *e, const char *prefix, const char *key)
+const char *v_path(field_errors *e, const char *prefix, const char *key)
 {
 	if (prefix == NULL || *prefix == '\0')
 		return key;
 	return arena_printf(err_arena(e), "%s.%s", prefix, key);
 }
 
-const char *v_index(http_errors *e, const char *prefix, const char *key, size_t i)
+const char *v_index(field_errors *e, const char *prefix, const char *key, size_t i)
 {
 	return arena_printf(err_arena(e), "%s[%zu]", v_path(e, prefix, key), i);
 }
@@ -51,31 +51,31 @@ static bool is_text(const char *s, size_t n)
 
 /* The member, or NULL; a missing required member is reported. JSON null
  * counts as missing. */
-static const json_value *member(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+static const json_value *member(field_errors *e, const char *prefix, const json_value *obj, const char *key,
                                 bool required)
 {
 	const json_value *v = json_get(obj, key);
 	if (v != NULL && v->type == JSON_NULL)
 		v = NULL;
 	if (v == NULL && required)
-		http_errors_add(e, v_path(e, prefix, key), "is required");
+		field_errors_add(e, v_path(e, prefix, key), "is required");
 	return v;
 }
 
-static const char *string_member(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+static const char *string_member(field_errors *e, const char *prefix, const json_value *obj, const char *key,
                                  bool required)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_STRING) {
-		http_errors_add(e, v_path(e, prefix, key), "must be a string");
+		field_errors_add(e, v_path(e, prefix, key), "must be a string");
 		return NULL;
 	}
 	return v->u.string.s;
 }
 
-const char *v_string(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t min_chars,
+const char *v_string(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t min_chars,
                      size_t max_chars, bool required)
 {
 	const char *s = string_member(e, prefix, obj, key, required);
@@ -83,22 +83,22 @@ const char *v_string(http_errors *e, const char *prefix, const json_value *obj, 
 		return NULL;
 	size_t n = utf8_chars(s, strlen(s));
 	if (!v_is_line(s)) {
-		http_errors_add(e, v_path(e, prefix, key), "must be one line without control characters");
+		field_errors_add(e, v_path(e, prefix, key), "must be one line without control characters");
 		return NULL;
 	}
 	if (n < min_chars) {
-		http_errors_add(e, v_path(e, prefix, key),
-		                min_chars == 1 ? "must not be empty" : "is shorter than %zu characters", min_chars);
+		field_errors_add(e, v_path(e, prefix, key),
+		                 min_chars == 1 ? "must not be empty" : "is shorter than %zu characters", min_chars);
 		return NULL;
 	}
 	if (n > max_chars) {
-		http_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters", max_chars);
+		field_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters", max_chars);
 		return NULL;
 	}
 	return s;
 }
 
-const char *v_text(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_chars,
+const char *v_text(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_chars,
                    bool required)
 {
 	const char *s = string_member(e, prefix, obj, key, required);
@@ -106,17 +106,17 @@ const char *v_text(http_errors *e, const char *prefix, const json_value *obj, co
 		return NULL;
 	size_t len = strlen(s), n = utf8_chars(s, len);
 	if (!is_text(s, len)) {
-		http_errors_add(e, v_path(e, prefix, key), "contains control characters");
+		field_errors_add(e, v_path(e, prefix, key), "contains control characters");
 		return NULL;
 	}
 	if (n > max_chars) {
-		http_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters (it has %zu)", max_chars, n);
+		field_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters (it has %zu)", max_chars, n);
 		return NULL;
 	}
 	return s;
 }
 
-const char *v_string_or_null(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+const char *v_string_or_null(field_errors *e, const char *prefix, const json_value *obj, const char *key,
                              size_t max_chars, bool *present)
 {
 	const json_value *v = json_get(obj, key);
@@ -126,49 +126,49 @@ const char *v_string_or_null(http_errors *e, const char *prefix, const json_valu
 	return v_string(e, prefix, obj, key, 1, max_chars, false);
 }
 
-bool v_int(http_errors *e, const char *prefix, const json_value *obj, const char *key, long long min, long long max,
+bool v_int(field_errors *e, const char *prefix, const json_value *obj, const char *key, long long min, long long max,
            bool required, long long *out)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)
 		return false;
 	if (v->type != JSON_NUMBER || !v->u.number.is_integer) {
-		http_errors_add(e, v_path(e, prefix, key), "must be a whole number");
+		field_errors_add(e, v_path(e, prefix, key), "must be a whole number");
 		return false;
 	}
 	if (v->u.number.integer < min || v->u.number.integer > max) {
-		http_errors_add(e, v_path(e, prefix, key), "must be from %lld to %lld", min, max);
+		field_errors_add(e, v_path(e, prefix, key), "must be from %lld to %lld", min, max);
 		return false;
 	}
 	*out = v->u.number.integer;
 	return true;
 }
 
-bool v_bool(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required, bool *out)
+bool v_bool(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required, bool *out)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)
 		return false;
 	if (v->type != JSON_BOOL) {
-		http_errors_add(e, v_path(e, prefix, key), "must be true or false");
+		field_errors_add(e, v_path(e, prefix, key), "must be true or false");
 		return false;
 	}
 	*out = v->u.boolean;
 	return true;
 }
 
-const char *v_money(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+const char *v_money(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_NUMBER) {
-		http_errors_add(e, v_path(e, prefix, key), "must be a number of euros");
+		field_errors_add(e, v_path(e, prefix, key), "must be a number of euros");
 		return NULL;
 	}
 	const char *t = v->u.number.text;
 	if (t[0] == '-') {
-		http_errors_add(e, v_path(e, prefix, key), "must not be negative");
+		field_errors_add(e, v_path(e, prefix, key), "must not be negative");
 		return NULL;
 	}
 	size_t ip = strspn(t, "0123456789"), fp = 0;
@@ -176,21 +176,21 @@ const char *v_money(http_errors *e, const char *prefix, const json_value *obj, c
 		fp = strspn(t + ip + 1, "0123456789");
 	size_t total = ip + (t[ip] == '.' ? 1 + fp : 0);
 	if (t[total] != '\0') {
-		http_errors_add(e, v_path(e, prefix, key), "must be written as plain decimal euros (e.g. 1234.50)");
+		field_errors_add(e, v_path(e, prefix, key), "must be written as plain decimal euros (e.g. 1234.50)");
 		return NULL;
 	}
 	if (fp > 2) {
-		http_errors_add(e, v_path(e, prefix, key), "has more than 2 decimals");
+		field_errors_add(e, v_path(e, prefix, key), "has more than 2 decimals");
 		return NULL;
 	}
 	if (ip > 12) {
-		http_errors_add(e, v_path(e, prefix, key), "is too large");
+		field_errors_add(e, v_path(e, prefix, key), "is too large");
 		return NULL;
 	}
 	return t;
 }
 
-const char *v_email(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+const char *v_email(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
 {
 	const char *s = v_string(e, prefix, obj, key, 3, 254, required);
 	if (s == NULL)
@@ -200,7 +200,7 @@ const char *v_email(http_errors *e, const char *prefix, const json_value *obj, c
 	bool ok = at && at != s && strchr(at + 1, '@') == NULL && dot && dot > at + 1 && dot[1] != '\0' &&
 	          strpbrk(s, " \t\"(),:;<>[\\]") == NULL;
 	if (!ok) {
-		http_errors_add(e, v_path(e, prefix, key), "is not an email address");
+		field_errors_add(e, v_path(e, prefix, key), "is not an email address");
 		return NULL;
 	}
 	char *lower = arena_strdup(err_arena(e), s);
@@ -224,31 +224,31 @@ bool v_is_slug(const char *s)
 	return true;
 }
 
-const char *v_slug(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+const char *v_slug(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
 {
 	const char *s = string_member(e, prefix, obj, key, required);
 	if (s == NULL)
 		return NULL;
 	if (!v_is_slug(s)) {
-		http_errors_add(e, v_path(e, prefix, key),
-		                "must be lowercase letters, digits and single hyphens (at most 64), e.g. ats-20");
+		field_errors_add(e, v_path(e, prefix, key),
+		                 "must be lowercase letters, digits and single hyphens (at most 64), e.g. ats-20");
 		return NULL;
 	}
 	return s;
 }
 
-const char *v_password(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+const char *v_password(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
 {
 	const char *s = string_member(e, prefix, obj, key, required);
 	if (s == NULL)
 		return NULL;
 	size_t len = strlen(s);
 	if (!utf8_valid(s, len) || utf8_chars(s, len) < PASSWORD_MIN_CHARS) {
-		http_errors_add(e, v_path(e, prefix, key), "must have at least %d characters", PASSWORD_MIN_CHARS);
+		field_errors_add(e, v_path(e, prefix, key), "must have at least %d characters", PASSWORD_MIN_CHARS);
 		return NULL;
 	}
 	if (len > PASSWORD_MAX_BYTES) {
-		http_errors_add(e, v_path(e, prefix, key), "is longer than %d bytes", PASSWORD_MAX_BYTES);
+		field_errors_add(e, v_path(e, prefix, key), "is longer than %d bytes", PASSWORD_MAX_BYTES);
 		return NULL;
 	}
 	return s;
@@ -271,7 +271,7 @@ static bool valid_date(int y, int m, int d)
 	return !(m == 2 && d == 29 && !leap);
 }
 
-const char *v_time_text(http_errors *e, const char *field, const char *s, bool date_only)
+const char *v_time_text(field_errors *e, const char *field, const char *s, bool date_only)
 {
 	size_t n = strlen(s);
 	bool ok = n >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2) &&
@@ -290,7 +290,7 @@ const char *v_time_text(http_errors *e, const char *field, const char *s, bool d
 		ok = ok && s[i] == 'Z' && s[i + 1] == '\0';
 	}
 	if (!ok) {
-		http_errors_add(
+		field_errors_add(
 		    e, field, date_only ? "must be a date YYYY-MM-DD" : "must be a UTC time like 2021-12-31T23:59:59Z");
 		return NULL;
 	}
@@ -302,43 +302,43 @@ const char *v_time_text(http_errors *e, const char *field, const char *s, bool d
 	return out;
 }
 
-const char *v_time(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
+const char *v_time(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
                    bool required)
 {
 	const char *s = string_member(e, prefix, obj, key, required);
 	return s ? v_time_text(e, v_path(e, prefix, key), s, date_only) : NULL;
 }
 
-const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_items,
+const json_value *v_array(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_items,
                           bool required)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_ARRAY) {
-		http_errors_add(e, v_path(e, prefix, key), "must be a list");
+		field_errors_add(e, v_path(e, prefix, key), "must be a list");
 		return NULL;
 	}
 	if (v->u.array.n > max_items) {
-		http_errors_add(e, v_path(e, prefix, key), "has more than %zu items", max_items);
+		field_errors_add(e, v_path(e, prefix, key), "has more than %zu items", max_items);
 		return NULL;
 	}
 	return v;
 }
 
-const json_value *v_object(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
+const json_value *v_object(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required)
 {
 	const json_value *v = member(e, prefix, obj, key, required);
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_OBJECT) {
-		http_errors_add(e, v_path(e, prefix, key), "must be an object");
+		field_errors_add(e, v_path(e, prefix, key), "must be an object");
 		return NULL;
 	}
 	return v;
 }
 
-void v_only(http_errors *e, const char *prefix, const json_value *obj, const char *const *allowed)
+void v_only(field_errors *e, const char *prefix, const json_value *obj, const char *const *allowed)
 {
 	if (obj == NULL || obj->type != JSON_OBJECT)
 		return;
@@ -347,7 +347,7 @@ void v_only(http_errors *e, const char *prefix, const json_value *obj, const cha
 		for (const char *const *a = allowed; *a && !known; a++)
 			known = strcmp(*a, obj->u.object.keys[i]) == 0;
 		if (!known)
-			http_errors_add(e, v_path(e, prefix, obj->u.object.keys[i]), "is not a known field");
+			field_errors_add(e, v_path(e, prefix, obj->u.object.keys[i]), "is not a known field");
 	}
 }
 
@@ -375,7 +375,9 @@ int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after)
 	if (http_page_params(r, limit, &cursor) != 0)
 		return -1;
 	if (cursor != NULL && !v_parse_digits(cursor, max_digits, after)) {
-		http_problem(r, 400, "cursor is not valid");
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
+		http_errors_answer(r, e, 400, "un parametro della query non è valido");
 		return -1;
 	}
 	return 0;

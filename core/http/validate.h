@@ -9,46 +9,46 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/http.h"
 #include "base/json.h"
+#include "http/http.h"
 
 /* The field path as errors name it, in the request's arena. */
-const char *v_path(http_errors *e, const char *prefix, const char *key);
-const char *v_index(http_errors *e, const char *prefix, const char *key, size_t i);
+const char *v_path(field_errors *e, const char *prefix, const char *key);
+const char *v_index(field_errors *e, const char *prefix, const char *key, size_t i);
 
 /* One line of text: no control characters. */
-const char *v_string(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t min_chars,
+const char *v_string(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t min_chars,
                      size_t max_chars, bool required);
 /* Free text: newlines and tabs allowed, other control characters not. */
-const char *v_text(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_chars,
+const char *v_text(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_chars,
                    bool required);
 /* A string that may be JSON null (returns NULL, *is_null true). */
-const char *v_string_or_null(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+const char *v_string_or_null(field_errors *e, const char *prefix, const json_value *obj, const char *key,
                              size_t max_chars, bool *present);
-bool v_int(http_errors *e, const char *prefix, const json_value *obj, const char *key, long long min, long long max,
+bool v_int(field_errors *e, const char *prefix, const json_value *obj, const char *key, long long min, long long max,
            bool required, long long *out);
-bool v_bool(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required, bool *out);
+bool v_bool(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required, bool *out);
 /* An amount in euros: a JSON number >= 0 with at most 2 decimals, below
  * 10^12; returned as its decimal text for a DECIMAL column. */
-const char *v_money(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
+const char *v_money(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* Lowercased; local@domain.tld, at most 254 characters. */
-const char *v_email(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
+const char *v_email(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* Lowercase letters, digits and single hyphens, at most 64 characters. */
-const char *v_slug(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
+const char *v_slug(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* At least PASSWORD_MIN_CHARS characters, at most PASSWORD_MAX_BYTES bytes. */
-const char *v_password(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
+const char *v_password(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* An RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SSZ" (fractions allowed) or a date
  * "YYYY-MM-DD" when date_only; returned as MariaDB DATETIME/DATE text. */
-const char *v_time(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
+const char *v_time(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool date_only,
                    bool required);
 /* The same check for a string in hand (a query parameter); field names it. */
-const char *v_time_text(http_errors *e, const char *field, const char *s, bool date_only);
+const char *v_time_text(field_errors *e, const char *field, const char *s, bool date_only);
 /* An array member (NULL when absent and not required, or not an array). */
-const json_value *v_array(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_items,
+const json_value *v_array(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max_items,
                           bool required);
-const json_value *v_object(http_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
+const json_value *v_object(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* Flags every member of obj not in the NULL-terminated list allowed. */
-void v_only(http_errors *e, const char *prefix, const json_value *obj, const char *const *allowed);
+void v_only(field_errors *e, const char *prefix, const json_value *obj, const char *const *allowed);
 /* The body must be a JSON object: answers 422 and returns false otherwise. */
 bool v_body_object(http_req *r, const json_value *body);
 /* The request body as a JSON object, or NULL after answering 400, 415 or 422. */

@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "db/db.h"
 #include "http/router.h"
-#include "identity/scope.h"
 #include "http/validate.h"
+#include "identity/auth.h"
+#include "identity/scope.h"
+
+#define AUDIT_ID_MAX_DIGITS 18 /* audit_log.id as a ?cursor= */
 
 static const char *outcome_of(int status)
 {
@@ -34,15 +35,19 @@ int audit_write(http_req *r)
 	char detail[501];
 	if (r->audit_detail)
 		snprintf(detail, sizeof(detail), "%s", r->audit_detail);
-	long long rc = db_exec(r->db,
-	                       "INSERT INTO audit_log (user_id, user_email, role, tenant_id, method, route, object,"
-	                       " status, outcome, request_id, client, detail)"
-	                       " VALUES (NULLIF(?,0),?,?,NULLIF(?,0),?,?,?,?,?,?,?,?)",
-	                       "ississsissss", u ? u->user_id : 0LL, u ? u->email : NULL, rolename,
-	                       tenant > 0 ? tenant : 0LL, r->method_name, r->route ? r->route->pattern : "", object,
-	                       (long long)r->status, outcome, r->request_id ? r->request_id : "",
-	                       r->client_addr ? r->client_addr : "", r->audit_detail ? detail : NULL);
-	return rc < 0 ? (int)rc : DB_OK;
+	audit_entry e = {.user_id = u ? u->user_id : 0,
+	                 .tenant_id = tenant > 0 ? tenant : 0,
+	                 .status = r->status,
+	                 .user_email = u ? u->email : NULL,
+	                 .role = rolename,
+	                 .method = r->method_name,
+	                 .route = r->route ? r->route->pattern : "",
+	                 .object = object,
+	                 .outcome = outcome,
+	                 .request_id = r->request_id ? r->request_id : "",
+	                 .client = r->client_addr ? r->client_addr : "",
+	                 .detail = r->audit_detail ? detail : NULL};
+	return audit_store_insert(r->db, &e);
 }
 
 int audit_cli(db *d, const char *command, const char *object, int status, const char *detail)
@@ -52,97 +57,110 @@ int audit_cli(db *d, const char *command, const char *object, int status, const 
 	snprintf(obj, sizeof(obj), "%s", object);
 	if (detail)
 		snprintf(det, sizeof(det), "%s", detail);
-	long long rc = db_exec(d,
-	                       "INSERT INTO audit_log (method, route, object, status, outcome, detail)"
-	                       " VALUES ('CLI', ?, ?, ?, ?, ?)",
-	                       "ssiss", where, obj, (long long)status, outcome_of(status), detail ? det : NULL);
-	return rc < 0 ? (int)rc : DB_OK;
+	audit_entry e = {.status = status,
+	                 .method = "CLI",
+	                 .route = where,
+	                 .object = obj,
+	                 .outcome = outcome_of(status),
+	                 .request_id = "",
+	                 .client = "",
+	                 .detail = detail ? det : NULL};
+	return audit_store_insert(d, &e);
 }
 
 /* GET /api/v1/audit?tenant=&since=&limit=&cursor= : the region_admin reads
  * everything; a coordinator reads its own tenant's rows (and must name it
- * when it coordinates several). Newest first; the cursor is the last id. */
+ * when it coordinates several). A named tenant is resolved by scope like any
+ * {tenant}: one the caller may not see is 404, as if it did not exist; one it
+ * sees without coordinating it is 403. Newest first; the cursor is the last
+ * id. */
 static void get_audit(http_req *r)
 {
 	const identity *u = r->user;
-	const char *tenant = http_query(r, "tenant"), *since = http_query(r, "since"), *cursor;
+	const char *tenant = http_query(r, "tenant"), *since = http_query(r, "since");
 	int limit;
-	if (http_page_params(r, &limit, &cursor) != 0)
+	long long before;
+	if (v_page_after(r, AUDIT_ID_MAX_DIGITS, &limit, &before) != 0)
 		return;
 	long long tenant_id = 0;
-	if (u->region_role != ROLE_REGION_ADMIN) {
-		const membership *mine = NULL;
+	if (tenant != NULL) {
+		if (scope_resolve_slug(r, tenant) != 0 ||
+		    scope_require(r, SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0)
+			return;
+		tenant_id = r->tenant->id;
+	} else if (u->region_role != ROLE_REGION_ADMIN) {
 		size_t ncoord = 0;
 		for (size_t i = 0; i < u->nmemberships; i++)
-			if (u->memberships[i].role == ROLE_ATS_COORDINATOR &&
-			    (tenant == NULL || strcmp(tenant, u->memberships[i].tenant) == 0)) {
-				mine = &u->memberships[i];
+			if (u->memberships[i].role == ROLE_ATS_COORDINATOR) {
+				tenant_id = u->memberships[i].tenant_id;
 				ncoord++;
 			}
-		if (mine == NULL || ncoord != 1) {
-			http_problem(r, 403,
-			             ncoord > 1 ? "name the tenant with ?tenant="
-			                        : "only a region_admin or an ATS coordinator reads the audit log");
+		if (ncoord == 0) {
+			http_problem(r, 403, "only a region_admin or an ATS coordinator reads the audit log");
 			return;
 		}
-		tenant_id = mine->tenant_id;
-	} else if (tenant != NULL) {
-		db_res *t;
-		int rc = db_query(r->db, r->a, &t, "SELECT id FROM tenants WHERE slug = ?", "s", tenant);
-		if (rc != DB_OK) {
-			http_db_error(r, rc, "the tenant");
+		if (ncoord > 1) {
+			field_errors *e = http_errors_new(r);
+			field_errors_add(e, "tenant", "coordini più ambiti: indica quale con ?tenant=");
+			http_errors_answer(r, e, 400, "un parametro della query manca");
 			return;
 		}
-		if (db_nrows(t) == 0) {
-			http_problem(r, 404, "no such tenant");
-			return;
-		}
-		tenant_id = db_int(t, 0, 0);
 	}
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	if (since)
 		since = v_time_text(e, "since", since, false);
 	if (http_errors_answer(r, e, 400, "since must be a UTC time like 2021-12-31T23:59:59Z"))
 		return;
-	long long before = cursor ? atoll(cursor) : 0;
-	db_res *res;
-	int rc =
-	    db_query(r->db, r->a, &res,
-	             "SELECT a.id, DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%s.%fZ'), a.user_id, a.user_email, a.role, t.slug,"
-	             " a.method, a.route, a.object, a.status, a.outcome, a.request_id, a.detail"
-	             " FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id"
-	             " WHERE (? = 0 OR a.tenant_id = ?) AND (? IS NULL OR a.at >= ?) AND (? = 0 OR a.id < ?)"
-	             " ORDER BY a.id DESC LIMIT ?",
-	             "iissiii", tenant_id, tenant_id, since, since, before, before, (long long)limit + 1);
+	audit_row *rows;
+	size_t n;
+	bool more;
+	int rc = audit_store_list(r->db, r->a, tenant_id, since, before, limit, &rows, &n, &more);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the audit log");
 		return;
 	}
-	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
-	static const char *const names[] = {"id",      "at",         "user_id", "user_email", "role",
-	                                    "tenant",  "method",     "route",   "object",     "status",
-	                                    "outcome", "request_id", "detail"};
 	for (size_t i = 0; i < n; i++) {
+		const audit_row *a = &rows[i];
 		jw_obj_begin(w);
-		for (size_t c = 0; c < sizeof(names) / sizeof(names[0]); c++) {
-			jw_key(w, names[c]);
-			if (db_isnull(res, i, c))
-				jw_null(w);
-			else if (c == 0 || c == 2 || c == 9)
-				jw_int(w, db_int(res, i, c));
-			else
-				jw_str(w, db_val(res, i, c));
-		}
+		jw_kint(w, "id", a->id);
+		jw_kstr(w, "at", a->at);
+		jw_key(w, "user_id");
+		if (a->user_id != 0)
+			jw_int(w, a->user_id);
+		else
+			jw_null(w);
+		jw_kstr(w, "user_email", a->user_email);
+		jw_kstr(w, "role", a->role);
+		jw_kstr(w, "tenant", a->tenant);
+		jw_kstr(w, "method", a->method);
+		jw_kstr(w, "route", a->route);
+		jw_kstr(w, "object", a->object);
+		jw_kint(w, "status", a->status);
+		jw_kstr(w, "outcome", a->outcome);
+		jw_kstr(w, "request_id", a->request_id);
+		jw_kstr(w, "detail", a->detail);
 		jw_obj_end(w);
 	}
-	http_list_end(w, db_nrows(res) > (size_t)limit ? db_val(res, n - 1, 0) : NULL);
+	http_list_end(w, more ? arena_printf(r->a, "%lld", rows[n - 1].id) : NULL);
 	http_json_end(r, w, 200);
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/audit", get_audit, 0, "The audit log (region_admin; a coordinator: its tenant)", NULL, "List"},
+    {HTTP_GET,
+     "/api/v1/audit",
+     get_audit,
+     0,
+     "The audit log (region_admin; a coordinator: its tenant)",
+     NULL,
+     "AuditList",
+     {{"tenant", PARAM_QUERY, false, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":64}",
+       "Solo le righe di questo ATS (slug); un coordinatore di più ATS deve indicarlo"},
+      {"since", PARAM_QUERY, false, "{\"type\":\"string\",\"format\":\"date-time\"}",
+       "Solo le righe da questo istante (UTC, come 2021-12-31T23:59:59Z)"},
+      P_LIMIT,
+      P_CURSOR}},
 };
 
 void audit_register(void)

@@ -15,6 +15,28 @@ struct db;
  * COMMAND"); status decides the outcome as for requests. DB_OK or DB_E*. */
 int audit_cli(struct db *d, const char *command, const char *object, int status, const char *detail);
 
+/* ---- data access (audit_store.c) ---- DB_OK or DB_E*. */
+
+/* One row; NULL strings and 0 ids are stored as NULL. */
+typedef struct audit_entry {
+	long long user_id, tenant_id, status;
+	const char *user_email, *role, *method, *route, *object, *outcome, *request_id, *client, *detail;
+} audit_entry;
+
+/* An audit row as read back; `at` is RFC 3339 UTC with microseconds, tenant
+ * its slug. */
+typedef struct audit_row {
+	long long id, user_id, status; /* user_id 0: none */
+	const char *at, *user_email, *role, *tenant, *method, *route, *object, *outcome, *request_id, *detail;
+} audit_row;
+
+int audit_store_insert(struct db *d, const audit_entry *e);
+/* Newest first: up to limit rows of tenant_id (0: every tenant), at or
+ * after since (DATETIME text, NULL: any time), with id below before (0: the
+ * newest). *more tells whether older rows follow. */
+int audit_store_list(struct db *d, arena *a, long long tenant_id, const char *since, long long before, int limit,
+                     audit_row **out, size_t *n, bool *more);
+
 void audit_register(void); /* GET /api/v1/audit */
 
 #endif

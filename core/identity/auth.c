@@ -14,8 +14,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "db/db.h"
 #include "base/log.h"
+#include "db/db.h"
 #include "http/router.h"
 #include "identity/scope.h"
 
@@ -176,13 +176,6 @@ static const char identity_sql[] = IDENTITY_SQL;
 static const char identity_tenant_sql[] =
     IDENTITY_SQL " UNION ALL SELECT 't', t.id, t.slug, t.name, NULL, NULL, NULL FROM tenants t WHERE t.slug = ?";
 
-static const char user_sql[] =
-    "SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, 1 FROM users u WHERE u.id = ?"
-    " UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL"
-    "  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"
-    " UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL"
-    "  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?";
-
 static identity *identity_from(http_req *r, db_res *res, long long login_id);
 
 /* The {tenant} of a tenant route, or NULL. */
@@ -219,18 +212,6 @@ static int load_identity(http_req *r, long long user_id, long long login_id, con
 int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out)
 {
 	return load_identity(r, user_id, login_id, NULL, out);
-}
-
-int auth_load_user(http_req *r, long long user_id, identity **out)
-{
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, user_sql, "iii", user_id, user_id, user_id);
-	if (rc != DB_OK)
-		return rc;
-	if (db_nrows(res) == 0 || strcmp(db_val(res, 0, 0), "u") != 0)
-		return 1;
-	*out = identity_from(r, res, 0);
-	return DB_OK;
 }
 
 /* Rows tagged 'u' (first), 'm' and 'a' into an identity. */

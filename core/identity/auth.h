@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db/db.h"
 #include "http/http.h"
 
 typedef enum {
@@ -50,9 +51,6 @@ int auth_verify_token(const char *token, long long *user_id, long long *login_id
 /* Reads the user's current roles. DB_OK, a DB_E* code, or 1 when the user is
  * unknown, inactive, or the login was revoked. */
 int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out);
-/* The same for any user (active or not), without a login: for the users API.
- * DB_OK, DB_E*, or 1 when there is no such user. */
-int auth_load_user(http_req *r, long long user_id, identity **out);
 
 const char *role_name(role r);
 role role_parse(const char *s); /* ROLE_NONE when unknown */
@@ -66,6 +64,35 @@ bool auth_is_region(const identity *u); /* region_admin or region_reviewer */
 /* Writes the user as the API shows it: id, email, name, role, memberships,
  * assignments, active. */
 void auth_render_identity(jw *w, const identity *u);
+
+/* ---- data access of logins, refresh tokens and passwords (auth_store.c) ----
+ * DB_OK or DB_E*. Refresh tokens are named by their SHA-256 (32 bytes). */
+
+/* A new login of user_id from client; sets *login_id. */
+int auth_store_add_login(db *d, long long user_id, const char *client, long long *login_id);
+/* A refresh token for login_id, valid for AUTH_REFRESH_TTL. */
+#define AUTH_REFRESH_TTL "7 DAY"
+int auth_store_add_refresh(db *d, long long login_id, const unsigned char hash[32]);
+
+/* A refresh token with its login and user, as read (and locked) on use. */
+typedef struct auth_refresh {
+	long long login_id, user_id;
+	bool used, expired, revoked, user_active;
+} auth_refresh;
+/* Locks the token's row; *found false when no token has that hash. */
+int auth_store_lock_refresh(db *d, const unsigned char hash[32], auth_refresh *out, bool *found);
+int auth_store_spend_refresh(db *d, const unsigned char hash[32]);
+/* Ends a login (why is kept for the administrator). */
+int auth_store_revoke_login(db *d, long long login_id, const char *why);
+/* Ends the login of a refresh token; *ended false when it was unknown or
+ * already ended. */
+int auth_store_logout(db *d, const unsigned char hash[32], bool *ended);
+
+/* The user's password hash (in a); NULL when there is no such user. */
+int auth_store_password_hash(db *d, arena *a, long long user_id, const char **hash);
+/* Stores a new password hash and ends every other login of the user but
+ * keep_login_id: whoever knew the old password is out. */
+int auth_store_set_password(db *d, long long user_id, const char *hash, long long keep_login_id);
 
 void auth_register(void); /* /api/v1/auth/..., /api/v1/me... */
 

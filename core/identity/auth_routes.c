@@ -9,17 +9,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include "identity/audit.h"
-#include "identity/auth.h"
-#include "db/db.h"
 #include "base/log.h"
 #include "base/password.h"
-#include "http/router.h"
-#include "identity/throttle.h"
+#include "http/metrics.h"
 #include "base/utf8.h"
+#include "db/db.h"
+#include "http/router.h"
 #include "http/validate.h"
+#include "identity/audit.h"
+#include "identity/auth.h"
+#include "identity/throttle.h"
+#include "identity/users.h"
 
-#define REFRESH_TTL "7 DAY"
 #define REFRESH_TOKEN_LEN 43 /* base64url of 32 bytes */
 
 static void sha256(const char *s, unsigned char out[32])
@@ -46,11 +47,7 @@ static int store_refresh(http_req *r, long long login_id, char token[REFRESH_TOK
 	unsigned char h[32];
 	new_refresh_token(token);
 	sha256(token, h);
-	long long rc = db_exec(r->db,
-	                       "INSERT INTO refresh_tokens (token_hash, login_id, expires_at)"
-	                       " VALUES (?, ?, NOW(6) + INTERVAL " REFRESH_TTL ")",
-	                       "bi", (const char *)h, (size_t)32, login_id);
-	return rc < 0 ? (int)rc : DB_OK;
+	return auth_store_add_refresh(r->db, login_id, h);
 }
 
 /* The 200 answer of login and refresh: a token pair and the user. */
@@ -96,7 +93,7 @@ static bool db_failed(http_req *r, long long rc)
  * address is blocked. */
 static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 {
-	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = throttle_blocked(r->db, addr);
+	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = addr ? throttle_blocked(r->db, addr) : 0;
 	if (wait_acct < 0 || wait_addr < 0) {
 		http_unavailable(r, NULL);
 		return true;
@@ -105,7 +102,13 @@ static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 		long long wait = wait_acct > wait_addr ? wait_acct : wait_addr;
 		http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
 		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
-		audit_write(r);
+		/* A blocked login is not audited: the failures that caused the
+		 * block were, and an address could otherwise add rows forever. A
+		 * blocked password change has an authenticated caller. */
+		if (r->user != NULL)
+			audit_write(r);
+		else
+			metrics_refusal(REFUSAL_LOGIN_BLOCKED);
 		return true;
 	}
 	return false;
@@ -127,7 +130,7 @@ static void post_login(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *email = v_string(e, NULL, body, "email", 1, 254, true);
 	const char *password = v_string(e, NULL, body, "password", 1, PASSWORD_MAX_BYTES, true);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -147,19 +150,18 @@ static void post_login(http_req *r)
 	if (answered_blocked(r, acct, addr))
 		return;
 
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT id, password_hash, active, region_role FROM users WHERE email = ?",
-	                  "s", lower);
+	user_account *acc;
+	int rc = user_store_find_email(r->db, r->a, lower, &acc);
 	if (rc != DB_OK) {
 		db_failed(r, rc);
 		return;
 	}
-	int checked = db_nrows(res) == 1 ? password_check(password, db_val(res, 0, 1)) : password_dummy_check(password);
+	int checked = acc != NULL ? password_check(password, acc->password_hash) : password_dummy_check(password);
 	if (checked == PASSWORD_EBUSY) {
 		answer_busy(r);
 		return;
 	}
-	bool ok = db_nrows(res) == 1 && checked == PASSWORD_MATCH && db_int(res, 0, 2) == 1;
+	bool ok = acc != NULL && checked == PASSWORD_MATCH && acc->active;
 	/* Again after the slow hash: guesses sent all at once passed the first
 	 * check together, and whichever of them finish after the failures of the
 	 * others blocked the key must not learn whether they were right. */
@@ -173,17 +175,15 @@ static void post_login(http_req *r)
 		audit_write(r);
 		return;
 	}
-	long long user_id = db_int(res, 0, 0);
+	long long user_id = acc->id, login_id = 0;
 	throttle_clear(r->db, acct);
 	char token[REFRESH_TOKEN_LEN + 1];
 	if (db_failed(r, db_begin(r->db)) ||
-	    db_failed(
-	        r, db_exec(r->db, "INSERT INTO logins (user_id, client) VALUES (?, ?)", "is", user_id, r->client_addr)))
+	    db_failed(r, auth_store_add_login(r->db, user_id, r->client_addr, &login_id)))
 		return;
-	long long login_id = (long long)db_last_id(r->db);
 	if (db_failed(r, store_refresh(r, login_id, token)))
 		return;
-	identity self = {.user_id = user_id, .email = lower, .region_role = role_parse(db_val(res, 0, 3))};
+	identity self = {.user_id = user_id, .email = lower, .region_role = acc->region_role};
 	r->user = &self;
 	r->status = 200;
 	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db))) {
@@ -199,7 +199,7 @@ static const char *read_refresh_token(http_req *r)
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
 		return NULL;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *tok = v_string(e, NULL, body, "refresh_token", 1, 128, true);
 	if (http_errors_answer(r, e, 422, NULL))
 		return NULL;
@@ -213,32 +213,26 @@ static void post_refresh(http_req *r)
 		return;
 	unsigned char h[32];
 	sha256(tok, h);
-	db_res *res;
+	auth_refresh rt;
+	bool found;
 	if (db_failed(r, db_begin(r->db)))
 		return;
-	int rc = db_query(r->db, r->a, &res,
-	                  "SELECT rt.login_id, rt.used_at IS NOT NULL, rt.expires_at < NOW(6),"
-	                  " l.revoked_at IS NOT NULL, l.user_id, u.active"
-	                  " FROM refresh_tokens rt JOIN logins l ON l.id = rt.login_id JOIN users u ON u.id = l.user_id"
-	                  " WHERE rt.token_hash = ? FOR UPDATE",
-	                  "b", (const char *)h, (size_t)32);
+	int rc = auth_store_lock_refresh(r->db, h, &rt, &found);
 	if (db_failed(r, rc))
 		return;
-	if (db_nrows(res) == 0) {
+	if (!found) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
+		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		return;
 	}
-	long long login_id = db_int(res, 0, 0), user_id = db_int(res, 0, 4);
+	long long login_id = rt.login_id, user_id = rt.user_id;
 	identity self = {.user_id = user_id};
 	r->user = &self;
 	r->audit_object = arena_printf(r->a, "login:%lld", login_id);
-	if (db_int(res, 0, 1) == 1 && db_int(res, 0, 3) == 0) {
+	if (rt.used && !rt.revoked) {
 		/* A spent token again: someone else holds a copy. End the login. */
-		if (db_failed(r, db_exec(r->db,
-		                         "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'refresh token reuse'"
-		                         " WHERE id = ?",
-		                         "i", login_id)))
+		if (db_failed(r, auth_store_revoke_login(r->db, login_id, "refresh token reuse")))
 			goto out;
 		http_problem(r, 401, "the refresh token was already used: this login has been ended, log in again");
 		r->audit_detail = "refresh token reuse: login revoked";
@@ -247,15 +241,14 @@ static void post_refresh(http_req *r)
 		log_msg(LOG_WARN, "refresh token reuse: login %lld of user %lld revoked", login_id, user_id);
 		goto out;
 	}
-	if (db_int(res, 0, 1) == 1 || db_int(res, 0, 2) == 1 || db_int(res, 0, 3) == 1 || db_int(res, 0, 5) != 1) {
+	if (rt.used || rt.expired || rt.revoked || !rt.user_active) {
 		db_rollback(r->db);
 		http_problem(r, 401, "the refresh token is not valid");
+		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		goto out;
 	}
 	char token[REFRESH_TOKEN_LEN + 1];
-	if (db_failed(r, db_exec(r->db, "UPDATE refresh_tokens SET used_at = NOW(6) WHERE token_hash = ?", "b",
-	                         (const char *)h, (size_t)32)) ||
-	    db_failed(r, store_refresh(r, login_id, token)))
+	if (db_failed(r, auth_store_spend_refresh(r->db, h)) || db_failed(r, store_refresh(r, login_id, token)))
 		goto out;
 	r->status = 200;
 	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db)))
@@ -273,18 +266,19 @@ static void post_logout(http_req *r)
 		return;
 	unsigned char h[32];
 	sha256(tok, h);
-	long long rc = db_exec(r->db,
-	                       "UPDATE logins l JOIN refresh_tokens rt ON rt.login_id = l.id"
-	                       " SET l.revoked_at = NOW(6), l.revoked_why = 'logout'"
-	                       " WHERE rt.token_hash = ? AND l.revoked_at IS NULL",
-	                       "b", (const char *)h, (size_t)32);
-	if (db_failed(r, rc))
+	bool ended;
+	if (db_failed(r, auth_store_logout(r->db, h, &ended)))
 		return;
 	/* 204 also for an unknown token: logging out twice is not an error and
-	 * the answer tells nothing about which tokens exist. */
+	 * the answer tells nothing about which tokens exist. Only a logout that
+	 * ended a login is audited: anyone can send unknown tokens. */
 	http_no_content(r);
-	r->audit_detail = rc > 0 ? "logout" : "logout of an unknown or ended login";
-	audit_write(r);
+	if (ended) {
+		r->audit_detail = "logout";
+		audit_write(r);
+	} else {
+		metrics_refusal(REFUSAL_LOGOUT_UNKNOWN);
+	}
 }
 
 static void get_me(http_req *r)
@@ -294,61 +288,76 @@ static void get_me(http_req *r)
 	http_json_end(r, w, 200);
 }
 
+/* Changing one's password proves the current one, so wrong current
+ * passwords are guesses like failed logins: they count against the same
+ * per-account throttle (a stolen access token must not become an unlimited
+ * password oracle), and a blocked account gets 429 here too. Its own
+ * transaction (ROUTE_OWN_TX), because a refused attempt must still count. */
 static void put_my_password(http_req *r)
 {
 	json_value *body;
+	const char *acct = arena_printf(r->a, "acct:%s", r->user->email);
+	char hash[PASSWORD_HASH_MAX];
+	bool audited = false;
+	if ((audited = answered_blocked(r, acct, NULL)))
+		goto out;
 	if (http_read_json(r, &body) != 0)
-		return;
-	http_errors *e = http_errors_new(r);
+		goto out;
+	field_errors *e = http_errors_new(r);
 	const char *cur = v_string(e, NULL, body, "current_password", 1, PASSWORD_MAX_BYTES, true);
 	const char *neu = v_password(e, NULL, body, "new_password", true);
 	if (http_errors_answer(r, e, 422, NULL))
-		return;
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT password_hash FROM users WHERE id = ?", "i", r->user->user_id);
+		goto out;
+	const char *stored;
+	int rc = auth_store_password_hash(r->db, r->a, r->user->user_id, &stored);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the account");
-		return;
+		goto out;
 	}
-	int checked = db_nrows(res) == 1 ? password_check(cur, db_val(res, 0, 0)) : PASSWORD_MISMATCH;
+	int checked = stored != NULL ? password_check(cur, stored) : PASSWORD_MISMATCH;
 	if (checked == PASSWORD_EBUSY) {
-		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
-		return;
+		http_unavailable(r, "troppi accessi in corso: riprovare tra poco"); /* 503: not audited */
+		goto out;
 	}
-	if (checked != PASSWORD_MATCH) {
-		http_errors_add(e, "current_password", "is not your current password");
+	bool ok = checked == PASSWORD_MATCH;
+	/* Again after the slow hash, as for logins: guesses sent at once. */
+	if ((audited = answered_blocked(r, acct, NULL)))
+		goto out;
+	if (!ok) {
+		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
+		r->audit_detail = "password change: wrong current password";
+		field_errors_add(e, "current_password", "is not your current password");
 		http_errors_answer(r, e, 422, NULL);
-		return;
+		goto out;
 	}
+	throttle_clear(r->db, acct);
 	if (strcmp(cur, neu) == 0) {
-		http_errors_add(e, "new_password", "must differ from the current password");
+		field_errors_add(e, "new_password", "must differ from the current password");
 		http_errors_answer(r, e, 422, NULL);
-		return;
+		goto out;
 	}
-	char hash[PASSWORD_HASH_MAX];
 	int hashed = password_hash(neu, hash, sizeof(hash));
 	if (hashed == PASSWORD_EBUSY) {
 		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
-		return;
+		goto out;
 	}
 	if (hashed != 0) {
 		http_problem(r, 500, "could not hash the password");
-		return;
+		goto out;
 	}
-	long long n = db_exec(r->db, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", "si",
-	                      hash, r->user->user_id);
-	/* Other logins end: whoever knew the old password is out. */
-	if (n >= 0)
-		n = db_exec(r->db,
-		            "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'password changed'"
-		            " WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
-		            "ii", r->user->user_id, r->user->login_id);
-	if (n < 0) {
-		http_db_error(r, n, "the password");
-		return;
-	}
+	/* Other logins end with the change: whoever knew the old password is out. */
+	if (db_failed(r, db_begin(r->db)) ||
+	    db_failed(r, auth_store_set_password(r->db, r->user->user_id, hash, r->user->login_id)))
+		goto out;
 	r->audit_detail = "password changed";
+	r->status = 204;
+	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db)))
+		goto out;
 	http_no_content(r);
+	audited = true; /* inside the transaction */
+out:
+	if (!audited && r->status != 503)
+		audit_write(r);
 }
 
 static const route routes[] = {
@@ -359,7 +368,8 @@ static const route routes[] = {
     {HTTP_POST, "/api/v1/auth/logout", post_logout, ROUTE_PUBLIC | ROUTE_OWN_TX, "End the login of a refresh token",
      "RefreshRequest", NULL},
     {HTTP_GET, "/api/v1/me", get_me, 0, "The caller, with roles, memberships and assignments", NULL, "User"},
-    {HTTP_PUT, "/api/v1/me/password", put_my_password, 0, "Change one's own password", "PasswordChange", NULL},
+    {HTTP_PUT, "/api/v1/me/password", put_my_password, ROUTE_OWN_TX, "Change one's own password", "PasswordChange",
+     NULL},
 };
 
 void auth_register(void)

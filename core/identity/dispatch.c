@@ -1,13 +1,15 @@
 /* Dispatch: the fixed sequence around every handler. Authentication and
  * tenant scoping happen here and nowhere else, so no handler can forget them.
  * A write route runs as one transaction together with its audit row: a
- * refused or failed write leaves nothing but the audit of the attempt. */
+ * refused or failed write leaves nothing but the audit of the attempt. A
+ * write refused with 401 is counted in /metrics instead (README, "Audit"). */
 #include "identity/dispatch.h"
 
 #include "identity/audit.h"
 #include "identity/auth.h"
 #include "db/db.h"
 #include "base/log.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "identity/scope.h"
 
@@ -19,6 +21,15 @@ static bool is_write(const http_req *r)
 static void run_handler(http_req *r)
 {
 	const route *rt = r->route;
+	/* A parameter that does not decode (?cursor=%00, bad UTF-8) would read
+	 * as absent in the handler and be ignored: refuse it here, once. */
+	const char *bad = http_query_invalid(r);
+	if (bad != NULL) {
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, bad, "non è codificato correttamente (percent-encoding UTF-8, senza NUL)");
+		http_errors_answer(r, e, 400, "un parametro della query non è valido");
+		return;
+	}
 	rt->handler(r);
 	if (r->status == 0) {
 		log_msg(LOG_ERROR, "handler for %s %s left no answer", router_method_name(rt->method), rt->pattern);
@@ -55,10 +66,18 @@ static void run_write(http_req *r)
 void dispatch_request(http_req *r)
 {
 	const route *rt = r->route;
-	if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0)
+	/* Refused writes are audited when the caller is authenticated (the
+	 * account can be stopped if it floods), only counted when not. */
+	if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0) {
+		if (is_write(r) && r->status == 401)
+			metrics_refusal(REFUSAL_UNAUTHENTICATED_WRITE);
 		return;
-	if ((rt->flags & ROUTE_TENANT) && scope_resolve_tenant(r) != 0)
+	}
+	if ((rt->flags & ROUTE_TENANT) && scope_resolve_tenant(r) != 0) {
+		if (r->db != NULL && is_write(r) && r->status != 503)
+			audit_write(r); /* a tenant the caller may not see: the path names what was tried */
 		return;
+	}
 	if (r->db != NULL && is_write(r) && !(rt->flags & ROUTE_OWN_TX))
 		run_write(r);
 	else

@@ -52,7 +52,11 @@ static int tenant_row(http_req *r, const char *slug, tenant_ref **out)
 
 int scope_resolve_tenant(http_req *r)
 {
-	const char *slug = http_param(r, "tenant");
+	return scope_resolve_slug(r, http_param(r, "tenant"));
+}
+
+int scope_resolve_slug(http_req *r, const char *slug)
+{
 	tenant_ref *t;
 	if (slug == NULL || r->user == NULL || strlen(slug) > TENANT_SLUG_MAX) {
 		r->tenant = NULL;

@@ -18,6 +18,9 @@ typedef struct tenant_ref {
 } tenant_ref;
 
 int scope_resolve_tenant(http_req *r);
+/* The same for a slug from elsewhere (a query parameter): sets r->tenant and
+ * returns 0, or answers 404 and returns -1. */
+int scope_resolve_slug(http_req *r, const char *slug);
 
 /* Whether u may see the tenant at all (for lists across tenants). */
 bool scope_can_see(const identity *u, long long tenant_id);

@@ -32,9 +32,11 @@ int throttle_fail(db *d, const char *key, int free_failures)
 	                       "s", key);
 	if (rc < 0)
 		return (int)rc;
+	/* The free_failures-th failure blocks: after 5 failures the 6th try is
+	 * refused (15 s), each failure after a block doubles it. */
 	rc = db_exec(d,
 	             "UPDATE login_throttle SET blocked_until = NOW(6) + INTERVAL"
-	             " LEAST(900, 15 * POW(2, failures - ? - 1)) SECOND WHERE scope_key = ? AND failures > ?",
+	             " LEAST(900, 15 * POW(2, failures - ?)) SECOND WHERE scope_key = ? AND failures >= ?",
 	             "isi", (long long)free_failures, key, (long long)free_failures);
 	return rc < 0 ? (int)rc : DB_OK;
 }

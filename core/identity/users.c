@@ -8,47 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "db/db.h"
-#include "base/password.h"
 #include "http/router.h"
 #include "http/validate.h"
+#include "identity/auth.h"
 
 #define USER_TENANTS_MAX 200
+#define USER_ID_MAX_DIGITS 18
 
 static const char *const user_fields[] = {"email",       "name",   "role",     "memberships",
                                           "assignments", "active", "password", NULL};
-
-long long users_create(db *d, const char *email, const char *name, const char *region_role, const char *password,
-                       char generated[21], long long *id)
-{
-	char hash[PASSWORD_HASH_MAX];
-	generated[0] = '\0';
-	if (password == NULL) {
-		password_generate(generated);
-		password = generated;
-	}
-	int hashed = password_hash(password, hash, sizeof(hash));
-	if (hashed != 0)
-		return hashed == PASSWORD_EBUSY ? DB_EUNAVAIL : DB_EERR; /* busy: 503, try again */
-	long long rc = db_exec(d, "INSERT INTO users (email, name, region_role, password_hash) VALUES (?, ?, ?, ?)",
-	                       "ssss", email, name ? name : "", region_role, hash);
-	*id = rc >= 0 ? (long long)db_last_id(d) : 0;
-	return rc;
-}
-
-long long users_add_membership(db *d, long long user_id, const char *tenant_slug, const char *rolename)
-{
-	return db_exec(d,
-	               "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, ?, ? FROM tenants WHERE slug = ?",
-	               "iss", user_id, rolename, tenant_slug);
-}
-
-long long users_add_assignment(db *d, long long user_id, const char *tenant_slug)
-{
-	return db_exec(d, "INSERT INTO assignments (tenant_id, user_id) SELECT id, ? FROM tenants WHERE slug = ?", "is",
-	               user_id, tenant_slug);
-}
 
 static bool require_admin(http_req *r)
 {
@@ -72,15 +40,14 @@ static long long user_id_param(http_req *r)
 static void answer_user(http_req *r, long long id, int status, const char *initial_password)
 {
 	identity *u;
-	db_res *res;
-	int rc = auth_load_user(r, id, &u);
-	if (rc == DB_OK)
-		rc = db_query(r->db, r->a, &res, "SELECT version FROM users WHERE id = ?", "i", id);
+	long long version;
+	int rc = user_store_get(r->db, r->a, id, &u, &version);
 	if (rc != DB_OK) {
-		if (rc > 0)
-			http_problem(r, 404, "no such user");
-		else
-			http_db_error(r, rc, "the user");
+		http_db_error(r, rc, "the user");
+		return;
+	}
+	if (u == NULL) {
+		http_problem(r, 404, "no such user");
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -95,36 +62,36 @@ static void answer_user(http_req *r, long long id, int status, const char *initi
 		auth_render_identity(w, u);
 	}
 	http_json_end(r, w, status);
-	http_set_etag(r, arena_printf(r->a, "u%s", db_val(res, 0, 0)));
+	http_set_etag(r, arena_printf(r->a, "u%lld", version));
 }
 
 /* Replaces memberships and assignments from the validated lists. */
-static long long store_roles(http_req *r, http_errors *e, long long id, const json_value *memberships,
+static long long store_roles(http_req *r, field_errors *e, long long id, const json_value *memberships,
                              const json_value *assignments)
 {
 	long long rc = 0;
 	if (memberships) {
-		rc = db_exec(r->db, "DELETE FROM memberships WHERE user_id = ?", "i", id);
+		rc = user_store_clear_memberships(r->db, id);
 		for (size_t i = 0; rc >= 0 && i < memberships->u.array.n; i++) {
 			const json_value *m = memberships->u.array.items[i];
-			rc = users_add_membership(r->db, id, json_get_str(m, "tenant"), json_get_str(m, "role"));
+			rc = user_store_add_membership(r->db, id, json_get_str(m, "tenant"), json_get_str(m, "role"));
 			if (rc == 0)
-				http_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"),
-				                "no such tenant");
+				field_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"),
+				                 "no such tenant");
 			if (rc == DB_EDUP) {
-				http_errors_add(e, v_index(e, NULL, "memberships", i), "names the same tenant twice");
+				field_errors_add(e, v_index(e, NULL, "memberships", i), "names the same tenant twice");
 				rc = 0;
 			}
 		}
 	}
 	if (rc >= 0 && assignments) {
-		rc = db_exec(r->db, "DELETE FROM assignments WHERE user_id = ?", "i", id);
+		rc = user_store_clear_assignments(r->db, id);
 		for (size_t i = 0; rc >= 0 && i < assignments->u.array.n; i++) {
-			rc = users_add_assignment(r->db, id, assignments->u.array.items[i]->u.string.s);
+			rc = user_store_add_assignment(r->db, id, assignments->u.array.items[i]->u.string.s);
 			if (rc == 0)
-				http_errors_add(e, v_index(e, NULL, "assignments", i), "no such tenant");
+				field_errors_add(e, v_index(e, NULL, "assignments", i), "no such tenant");
 			if (rc == DB_EDUP) {
-				http_errors_add(e, v_index(e, NULL, "assignments", i), "appears twice");
+				field_errors_add(e, v_index(e, NULL, "assignments", i), "appears twice");
 				rc = 0;
 			}
 		}
@@ -138,7 +105,7 @@ typedef struct user_input {
 	const json_value *memberships, *assignments;
 } user_input;
 
-static void user_read(http_errors *e, const json_value *body, bool partial, user_input *in)
+static void user_read(field_errors *e, const json_value *body, bool partial, user_input *in)
 {
 	memset(in, 0, sizeof(*in));
 	v_only(e, NULL, body, user_fields);
@@ -147,7 +114,7 @@ static void user_read(http_errors *e, const json_value *body, bool partial, user
 	in->role = v_string_or_null(e, NULL, body, "role", 32, &in->role_given);
 	role rl = role_parse(in->role);
 	if (in->role && rl != ROLE_REGION_ADMIN && rl != ROLE_REGION_REVIEWER && rl != ROLE_UNIVERSITY)
-		http_errors_add(e, "role", "must be region_admin, region_reviewer, university or null");
+		field_errors_add(e, "role", "must be region_admin, region_reviewer, university or null");
 	in->password = v_password(e, NULL, body, "password", false);
 	in->active_given = v_bool(e, NULL, body, "active", false, &in->active);
 	in->memberships = v_array(e, NULL, body, "memberships", USER_TENANTS_MAX, false);
@@ -155,7 +122,7 @@ static void user_read(http_errors *e, const json_value *body, bool partial, user
 		const json_value *m = in->memberships->u.array.items[i];
 		const char *at = v_index(e, NULL, "memberships", i);
 		if (m->type != JSON_OBJECT) {
-			http_errors_add(e, at, "must be an object {\"tenant\",\"role\"}");
+			field_errors_add(e, at, "must be an object {\"tenant\",\"role\"}");
 			continue;
 		}
 		static const char *const mf[] = {"tenant", "role", NULL};
@@ -164,57 +131,45 @@ static void user_read(http_errors *e, const json_value *body, bool partial, user
 		const char *mr = v_string(e, at, m, "role", 1, 32, true);
 		role mrl = role_parse(mr);
 		if (mr && mrl != ROLE_ATS_COORDINATOR && mrl != ROLE_ATS_EDITOR && mrl != ROLE_ATS_VIEWER)
-			http_errors_add(e, v_path(e, at, "role"), "must be ats_coordinator, ats_editor or ats_viewer");
+			field_errors_add(e, v_path(e, at, "role"), "must be ats_coordinator, ats_editor or ats_viewer");
 	}
 	in->assignments = v_array(e, NULL, body, "assignments", USER_TENANTS_MAX, false);
 	for (size_t i = 0; in->assignments && i < in->assignments->u.array.n; i++) {
 		const json_value *s = in->assignments->u.array.items[i];
 		if (s->type != JSON_STRING || !v_is_slug(s->u.string.s))
-			http_errors_add(e, v_index(e, NULL, "assignments", i), "must be a tenant slug");
+			field_errors_add(e, v_index(e, NULL, "assignments", i), "must be a tenant slug");
 	}
 }
 
 /* The rules of SPEC §1 on the combination of role, memberships, assignments. */
-static void check_combination(http_errors *e, const char *role_after, size_t nmemberships, size_t nassigned)
+static void check_combination(field_errors *e, const char *role_after, size_t nmemberships, size_t nassigned)
 {
 	role rl = role_parse(role_after);
 	if (rl != ROLE_NONE && nmemberships > 0)
-		http_errors_add(e, "memberships", "a user with a region role cannot also be an ATS member");
+		field_errors_add(e, "memberships", "a user with a region role cannot also be an ATS member");
 	if (rl != ROLE_UNIVERSITY && nassigned > 0)
-		http_errors_add(e, "assignments", "only university users are assigned to ATS");
+		field_errors_add(e, "assignments", "only university users are assigned to ATS");
 }
 
 static void get_users(http_req *r)
 {
 	int limit;
-	const char *cursor;
-	if (!require_admin(r) || http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (!require_admin(r) || v_page_after(r, USER_ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	long long after = cursor ? atoll(cursor) : 0;
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res, "SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?", "ii", after,
-	                  (long long)limit + 1);
+	identity *us;
+	size_t n;
+	bool more;
+	int rc = user_store_list(r->db, r->a, after, limit, &us, &n, &more);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the users");
 		return;
 	}
-	size_t n = db_nrows(res) > (size_t)limit ? (size_t)limit : db_nrows(res);
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
-	for (size_t i = 0; i < n; i++) {
-		identity *u;
-		rc = auth_load_user(r, db_int(res, i, 0), &u);
-		if (rc < 0)
-			break;
-		if (rc == DB_OK)
-			auth_render_identity(w, u);
-	}
-	http_list_end(w, db_nrows(res) > (size_t)limit ? db_val(res, n - 1, 0) : NULL);
-	if (rc < 0) {
-		jw_free(w);
-		http_db_error(r, rc, "the users");
-		return;
-	}
+	for (size_t i = 0; i < n; i++)
+		auth_render_identity(w, &us[i]);
+	http_list_end(w, more ? arena_printf(r->a, "%lld", us[n - 1].user_id) : NULL);
 	http_json_end(r, w, 200);
 }
 
@@ -224,22 +179,22 @@ static void post_users(http_req *r)
 	user_input in;
 	if (!require_admin(r) || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	user_read(e, body, false, &in);
-	if (http_errors_count(e) == 0)
+	if (field_errors_count(e) == 0)
 		check_combination(e, in.role, in.memberships ? in.memberships->u.array.n : 0,
 		                  in.assignments ? in.assignments->u.array.n : 0);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	char generated[21];
 	long long id;
-	long long rc = users_create(r->db, in.email, in.name, in.role, in.password, generated, &id);
+	long long rc = user_store_create(r->db, in.email, in.name, in.role, in.password, generated, &id);
 	if (rc == DB_EDUP) {
 		http_problemf(r, 409, "a user with email %s already exists", in.email);
 		return;
 	}
 	if (rc >= 0 && in.active_given && !in.active)
-		rc = db_exec(r->db, "UPDATE users SET active = 0 WHERE id = ?", "i", id);
+		rc = user_store_set_active(r->db, id, false);
 	if (rc >= 0)
 		rc = store_roles(r, e, id, in.memberships, in.assignments);
 	if (rc < 0) {
@@ -265,51 +220,48 @@ static void patch_user(http_req *r)
 	json_value *body;
 	user_input in;
 	identity *cur;
-	db_res *res;
+	long long version;
 	long long id = user_id_param(r);
 	if (id <= 0 || !require_admin(r))
 		return;
-	int rc = db_query(r->db, r->a, &res, "SELECT version FROM users WHERE id = ? FOR UPDATE", "i", id);
-	if (rc == DB_OK && db_nrows(res) == 0) {
+	int rc = user_store_lock(r->db, id, &version);
+	if (rc == DB_OK && version == 0) {
 		http_problem(r, 404, "no such user");
 		return;
 	}
 	if (rc == DB_OK)
-		rc = auth_load_user(r, id, &cur);
+		rc = user_store_get(r->db, r->a, id, &cur, &version);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the user");
 		return;
 	}
-	if (http_if_match(r, arena_printf(r->a, "u%s", db_val(res, 0, 0))) != 0 || http_read_json(r, &body) != 0 ||
+	if (http_if_match(r, arena_printf(r->a, "u%lld", version)) != 0 || http_read_json(r, &body) != 0 ||
 	    !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	user_read(e, body, true, &in);
 	if (in.email)
-		http_errors_add(e, "email", "cannot be changed; create a new user instead");
+		field_errors_add(e, "email", "cannot be changed; create a new user instead");
 	if (in.password)
-		http_errors_add(e, "password", "is changed by its owner (PUT /api/v1/me/password)");
+		field_errors_add(e, "password", "is changed by its owner (PUT /api/v1/me/password)");
 	const char *role_after = in.role_given ? in.role : role_name(cur->region_role);
 	if (role_after && *role_after == '\0')
 		role_after = NULL;
-	if (http_errors_count(e) == 0)
+	if (field_errors_count(e) == 0)
 		check_combination(e, role_after, in.memberships ? in.memberships->u.array.n : cur->nmemberships,
 		                  in.assignments ? in.assignments->u.array.n
 		                                 : (role_parse(role_after) == ROLE_UNIVERSITY ? cur->nassigned : 0));
 	if (id == r->user->user_id &&
 	    ((in.role_given && role_parse(in.role) != ROLE_REGION_ADMIN) || (in.active_given && !in.active)))
-		http_errors_add(e, in.active_given && !in.active ? "active" : "role",
-		                "you cannot remove your own administrator access");
+		field_errors_add(e, in.active_given && !in.active ? "active" : "role",
+		                 "you cannot remove your own administrator access");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	long long n = db_exec(r->db,
-	                      "UPDATE users SET name = COALESCE(?, name), active = IF(?, ?, active),"
-	                      " version = version + 1, updated_at = NOW(6) WHERE id = ?",
-	                      "siii", in.name, (long long)in.active_given, (long long)in.active, id);
+	long long n = user_store_update(r->db, id, in.name, in.active_given, in.active);
 	if (n >= 0 && in.role_given)
-		n = db_exec(r->db, "UPDATE users SET region_role = ? WHERE id = ?", "si", in.role, id);
+		n = user_store_set_role(r->db, id, in.role);
 	if (n >= 0 && in.role_given && role_parse(in.role) != ROLE_UNIVERSITY && !in.assignments)
-		n = db_exec(r->db, "DELETE FROM assignments WHERE user_id = ?", "i", id);
+		n = user_store_clear_assignments(r->db, id);
 	if (n >= 0)
 		n = store_roles(r, e, id, in.memberships, in.assignments);
 	if (n < 0) {
@@ -322,11 +274,17 @@ static void patch_user(http_req *r)
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/users", get_users, 0, "Every user (region_admin)", NULL, "List"},
+    {HTTP_GET, "/api/v1/users", get_users, 0, "Every user (region_admin)", NULL, "List", {P_LIMIT, P_CURSOR}},
     {HTTP_POST, "/api/v1/users", post_users, 0, "Create a user (region_admin)", "UserInput", "User"},
     {HTTP_GET, "/api/v1/users/{id}", get_user, 0, "A user (region_admin)", NULL, "User"},
-    {HTTP_PATCH, "/api/v1/users/{id}", patch_user, 0, "Change roles, name or active (region_admin, If-Match)",
-     "UserInput", "User"},
+    {HTTP_PATCH,
+     "/api/v1/users/{id}",
+     patch_user,
+     0,
+     "Change roles, name or active (region_admin, If-Match)",
+     "UserInput",
+     "User",
+     {P_IF_MATCH}},
 };
 
 void users_render_ref(jw *w, const char *key, long long id, const char *name)

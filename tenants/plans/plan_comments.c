@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
 #include "cycles/cycles.h"
-#include "tenants/plans/plan_diff.h"
-#include "tenants/plans/plans.h"
 #include "http/router.h"
+#include "http/validate.h"
+#include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
-#include "http/validate.h"
+#include "tenants/plans/plan_diff.h"
+#include "tenants/plans/plans.h"
 
 #define PLAN_PATH "/api/v1/tenants/{tenant}/plans/{cycle}"
 #define ID_MAX_DIGITS 18
@@ -208,14 +208,6 @@ static void answer_comment(http_req *r, const comment *c, int status)
 	http_json_end(r, w, status);
 }
 
-static const cycle_section *template_section(const cycle_template *t, const char *key)
-{
-	for (size_t i = 0; i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 static bool section_has_part(const cycle_section *s, const char *key)
 {
 	for (size_t i = 0; i < s->nparts; i++)
@@ -248,20 +240,20 @@ static void get_comments(http_req *r)
 	plan *p = path_plan(r, &c);
 	if (p == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	const char *section = http_query(r, "section"), *resolved = http_query(r, "resolved");
 	if (section != NULL) {
 		cycle_template t;
 		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
 			return;
-		if (template_section(&t, section) == NULL)
-			http_errors_add(e, "section", "is not a section of the cycle's template");
+		if (cycle_template_section(&t, section) == NULL)
+			field_errors_add(e, "section", "is not a section of the cycle's template");
 	}
 	if (resolved != NULL) {
 		if (strcmp(resolved, "true") == 0 || strcmp(resolved, "false") == 0)
 			resolved = resolved[0] == 't' ? "1" : "0";
 		else
-			http_errors_add(e, "resolved", "must be true or false");
+			field_errors_add(e, "resolved", "must be true or false");
 	}
 	if (http_errors_answer(r, e, 400, "a query parameter is not valid"))
 		return;
@@ -281,29 +273,29 @@ static void get_comments(http_req *r)
 
 /* Checks the section, the part and the comment replied to against the
  * template and the plan's comments, filling c; errors go to e. */
-static bool check_target(http_req *r, http_errors *e, const plan *p, long long cycle_id, comment *c)
+static bool check_target(http_req *r, field_errors *e, const plan *p, long long cycle_id, comment *c)
 {
 	cycle_template t;
 	if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "the template"))
 		return false;
-	const cycle_section *s = c->section ? template_section(&t, c->section) : NULL;
+	const cycle_section *s = c->section ? cycle_template_section(&t, c->section) : NULL;
 	if (c->section != NULL && s == NULL)
-		http_errors_add(e, "section", "is not a section of the cycle's template");
+		field_errors_add(e, "section", "is not a section of the cycle's template");
 	if (s != NULL && c->part != NULL && !section_has_part(s, c->part))
-		http_errors_add(e, "part", "is not a part of section %s", s->key);
+		field_errors_add(e, "part", "is not a part of section %s", s->key);
 	if (c->reply_to == 0)
 		return true;
 	comment *parent;
 	if (!http_db_ok(r, comment_find(r->db, r->a, p, c->reply_to, false, &parent), "the comment replied to"))
 		return false;
 	if (parent == NULL) {
-		http_errors_add(e, "reply_to", "is not a comment on this plan");
+		field_errors_add(e, "reply_to", "is not a comment on this plan");
 	} else if (c->section != NULL &&
 	           (strcmp(parent->section, c->section) != 0 ||
 	            !((parent->part == NULL && c->part == NULL) ||
 	              (parent->part != NULL && c->part != NULL && strcmp(parent->part, c->part) == 0)))) {
-		http_errors_add(e, "reply_to", "is a comment on %s%s%s: a reply names the same section and part",
-		                parent->section, parent->part ? ", part " : "", parent->part ? parent->part : "");
+		field_errors_add(e, "reply_to", "is a comment on %s%s%s: a reply names the same section and part",
+		                 parent->section, parent->part ? ", part " : "", parent->part ? parent->part : "");
 	} else if (parent->reply_to != 0) {
 		c->reply_to = parent->reply_to; /* threads are one level deep */
 	}
@@ -319,7 +311,7 @@ static void post_comment(http_req *r)
 	plan *p = path_plan(r, &cy);
 	if (p == NULL || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	static const char *const fields[] = {"section", "part", "body", "reply_to", NULL};
 	v_only(e, NULL, body, fields);
 	bool present;
@@ -328,7 +320,7 @@ static void post_comment(http_req *r)
 	c.part = v_string_or_null(e, NULL, body, "part", PART_KEY_MAX, &present);
 	c.body = v_text(e, NULL, body, "body", COMMENT_BODY_MAX_CHARS, true);
 	if (c.body != NULL && is_blank(c.body))
-		http_errors_add(e, "body", "must not be blank");
+		field_errors_add(e, "body", "must not be blank");
 	v_int(e, NULL, body, "reply_to", 1, (long long)1e18, false, &c.reply_to);
 	if (!check_target(r, e, p, cy->id, &c) || http_errors_answer(r, e, 422, NULL))
 		return;
@@ -388,7 +380,7 @@ static void patch_comment(http_req *r)
 	if (c == NULL || http_if_match(r, comment_etag(r, c)) != 0 || http_read_json(r, &body) != 0 ||
 	    !v_body_object(r, body))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	static const char *const fields[] = {"resolved", NULL};
 	v_only(e, NULL, body, fields);
 	bool resolved = false;
@@ -462,15 +454,33 @@ static void get_diff(http_req *r)
 /* ---------------------------------------------------------------- routes */
 
 static const route routes[] = {
-    {HTTP_GET, PLAN_PATH "/comments", get_comments, ROUTE_TENANT,
-     "Comments on the plan, by id: ?section= and ?resolved=true|false narrow the list (readers)", NULL, "CommentList"},
+    {HTTP_GET,
+     PLAN_PATH "/comments",
+     get_comments,
+     ROUTE_TENANT,
+     "Comments on the plan, by id: ?section= and ?resolved=true|false narrow the list (readers)",
+     NULL,
+     "CommentList",
+     {P_LIMIT,
+      P_CURSOR,
+      {"section", PARAM_QUERY, false, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":16}",
+       "Solo i commenti su questa sezione (A.1.2)"},
+      {"resolved", PARAM_QUERY, false, "{\"type\":\"string\",\"enum\":[\"true\",\"false\"]}",
+       "Solo i commenti risolti (true) o aperti (false)"}}},
     {HTTP_POST, PLAN_PATH "/comments", post_comment, ROUTE_TENANT,
      "Comment on a section or one of its parts, or reply to a comment (readers)", "CommentInput", "Comment",
-     COMMENT_REQUEST_BODY_MAX},
+     .max_body = COMMENT_REQUEST_BODY_MAX},
     {HTTP_GET, PLAN_PATH "/comments/{id}", get_comment, ROUTE_TENANT, "One comment, with its ETag (readers)", NULL,
      "Comment"},
-    {HTTP_PATCH, PLAN_PATH "/comments/{id}", patch_comment, ROUTE_TENANT,
-     "Mark a comment resolved or open again (readers, If-Match)", "CommentPatch", "Comment", PLAN_SMALL_BODY_MAX},
+    {HTTP_PATCH,
+     PLAN_PATH "/comments/{id}",
+     patch_comment,
+     ROUTE_TENANT,
+     "Mark a comment resolved or open again (readers, If-Match)",
+     "CommentPatch",
+     "Comment",
+     {P_IF_MATCH},
+     .max_body = PLAN_SMALL_BODY_MAX},
     {HTTP_GET, PLAN_PATH "/submissions/{revision}/diff/{other}", get_diff, ROUTE_TENANT,
      "What changed from submission {revision} to submission {other}: sections, parts and line diffs (readers)", NULL,
      "SubmissionDiff"},

@@ -145,19 +145,10 @@ static const char *source_name(const doc *d, const char *code)
 	return t != NULL ? t : code;
 }
 
-static const cycle_section *template_section(const doc *d, const char *key)
-{
-	const cycle_template *t = d->in->template;
-	for (size_t i = 0; t != NULL && i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 /* The section's group: the template's, else the key up to its first dot. */
 static const char *group_of(const doc *d, const char *key)
 {
-	const cycle_section *s = template_section(d, key);
+	const cycle_section *s = cycle_template_section(d->in->template, key);
 	if (s != NULL && s->group != NULL)
 		return s->group;
 	return arena_strndup(d->a, key, strcspn(key, "."));
@@ -555,7 +546,7 @@ static void render_spending(doc *d, const json_value *list)
 static void render_section(doc *d, const json_value *s, const char *key)
 {
 	html *h = d->h;
-	const cycle_section *ts = template_section(d, key);
+	const cycle_section *ts = cycle_template_section(d->in->template, key);
 	const json_value *parts = member(s, "parts", JSON_OBJECT);
 	const json_value *indicators = member(s, "indicators", JSON_ARRAY);
 	const json_value *spending = member(s, "spending", JSON_ARRAY);

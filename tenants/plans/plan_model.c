@@ -8,8 +8,8 @@
 
 #include <openssl/evp.h>
 
-#include "tenants/plans/plans.h"
 #include "http/validate.h"
+#include "tenants/plans/plans.h"
 
 #define EMPTY_TOTAL "0.00"
 #define CENTS_PER_EURO 100LL
@@ -113,9 +113,9 @@ const char *plan_section_spending_total(arena *a, const plan_section_content *co
 
 /* ---------------------------------------------------------------- helpers */
 
-static arena *arena_of(http_errors *e)
+static arena *arena_of(field_errors *e)
 {
-	return http_errors_req(e)->a;
+	return field_errors_arena(e);
 }
 
 /* Whitespace only: such a part is not filled and is dropped. */
@@ -140,27 +140,28 @@ static bool has_funding_source(const cycle_catalog *cat, const char *code)
 	return false;
 }
 
-static bool item_object(http_errors *e, const char *path, const json_value *v)
+static bool item_object(field_errors *e, const char *path, const json_value *v)
 {
 	if (v->type == JSON_OBJECT)
 		return true;
-	http_errors_add(e, path, "must be an object");
+	field_errors_add(e, path, "must be an object");
 	return false;
 }
 
 /* A required one-line name: not blank. */
-static const char *name_field(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max)
+static const char *name_field(field_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max)
 {
 	const char *s = v_string(e, prefix, obj, key, 1, max, true);
 	if (s != NULL && blank(s)) {
-		http_errors_add(e, v_path(e, prefix, key), "must not be empty");
+		field_errors_add(e, v_path(e, prefix, key), "must not be empty");
 		return NULL;
 	}
 	return s;
 }
 
 /* An optional one-line text: absent, null and "" all mean none. */
-static const char *optional_line(http_errors *e, const char *prefix, const json_value *obj, const char *key, size_t max)
+static const char *optional_line(field_errors *e, const char *prefix, const json_value *obj, const char *key,
+                                 size_t max)
 {
 	const json_value *v = json_get(obj, key);
 	if (v == NULL || v->type == JSON_NULL)
@@ -170,23 +171,23 @@ static const char *optional_line(http_errors *e, const char *prefix, const json_
 }
 
 /* A year of the cycle. */
-static bool cycle_year(http_errors *e, const char *prefix, const json_value *obj, const cycle *c, long long *out)
+static bool cycle_year(field_errors *e, const char *prefix, const json_value *obj, const cycle *c, long long *out)
 {
 	return v_int(e, prefix, obj, "year", c->start_year, c->end_year, true, out);
 }
 
-static const char *funding_code(http_errors *e, const char *prefix, const json_value *obj, const char *key,
+static const char *funding_code(field_errors *e, const char *prefix, const json_value *obj, const char *key,
                                 const cycle_catalog *cat)
 {
 	const char *s = v_string(e, prefix, obj, key, 1, CATALOG_TITLE_MAX, true);
 	if (s != NULL && !has_funding_source(cat, s)) {
-		http_errors_add(e, v_path(e, prefix, key), "is not a funding source of the cycle's catalogue");
+		field_errors_add(e, v_path(e, prefix, key), "is not a funding source of the cycle's catalogue");
 		return NULL;
 	}
 	return s;
 }
 
-static const char *money_field(http_errors *e, const char *prefix, const json_value *obj, const char *key)
+static const char *money_field(field_errors *e, const char *prefix, const json_value *obj, const char *key)
 {
 	const char *s = v_money(e, prefix, obj, key, true);
 	return s != NULL ? plan_money_text(arena_of(e), s) : NULL;
@@ -194,7 +195,7 @@ static const char *money_field(http_errors *e, const char *prefix, const json_va
 
 /* ---------------------------------------------------------------- sections */
 
-static void parse_parts(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+static void parse_parts(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
                         plan_section_content *out)
 {
 	const json_value *parts = v_object(e, prefix, obj, "parts", false);
@@ -209,7 +210,7 @@ static void parse_parts(http_errors *e, const char *prefix, const json_value *ob
 		while (k < tpl->nparts && strcmp(tpl->parts[k].key, key) != 0)
 			k++;
 		if (k == tpl->nparts) {
-			http_errors_add(e, v_path(e, pp, key), "is not a part of section %s", tpl->key);
+			field_errors_add(e, v_path(e, pp, key), "is not a part of section %s", tpl->key);
 			continue;
 		}
 		if (parts->u.object.values[i]->type == JSON_NULL)
@@ -227,21 +228,21 @@ static void parse_parts(http_errors *e, const char *prefix, const json_value *ob
 
 /* A block's list: absent or empty is always fine, items only when the
  * template gives the section that block. */
-static const json_value *block_list(http_errors *e, const char *prefix, const json_value *obj, const char *block,
+static const json_value *block_list(field_errors *e, const char *prefix, const json_value *obj, const char *block,
                                     size_t max, const cycle_section *tpl)
 {
 	const json_value *list = v_array(e, prefix, obj, block, max, false);
 	if (list == NULL || list->u.array.n == 0)
 		return NULL;
 	if (!has_block(tpl, block)) {
-		http_errors_add(e, v_path(e, prefix, block), "section %s has no %s block in the template", tpl->key,
-		                block);
+		field_errors_add(e, v_path(e, prefix, block), "section %s has no %s block in the template", tpl->key,
+		                 block);
 		return NULL;
 	}
 	return list;
 }
 
-static void parse_indicators(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+static void parse_indicators(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
                              plan_section_content *out)
 {
 	static const char *const allowed[] = {"name", "kind", "unit", "baseline", "target", "source", NULL};
@@ -260,7 +261,7 @@ static void parse_indicators(http_errors *e, const char *prefix, const json_valu
 		ind->name = name_field(e, ip, iv, "name", PLAN_INDICATOR_NAME_MAX);
 		ind->kind = v_string(e, ip, iv, "kind", 1, PLAN_INDICATOR_FIELD_MAX, true);
 		if (ind->kind != NULL && strcmp(ind->kind, "process") != 0 && strcmp(ind->kind, "result") != 0) {
-			http_errors_add(e, v_path(e, ip, "kind"), "must be process or result");
+			field_errors_add(e, v_path(e, ip, "kind"), "must be process or result");
 			ind->kind = NULL;
 		}
 		ind->unit = optional_line(e, ip, iv, "unit", PLAN_INDICATOR_FIELD_MAX);
@@ -270,7 +271,7 @@ static void parse_indicators(http_errors *e, const char *prefix, const json_valu
 	}
 }
 
-static void parse_spending(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+static void parse_spending(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
                            const cycle *c, const cycle_catalog *cat, plan_section_content *out)
 {
 	static const char *const allowed[] = {"service", "year", "amount_eur", "funding_source", NULL};
@@ -295,22 +296,22 @@ static void parse_spending(http_errors *e, const char *prefix, const json_value 
 			total += cents_of(s->amount_eur);
 	}
 	if (total >= TOTAL_MAX_CENTS)
-		http_errors_add(e, v_path(e, prefix, "spending"), "adds up to more than 9999999999999.99 euros");
+		field_errors_add(e, v_path(e, prefix, "spending"), "adds up to more than 9999999999999.99 euros");
 }
 
-size_t plan_section_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+size_t plan_section_parse(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
                           const cycle *c, const cycle_catalog *cat, plan_section_content *out)
 {
 	/* What GET answers may come back: the read-only members are ignored. */
 	static const char *const allowed[] = {"parts",  "indicators", "spending",   "key", "title",
 	                                      "status", "updated_at", "updated_by", NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	*out = (plan_section_content){0};
 	v_only(e, prefix, obj, allowed);
 	parse_parts(e, prefix, obj, tpl, out);
 	parse_indicators(e, prefix, obj, tpl, out);
 	parse_spending(e, prefix, obj, tpl, c, cat, out);
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 section_status plan_section_status(const cycle_section *tpl, const plan_section_content *content)
@@ -472,17 +473,17 @@ const char *plan_section_content_json(arena *a, const plan_section_content *cont
 
 /* ---------------------------------------------------------------- finance */
 
-size_t plan_finance_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle *c,
+size_t plan_finance_parse(field_errors *e, const char *prefix, const json_value *obj, const cycle *c,
                           const cycle_catalog *cat, plan_finance *out)
 {
 	static const char *const allowed[] = {"income", NULL};
 	static const char *const line_allowed[] = {"source", "year", "amount_eur", "note", NULL};
-	size_t before = http_errors_count(e);
+	size_t before = field_errors_count(e);
 	*out = (plan_finance){0};
 	v_only(e, prefix, obj, allowed);
 	const json_value *list = v_array(e, prefix, obj, "income", PLAN_MAX_INCOME, true);
 	if (list == NULL)
-		return http_errors_count(e) - before;
+		return field_errors_count(e) - before;
 	out->income = arena_calloc(arena_of(e), list->u.array.n + 1, sizeof(*out->income));
 	out->nincome = list->u.array.n;
 	for (size_t i = 0; i < list->u.array.n; i++) {
@@ -502,7 +503,7 @@ size_t plan_finance_parse(http_errors *e, const char *prefix, const json_value *
 				line->note = NULL;
 		}
 	}
-	return http_errors_count(e) - before;
+	return field_errors_count(e) - before;
 }
 
 void plan_finance_render(jw *w, const plan_finance *f)

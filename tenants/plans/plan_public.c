@@ -237,10 +237,10 @@ static void get_public_html(http_req *r)
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}", get_public_json, ROUTE_PUBLIC,
+    {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}", get_public_json, ROUTE_PUBLIC | ROUTE_UNSCOPED,
      "The published plan: its snapshot byte for byte, SHA-256 in Repr-Digest and ETag (anonymous)", NULL,
      "PublishedPlan"},
-    {HTTP_GET, "/public/{tenant}/{cycle}", get_public_html, ROUTE_PUBLIC,
+    {HTTP_GET, "/public/{tenant}/{cycle}", get_public_html, ROUTE_PUBLIC | ROUTE_UNSCOPED,
      "The published plan as a printable Italian HTML document, text/html (anonymous; errors are problem+json)", NULL,
      NULL},
 };

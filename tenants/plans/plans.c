@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
 #include "base/csv.h"
-#include "tenants/plans/plans.h"
 #include "http/router.h"
+#include "http/validate.h"
+#include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
-#include "http/validate.h"
+#include "tenants/plans/plans.h"
 
 #define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
 #define PLAN_PATH PLANS_PATH "/{cycle}"
@@ -162,7 +162,10 @@ static void get_plans(http_req *r)
 	if (!http_db_ok(r, plan_store_list(r->db, r->a, r->tenant->id, after, limit, &list, &n, &more), "the plans"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].cycle_id) : NULL;
-	if (http_wants_csv(r)) {
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return;
+	if (csv) {
 		answer_plans_csv(r, list, n);
 		return;
 	}
@@ -185,14 +188,14 @@ static void post_plan(http_req *r)
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	v_only(e, NULL, body, allowed);
 	const char *slug = v_slug(e, NULL, body, "cycle", true);
 	cycle *c = NULL;
 	if (slug != NULL && !http_db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
 		return;
 	if (slug != NULL && c == NULL)
-		http_errors_add(e, "cycle", "there is no cycle %s", slug);
+		field_errors_add(e, "cycle", "there is no cycle %s", slug);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	r->audit_object = plan_object(r, c);
@@ -295,14 +298,6 @@ static void get_section(http_req *r)
 	}
 }
 
-static const cycle_section *template_section(const cycle_template *t, const char *key)
-{
-	for (size_t i = 0; i < t->nsections; i++)
-		if (strcmp(t->sections[i].key, key) == 0)
-			return &t->sections[i];
-	return NULL;
-}
-
 static void put_section(http_req *r)
 {
 	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
@@ -321,12 +316,12 @@ static void put_section(http_req *r)
 	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
 	    !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
-	const cycle_section *tpl = template_section(&t, s->key);
+	const cycle_section *tpl = cycle_template_section(&t, s->key);
 	if (tpl == NULL) {
 		http_problem(r, 404, "the plan has no such section");
 		return;
 	}
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	plan_section_content content;
 	plan_section_parse(e, NULL, body, tpl, c, &cat, &content);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -383,7 +378,7 @@ static void put_finance(http_req *r)
 	cycle_catalog cat;
 	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	plan_finance f;
 	plan_finance_parse(e, NULL, body, c, &cat, &f);
 	if (http_errors_answer(r, e, 422, NULL))
@@ -425,13 +420,13 @@ static bool read_note(http_req *r, const char *field, size_t max, bool decision,
 	json_value *body = v_read_object(r);
 	if (body == NULL)
 		return false;
-	http_errors *e = http_errors_new(r);
+	field_errors *e = http_errors_new(r);
 	v_only(e, NULL, body, decision ? with_decision : note_only);
 	if (decision) {
 		const char *d = v_string(e, NULL, body, "decision", 1, 32, true);
 		*dec = plan_decision_parse(d);
 		if (d != NULL && *dec < 0)
-			http_errors_add(e, "decision", "must be approve or request_changes");
+			field_errors_add(e, "decision", "must be approve or request_changes");
 	}
 	*note = v_text(e, NULL, body, field, max, false);
 	if (*note != NULL && (*note)[strspn(*note, " \t\r\n")] == '\0')
@@ -452,9 +447,9 @@ static void post_submit(http_req *r)
 	plan_submission s;
 	int rc = plan_submit(r->db, r->a, r->tenant->id, c, r->user->user_id, note, &s);
 	if (rc == PLAN_EINCOMPLETE) {
-		http_errors *e = http_errors_new(r);
+		field_errors *e = http_errors_new(r);
 		for (size_t i = 0; i < s.nmissing; i++)
-			http_errors_add(
+			field_errors_add(
 			    e, arena_printf(r->a, "sections.%s.parts.%s", s.missing[i].section, s.missing[i].part),
 			    "is required before the plan can be submitted");
 		http_errors_answer(r, e, 422,
@@ -512,7 +507,10 @@ static void get_submissions(http_req *r)
 	                plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
 	                "the submissions"))
 		return;
-	if (http_wants_csv(r)) {
+	int csv = http_wants_csv(r);
+	if (csv < 0)
+		return;
+	if (csv) {
 		answer_submissions_csv(r, list, n);
 		return;
 	}
@@ -615,35 +613,61 @@ static void post_publish(http_req *r)
 /* ---------------------------------------------------------------- routes */
 
 static const route routes[] = {
-    {HTTP_GET, PLANS_PATH, get_plans, ROUTE_TENANT, "The tenant's plans, one per cycle", NULL, "PlanList"},
+    {HTTP_GET,
+     PLANS_PATH,
+     get_plans,
+     ROUTE_TENANT,
+     "The tenant's plans, one per cycle",
+     NULL,
+     "PlanList",
+     {P_LIMIT, P_CURSOR, P_FORMAT}},
     {HTTP_POST, PLANS_PATH, post_plan, ROUTE_TENANT,
      "Create the tenant's draft plan for an open cycle (ATS coordinator or editor, region_admin)", "PlanCreate", "Plan",
-     PLAN_SMALL_BODY_MAX},
+     .max_body = PLAN_SMALL_BODY_MAX},
     {HTTP_GET, PLAN_PATH, get_plan, ROUTE_TENANT, "A plan: status, latest revision and the index of its sections", NULL,
      "Plan"},
     {HTTP_GET, PLAN_PATH "/sections/{key}", get_section, ROUTE_TENANT, "A section of the draft, with its ETag", NULL,
      "PlanSection"},
-    {HTTP_PUT, PLAN_PATH "/sections/{key}", put_section, ROUTE_TENANT,
-     "Replace a section of a draft or changes_requested plan (ATS coordinator or editor, If-Match)", "PlanSectionInput",
-     "PlanSection", PLAN_SECTION_BODY_MAX},
+    {HTTP_PUT,
+     PLAN_PATH "/sections/{key}",
+     put_section,
+     ROUTE_TENANT,
+     "Replace a section of a draft or changes_requested plan (ATS coordinator or editor, If-Match)",
+     "PlanSectionInput",
+     "PlanSection",
+     {P_IF_MATCH},
+     .max_body = PLAN_SECTION_BODY_MAX},
     {HTTP_GET, PLAN_PATH "/finance", get_finance, ROUTE_TENANT, "The plan's income lines (voci di entrata)", NULL,
      "PlanFinance"},
-    {HTTP_PUT, PLAN_PATH "/finance", put_finance, ROUTE_TENANT,
+    {HTTP_PUT,
+     PLAN_PATH "/finance",
+     put_finance,
+     ROUTE_TENANT,
      "Replace the income lines of a draft or changes_requested plan (ATS coordinator or editor, If-Match)",
-     "PlanFinance", "PlanFinance", PLAN_FINANCE_BODY_MAX},
+     "PlanFinance",
+     "PlanFinance",
+     {P_IF_MATCH},
+     .max_body = PLAN_FINANCE_BODY_MAX},
     {HTTP_POST, PLAN_PATH "/submit", post_submit, ROUTE_TENANT,
      "Submit the plan as a new immutable revision (ats_coordinator); 422 lists the required parts not filled",
-     "PlanSubmit", "PlanSubmission", PLAN_SMALL_BODY_MAX},
-    {HTTP_GET, PLAN_PATH "/submissions", get_submissions, ROUTE_TENANT, "The plan's submissions with their reviews",
-     NULL, "PlanSubmissionList"},
+     "PlanSubmit", "PlanSubmission", .max_body = PLAN_SMALL_BODY_MAX},
+    {HTTP_GET,
+     PLAN_PATH "/submissions",
+     get_submissions,
+     ROUTE_TENANT,
+     "The plan's submissions with their reviews",
+     NULL,
+     "PlanSubmissionList",
+     {P_LIMIT, P_CURSOR, P_FORMAT}},
     {HTTP_GET, PLAN_PATH "/submissions/{revision}", get_snapshot, ROUTE_TENANT,
      "The snapshot of a submission, served byte for byte as stored: its sha256 is the SHA-256 of exactly these bytes",
      NULL, "PlanSnapshot"},
     {HTTP_POST, PLAN_PATH "/submissions/{revision}/review", post_review, ROUTE_TENANT,
      "Decide on the latest submission: approve or request_changes (region_admin, region_reviewer)", "PlanReview",
-     "PlanSubmission", PLAN_SMALL_BODY_MAX},
+     "PlanSubmission", .max_body = PLAN_SMALL_BODY_MAX},
     {HTTP_POST, PLAN_PATH "/publish", post_publish, ROUTE_TENANT,
-     "Publish an approved plan: its latest snapshot becomes public (region_admin)", NULL, "Plan", PLAN_SMALL_BODY_MAX},
+     "Publish an approved plan: its latest snapshot becomes public (region_admin)", NULL, "Plan",
+     .max_body = PLAN_SMALL_BODY_MAX},
 };
 
 void plans_register(void)

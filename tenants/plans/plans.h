@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/json.h"
 #include "cycles/cycles.h"
 #include "db/db.h"
 #include "http/http.h"
-#include "base/json.h"
 
 /* Limits on what a plan may hold; each is checked where the input arrives. */
 #define PLAN_MAX_INDICATORS 200 /* per section */
@@ -173,7 +173,7 @@ typedef struct plan_submission {
  * and spending only when tpl->blocks names them; years within the cycle's;
  * funding sources from cat. Blank parts are dropped. Members a client read
  * (key, title, status, updated_at, updated_by) are ignored. */
-size_t plan_section_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+size_t plan_section_parse(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
                           const cycle *c, const cycle_catalog *cat, plan_section_content *out);
 /* empty: nothing filled; complete: every required part filled; else partial. */
 section_status plan_section_status(const cycle_section *tpl, const plan_section_content *content);
@@ -188,7 +188,7 @@ const char *plan_section_content_json(arena *a, const plan_section_content *cont
 const char *plan_section_spending_total(arena *a, const plan_section_content *content);
 
 /* {"income":[{"source","year","amount_eur","note"}]}. */
-size_t plan_finance_parse(http_errors *e, const char *prefix, const json_value *obj, const cycle *c,
+size_t plan_finance_parse(field_errors *e, const char *prefix, const json_value *obj, const cycle *c,
                           const cycle_catalog *cat, plan_finance *out);
 /* Writes {"income":[…]} with sorted keys (the snapshot's "finance"). */
 void plan_finance_render(jw *w, const plan_finance *f);

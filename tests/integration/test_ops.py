@@ -460,14 +460,31 @@ class SharedServerTests(unittest.TestCase):
                            text=True, timeout=30, env=harness.child_env(),
                            check=True)
         routes = []
+        sources = {}
         for ln in p.stdout.splitlines():
             parts = ln.split()
-            self.assertGreaterEqual(len(parts), 2, ln)
-            self.assertTrue(set(parts[2:]) <= {"public", "tenant", "inline"},
-                            ln)
-            routes.append((parts[0], parts[1], set(parts[2:])))
+            self.assertGreaterEqual(len(parts), 3, ln)
+            self.assertTrue(set(parts[3:]) <= {"public", "tenant", "unscoped",
+                                               "inline"}, ln)
+            routes.append((parts[0], parts[1], set(parts[3:])))
+            sources[(parts[0], parts[1])] = parts[2]
         self.assertGreater(len(routes), 5)
         self.assertIn(("GET", "/healthz"), [(m, pt) for m, pt, _ in routes])
+        # Each route names the file that registered it, from the project
+        # root: a file that exists and registers routes.
+        for key, source in sources.items():
+            with self.subTest(route=key):
+                path = os.path.join(harness.source_dir(), source)
+                self.assertFalse(os.path.isabs(source), source)
+                self.assertTrue(os.path.isfile(path), source)
+                with open(path, encoding="utf-8") as f:
+                    self.assertIn("router_add(", f.read())
+        self.assertEqual(sources[("GET", "/api/v1/cycles/{cycle}")],
+                         "core/cycles/cycles.c")
+        self.assertEqual(sources[("GET", "/healthz")], "core/http/health.c")
+        self.assertEqual(
+            sources[("PUT", "/api/v1/tenants/{tenant}/plans/{cycle}"
+                            "/sections/{key}")], "tenants/plans/plans.c")
 
         r = self.srv.request("GET", "/api/v1/openapi.json")
         self.assertEqual(r.status, 200, r.body[:500])

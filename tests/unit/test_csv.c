@@ -44,8 +44,16 @@ int main(void)
 	static out o;
 
 	CHECK_STR(RECORD(&o, "a", "b", "c"), "a,b,c\r\n", "plain fields: bare, comma-separated, CRLF");
-	CHECK_STR(RECORD(&o, "OS1-A6", "1500.00", "-3"), "OS1-A6,1500.00,-3\r\n",
-	          "codes and amounts stay bare (dot decimal)");
+	{
+		csv_writer nw;
+		o.len = 0;
+		csv_init(&nw, sink, &o);
+		csv_field(&nw, "OS1-A6");
+		csv_number(&nw, "1500.00");
+		csv_number(&nw, "-3");
+		csv_end(&nw);
+		CHECK_STR(o.buf, "OS1-A6,1500.00,-3\r\n", "codes and amounts stay bare (dot decimal)");
+	}
 	CHECK_STR(RECORD(&o, "uno, due", "x"), "\"uno, due\",x\r\n", "a comma makes a quoted field");
 	CHECK_STR(RECORD(&o, "il \"Piano\""), "\"il \"\"Piano\"\"\"\r\n", "quotes are doubled inside quotes");
 	CHECK_STR(RECORD(&o, "\""), "\"\"\"\"\r\n", "a lone quote");
@@ -87,5 +95,28 @@ int main(void)
 	csv_fieldn(&w, "x\"y", 3);
 	csv_end(&w);
 	CHECK_STR(o.buf, "ab,\"x\"\"y\"\r\n", "csv_fieldn writes exactly len bytes");
+
+	/* Formula injection: a text cell that a spreadsheet would evaluate gets
+	 * a leading apostrophe; number cells stay bare. */
+	CHECK_STR(RECORD(&o, "=1+1", "+39 071", "-12.50", "@SUM(A1)"), "'=1+1,'+39 071,'-12.50,'@SUM(A1)\r\n",
+	          "text starting with = + - @ is neutralised");
+	CHECK_STR(RECORD(&o, "\tx", "\rx"), "'\tx,\"'\rx\"\r\n", "leading tab and CR are neutralised");
+	CHECK_STR(RECORD(&o, "=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\r\n",
+	          "the apostrophe goes inside the quotes");
+	CHECK_STR(RECORD(&o, "a=b", "1-2", " =x"), "a=b,1-2, =x\r\n", "only the first character counts");
+	o.len = 0;
+	csv_init(&w, sink, &o);
+	csv_number(&w, "-12.50");
+	csv_number(&w, "0");
+	csv_numbern(&w, "-7xyz", 2);
+	csv_fieldf(&w, "%lld", -5LL);
+	csv_number(&w, "=1+1");
+	csv_number(&w, "-");
+	csv_number(&w, "-1.");
+	csv_number(&w, "12e3");
+	csv_number(&w, NULL);
+	csv_end(&w);
+	CHECK_STR(o.buf, "-12.50,0,-7,-5,'=1+1,'-,'-1.,12e3,\r\n",
+	          "numbers stay bare; what is not a plain number is text, neutralised");
 	return check_done();
 }

@@ -178,6 +178,13 @@ static void test_malformed(void)
 	    BAD("overlong UTF-8", "\"\xc0\x80\""),
 	    BAD("UTF-8 encoded surrogate", "\"\xed\xa0\x80\""),
 	    BAD("escaped lone low surrogate", "\"\\udc00\""),
+	    BAD("escaped lone high surrogate", "\"\\ud800\""),
+	    BAD("high surrogate then a letter escape", "\"\\ud800\\u0041\""),
+	    BAD("high surrogate then a plain letter", "\"\\ud800A\""),
+	    BAD("two high surrogates", "\"\\ud800\\ud800\""),
+	    BAD("low surrogate before high", "\"\\udc00\\ud800\""),
+	    BAD("lone high surrogate in a key", "{\"k\\uDBFF\":1}"),
+	    BAD("high surrogate at the end of the input", "[\"\\ud800"),
 	    BAD("escaped NUL in a string", "\"a\\u0000b\""),
 	    BAD("escaped NUL in a key", "{\"a\\u0000\":1}"),
 	    BAD("raw NUL between values", "[1,\0 2]"),
@@ -208,6 +215,15 @@ static void test_malformed(void)
 	CHECK_STR(err, "duplicate key \"zeta\"", "duplicate key names the key");
 	CHECK(parse_str(a, "{\"a\":{\"k\":1},\"b\":{\"k\":2}}", &v, err, sizeof(err)) == JSON_OK,
 	      "same key in sibling objects is fine");
+
+	/* A proper pair is one character; an escaped backslash before "ud800"
+	 * is a backslash and letters, not an escape. */
+	CHECK(parse_str(a, "\"\\ud83d\\ude00\"", &v, err, sizeof(err)) == JSON_OK && json_is(v, JSON_STRING) &&
+	          strcmp(v->u.string.s, "\xf0\x9f\x98\x80") == 0,
+	      "a surrogate pair is U+1F600");
+	CHECK(parse_str(a, "\"\\\\ud800\"", &v, err, sizeof(err)) == JSON_OK && json_is(v, JSON_STRING) &&
+	          strcmp(v->u.string.s, "\\ud800") == 0,
+	      "an escaped backslash then ud800 is text");
 
 	/* The buffer is not NUL-terminated: only len bytes count. */
 	const char buf[] = {'[', '1', ']', 'x'};

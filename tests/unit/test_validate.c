@@ -14,7 +14,7 @@
  * error list points at r. */
 typedef struct fx {
 	http_req r;
-	http_errors *e;
+	field_errors *e;
 	json_value *body;
 } fx;
 
@@ -64,14 +64,14 @@ static const char *label(const char *name, const char *what)
 /* Exactly one error, on field, with message. */
 static void expect_error(fx *f, const char *field, const char *message, const char *name)
 {
-	CHECK(http_errors_count(f->e) == 1, "%s: one error added", name);
+	CHECK(field_errors_count(f->e) == 1, "%s: one error added", name);
 	CHECK_STR(err_str(f, 0, "field"), field, label(name, "field path"));
 	CHECK_STR(err_str(f, 0, "message"), message, label(name, "message"));
 }
 
 static void expect_no_error(fx *f, const char *name)
 {
-	CHECK(http_errors_count(f->e) == 0, "%s: no error", name);
+	CHECK(field_errors_count(f->e) == 0, "%s: no error", name);
 }
 
 static void test_paths(void)
@@ -672,7 +672,7 @@ static void test_only(void)
 
 	fx_init(&f, "{\"nome\":\"Pisa\",\"extra\":1,\"codice\":\"x\",\"altro\":null}");
 	v_only(f.e, NULL, f.body, allowed);
-	CHECK(http_errors_count(f.e) == 2, "v_only: two unknown keys, two errors");
+	CHECK(field_errors_count(f.e) == 2, "v_only: two unknown keys, two errors");
 	CHECK_STR(err_str(&f, 0, "field"), "extra", "v_only: first unknown key");
 	CHECK_STR(err_str(&f, 0, "message"), "is not a known field", "v_only: message");
 	CHECK_STR(err_str(&f, 1, "field"), "altro", "v_only: second unknown key");
@@ -713,7 +713,7 @@ static void test_answer(void)
 	v_string(f.e, "ente", f.body, "nome", 1, 10, true);
 	v_array(f.e, NULL, f.body, "comuni", 10, true);
 	v_slug(f.e, NULL, f.body, "slug", true);
-	CHECK(http_errors_count(f.e) == 3, "three errors collected");
+	CHECK(field_errors_count(f.e) == 3, "three errors collected");
 	CHECK(http_errors_answer(&f.r, f.e, 422, NULL), "http_errors_answer returns true");
 	CHECK(f.r.status == 422, "answer status 422");
 	CHECK_STR(f.r.content_type, "application/problem+json", "answer content type");
