@@ -15,6 +15,7 @@
 #include "base/password.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "web/web.h"
 
 static void usage(void)
 {
@@ -44,10 +45,10 @@ int main(int argc, char **argv)
 		 * OpenAPI and isolation tests */
 		for (int i = 0; i < router_count(); i++) {
 			const route *rt = router_at(i);
-			printf("%s %s %s%s%s%s%s\n", router_method_name(rt->method), rt->pattern, router_file(i),
+			printf("%s %s %s%s%s%s%s%s\n", router_method_name(rt->method), rt->pattern, router_file(i),
 			       rt->flags & ROUTE_PUBLIC ? " public" : "", rt->flags & ROUTE_TENANT ? " tenant" : "",
-			       rt->flags & ROUTE_UNSCOPED ? " unscoped" : "",
-			       rt->flags & ROUTE_INLINE ? " inline" : "");
+			       rt->flags & ROUTE_UNSCOPED ? " unscoped" : "", rt->flags & ROUTE_INLINE ? " inline" : "",
+			       rt->flags & ROUTE_PAGE ? " page" : "");
 		}
 		return 0;
 	}
@@ -89,6 +90,7 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "cannot start %d password hashing threads", cfg.kdf_concurrency);
 		return 1;
 	}
+	web_init(&cfg);
 	metrics_init(router_count());
 	server *s = server_new(&cfg, dispatch_request, err, sizeof(err));
 	if (s == NULL) {

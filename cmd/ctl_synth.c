@@ -14,10 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "identity/audit.h"
+#include "base/json.h"
+#include "base/money.h"
+#include "base/utf8.h"
 #include "ctl.h"
 #include "cycles/cycles.h"
-#include "base/json.h"
+#include "identity/audit.h"
 #include "tenants/plans/plans.h"
 
 #define DEMO_MAX_TENANTS 3000     /* 30 Comuni each fit the 100 000 fake ISTAT codes */
@@ -176,9 +178,7 @@ static const char *demo_text(arena *a, rng *g, long long target, long long max_c
 	buf[0] = '\0';
 	while (chars < (size_t)target || len == 0) {
 		const char *s = PICK(g, sentences);
-		size_t n = strlen(s), c = 0;
-		for (size_t i = 0; i < n; i++)
-			c += ((unsigned char)s[i] & 0xC0) != 0x80; /* characters, not bytes */
+		size_t n = strlen(s), c = utf8_chars(s, n); /* characters, not bytes */
 		if (len > 0 && (chars + c + 1 > (size_t)max_chars || len + n + 2 > cap))
 			break;
 		if (len > 0) {
@@ -364,11 +364,6 @@ static void add_tenant(demo *m, arena *a, long long i, bulk *tenants, bulk *comu
 	m->tenants_made++;
 }
 
-static const char *money(arena *a, long long cents)
-{
-	return arena_printf(a, "%lld.%02lld", cents / 100, cents % 100);
-}
-
 static bool has_block(const cycle_section *s, const char *block)
 {
 	for (size_t i = 0; i < s->nblocks; i++)
@@ -430,7 +425,7 @@ static void make_content(demo *m, arena *a, rng *g, const cycle_section *s, fill
 			c->spending[c->nspending++] = (plan_spending){
 			    .service = PICK(g, services),
 			    .year = between(g, m->cy->start_year, m->cy->end_year),
-			    .amount_eur = money(a, between(g, 500000, 30000000)),
+			    .amount_eur = money_text(a, between(g, 500000, 30000000)),
 			    .funding_source = m->cat.funding_sources[next_u64(g) % m->cat.nfunding_sources].code,
 			};
 	}
@@ -529,7 +524,7 @@ static void add_plan(demo *m, arena *a, long long i, long long tenant, long long
 		jw_kint(w, "line_no", k + 1);
 		jw_kstr(w, "source", m->cat.funding_sources[next_u64(&g) % m->cat.nfunding_sources].code);
 		jw_kint(w, "year", between(&g, m->cy->start_year, m->cy->end_year));
-		jw_kstr(w, "amount", money(a, between(&g, 1000000, 150000000)));
+		jw_kstr(w, "amount", money_text(a, between(&g, 1000000, 150000000)));
 		jw_kstr(w, "note", chance(&g, 50) ? PICK(&g, income_notes) : NULL);
 		jw_obj_end(w);
 		income->rows++;

@@ -11,10 +11,13 @@
 #include "tenants/plans/plans.h"
 #include "tenants/tenants.h"
 #include "identity/users.h"
+#include "tenants/plans/plan_pages.h"
+#include "web/web.h"
 
 void modules_register(void)
 {
 	health_register();
+	web_register();
 	auth_register();
 	users_register();
 	tenants_register();
@@ -24,5 +27,6 @@ void modules_register(void)
 	plans_register();
 	plan_comments_register();
 	plan_public_register();
+	plan_pages_register();
 	compare_register();
 }

@@ -1,15 +1,17 @@
 /* The ATS members' SQL: who holds which ATS role on a tenant. */
 #include "tenants/tenants.h"
 
-int member_store_list(db *d, arena *a, long long tenant_id, tenant_member **out, size_t *n)
+int member_store_list(db *d, arena *a, long long tenant_id, const char *after, int limit, tenant_member **out,
+                      size_t *n, bool *more)
 {
 	db_res *res;
+	/* By email, which is unique: a page starts after the last email shown. */
 	DB_TRY(db_query(
 	    d, a, &res,
 	    "SELECT u.id, u.email, u.name, m.role, u.active FROM memberships m JOIN users u ON u.id = m.user_id"
-	    " WHERE m.tenant_id = ? ORDER BY u.email",
-	    "i", tenant_id));
-	*n = db_nrows(res);
+	    " WHERE m.tenant_id = ? AND u.email > ? ORDER BY u.email LIMIT ?",
+	    "isi", tenant_id, after != NULL ? after : "", (long long)limit + 1));
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		(*out)[i] = (tenant_member){db_int(res, i, 0), db_val(res, i, 1), db_val(res, i, 2), db_val(res, i, 3),

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/id.h"
 #include "base/password.h"
 #include "http/router.h"
 #include "http/validate.h"
@@ -17,11 +18,15 @@
 
 static void get_members(http_req *r)
 {
-	if (scope_require(r, MANAGERS | SCOPE_ROLE(ROLE_REGION_REVIEWER)) != 0)
+	int limit;
+	const char *cursor;
+	if (scope_require(r, MANAGERS | SCOPE_ROLE(ROLE_REGION_REVIEWER)) != 0 ||
+	    http_page_params(r, &limit, &cursor) != 0)
 		return;
 	tenant_member *m;
 	size_t n;
-	int rc = member_store_list(r->db, r->a, r->tenant->id, &m, &n);
+	bool more;
+	int rc = member_store_list(r->db, r->a, r->tenant->id, cursor, limit, &m, &n, &more);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "the members");
 		return;
@@ -37,7 +42,7 @@ static void get_members(http_req *r)
 		jw_kbool(w, "active", m[i].active);
 		jw_obj_end(w);
 	}
-	http_list_end(w, NULL);
+	http_list_end(w, more ? m[n - 1].email : NULL);
 	http_json_end(r, w, 200);
 }
 
@@ -135,12 +140,11 @@ static void delete_member(http_req *r)
 {
 	if (scope_require(r, MANAGERS) != 0)
 		return;
-	const char *s = http_query(r, "user_id");
-	if (s == NULL || *s == '\0' || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s)) {
+	long long id;
+	if (!id_parse(http_query(r, "user_id"), ID_MAX_DIGITS, &id)) {
 		http_problem(r, 400, "name the member with ?user_id=N");
 		return;
 	}
-	long long id = atoll(s);
 	if (id == r->user->user_id) {
 		http_problem(r, 422, "you cannot remove yourself; ask another coordinator or the Region");
 		return;
@@ -160,7 +164,14 @@ static void delete_member(http_req *r)
 }
 
 static const route routes[] = {
-    {HTTP_GET, "/api/v1/tenants/{tenant}/members", get_members, ROUTE_TENANT, "The tenant's members", NULL, "List"},
+    {HTTP_GET,
+     "/api/v1/tenants/{tenant}/members",
+     get_members,
+     ROUTE_TENANT,
+     "The tenant's members, by email",
+     NULL,
+     "List",
+     {P_LIMIT, P_CURSOR}},
     {HTTP_POST, "/api/v1/tenants/{tenant}/members", post_member, ROUTE_TENANT,
      "Add a member, creating the account if needed (coordinator, region_admin)", "Member", "Member"},
     {HTTP_DELETE,

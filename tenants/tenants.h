@@ -50,7 +50,10 @@ int tenant_store_insert(db *d, const tenant *t, long long *id);
 int tenant_store_update(db *d, long long id, const tenant *t, bool comuni);
 
 /* ---- data access (member_store.c) ---- */
-int member_store_list(db *d, arena *a, long long tenant_id, tenant_member **out, size_t *n);
+/* A page of the tenant's members by email, after the email after (NULL:
+ * from the first); *more when a next page follows. */
+int member_store_list(db *d, arena *a, long long tenant_id, const char *after, int limit, tenant_member **out,
+                      size_t *n, bool *more);
 /* DB_EDUP when the user is a member already. */
 int member_store_add(db *d, long long tenant_id, long long user_id, const char *role);
 /* *removed is false when the user was no member. */

@@ -2,8 +2,8 @@
 """The folders are layers: a file may include headers of its own folder and of
 folders below it, never above or beside it. Prints one TAP line a folder.
 
-    base < db < http < identity < cycles < compare
-                                  cycles < tenants < tenants/plans
+    base < db < http < identity < web < cycles < compare
+                                        cycles < tenants < tenants/plans
     everything < cmd
 """
 import os
@@ -16,10 +16,11 @@ BELOW = {
     "core/db": ["core/base"],
     "core/http": ["core/base", "core/db"],
     "core/identity": ["core/base", "core/db", "core/http"],
-    "core/cycles": ["core/base", "core/db", "core/http", "core/identity"],
-    "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/cycles"],
-    "tenants": ["core/base", "core/db", "core/http", "core/identity", "core/cycles"],
-    "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/cycles", "tenants"],
+    "core/web": ["core/base", "core/db", "core/http", "core/identity"],
+    "core/cycles": ["core/base", "core/db", "core/http", "core/identity", "core/web"],
+    "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
+    "tenants": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
+    "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "tenants"],
 }
 BELOW["cmd"] = list(BELOW) # the programs compose every part
 

@@ -60,6 +60,10 @@ static const key keys[] = {
     INT("max_connections", "AMBITO_MAX_CONNECTIONS", max_connections, 0, 1000000),
     {"max_request_memory", "AMBITO_MAX_REQUEST_MEMORY", K_SIZE, offsetof(config, max_request_memory), 1024L * 1024,
      64L * 1024 * 1024 * 1024},
+    STR("region_name", "AMBITO_REGION_NAME", region_name),
+    STR("static_dir", "AMBITO_STATIC_DIR", static_dir),
+    INT("session_idle_timeout", "AMBITO_SESSION_IDLE_TIMEOUT", session_idle_s, 60, 7 * 24 * 3600),
+    INT("session_lifetime", "AMBITO_SESSION_LIFETIME", session_lifetime_s, 300, 30 * 24 * 3600),
 };
 
 /* Database work is short round trips: a few workers a core keep the cores
@@ -110,6 +114,9 @@ static void defaults(config *c)
 	c->kdf_queue = 2;
 	c->max_connections = 0; /* config_default_connections() once workers is known */
 	c->max_request_memory = 256 * 1024 * 1024;
+	snprintf(c->region_name, sizeof(c->region_name), "Regione");
+	c->session_idle_s = 30 * 60;
+	c->session_lifetime_s = 12 * 3600;
 }
 
 static int set(config *c, const key *k, const char *v, const char *where, char *err, size_t errlen)

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MONEY_MAX_DIGITS 17 /* integer digits of an amount: HTML_CENTS_MAX / 100 */
-#define NUMBER_BUF 64       /* "-900.000.000.000.000.000,00 €" and the like */
+#include "base/money.h"
+
 #define SECONDS_PER_DAY 86400LL
 #define UTC_TO_CET 3600LL  /* Italy: UTC+1 in winter */
 #define UTC_TO_CEST 7200LL /* UTC+2 in summer */
@@ -143,69 +143,10 @@ void html_paragraphs(html *h, const char *s)
 
 /* ---------------------------------------------------------------- numbers */
 
-bool html_parse_cents(const char *text, long long *cents)
-{
-	if (text == NULL)
-		return false;
-	const char *p = text;
-	bool neg = *p == '-';
-	if (neg)
-		p++;
-	size_t nint = strspn(p, "0123456789");
-	if (nint == 0 || nint > MONEY_MAX_DIGITS)
-		return false;
-	long long units = 0;
-	for (size_t i = 0; i < nint; i++)
-		units = units * 10 + (p[i] - '0');
-	p += nint;
-	long long frac = 0;
-	if (*p == '.') {
-		p++;
-		size_t nfrac = strspn(p, "0123456789");
-		if (nfrac == 0)
-			return false;
-		frac = (p[0] - '0') * 10 + (nfrac > 1 ? p[1] - '0' : 0);
-		if (nfrac > 2 && p[2] >= '5')
-			frac++;
-		p += nfrac;
-	}
-	if (*p != '\0')
-		return false;
-	long long v = units * 100 + frac;
-	if (v > HTML_CENTS_MAX)
-		return false;
-	*cents = neg ? -v : v;
-	return true;
-}
-
-/* Writes the digits of v with a dot every three into out (at least 32 bytes). */
-static void group_thousands(char *out, unsigned long long v)
-{
-	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%llu", v);
-	size_t o = 0;
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			out[o++] = '.';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-}
-
-const char *html_eur(arena *a, long long cents)
-{
-	char units[NUMBER_BUF];
-	unsigned long long mag = cents < 0 ? 0ULL - (unsigned long long)cents : (unsigned long long)cents;
-	group_thousands(units, mag / 100);
-	return arena_printf(a, "%s%s,%02llu €", cents < 0 ? "-" : "", units, mag % 100);
-}
-
 const char *html_int(arena *a, long long v)
 {
-	char units[NUMBER_BUF];
-	unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	group_thousands(units, mag);
-	return arena_printf(a, "%s%s", v < 0 ? "-" : "", units);
+	char buf[MONEY_TEXT_MAX];
+	return arena_strndup(a, buf, money_group_it(buf, v));
 }
 
 /* ---------------------------------------------------------------- dates */

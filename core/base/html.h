@@ -36,13 +36,7 @@ void html_paragraphs(html *h, const char *s);
 
 /* ---- Italian formats; results live in a ---- */
 
-/* Reads a decimal amount ("1234.5", "-12", "1500.00") into cents, rounding
- * half away from zero past the second decimal. false for anything else or
- * for amounts past HTML_CENTS_MAX. */
-#define HTML_CENTS_MAX 900000000000000000LL
-bool html_parse_cents(const char *text, long long *cents);
-/* "1.234.567,89 €" */
-const char *html_eur(arena *a, long long cents);
+/* Amounts of money: money_format_it (base/money.h). */
 /* "25.000" */
 const char *html_int(arena *a, long long v);
 /* "30 giugno 2021" from text starting "YYYY-MM-DD"; NULL when it does not. */

@@ -14,55 +14,14 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
+#include "base/utf8.h"
+
 /* Same policy as the arena: running out of memory ends the process rather
  * than surfacing as a bogus "malformed JSON" or a half-written document. */
 static void oom(void)
 {
 	fputs("{\"level\":\"fatal\",\"msg\":\"out of memory\"}\n", stderr);
 	abort();
-}
-
-/* Strict UTF-8: yajl's own check lets through overlong forms, UTF-16
- * surrogates and code points above U+10FFFF, which the database and other
- * JSON parsers reject; better to refuse them at the edge. */
-static bool utf8_strict(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else {
-			return false;
-		}
-		if (len - i - 1 < n)
-			return false;
-		/* Only the first continuation byte has a narrowed range. */
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return false;
-		for (size_t k = 2; k <= n; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-		i += n + 1;
-	}
-	return true;
 }
 
 /* Cuts a partial UTF-8 sequence off the end of a truncated message, so an
@@ -183,7 +142,7 @@ static const char *take_string(struct parse_ctx *c, const unsigned char *s, size
 		set_err(c, JSON_EMALFORMED, "%s contains a NUL character", what);
 		return NULL;
 	}
-	if (!utf8_strict(s, len)) {
+	if (!utf8_valid((const char *)s, len)) {
 		set_err(c, JSON_EMALFORMED, "%s is not valid UTF-8", what);
 		return NULL;
 	}
@@ -659,8 +618,7 @@ void jw_key(jw *w, const char *key)
 	if (w->failed)
 		return;
 	size_t len = key != NULL ? strlen(key) : 0;
-	if (key == NULL || w->depth == 0 || w->levels[w->depth - 1] != LV_OBJ_KEY ||
-	    !utf8_strict((const unsigned char *)key, len)) {
+	if (key == NULL || w->depth == 0 || w->levels[w->depth - 1] != LV_OBJ_KEY || !utf8_valid(key, len)) {
 		w->failed = true;
 		return;
 	}
@@ -676,7 +634,7 @@ void jw_strn(jw *w, const char *s, size_t len)
 	}
 	if (!value_ok(w))
 		return;
-	if (!utf8_strict((const unsigned char *)s, len)) {
+	if (!utf8_valid(s, len)) {
 		w->failed = true;
 		return;
 	}

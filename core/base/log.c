@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/utf8.h"
+
 #define LOG_LINE_MAX 4096
 
 static log_level min_level = LOG_INFO;
@@ -27,24 +29,11 @@ static const char *level_name(log_level l)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static int utf8_seq(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	int n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-	if (n == 0 || (n == 2 && s[0] < 0xC2))
-		return 0;
-	for (int i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
-}
-
 char *log_escape(char *out, unsigned long outlen, const char *s)
 {
 	unsigned long o = 0;
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 	while (*p && o + 8 < outlen) {
 		unsigned char c = *p;
 		if (c == '"' || c == '\\') {
@@ -55,7 +44,9 @@ char *log_escape(char *out, unsigned long outlen, const char *s)
 			o += (unsigned long)snprintf(out + o, outlen - o, "\\u%04x", c);
 			p++;
 		} else {
-			int n = utf8_seq(p);
+			/* Strict UTF-8 passes; anything else (such as a truncated
+			 * or overlong sequence) becomes '?'. */
+			size_t n = utf8_seq_len((const char *)p, (size_t)(end - p));
 			if (n == 0) {
 				out[o++] = '?';
 				p++;
@@ -63,7 +54,7 @@ char *log_escape(char *out, unsigned long outlen, const char *s)
 			}
 			if (o + (unsigned long)n + 8 >= outlen)
 				break;
-			memcpy(out + o, p, (size_t)n);
+			memcpy(out + o, p, n);
 			o += (unsigned long)n;
 			p += n;
 		}

@@ -4,7 +4,7 @@
  * streamed: the tenants are read a page at a time and each page is written
  * out before the next is read, so a 600-tenant side-by-side of 30 000
  * characters a section never sits whole in memory. Money is handled in
- * integer cents; the rounding rules are in the README and in round_div. */
+ * integer cents (base/money.h); the rounding rules are in the README. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 
 #include "base/csv.h"
 #include "base/log.h"
+#include "base/money.h"
 #include "compare/compare.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
@@ -23,10 +24,6 @@
 #define COMPARE_PATH "/api/v1/cycles/{cycle}/compare"
 #define OUT_CHUNK (32 * 1024) /* bytes gathered before a chunk is handed on */
 #define PARAM_CODE_MAX 16     /* the longest action code (section_actions) */
-/* The largest amount read, in cents (10^14 euros): far above any DECIMAL sum
- * of real plans, and low enough that the totals of thousands of tenants
- * still fit in 64 bits. */
-#define CENTS_MAX 10000000000000000LL
 
 /* ---------------------------------------------------------------- output */
 
@@ -101,65 +98,20 @@ static void out_json_str(outbuf *o, const char *s)
 	out_put(o, "\"", 1);
 }
 
-/* ---------------------------------------------------------------- money */
-
-/* "1234.50" (decimal text with at most two places, maybe negative) into
- * cents; false on anything else or beyond CENTS_MAX. */
-static bool cents_parse(const char *s, long long *out)
+static int cmp_cents(const void *a, const void *b)
 {
-	bool neg = *s == '-';
-	long long v = 0;
-	int digits = 0, decimals = -1; /* -1: no decimal point yet */
-	if (neg)
-		s++;
-	for (; *s; s++) {
-		if (*s == '.' && decimals < 0) {
-			decimals = 0;
-			continue;
-		}
-		if (*s < '0' || *s > '9' || decimals == 2)
-			return false;
-		v = v * 10 + (*s - '0');
-		digits++;
-		if (decimals >= 0)
-			decimals++;
-		if (v > CENTS_MAX)
-			return false;
-	}
-	if (digits == 0)
-		return false;
-	for (int d = decimals < 0 ? 0 : decimals; d < 2; d++) {
-		v *= 10;
-		if (v > CENTS_MAX)
-			return false;
-	}
-	*out = neg ? -v : v;
-	return true;
-}
-
-/* num / den rounded half away from zero ("half up" on the amounts, which
- * are never negative here); den > 0. */
-static long long round_div(long long num, long long den)
-{
-	long long q = (num < 0 ? -num : num);
-	q = (2 * q + den) / (2 * den);
-	return num < 0 ? -q : q;
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return (x > y) - (x < y);
 }
 
 /* Median of v[0..n) (sorted in place): the middle value, or for an even n
  * the mean of the two middle values rounded half up to the cent. */
-static long long median(long long *v, size_t n)
+static int64_t median(int64_t *v, size_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_ll);
+	qsort(v, n, sizeof(*v), cmp_cents);
 	if (n % 2 == 1)
 		return v[n / 2];
-	return round_div(v[n / 2 - 1] + v[n / 2], 2);
+	return money_div_round(v[n / 2 - 1] + v[n / 2], 2); /* both within MONEY_MAX_CENTS */
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -301,20 +253,37 @@ static void cmp_fail(cmp *m, int rc, const char *what)
 	http_stream_end(m->r);
 }
 
-/* The ids of page p (COMPARE_PAGE, unused slots 0); returns how many. */
-static size_t page_ids(const cmp *m, size_t p, long long ids[COMPARE_PAGE])
-{
-	size_t first = p * COMPARE_PAGE, k = 0;
-	for (; k < COMPARE_PAGE && first + k < m->ntenants; k++)
-		ids[k] = m->tenants[first + k].id;
-	for (size_t j = k; j < COMPARE_PAGE; j++)
-		ids[j] = 0;
-	return k;
-}
+/* One page of tenants: m->tenants[first .. first + k), their ids in ids
+ * (unused slots 0, as the store's queries take COMPARE_PAGE of them), and
+ * an arena freed once the page is written. */
+typedef struct page {
+	size_t first, k;
+	long long ids[COMPARE_PAGE];
+	arena *a;
+} page;
 
-static size_t npages(const cmp *m)
+/* Reads one page from the store and writes its rows: DB_OK, a store error,
+ * or DB_EERR for stored data that cannot be read. */
+typedef int (*page_fn)(cmp *m, const page *pg, void *ctx);
+
+/* Every comparison's loop: the visible tenants COMPARE_PAGE at a time, each
+ * page written out before the next is read. False after cutting the answer
+ * (cmp_fail) on the first page that fails. */
+static bool cmp_pages(cmp *m, page_fn fn, void *ctx, const char *what)
 {
-	return (m->ntenants + COMPARE_PAGE - 1) / COMPARE_PAGE;
+	for (size_t first = 0; first < m->ntenants; first += COMPARE_PAGE) {
+		page pg = {.first = first};
+		for (; pg.k < COMPARE_PAGE && first + pg.k < m->ntenants; pg.k++)
+			pg.ids[pg.k] = m->tenants[first + pg.k].id;
+		pg.a = arena_new();
+		int rc = fn(m, &pg, ctx);
+		arena_free(pg.a);
+		if (rc != DB_OK) {
+			cmp_fail(m, rc, what);
+			return false;
+		}
+	}
+	return true;
 }
 
 static long long column_of(const char **cols, size_t ncols, const char *code)
@@ -346,31 +315,16 @@ static size_t fmt_int(char *buf, long long v)
 	return len;
 }
 
-/* Cents as "1234.50" into buf (at least 32 bytes); returns the length. */
-static size_t fmt_cents(char *buf, long long c)
-{
-	unsigned long long m = c < 0 ? 0ULL - (unsigned long long)c : (unsigned long long)c;
-	size_t len = 0;
-	if (c < 0)
-		buf[len++] = '-';
-	len += fmt_int(buf + len, (long long)(m / 100));
-	buf[len++] = '.';
-	buf[len++] = (char)('0' + m / 10 % 10);
-	buf[len++] = (char)('0' + m % 10);
-	buf[len] = '\0';
-	return len;
-}
-
 static void out_int(outbuf *o, long long v)
 {
 	char b[24];
 	out_put(o, b, fmt_int(b, v));
 }
 
-static void out_cents(outbuf *o, long long c)
+static void out_cents(outbuf *o, int64_t c)
 {
-	char b[32];
-	out_put(o, b, fmt_cents(b, c));
+	char b[MONEY_TEXT_MAX];
+	out_put(o, b, money_format(b, c));
 }
 
 static void csv_int(csv_writer *cw, long long v)
@@ -379,10 +333,10 @@ static void csv_int(csv_writer *cw, long long v)
 	csv_numbern(cw, b, fmt_int(b, v));
 }
 
-static void csv_cents(csv_writer *cw, long long c)
+static void csv_cents(csv_writer *cw, int64_t c)
 {
-	char b[32];
-	csv_numbern(cw, b, fmt_cents(b, c));
+	char b[MONEY_TEXT_MAX];
+	csv_numbern(cw, b, money_format(b, c));
 }
 
 /* "key": */
@@ -466,14 +420,54 @@ static bool agg_slot(const compare_agg *g, const long long *ids, size_t k, const
 	return c >= 0 && *t < k;
 }
 
+/* The start of the two aggregate comparisons, whose columns are one of two
+ * lists of the catalogue (?by=first, the default, or ?by=second): the
+ * checks, the codes, the visible tenants. *by is the word chosen. False
+ * after answering. */
+static bool agg_start(http_req *r, cmp *m, const char *const by_words[2], const int kinds[2], bool with_population,
+                      const char **by, bool *second, const char ***cols, size_t *ncols)
+{
+	if (!cmp_start(r, m) || !choice(r, "by", by_words[0], by_words[1], second) ||
+	    !catalog_codes(m, kinds[*second], cols, ncols) || !cmp_tenants(m, with_population))
+		return false;
+	*by = by_words[*second];
+	return true;
+}
+
+/* Opens an aggregate answer named "kind-by": the CSV header (tenant, name,
+ * the lead fields, then "CODE field" for each column and field), or the
+ * JSON head up to the open "rows" array. Lists end with NULL. */
+static void agg_open(cmp *m, const char *kind, const char *by, const char **cols, size_t ncols, const char *const *lead,
+                     const char *const *fields)
+{
+	cmp_open(m, arena_printf(m->r->a, "%s-%s", kind, by));
+	if (!m->csv) {
+		write_head(m, by, cols, ncols);
+		out_str(&m->o, ",\"rows\":[");
+		return;
+	}
+	csv_field(&m->cw, "tenant");
+	csv_field(&m->cw, "name");
+	for (size_t i = 0; lead[i] != NULL; i++)
+		csv_field(&m->cw, lead[i]);
+	for (size_t c = 0; c < ncols; c++)
+		for (size_t f = 0; fields[f] != NULL; f++)
+			csv_field(&m->cw, arena_printf(m->r->a, "%s %s", cols[c], fields[f]));
+	csv_end(&m->cw);
+}
+
+/* A figure there is none of, written as null: a per inhabitant amount
+ * without population, a median without values, a total past MONEY_MAX_CENTS
+ * (which a sum of real plans never reaches). */
+#define NO_FIGURE INT64_MIN
+
 /* ---------------------------------------------------------------- coverage */
 
 /* The four figures of a cell. */
 typedef struct cov {
-	long long sections, complete, indicators, cents;
+	long long sections, complete, indicators;
+	int64_t cents;
 } cov;
-
-static const char *const cov_names[] = {"sections", "complete", "indicators", "spending_eur"};
 
 static void cov_json(outbuf *o, const char *code, const cov *c, bool first)
 {
@@ -487,96 +481,97 @@ static void cov_json(outbuf *o, const char *code, const cov *c, bool first)
 	out_str(o, ",\"indicators\":");
 	out_int(o, c->indicators);
 	out_str(o, ",\"spending_eur\":");
-	out_cents(o, c->cents);
+	if (c->cents == NO_FIGURE)
+		out_str(o, "null");
+	else
+		out_cents(o, c->cents);
 	out_put(o, "}", 1);
 }
 
-/* A page's aggregates into cells[tenant of page][column]. */
-static bool cov_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols, size_t ncols,
-                     cov *cells)
+/* What the coverage's pages share: the columns, a page's cells
+ * [tenant of page][column] and the running totals. */
+typedef struct cov_ctx {
+	bool by_objective;
+	const char **cols;
+	size_t ncols;
+	cov *cells, *totals;
+} cov_ctx;
+
+static void cov_row(cmp *m, const cov_ctx *c, const compare_tenant *tn, const cov *row, bool first)
 {
+	if (m->csv) {
+		csv_field(&m->cw, tn->slug);
+		csv_field(&m->cw, tn->name);
+		for (size_t j = 0; j < c->ncols; j++) {
+			csv_int(&m->cw, row[j].sections);
+			csv_int(&m->cw, row[j].complete);
+			csv_int(&m->cw, row[j].indicators);
+			csv_cents(&m->cw, row[j].cents);
+		}
+		csv_end(&m->cw);
+		return;
+	}
+	write_row_head(m, tn, first);
+	out_str(&m->o, ",\"cells\":{");
+	for (size_t j = 0; j < c->ncols; j++)
+		cov_json(&m->o, c->cols[j], &row[j], j == 0);
+	out_str(&m->o, "}}");
+}
+
+static int cov_page(cmp *m, const page *pg, void *ctx)
+{
+	cov_ctx *c = ctx;
+	compare_agg *g;
+	size_t ng;
+	int rc = compare_store_coverage(m->r->db, pg->a, m->cy->id, m->src, c->by_objective, pg->ids, &g, &ng);
+	if (rc != DB_OK)
+		return rc;
+	memset(c->cells, 0, COMPARE_PAGE * c->ncols * sizeof(*c->cells));
 	for (size_t i = 0; i < ng; i++) {
 		size_t t, col;
-		long long cents;
-		if (!agg_slot(&g[i], ids, k, cols, ncols, &t, &col))
+		int64_t cents;
+		if (!agg_slot(&g[i], pg->ids, pg->k, c->cols, c->ncols, &t, &col))
 			continue;
-		if (!cents_parse(g[i].amount ? g[i].amount : "0", &cents))
-			return false;
-		cells[t * ncols + col] = (cov){g[i].sections, g[i].complete, g[i].indicators, cents};
+		if (money_parse(g[i].amount ? g[i].amount : "0", &cents) != MONEY_OK)
+			return DB_EERR;
+		c->cells[t * c->ncols + col] = (cov){g[i].sections, g[i].complete, g[i].indicators, cents};
 	}
-	return true;
+	for (size_t t = 0; t < pg->k; t++) {
+		const cov *row = &c->cells[t * c->ncols];
+		for (size_t j = 0; j < c->ncols; j++) {
+			cov *tot = &c->totals[j];
+			tot->sections += row[j].sections;
+			tot->complete += row[j].complete;
+			tot->indicators += row[j].indicators;
+			if (tot->cents != NO_FIGURE && !money_add(&tot->cents, row[j].cents))
+				tot->cents = NO_FIGURE;
+		}
+		cov_row(m, c, &m->tenants[pg->first + t], row, pg->first + t == 0);
+	}
+	return DB_OK;
 }
 
 static void get_coverage(http_req *r)
 {
+	static const char *const words[2] = {"action", "objective"};
+	static const int kinds[2] = {COLS_ACTIONS, COLS_OBJECTIVES};
 	cmp m;
 	bool by_objective;
-	const char **cols;
+	const char *by, **cols;
 	size_t ncols;
-	if (!cmp_start(r, &m) || !choice(r, "by", "action", "objective", &by_objective) ||
-	    !catalog_codes(&m, by_objective ? COLS_OBJECTIVES : COLS_ACTIONS, &cols, &ncols) || !cmp_tenants(&m, false))
+	if (!agg_start(r, &m, words, kinds, false, &by, &by_objective, &cols, &ncols))
 		return;
-	const char *by = by_objective ? "objective" : "action";
-	cov *totals = arena_calloc(r->a, ncols + 1, sizeof(*totals));
-	cov *cells = arena_calloc(r->a, COMPARE_PAGE * ncols + 1, sizeof(*cells));
-	cmp_open(&m, arena_printf(r->a, "coverage-%s", by));
-	if (m.csv) {
-		csv_field(&m.cw, "tenant");
-		csv_field(&m.cw, "name");
-		for (size_t c = 0; c < ncols; c++)
-			for (size_t f = 0; f < sizeof(cov_names) / sizeof(cov_names[0]); f++)
-				csv_field(&m.cw, arena_printf(r->a, "%s %s", cols[c], cov_names[f]));
-		csv_end(&m.cw);
-	} else {
-		write_head(&m, by, cols, ncols);
-		out_str(&m.o, ",\"rows\":[");
-	}
-	for (size_t p = 0; p < npages(&m); p++) {
-		long long ids[COMPARE_PAGE];
-		size_t k = page_ids(&m, p, ids);
-		arena *pa = arena_new();
-		compare_agg *g;
-		size_t ng;
-		int rc = compare_store_coverage(r->db, pa, m.cy->id, m.src, by_objective, ids, &g, &ng);
-		memset(cells, 0, COMPARE_PAGE * ncols * sizeof(*cells));
-		bool ok = rc == DB_OK && cov_fill(g, ng, ids, k, cols, ncols, cells);
-		arena_free(pa);
-		if (!ok) {
-			cmp_fail(&m, rc != DB_OK ? rc : DB_EERR, "the coverage");
-			return;
-		}
-		for (size_t t = 0; t < k; t++) {
-			const compare_tenant *tn = &m.tenants[p * COMPARE_PAGE + t];
-			const cov *row = &cells[t * ncols];
-			for (size_t c = 0; c < ncols; c++) {
-				totals[c].sections += row[c].sections;
-				totals[c].complete += row[c].complete;
-				totals[c].indicators += row[c].indicators;
-				totals[c].cents += row[c].cents;
-			}
-			if (m.csv) {
-				csv_field(&m.cw, tn->slug);
-				csv_field(&m.cw, tn->name);
-				for (size_t c = 0; c < ncols; c++) {
-					csv_int(&m.cw, row[c].sections);
-					csv_int(&m.cw, row[c].complete);
-					csv_int(&m.cw, row[c].indicators);
-					csv_cents(&m.cw, row[c].cents);
-				}
-				csv_end(&m.cw);
-				continue;
-			}
-			write_row_head(&m, tn, p == 0 && t == 0);
-			out_str(&m.o, ",\"cells\":{");
-			for (size_t c = 0; c < ncols; c++)
-				cov_json(&m.o, cols[c], &row[c], c == 0);
-			out_str(&m.o, "}}");
-		}
-	}
+	static const char *const lead[] = {NULL};
+	static const char *const fields[] = {"sections", "complete", "indicators", "spending_eur", NULL};
+	agg_open(&m, "coverage", by, cols, ncols, lead, fields);
+	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_PAGE * ncols + 1, sizeof(cov)),
+	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
+	if (!cmp_pages(&m, cov_page, &c, "the coverage"))
+		return;
 	if (!m.csv) {
 		out_str(&m.o, "],\"totals\":{");
-		for (size_t c = 0; c < ncols; c++)
-			cov_json(&m.o, cols[c], &totals[c], c == 0);
+		for (size_t j = 0; j < ncols; j++)
+			cov_json(&m.o, cols[j], &c.totals[j], j == 0);
 		out_str(&m.o, "}}");
 	}
 	cmp_close(&m);
@@ -585,15 +580,13 @@ static void get_coverage(http_req *r)
 /* ---------------------------------------------------------------- finance */
 
 /* Per inhabitant, in cents, or NO_FIGURE when the population is unknown (0). */
-#define NO_FIGURE LLONG_MIN
-
-static long long per_inhabitant(long long cents, long long population)
+static int64_t per_inhabitant(int64_t cents, long long population)
 {
-	return population > 0 ? round_div(cents, population) : NO_FIGURE;
+	return population > 0 ? money_div_round(cents, population) : NO_FIGURE;
 }
 
 /* "code":{"amount_eur":…,"per_inhabitant_eur":…}; NO_FIGURE writes null. */
-static void money_json(outbuf *o, const char *code, long long cents, long long per_inh, bool first)
+static void money_json(outbuf *o, const char *code, int64_t cents, int64_t per_inh, bool first)
 {
 	if (!first)
 		out_put(o, ",", 1);
@@ -613,7 +606,7 @@ static void money_json(outbuf *o, const char *code, long long cents, long long p
 
 /* Median of column c of the rows' figures (NO_FIGURE left out), or
  * NO_FIGURE when there is none; v has room for every row. */
-static long long column_median(const long long *fig, size_t nrows, size_t ncols, size_t c, long long *v)
+static int64_t column_median(const int64_t *fig, size_t nrows, size_t ncols, size_t c, int64_t *v)
 {
 	size_t n = 0;
 	for (size_t t = 0; t < nrows; t++)
@@ -622,86 +615,93 @@ static long long column_median(const long long *fig, size_t nrows, size_t ncols,
 	return n > 0 ? median(v, n) : NO_FIGURE;
 }
 
-static void get_finance(http_req *r)
-{
-	cmp m;
+/* What the finance's pages share: the columns, every row's amounts and
+ * per inhabitant figures [row][column] (kept for the totals and medians),
+ * and the summed population. */
+typedef struct fin_ctx {
 	bool by_source;
 	const char **cols;
 	size_t ncols;
-	if (!cmp_start(r, &m) || !choice(r, "by", "area", "source", &by_source) ||
-	    !catalog_codes(&m, by_source ? COLS_SOURCES : COLS_AREAS, &cols, &ncols) || !cmp_tenants(&m, true))
+	int64_t *amount, *per_inh;
+	long long population;
+} fin_ctx;
+
+static void fin_row(cmp *m, const fin_ctx *f, const compare_tenant *tn, const int64_t *am, const int64_t *pi,
+                    bool first)
+{
+	if (m->csv) {
+		csv_field(&m->cw, tn->slug);
+		csv_field(&m->cw, tn->name);
+		csv_int(&m->cw, tn->population);
+		for (size_t c = 0; c < f->ncols; c++) {
+			csv_cents(&m->cw, am[c]);
+			if (pi[c] == NO_FIGURE)
+				csv_field(&m->cw, NULL);
+			else
+				csv_cents(&m->cw, pi[c]);
+		}
+		csv_end(&m->cw);
 		return;
-	const char *by = by_source ? "source" : "area";
+	}
+	write_row_head(m, tn, first);
+	out_str(&m->o, ",\"population\":");
+	out_int(&m->o, tn->population);
+	out_str(&m->o, ",\"cells\":{");
+	for (size_t c = 0; c < f->ncols; c++)
+		money_json(&m->o, f->cols[c], am[c], pi[c], c == 0);
+	out_str(&m->o, "}}");
+}
+
+static int fin_page(cmp *m, const page *pg, void *ctx)
+{
+	fin_ctx *f = ctx;
+	compare_agg *g;
+	size_t ng;
+	int rc = compare_store_finance(m->r->db, pg->a, m->cy->id, m->src, f->by_source, pg->ids, &g, &ng);
+	if (rc != DB_OK)
+		return rc;
+	for (size_t i = 0; i < ng; i++) {
+		size_t t, col;
+		if (agg_slot(&g[i], pg->ids, pg->k, f->cols, f->ncols, &t, &col) &&
+		    money_parse(g[i].amount ? g[i].amount : "0", &f->amount[(pg->first + t) * f->ncols + col]) !=
+		        MONEY_OK)
+			return DB_EERR;
+	}
+	for (size_t t = 0; t < pg->k; t++) {
+		size_t row = pg->first + t;
+		const compare_tenant *tn = &m->tenants[row];
+		const int64_t *am = &f->amount[row * f->ncols];
+		int64_t *pi = &f->per_inh[row * f->ncols];
+		f->population += tn->population;
+		for (size_t c = 0; c < f->ncols; c++)
+			pi[c] = per_inhabitant(am[c], tn->population);
+		fin_row(m, f, tn, am, pi, row == 0);
+	}
+	return DB_OK;
+}
+
+static void get_finance(http_req *r)
+{
+	static const char *const words[2] = {"area", "source"};
+	static const int kinds[2] = {COLS_AREAS, COLS_SOURCES};
+	cmp m;
+	bool by_source;
+	const char *by, **cols;
+	size_t ncols;
+	if (!agg_start(r, &m, words, kinds, true, &by, &by_source, &cols, &ncols))
+		return;
 	/* Every row's figures stay for the totals and medians: two numbers a
 	 * cell, 600 tenants by 9 areas is some 85 kB. */
 	size_t nt = m.ntenants;
-	long long *amount = arena_calloc(r->a, nt * ncols + 1, sizeof(*amount));
-	long long *per_inh = arena_calloc(r->a, nt * ncols + 1, sizeof(*per_inh));
-	long long population = 0;
-	cmp_open(&m, arena_printf(r->a, "finance-%s", by));
-	if (m.csv) {
-		csv_field(&m.cw, "tenant");
-		csv_field(&m.cw, "name");
-		csv_field(&m.cw, "population");
-		for (size_t c = 0; c < ncols; c++) {
-			csv_field(&m.cw, arena_printf(r->a, "%s amount_eur", cols[c]));
-			csv_field(&m.cw, arena_printf(r->a, "%s per_inhabitant_eur", cols[c]));
-		}
-		csv_end(&m.cw);
-	} else {
-		write_head(&m, by, cols, ncols);
-		out_str(&m.o, ",\"rows\":[");
-	}
-	for (size_t p = 0; p < npages(&m); p++) {
-		long long ids[COMPARE_PAGE];
-		size_t k = page_ids(&m, p, ids);
-		arena *pa = arena_new();
-		compare_agg *g;
-		size_t ng;
-		int rc = compare_store_finance(r->db, pa, m.cy->id, m.src, by_source, ids, &g, &ng);
-		bool ok = rc == DB_OK;
-		for (size_t i = 0; ok && i < ng; i++) {
-			size_t t, col;
-			if (agg_slot(&g[i], ids, k, cols, ncols, &t, &col))
-				ok = cents_parse(g[i].amount ? g[i].amount : "0",
-				                 &amount[(p * COMPARE_PAGE + t) * ncols + col]);
-		}
-		arena_free(pa);
-		if (!ok) {
-			cmp_fail(&m, rc != DB_OK ? rc : DB_EERR, "the finance");
-			return;
-		}
-		for (size_t t = 0; t < k; t++) {
-			size_t row = p * COMPARE_PAGE + t;
-			const compare_tenant *tn = &m.tenants[row];
-			const long long *am = &amount[row * ncols];
-			long long *pi = &per_inh[row * ncols];
-			population += tn->population;
-			for (size_t c = 0; c < ncols; c++)
-				pi[c] = per_inhabitant(am[c], tn->population);
-			if (m.csv) {
-				csv_field(&m.cw, tn->slug);
-				csv_field(&m.cw, tn->name);
-				csv_int(&m.cw, tn->population);
-				for (size_t c = 0; c < ncols; c++) {
-					csv_cents(&m.cw, am[c]);
-					if (pi[c] == NO_FIGURE)
-						csv_field(&m.cw, NULL);
-					else
-						csv_cents(&m.cw, pi[c]);
-				}
-				csv_end(&m.cw);
-				continue;
-			}
-			write_row_head(&m, tn, row == 0);
-			out_str(&m.o, ",\"population\":");
-			out_int(&m.o, tn->population);
-			out_str(&m.o, ",\"cells\":{");
-			for (size_t c = 0; c < ncols; c++)
-				money_json(&m.o, cols[c], am[c], pi[c], c == 0);
-			out_str(&m.o, "}}");
-		}
-	}
+	int64_t *amount = arena_calloc(r->a, nt * ncols + 1, sizeof(*amount));
+	int64_t *per_inh = arena_calloc(r->a, nt * ncols + 1, sizeof(*per_inh));
+	static const char *const lead[] = {"population", NULL};
+	static const char *const fields[] = {"amount_eur", "per_inhabitant_eur", NULL};
+	agg_open(&m, "finance", by, cols, ncols, lead, fields);
+	fin_ctx f = {by_source, cols, ncols, amount, per_inh, 0};
+	if (!cmp_pages(&m, fin_page, &f, "the finance"))
+		return;
+	long long population = f.population;
 	if (!m.csv) {
 		out_str(&m.o, "],\"population\":");
 		out_int(&m.o, population);
@@ -709,14 +709,16 @@ static void get_finance(http_req *r)
 		 * their populations. */
 		out_str(&m.o, ",\"totals\":{");
 		for (size_t c = 0; c < ncols; c++) {
-			long long sum = 0;
-			for (size_t t = 0; t < nt; t++)
-				sum += amount[t * ncols + c];
-			money_json(&m.o, cols[c], sum, per_inhabitant(sum, population), c == 0);
+			int64_t sum = 0;
+			for (size_t t = 0; t < nt && sum != NO_FIGURE; t++)
+				if (!money_add(&sum, amount[t * ncols + c]))
+					sum = NO_FIGURE;
+			money_json(&m.o, cols[c], sum, sum != NO_FIGURE ? per_inhabitant(sum, population) : NO_FIGURE,
+			           c == 0);
 		}
 		/* Medians over the rows; per inhabitant over the rows that have
 		 * a population. null when there is no value at all. */
-		long long *v = arena_calloc(r->a, nt + 1, sizeof(*v));
+		int64_t *v = arena_calloc(r->a, nt + 1, sizeof(*v));
 		out_str(&m.o, "},\"medians\":{");
 		for (size_t c = 0; c < ncols; c++)
 			money_json(&m.o, cols[c], column_median(amount, nt, ncols, c, v),
@@ -781,6 +783,55 @@ static bool section_csv_row(cmp *m, arena *a, const cycle_section *ts, const com
 	return true;
 }
 
+/* The section-based comparisons (side by side, indicators) read a page of
+ * stored sections by a code (section key or action) and write each tenant's
+ * in page order. */
+typedef int (*sections_read)(db *d, arena *a, long long cycle_id, compare_source src, const char *code,
+                             const long long ids[COMPARE_PAGE], compare_section **out, size_t *n);
+typedef bool (*section_write)(cmp *m, arena *a, const compare_tenant *tn, const compare_section *s, void *ctx);
+
+typedef struct sections_ctx {
+	sections_read read;
+	const char *code;
+	section_write write;
+	void *ctx;
+} sections_ctx;
+
+static int sections_page(cmp *m, const page *pg, void *ctx)
+{
+	const sections_ctx *c = ctx;
+	compare_section *s;
+	size_t ns;
+	int rc = c->read(m->r->db, pg->a, m->cy->id, m->src, c->code, pg->ids, &s, &ns);
+	if (rc != DB_OK)
+		return rc;
+	for (size_t t = 0; t < pg->k; t++) {
+		const compare_tenant *tn = &m->tenants[pg->first + t];
+		for (size_t i = 0; i < ns; i++)
+			if (s[i].tenant_id == tn->id && !c->write(m, pg->a, tn, &s[i], c->ctx))
+				return DB_EERR;
+	}
+	return DB_OK;
+}
+
+/* One row of the side by side. */
+typedef struct side_ctx {
+	const cycle_section *ts;
+	bool first;
+} side_ctx;
+
+static bool side_row(cmp *m, arena *a, const compare_tenant *tn, const compare_section *s, void *ctx)
+{
+	side_ctx *c = ctx;
+	if (m->csv)
+		return section_csv_row(m, a, c->ts, tn, s);
+	if (!c->first)
+		out_put(&m->o, ",", 1);
+	c->first = false;
+	section_json_row(m, tn, s);
+	return true;
+}
+
 static void get_section(http_req *r)
 {
 	cmp m;
@@ -818,36 +869,10 @@ static void get_section(http_req *r)
 		out_json_str(&m.o, ts->title);
 		out_str(&m.o, ",\"rows\":[");
 	}
-	bool first = true;
-	for (size_t p = 0; p < npages(&m); p++) {
-		long long ids[COMPARE_PAGE];
-		size_t k = page_ids(&m, p, ids);
-		arena *pa = arena_new();
-		compare_section *s;
-		size_t ns;
-		int rc = compare_store_section(r->db, pa, m.cy->id, m.src, ts->key, ids, &s, &ns);
-		bool ok = rc == DB_OK;
-		for (size_t t = 0; ok && t < k; t++) {
-			const compare_tenant *tn = &m.tenants[p * COMPARE_PAGE + t];
-			for (size_t i = 0; ok && i < ns; i++) {
-				if (s[i].tenant_id != tn->id)
-					continue;
-				if (m.csv) {
-					ok = section_csv_row(&m, pa, ts, tn, &s[i]);
-				} else {
-					if (!first)
-						out_put(&m.o, ",", 1);
-					first = false;
-					section_json_row(&m, tn, &s[i]);
-				}
-			}
-		}
-		arena_free(pa);
-		if (!ok) {
-			cmp_fail(&m, rc != DB_OK ? rc : DB_EERR, "the sections");
-			return;
-		}
-	}
+	side_ctx side = {ts, true};
+	sections_ctx c = {compare_store_section, ts->key, side_row, &side};
+	if (!cmp_pages(&m, sections_page, &c, "the sections"))
+		return;
 	if (!m.csv)
 		out_str(&m.o, "]}");
 	cmp_close(&m);
@@ -878,8 +903,9 @@ static void jw_value_or_null(jw *w, const json_value *v)
 		jw_null(w);
 }
 
-static bool indicator_rows(cmp *m, arena *a, const compare_tenant *tn, const compare_section *s)
+static bool indicator_rows(cmp *m, arena *a, const compare_tenant *tn, const compare_section *s, void *ctx)
 {
+	(void)ctx;
 	json_value *doc;
 	char err[120];
 	if (json_parse(a, s->content, s->content_len, &doc, err, sizeof(err)) != JSON_OK) {
@@ -962,24 +988,9 @@ static void get_indicators(http_req *r)
 		jw_key(m.w, "rows");
 		jw_arr_begin(m.w);
 	}
-	for (size_t p = 0; p < npages(&m); p++) {
-		long long ids[COMPARE_PAGE];
-		size_t k = page_ids(&m, p, ids);
-		arena *pa = arena_new();
-		compare_section *s;
-		size_t ns;
-		int rc = compare_store_action_sections(r->db, pa, m.cy->id, m.src, action, ids, &s, &ns);
-		bool ok = rc == DB_OK;
-		for (size_t t = 0; ok && t < k; t++)
-			for (size_t i = 0; ok && i < ns; i++)
-				if (s[i].tenant_id == m.tenants[p * COMPARE_PAGE + t].id)
-					ok = indicator_rows(&m, pa, &m.tenants[p * COMPARE_PAGE + t], &s[i]);
-		arena_free(pa);
-		if (!ok) {
-			cmp_fail(&m, rc != DB_OK ? rc : DB_EERR, "the indicators");
-			return;
-		}
-	}
+	sections_ctx c = {compare_store_action_sections, action, indicator_rows, NULL};
+	if (!cmp_pages(&m, sections_page, &c, "the indicators"))
+		return;
 	if (!m.csv) {
 		jw_arr_end(m.w);
 		jw_obj_end(m.w);

@@ -54,9 +54,7 @@ int cycle_store_list(db *d, arena *a, long long after, int limit, cycle **out, s
 	                  after, (long long)limit + 1);
 	if (rc != DB_OK)
 		return rc;
-	size_t rows = db_nrows(res);
-	*more = rows > (size_t)limit;
-	*n = *more ? (size_t)limit : rows;
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		read_cycle(res, i, &(*out)[i]);

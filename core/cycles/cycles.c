@@ -9,13 +9,13 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/id.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
 
 #define CYCLES_PATH "/api/v1/cycles"
-#define ID_MAX_DIGITS 18
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -343,7 +343,7 @@ static void delete_norm(http_req *r)
 		return;
 	long long id;
 	bool deleted = false;
-	if (!v_parse_digits(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
+	if (!id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
 		http_problem(r, 404, "there is no such norm in this cycle");
 		return;
 	}

@@ -722,6 +722,13 @@ size_t db_nrows(const db_res *r)
 	return r->nrows;
 }
 
+size_t db_page_rows(const db_res *r, int limit, bool *more)
+{
+	assert(limit > 0);
+	*more = r->nrows > (size_t)limit;
+	return *more ? (size_t)limit : r->nrows;
+}
+
 size_t db_ncols(const db_res *r)
 {
 	return r->ncols;

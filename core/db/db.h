@@ -58,6 +58,9 @@ int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types, 
 unsigned long long db_last_id(db *d);
 
 size_t db_nrows(const db_res *r);
+/* Lists read one row past their page (LIMIT limit + 1) only to learn that a
+ * next page exists: the rows to show, and *more when there is a next page. */
+size_t db_page_rows(const db_res *r, int limit, bool *more);
 size_t db_ncols(const db_res *r);
 /* NULL for SQL NULL. Row and column out of range is a bug (asserted). */
 const char *db_val(const db_res *r, size_t row, size_t col);

@@ -35,6 +35,7 @@ struct db;
 struct identity;
 struct tenant_ref;
 struct http_stream;
+struct web_session;
 
 typedef struct http_req {
 	arena *a;
@@ -61,6 +62,8 @@ typedef struct http_req {
 	struct db *db;                   /* NULL on the I/O thread */
 	const struct identity *user;     /* NULL for anonymous routes */
 	const struct tenant_ref *tenant; /* set for ROUTE_TENANT routes */
+	/* The browser session, on ROUTE_PAGE routes when logged in. */
+	const struct web_session *session;
 
 	/* The answer. */
 	int status;

@@ -305,6 +305,8 @@ void openapi_render(http_req *r)
 	bool ok = true;
 	for (int i = 0; i < n && ok; i++) {
 		const route *rt = router_at(i);
+		if (rt->flags & ROUTE_PAGE)
+			continue; /* the web interface is not part of the API */
 		bool seen = false;
 		for (int j = 0; j < i && !seen; j++)
 			seen = strcmp(router_at(j)->pattern, rt->pattern) == 0;

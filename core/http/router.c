@@ -31,6 +31,10 @@ static const route_param path_params[] = {
      "Il numero della revisione inviata (1 la prima)"},
     {"other", PARAM_PATH, true, "{\"type\":\"integer\",\"minimum\":1}",
      "La revisione inviata con cui confrontare {revision}"},
+    {"version", PARAM_PATH, true, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":64}",
+     "La versione dei file statici (cambia quando cambiano, così possono restare in cache)"},
+    {"file", PARAM_PATH, true, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":128}",
+     "Il nome di un file statico dell'interfaccia"},
 };
 
 /* __FILE__ of this file, to strip the same prefix from the others: the build

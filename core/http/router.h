@@ -17,8 +17,11 @@ enum route_flags {
 	ROUTE_STREAM = 1 << 3,  /* may stream its answer */
 	ROUTE_OWN_TX = 1 << 4,  /* a write that runs its own transactions and
 	                           audit (login: a failure must still count) */
-	ROUTE_UNSCOPED = 1 << 5 /* with ROUTE_PUBLIC: {tenant} names the tenant of
+	ROUTE_UNSCOPED = 1 << 5, /* with ROUTE_PUBLIC: {tenant} names the tenant of
 	                           a published document anyone reads; not scoped */
+	ROUTE_PAGE = 1 << 6      /* a page of the web interface: authenticated by
+	                           session cookie (never Bearer), forms checked
+	                           against CSRF, errors answered as pages */
 };
 
 /* Where a declared parameter is read; path parameters come from the pattern

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/id.h"
+#include "base/money.h"
 #include "base/password.h"
 #include "base/utf8.h"
 
@@ -167,23 +169,21 @@ const char *v_money(field_errors *e, const char *prefix, const json_value *obj, 
 		return NULL;
 	}
 	const char *t = v->u.number.text;
+	int64_t cents;
+	int rc = money_parse(t, &cents);
 	if (t[0] == '-') {
 		field_errors_add(e, v_path(e, prefix, key), "must not be negative");
 		return NULL;
 	}
-	size_t ip = strspn(t, "0123456789"), fp = 0;
-	if (t[ip] == '.')
-		fp = strspn(t + ip + 1, "0123456789");
-	size_t total = ip + (t[ip] == '.' ? 1 + fp : 0);
-	if (t[total] != '\0') {
+	if (rc == MONEY_ESYNTAX) {
 		field_errors_add(e, v_path(e, prefix, key), "must be written as plain decimal euros (e.g. 1234.50)");
 		return NULL;
 	}
-	if (fp > 2) {
+	if (rc == MONEY_EDECIMALS) {
 		field_errors_add(e, v_path(e, prefix, key), "has more than 2 decimals");
 		return NULL;
 	}
-	if (ip > 12) {
+	if (rc != MONEY_OK || cents > V_MONEY_MAX_CENTS) {
 		field_errors_add(e, v_path(e, prefix, key), "is too large");
 		return NULL;
 	}
@@ -359,22 +359,13 @@ json_value *v_read_object(http_req *r)
 	return body;
 }
 
-bool v_parse_digits(const char *s, size_t max_digits, long long *out)
-{
-	size_t n = s != NULL ? strspn(s, "0123456789") : 0;
-	if (n == 0 || n > max_digits || s[n] != '\0')
-		return false;
-	*out = strtoll(s, NULL, 10);
-	return true;
-}
-
 int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after)
 {
 	const char *cursor;
 	*after = 0;
 	if (http_page_params(r, limit, &cursor) != 0)
 		return -1;
-	if (cursor != NULL && !v_parse_digits(cursor, max_digits, after)) {
+	if (cursor != NULL && !id_parse(cursor, max_digits, after)) {
 		field_errors *e = http_errors_new(r);
 		field_errors_add(e, "cursor", "non è un cursore valido: usa il next_cursor dell'ultima pagina");
 		http_errors_answer(r, e, 400, "un parametro della query non è valido");

@@ -28,8 +28,10 @@ const char *v_string_or_null(field_errors *e, const char *prefix, const json_val
 bool v_int(field_errors *e, const char *prefix, const json_value *obj, const char *key, long long min, long long max,
            bool required, long long *out);
 bool v_bool(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required, bool *out);
-/* An amount in euros: a JSON number >= 0 with at most 2 decimals, below
- * 10^12; returned as its decimal text for a DECIMAL column. */
+/* An amount in euros: a JSON number >= 0 with at most 2 decimals (read by
+ * money_parse), below 10^12 euros; returned as its decimal text for a
+ * DECIMAL column. */
+#define V_MONEY_MAX_CENTS 99999999999999LL /* 999 999 999 999.99 euros */
 const char *v_money(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
 /* Lowercased; local@domain.tld, at most 254 characters. */
 const char *v_email(field_errors *e, const char *prefix, const json_value *obj, const char *key, bool required);
@@ -53,10 +55,10 @@ void v_only(field_errors *e, const char *prefix, const json_value *obj, const ch
 bool v_body_object(http_req *r, const json_value *body);
 /* The request body as a JSON object, or NULL after answering 400, 415 or 422. */
 json_value *v_read_object(http_req *r);
-/* A path or query number: 1 to max_digits decimal digits and nothing else. */
-bool v_parse_digits(const char *s, size_t max_digits, long long *out);
-/* ?limit= and a numeric ?cursor= (the last key of the previous page, at most
- * max_digits digits; *after 0 when absent): -1 after answering 400. */
+/* ?limit= and a numeric ?cursor= (the last id or revision of the previous
+ * page, read by id_parse with max_digits; *after 0 when absent): -1 after
+ * answering 400.
+ * Lists keyed by a slug or an email read http_page_params themselves. */
 int v_page_after(http_req *r, size_t max_digits, int *limit, long long *after);
 
 /* Plain checks, for values already in hand. */

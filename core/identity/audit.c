@@ -6,12 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/id.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
 #include "identity/scope.h"
-
-#define AUDIT_ID_MAX_DIGITS 18 /* audit_log.id as a ?cursor= */
 
 static const char *outcome_of(int status)
 {
@@ -80,7 +79,7 @@ static void get_audit(http_req *r)
 	const char *tenant = http_query(r, "tenant"), *since = http_query(r, "since");
 	int limit;
 	long long before;
-	if (v_page_after(r, AUDIT_ID_MAX_DIGITS, &limit, &before) != 0)
+	if (v_page_after(r, ID_MAX_DIGITS, &limit, &before) != 0)
 		return;
 	long long tenant_id = 0;
 	if (tenant != NULL) {

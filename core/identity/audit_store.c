@@ -25,8 +25,7 @@ int audit_store_list(db *d, arena *a, long long tenant_id, const char *since, lo
 	                " WHERE (? = 0 OR a.tenant_id = ?) AND (? IS NULL OR a.at >= ?) AND (? = 0 OR a.id < ?)"
 	                " ORDER BY a.id DESC LIMIT ?",
 	                "iissiii", tenant_id, tenant_id, since, since, before, before, (long long)limit + 1));
-	*more = db_nrows(res) > (size_t)limit;
-	*n = *more ? (size_t)limit : db_nrows(res);
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		(*out)[i] = (audit_row){.id = db_int(res, i, 0),

@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/id.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "http/router.h"
@@ -89,10 +90,8 @@ done:
 /* A positive decimal id from a string claim, or -1. */
 static long long claim_id(jwt_t *jwt, const char *name)
 {
-	const char *v = jwt_get_grant(jwt, name);
-	if (v == NULL || *v == '\0' || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v))
-		return -1;
-	return strtoll(v, NULL, 10);
+	long long id;
+	return id_parse(jwt_get_grant(jwt, name), ID_MAX_DIGITS, &id) ? id : -1;
 }
 
 /* The token's own header must say alg HS256: checked on the raw header too,
@@ -212,6 +211,15 @@ static int load_identity(http_req *r, long long user_id, long long login_id, con
 int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out)
 {
 	return load_identity(r, user_id, login_id, NULL, out);
+}
+
+int auth_login_identity(http_req *r, long long user_id, long long login_id)
+{
+	identity *u = NULL;
+	int rc = load_identity(r, user_id, login_id, route_tenant(r), &u);
+	if (rc == DB_OK)
+		r->user = u;
+	return rc;
 }
 
 /* Rows tagged 'u' (first), 'm' and 'a' into an identity. */

@@ -55,6 +55,32 @@ int auth_load_identity(http_req *r, long long user_id, long long login_id, ident
 const char *role_name(role r);
 role role_parse(const char *s); /* ROLE_NONE when unknown */
 
+/* A login attempt checked by auth_login_check. */
+typedef enum {
+	AUTH_LOGIN_OK,
+	AUTH_LOGIN_WRONG,
+	AUTH_LOGIN_BLOCKED,
+	AUTH_LOGIN_UNAVAILABLE,
+	AUTH_LOGIN_BUSY /* the hashing pool is full: 503, not a failed guess */
+} auth_login_result;
+typedef struct auth_login {
+	const char *email; /* lowercased */
+	long long user_id; /* when OK */
+	role region_role;
+	long long retry_after; /* seconds, when BLOCKED */
+	int db_rc;             /* the DB_E* code, when UNAVAILABLE */
+} auth_login;
+/* The one password check of every login (API and browser): throttling per
+ * account and client address before and after the hash, the active flag,
+ * the failure counted. Sets r->audit_object; answers nothing. */
+auth_login_result auth_login_check(http_req *r, const char *email, const char *password, auth_login *out);
+
+/* Sets r->user (and on a tenant route the tenant row scope.c judges) for a
+ * login the caller has already proved some other way (a browser session):
+ * the same reads and checks as a Bearer token. DB_OK, a DB_E* code, or 1 when
+ * the user is inactive or the login has ended. */
+int auth_login_identity(http_req *r, long long user_id, long long login_id);
+
 /* Authenticates the request from its Bearer token: sets r->user and returns
  * 0, or answers 401 (503 when the database is down) and returns -1. */
 int auth_request(http_req *r);

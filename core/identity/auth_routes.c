@@ -11,9 +11,10 @@
 
 #include "base/log.h"
 #include "base/password.h"
-#include "http/metrics.h"
+#include "base/sha256.h"
 #include "base/utf8.h"
 #include "db/db.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/audit.h"
@@ -22,12 +23,6 @@
 #include "identity/users.h"
 
 #define REFRESH_TOKEN_LEN 43 /* base64url of 32 bytes */
-
-static void sha256(const char *s, unsigned char out[32])
-{
-	unsigned int n = 32;
-	EVP_Digest(s, strlen(s), out, &n, EVP_sha256(), NULL);
-}
 
 static void new_refresh_token(char out[REFRESH_TOKEN_LEN + 1])
 {
@@ -44,9 +39,10 @@ static void new_refresh_token(char out[REFRESH_TOKEN_LEN + 1])
 /* Stores a new refresh token for login_id; fills token. */
 static int store_refresh(http_req *r, long long login_id, char token[REFRESH_TOKEN_LEN + 1])
 {
-	unsigned char h[32];
+	unsigned char h[SHA256_LEN];
 	new_refresh_token(token);
-	sha256(token, h);
+	if (sha256(token, strlen(token), h) != 0)
+		return DB_EERR;
 	return auth_store_add_refresh(r->db, login_id, h);
 }
 
@@ -89,29 +85,29 @@ static bool db_failed(http_req *r, long long rc)
 	return true;
 }
 
-/* Answers 429 (or 503) and returns true when the account or the client
- * address is blocked. */
-static bool answered_blocked(http_req *r, const char *acct, const char *addr)
+/* AUTH_LOGIN_BLOCKED with the seconds left when the account or the client
+ * address (NULL: not counted) is blocked, AUTH_LOGIN_UNAVAILABLE when that
+ * cannot be read. */
+static auth_login_result blocked_for(http_req *r, const char *acct, const char *addr, long long *wait)
 {
 	long long wait_acct = throttle_blocked(r->db, acct), wait_addr = addr ? throttle_blocked(r->db, addr) : 0;
-	if (wait_acct < 0 || wait_addr < 0) {
-		http_unavailable(r, NULL);
-		return true;
-	}
-	if (wait_acct > 0 || wait_addr > 0) {
-		long long wait = wait_acct > wait_addr ? wait_acct : wait_addr;
-		http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
-		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
-		/* A blocked login is not audited: the failures that caused the
-		 * block were, and an address could otherwise add rows forever. A
-		 * blocked password change has an authenticated caller. */
-		if (r->user != NULL)
-			audit_write(r);
-		else
-			metrics_refusal(REFUSAL_LOGIN_BLOCKED);
-		return true;
-	}
-	return false;
+	if (wait_acct < 0 || wait_addr < 0)
+		return AUTH_LOGIN_UNAVAILABLE;
+	*wait = wait_acct > wait_addr ? wait_acct : wait_addr;
+	return *wait > 0 ? AUTH_LOGIN_BLOCKED : AUTH_LOGIN_OK;
+}
+
+/* Answers 429 with Retry-After. A blocked login is not audited: the failures
+ * that caused the block were, and an address could otherwise add rows
+ * forever. A blocked password change has an authenticated caller. */
+static void answer_blocked(http_req *r, long long wait)
+{
+	http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
+	http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
+	if (r->user != NULL)
+		audit_write(r);
+	else
+		metrics_refusal(REFUSAL_LOGIN_BLOCKED);
 }
 
 /* The hashing pool is full: 503. Not a failed guess, so nothing counts
@@ -125,6 +121,64 @@ static void answer_busy(http_req *r)
 	r->log_detail = "login refused: hashing queue full";
 }
 
+/* Answers 429 (or 503) and returns true when the account or the client
+ * address is blocked. */
+static bool answered_blocked(http_req *r, const char *acct, const char *addr)
+{
+	long long wait = 0;
+	switch (blocked_for(r, acct, addr, &wait)) {
+	case AUTH_LOGIN_UNAVAILABLE: http_unavailable(r, NULL); return true;
+	case AUTH_LOGIN_BLOCKED: answer_blocked(r, wait); return true;
+	default: return false;
+	}
+}
+
+/* The password check every login goes through, the API's and the browser's:
+ * the throttle before and after the slow hash, the active flag, and the
+ * failure counted. Answers nothing: the caller answers (and audits). */
+auth_login_result auth_login_check(http_req *r, const char *email, const char *password, auth_login *out)
+{
+	char *lower = arena_strdup(r->a, email);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	char *acct = arena_printf(r->a, "acct:%s", lower), *addr = arena_printf(r->a, "ip:%s", r->client_addr);
+	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
+	*out = (auth_login){.email = lower, .db_rc = DB_EUNAVAIL};
+
+	/* Full already: refused before any query. */
+	if (password_busy())
+		return AUTH_LOGIN_BUSY;
+	auth_login_result res = blocked_for(r, acct, addr, &out->retry_after);
+	if (res != AUTH_LOGIN_OK)
+		return res;
+	user_account *acc;
+	int rc = user_store_find_email(r->db, r->a, lower, &acc);
+	if (rc != DB_OK) {
+		out->db_rc = rc;
+		return AUTH_LOGIN_UNAVAILABLE;
+	}
+	int checked = acc != NULL ? password_check(password, acc->password_hash) : password_dummy_check(password);
+	if (checked == PASSWORD_EBUSY)
+		return AUTH_LOGIN_BUSY;
+	bool ok = acc != NULL && checked == PASSWORD_MATCH && acc->active;
+	/* Again after the slow hash: guesses sent all at once passed the first
+	 * check together, and whichever of them finish after the failures of the
+	 * others blocked the key must not learn whether they were right. */
+	res = blocked_for(r, acct, addr, &out->retry_after);
+	if (res != AUTH_LOGIN_OK)
+		return res;
+	if (!ok) {
+		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
+		throttle_fail(r->db, addr, THROTTLE_ADDRESS_FREE);
+		return AUTH_LOGIN_WRONG;
+	}
+	out->user_id = acc->id;
+	out->region_role = acc->region_role;
+	throttle_clear(r->db, acct);
+	return AUTH_LOGIN_OK;
+}
+
 static void post_login(http_req *r)
 {
 	json_value *body;
@@ -135,55 +189,26 @@ static void post_login(http_req *r)
 	const char *password = v_string(e, NULL, body, "password", 1, PASSWORD_MAX_BYTES, true);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	char *lower = arena_strdup(r->a, email);
-	for (char *p = lower; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	char *acct = arena_printf(r->a, "acct:%s", lower), *addr = arena_printf(r->a, "ip:%s", r->client_addr);
-	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
-
-	/* Full already: refused before any query. */
-	if (password_busy()) {
-		answer_busy(r);
-		return;
-	}
-	if (answered_blocked(r, acct, addr))
-		return;
-
-	user_account *acc;
-	int rc = user_store_find_email(r->db, r->a, lower, &acc);
-	if (rc != DB_OK) {
-		db_failed(r, rc);
-		return;
-	}
-	int checked = acc != NULL ? password_check(password, acc->password_hash) : password_dummy_check(password);
-	if (checked == PASSWORD_EBUSY) {
-		answer_busy(r);
-		return;
-	}
-	bool ok = acc != NULL && checked == PASSWORD_MATCH && acc->active;
-	/* Again after the slow hash: guesses sent all at once passed the first
-	 * check together, and whichever of them finish after the failures of the
-	 * others blocked the key must not learn whether they were right. */
-	if (answered_blocked(r, acct, addr))
-		return;
-	if (!ok) {
-		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
-		throttle_fail(r->db, addr, THROTTLE_ADDRESS_FREE);
+	auth_login who;
+	switch (auth_login_check(r, email, password, &who)) {
+	case AUTH_LOGIN_UNAVAILABLE: db_failed(r, who.db_rc); return;
+	case AUTH_LOGIN_BLOCKED: answer_blocked(r, who.retry_after); return;
+	case AUTH_LOGIN_BUSY: answer_busy(r); return;
+	case AUTH_LOGIN_WRONG:
 		http_problem(r, 401, "wrong email or password");
 		r->audit_detail = "login failed";
 		audit_write(r);
 		return;
+	case AUTH_LOGIN_OK: break;
 	}
-	long long user_id = acc->id, login_id = 0;
-	throttle_clear(r->db, acct);
+	long long user_id = who.user_id, login_id = 0;
 	char token[REFRESH_TOKEN_LEN + 1];
 	if (db_failed(r, db_begin(r->db)) ||
 	    db_failed(r, auth_store_add_login(r->db, user_id, r->client_addr, &login_id)))
 		return;
 	if (db_failed(r, store_refresh(r, login_id, token)))
 		return;
-	identity self = {.user_id = user_id, .email = lower, .region_role = acc->region_role};
+	identity self = {.user_id = user_id, .email = who.email, .region_role = who.region_role};
 	r->user = &self;
 	r->status = 200;
 	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db))) {
@@ -194,25 +219,29 @@ static void post_login(http_req *r)
 	answer_tokens(r, user_id, login_id, token);
 }
 
-static const char *read_refresh_token(http_req *r)
+/* The body's refresh token in its stored form (its SHA-256); false after
+ * answering 422 (no token) or 500 (the digest failed). */
+static bool read_refresh_hash(http_req *r, unsigned char h[SHA256_LEN])
 {
 	json_value *body;
 	if (http_read_json(r, &body) != 0)
-		return NULL;
+		return false;
 	field_errors *e = http_errors_new(r);
 	const char *tok = v_string(e, NULL, body, "refresh_token", 1, 128, true);
 	if (http_errors_answer(r, e, 422, NULL))
-		return NULL;
-	return tok;
+		return false;
+	if (sha256(tok, strlen(tok), h) == 0)
+		return true;
+	log_msg(LOG_ERROR, "auth: SHA-256 of a refresh token failed");
+	http_problem(r, 500, "il token non ha potuto essere verificato");
+	return false;
 }
 
 static void post_refresh(http_req *r)
 {
-	const char *tok = read_refresh_token(r);
-	if (tok == NULL)
+	unsigned char h[SHA256_LEN];
+	if (!read_refresh_hash(r, h))
 		return;
-	unsigned char h[32];
-	sha256(tok, h);
 	auth_refresh rt;
 	bool found;
 	if (db_failed(r, db_begin(r->db)))
@@ -261,11 +290,9 @@ out:
 
 static void post_logout(http_req *r)
 {
-	const char *tok = read_refresh_token(r);
-	if (tok == NULL)
+	unsigned char h[SHA256_LEN];
+	if (!read_refresh_hash(r, h))
 		return;
-	unsigned char h[32];
-	sha256(tok, h);
 	bool ended;
 	if (db_failed(r, auth_store_logout(r->db, h, &ended)))
 		return;

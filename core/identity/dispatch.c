@@ -63,12 +63,28 @@ static void run_write(http_req *r)
 		audit_write(r); /* the refused attempt, outside the rolled-back work */
 }
 
+static const dispatch_pages *pages;
+
+void dispatch_set_pages(const dispatch_pages *p)
+{
+	pages = p;
+}
+
 void dispatch_request(http_req *r)
 {
 	const route *rt = r->route;
-	/* Refused writes are audited when the caller is authenticated (the
-	 * account can be stopped if it floods), only counted when not. */
-	if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0) {
+	bool page = (rt->flags & ROUTE_PAGE) != 0;
+	if (page) {
+		/* Never the Bearer path: a page is the browser's, by session. */
+		if (pages == NULL) {
+			http_problem(r, 404, "no such resource");
+			return;
+		}
+		if (pages->authenticate(r) != 0)
+			goto done;
+	} else if (!(rt->flags & ROUTE_PUBLIC) && auth_request(r) != 0) {
+		/* Refused writes are audited when the caller is authenticated (the
+		 * account can be stopped if it floods), only counted when not. */
 		if (is_write(r) && r->status == 401)
 			metrics_refusal(REFUSAL_UNAUTHENTICATED_WRITE);
 		return;
@@ -76,10 +92,13 @@ void dispatch_request(http_req *r)
 	if ((rt->flags & ROUTE_TENANT) && scope_resolve_tenant(r) != 0) {
 		if (r->db != NULL && is_write(r) && r->status != 503)
 			audit_write(r); /* a tenant the caller may not see: the path names what was tried */
-		return;
+		goto done;
 	}
 	if (r->db != NULL && is_write(r) && !(rt->flags & ROUTE_OWN_TX))
 		run_write(r);
 	else
 		run_handler(r);
+done:
+	if (page && r->status >= 400)
+		pages->error_page(r);
 }

@@ -7,4 +7,15 @@
 
 void dispatch_request(http_req *r);
 
+/* How ROUTE_PAGE routes are authenticated and how their errors look, given
+ * by the web layer above (identity knows nothing of sessions or HTML). */
+typedef struct dispatch_pages {
+	/* 0 to go on (r->user NULL on a public page without a session), or -1
+	 * after answering (a redirect to the login, a refused form). */
+	int (*authenticate)(http_req *r);
+	/* Turns a problem answer (4xx/5xx) into the page of its status. */
+	void (*error_page)(http_req *r);
+} dispatch_pages;
+void dispatch_set_pages(const dispatch_pages *pages);
+
 #endif

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/id.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
 
 #define USER_TENANTS_MAX 200
-#define USER_ID_MAX_DIGITS 18
 
 static const char *const user_fields[] = {"email",       "name",   "role",     "memberships",
                                           "assignments", "active", "password", NULL};
@@ -29,12 +29,12 @@ static bool require_admin(http_req *r)
 /* The "users/{id}" parameter as a positive id, or -1 after answering 404. */
 static long long user_id_param(http_req *r)
 {
-	const char *s = http_param(r, "id");
-	if (s == NULL || *s == '\0' || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s) || atoll(s) <= 0) {
+	long long id;
+	if (!id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
 		http_problem(r, 404, "no such user");
 		return -1;
 	}
-	return atoll(s);
+	return id;
 }
 
 static void answer_user(http_req *r, long long id, int status, const char *initial_password)
@@ -155,7 +155,7 @@ static void get_users(http_req *r)
 {
 	int limit;
 	long long after;
-	if (!require_admin(r) || v_page_after(r, USER_ID_MAX_DIGITS, &limit, &after) != 0)
+	if (!require_admin(r) || v_page_after(r, ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
 	identity *us;
 	size_t n;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/id.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
 #include "http/validate.h"
@@ -18,7 +19,6 @@
 #include "tenants/plans/plans.h"
 
 #define PLAN_PATH "/api/v1/tenants/{tenant}/plans/{cycle}"
-#define ID_MAX_DIGITS 18
 
 /* A plan_comments row with its people's names. */
 typedef struct comment {
@@ -92,9 +92,7 @@ static int comment_list(db *d, arena *a, const plan *p, long long after, int lim
 	                  (long long)limit + 1);
 	if (rc != DB_OK)
 		return rc;
-	size_t rows = db_nrows(res);
-	*more = rows > (size_t)limit;
-	*n = *more ? (size_t)limit : rows;
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		read_comment(res, i, &(*out)[i]);
@@ -138,12 +136,6 @@ static int comment_resolve(db *d, const plan *p, long long id, bool resolved, lo
 }
 
 /* ---------------------------------------------------------------- common */
-
-/* Ids and revisions are positive. */
-static bool parse_id(const char *s, long long *id)
-{
-	return v_parse_digits(s, ID_MAX_DIGITS, id) && *id > 0;
-}
 
 /* The tenant's plan for the path's cycle, or NULL after answering 404 (or
  * 503); *cy (may be NULL) gets the cycle. */
@@ -228,14 +220,9 @@ static void get_comments(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
 	int limit;
-	const char *cursor;
-	long long after = 0;
-	if (http_page_params(r, &limit, &cursor) != 0)
+	long long after;
+	if (v_page_after(r, ID_MAX_DIGITS, &limit, &after) != 0)
 		return;
-	if (cursor != NULL && !parse_id(cursor, &after)) {
-		http_problem(r, 400, "cursor is not valid");
-		return;
-	}
 	cycle *c;
 	plan *p = path_plan(r, &c);
 	if (p == NULL)
@@ -352,7 +339,7 @@ static comment *path_comment(http_req *r, const plan *p, bool for_update)
 {
 	long long id;
 	comment *c = NULL;
-	if (parse_id(http_param(r, "id"), &id) &&
+	if (id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id) &&
 	    !http_db_ok(r, comment_find(r->db, r->a, p, id, for_update, &c), "the comment"))
 		return NULL;
 	if (c == NULL)
@@ -407,14 +394,15 @@ static void patch_comment(http_req *r)
 
 /* ---------------------------------------------------------------- diff */
 
-/* The snapshot of one submission, parsed; NULL after answering. */
-static json_value *load_snapshot(http_req *r, const plan *p, const char *param)
+/* The snapshot of one submission, parsed, and its revision; NULL after
+ * answering. */
+static json_value *load_snapshot(http_req *r, const plan *p, const char *param, long long *revision)
 {
 	long long rev = 0;
 	plan_submission sub;
 	const char *snap = NULL;
 	size_t len = 0;
-	int rc = parse_id(http_param(r, param), &rev)
+	int rc = id_parse(http_param(r, param), REVISION_MAX_DIGITS, &rev)
 	             ? plan_store_submission(r->db, r->a, p->tenant_id, p->cycle_id, rev, &sub, &snap, &len)
 	             : PLAN_ENOREVISION;
 	if (rc == PLAN_ENOREVISION) {
@@ -430,6 +418,7 @@ static json_value *load_snapshot(http_req *r, const plan *p, const char *param)
 		http_problemf(r, 500, "the stored submission %lld cannot be read", rev);
 		return NULL;
 	}
+	*revision = rev;
 	return doc;
 }
 
@@ -438,12 +427,13 @@ static void get_diff(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
 	plan *p = path_plan(r, NULL);
-	json_value *from = p ? load_snapshot(r, p, "revision") : NULL;
-	json_value *to = from ? load_snapshot(r, p, "other") : NULL;
+	long long a = 0, b = 0;
+	json_value *from = p ? load_snapshot(r, p, "revision", &a) : NULL;
+	json_value *to = from ? load_snapshot(r, p, "other", &b) : NULL;
 	if (to == NULL)
 		return;
 	jw *w = http_json_begin(r);
-	if (!plan_diff_render(w, r->a, atoll(http_param(r, "revision")), from, atoll(http_param(r, "other")), to)) {
+	if (!plan_diff_render(w, r->a, a, from, b, to)) {
 		jw_free(w);
 		http_problem(r, 500, "a stored submission is not a plan snapshot");
 		return;

@@ -5,7 +5,10 @@
 #include "tenants/plans/plan_html.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "base/money.h"
 
 #define YEARS_MAX 50    /* columns of a per-year table; a cycle spans at most CYCLE_MAX_YEARS */
 #define EMPTY_CELL "—"  /* a cell with nothing to show */
@@ -70,7 +73,8 @@ static const char stylesheet[] =
 /* Sums of amounts by funding source and year, for the summary tables. */
 typedef struct tally_cell {
 	const char *source;
-	long long year, cents;
+	long long year;
+	int64_t cents;
 } tally_cell;
 
 typedef struct tally {
@@ -165,37 +169,32 @@ static const char *group_title(doc *d, const char *group)
 
 /* ---------------------------------------------------------------- amounts */
 
-static long long add_sat(long long a, long long b)
+/* A sum past MONEY_MAX_CENTS (cannot come from a validated plan): its cell
+ * shows nothing rather than a wrong figure. */
+#define NO_SUM INT64_MIN
+
+static int64_t sum_add(int64_t sum, int64_t cents)
 {
-	long long s;
-	if (__builtin_add_overflow(a, b, &s))
-		return b > 0 ? HTML_CENTS_MAX : -HTML_CENTS_MAX;
-	return s;
+	if (sum == NO_SUM || cents == NO_SUM || !money_add(&sum, cents))
+		return NO_SUM;
+	return sum;
 }
 
-/* An amount in cents from a JSON number (or numeric string); false when it is
- * not one. Snapshots hold exact two-decimal texts; other forms are rounded. */
-static bool amount_of(const json_value *v, long long *cents)
+/* An amount in cents from a JSON number (or numeric string) read by
+ * money_parse: more than two decimals or an exponent is refused, as
+ * everywhere else, never rounded. */
+static bool amount_of(const json_value *v, int64_t *cents)
 {
 	if (json_is(v, JSON_STRING))
-		return html_parse_cents(v->u.string.s, cents);
-	if (!json_is(v, JSON_NUMBER))
-		return false;
-	if (html_parse_cents(v->u.number.text, cents))
-		return true;
-	/* Without libm: a finite value in range, rounded half away from zero. */
-	double c = v->u.number.real * 100.0;
-	if (!(c > -(double)HTML_CENTS_MAX && c < (double)HTML_CENTS_MAX))
-		return false;
-	*cents = (long long)(c < 0 ? c - 0.5 : c + 0.5);
-	return true;
+		return money_parse(v->u.string.s, cents) == MONEY_OK;
+	return json_is(v, JSON_NUMBER) && money_parse(v->u.number.text, cents) == MONEY_OK;
 }
 
-static void tally_add(arena *a, tally *t, const char *source, long long year, long long cents)
+static void tally_add(arena *a, tally *t, const char *source, long long year, int64_t cents)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->cells[i].year == year && strcmp(t->cells[i].source, source) == 0) {
-			t->cells[i].cents = add_sat(t->cells[i].cents, cents);
+			t->cells[i].cents = sum_add(t->cells[i].cents, cents);
 			return;
 		}
 	if (t->n == t->cap) {
@@ -218,10 +217,14 @@ static void cell_text(html *h, const char *text)
 	html_raw(h, "</td>");
 }
 
-static void cell_amount(html *h, arena *a, long long cents)
+static void cell_amount(html *h, int64_t cents)
 {
+	char buf[MONEY_TEXT_MAX];
 	html_raw(h, "<td class=\"num\">");
-	html_text(h, html_eur(a, cents));
+	if (cents == NO_SUM)
+		html_raw(h, EMPTY_CELL);
+	else
+		html_textn(h, buf, money_format_it(buf, cents));
 	html_raw(h, "</td>");
 }
 
@@ -514,14 +517,15 @@ static void render_indicators(doc *d, const json_value *list)
 static void render_spending(doc *d, const json_value *list)
 {
 	html *h = d->h;
-	long long total = 0;
+	int64_t total = 0;
 	html_raw(h, "<h4>Spesa prevista</h4>\n<table class=\"spesa\">\n<thead><tr><th scope=\"col\">Servizio</th>"
 	            "<th scope=\"col\">Anno</th><th scope=\"col\">Fonte di finanziamento</th>"
 	            "<th scope=\"col\" class=\"num\">Importo €</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < array_len(list); i++) {
 		const json_value *line = array_at(list, i);
 		const char *source = json_get_str(line, "funding_source");
-		long long year = 0, cents = 0;
+		long long year = 0;
+		int64_t cents = 0;
 		bool has_year = int_member(line, "year", &year);
 		bool has_amount = amount_of(json_get(line, "amount_eur"), &cents);
 		html_raw(h, "<tr>");
@@ -529,17 +533,17 @@ static void render_spending(doc *d, const json_value *list)
 		cell_text(h, has_year ? arena_printf(d->a, "%lld", year) : NULL);
 		cell_text(h, source != NULL ? source_name(d, source) : NULL);
 		if (has_amount)
-			cell_amount(h, d->a, cents);
+			cell_amount(h, cents);
 		else
 			cell_text(h, NULL);
 		html_raw(h, "</tr>\n");
 		if (has_amount) {
-			total = add_sat(total, cents);
+			total = sum_add(total, cents);
 			tally_add(d->a, &d->spending, source != NULL ? source : "", year, cents);
 		}
 	}
 	html_raw(h, "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"3\">Totale della sezione</th>");
-	cell_amount(h, d->a, total);
+	cell_amount(h, total);
 	html_raw(h, "</tr></tfoot>\n</table>\n");
 }
 
@@ -637,13 +641,13 @@ static void tally_years(const doc *d, const tally *t, long long *first, long lon
 		*first = *last - YEARS_MAX + 1;
 }
 
-static long long tally_get(const tally *t, const char *source, long long year, bool *found)
+static int64_t tally_get(const tally *t, const char *source, long long year, bool *found)
 {
-	long long sum = 0;
+	int64_t sum = 0;
 	for (size_t k = 0; k < t->n; k++)
 		if ((source == NULL || strcmp(t->cells[k].source, source) == 0) &&
 		    (year == 0 || t->cells[k].year == year)) {
-			sum = add_sat(sum, t->cells[k].cents);
+			sum = sum_add(sum, t->cells[k].cents);
 			*found = true;
 		}
 	return sum;
@@ -652,9 +656,9 @@ static long long tally_get(const tally *t, const char *source, long long year, b
 static void cell_sum(doc *d, const tally *t, const char *source, long long year)
 {
 	bool found = false;
-	long long v = tally_get(t, source, year, &found);
+	int64_t v = tally_get(t, source, year, &found);
 	if (found)
-		cell_amount(d->h, d->a, v);
+		cell_amount(d->h, v);
 	else
 		html_raw(d->h, "<td class=\"num\">" EMPTY_CELL "</td>");
 }
@@ -686,14 +690,14 @@ static void render_tally(doc *d, const tally *t, const char *caption)
 	for (long long y = first; y <= last && first > 0; y++)
 		cell_sum(d, t, NULL, y);
 	bool found = false;
-	cell_amount(h, d->a, tally_get(t, NULL, 0, &found));
+	cell_amount(h, tally_get(t, NULL, 0, &found));
 	html_raw(h, "</tr></tfoot>\n</table>\n");
 }
 
 static void render_income(doc *d, const json_value *income)
 {
 	html *h = d->h;
-	long long total = 0;
+	int64_t total = 0;
 	html_raw(h, "<h3 id=\"voci-di-entrata\">Voci di entrata</h3>\n");
 	if (array_len(income) == 0) {
 		html_raw(h, "<p class=\"vuota\">Nessuna voce di entrata indicata.</p>\n");
@@ -705,25 +709,26 @@ static void render_income(doc *d, const json_value *income)
 	for (size_t i = 0; i < array_len(income); i++) {
 		const json_value *line = array_at(income, i);
 		const char *source = json_get_str(line, "source");
-		long long year = 0, cents = 0;
+		long long year = 0;
+		int64_t cents = 0;
 		bool has_year = int_member(line, "year", &year);
 		bool has_amount = amount_of(json_get(line, "amount_eur"), &cents);
 		html_raw(h, "<tr>");
 		cell_text(h, source != NULL ? source_name(d, source) : NULL);
 		cell_text(h, has_year ? arena_printf(d->a, "%lld", year) : NULL);
 		if (has_amount)
-			cell_amount(h, d->a, cents);
+			cell_amount(h, cents);
 		else
 			cell_text(h, NULL);
 		cell_text(h, json_get_str(line, "note"));
 		html_raw(h, "</tr>\n");
 		if (has_amount) {
-			total = add_sat(total, cents);
+			total = sum_add(total, cents);
 			tally_add(d->a, &d->income, source != NULL ? source : "", year, cents);
 		}
 	}
 	html_raw(h, "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"2\">Totale delle entrate</th>");
-	cell_amount(h, d->a, total);
+	cell_amount(h, total);
 	html_raw(h, "<td></td></tr></tfoot>\n</table>\n");
 	render_tally(d, &d->income, "Entrate per fonte e anno");
 }
@@ -741,15 +746,15 @@ static void render_finance(doc *d, const json_value *snap)
 		render_tally(d, &d->spending, "Spesa delle sezioni per fonte e anno");
 
 	bool found = false;
-	long long in = tally_get(&d->income, NULL, 0, &found);
-	long long out = tally_get(&d->spending, NULL, 0, &found);
+	int64_t in = tally_get(&d->income, NULL, 0, &found);
+	int64_t out = tally_get(&d->spending, NULL, 0, &found);
 	html_raw(h, "<h3 id=\"riepilogo\">Riepilogo</h3>\n<table class=\"saldo\">\n<tbody>\n"
 	            "<tr><th scope=\"row\">Totale delle entrate</th>");
-	cell_amount(h, d->a, in);
+	cell_amount(h, in);
 	html_raw(h, "</tr>\n<tr><th scope=\"row\">Totale della spesa prevista</th>");
-	cell_amount(h, d->a, out);
+	cell_amount(h, out);
 	html_raw(h, "</tr>\n</tbody>\n<tfoot><tr><th scope=\"row\">Differenza (entrate − spesa)</th>");
-	cell_amount(h, d->a, add_sat(in, -out));
+	cell_amount(h, sum_add(in, out == NO_SUM ? NO_SUM : -out));
 	html_raw(h, "</tr></tfoot>\n</table>\n</section>\n");
 }
 

@@ -6,15 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
+#include "base/money.h"
 #include "http/validate.h"
 #include "tenants/plans/plans.h"
 
 #define EMPTY_TOTAL "0.00"
-#define CENTS_PER_EURO 100LL
 /* DECIMAL(15,2) holds less than 10^13 euros: a section's total must fit. */
-#define TOTAL_MAX_CENTS (10000000000000LL * CENTS_PER_EURO)
+#define TOTAL_MAX_CENTS 1000000000000000LL
 
 /* ---------------------------------------------------------------- names */
 
@@ -77,38 +75,29 @@ int plan_decision_parse(const char *s)
 
 const char *plan_money_text(arena *a, const char *amount)
 {
-	const char *dot = strchr(amount, '.');
-	if (dot == NULL)
-		return arena_printf(a, "%s.00", amount);
-	if (dot[1] != '\0' && dot[2] == '\0')
-		return arena_printf(a, "%s0", amount);
-	return arena_strdup(a, amount);
+	int64_t cents;
+	return money_parse(amount, &cents) == MONEY_OK ? money_text(a, cents) : NULL;
 }
 
-/* Cents of a two-decimal text ("1500.00"), as plan_money_text writes it. */
-static long long cents_of(const char *text)
+/* The sum of the lines' amounts in cents; false past TOTAL_MAX_CENTS. */
+static bool spending_cents(const plan_spending *lines, size_t n, int64_t *total)
 {
-	long long euros = strtoll(text, NULL, 10), cents = 0;
-	const char *dot = strchr(text, '.');
-	if (dot != NULL && dot[1] >= '0' && dot[1] <= '9') {
-		cents = (dot[1] - '0') * 10;
-		if (dot[2] >= '0' && dot[2] <= '9')
-			cents += dot[2] - '0';
+	*total = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t cents;
+		if (lines[i].amount_eur == NULL || money_parse(lines[i].amount_eur, &cents) != MONEY_OK)
+			continue;
+		if (!money_add(total, cents) || *total >= TOTAL_MAX_CENTS)
+			return false;
 	}
-	return euros * CENTS_PER_EURO + cents;
-}
-
-static const char *cents_text(arena *a, long long cents)
-{
-	return arena_printf(a, "%lld.%02lld", cents / CENTS_PER_EURO, cents % CENTS_PER_EURO);
+	return true;
 }
 
 const char *plan_section_spending_total(arena *a, const plan_section_content *content)
 {
-	long long total = 0;
-	for (size_t i = 0; i < content->nspending; i++)
-		total += cents_of(content->spending[i].amount_eur);
-	return total == 0 ? arena_strdup(a, EMPTY_TOTAL) : cents_text(a, total);
+	int64_t total;
+	spending_cents(content->spending, content->nspending, &total);
+	return money_text(a, total);
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -280,7 +269,7 @@ static void parse_spending(field_errors *e, const char *prefix, const json_value
 		return;
 	out->spending = arena_calloc(arena_of(e), list->u.array.n + 1, sizeof(*out->spending));
 	out->nspending = list->u.array.n;
-	long long total = 0;
+	int64_t total;
 	for (size_t i = 0; i < list->u.array.n; i++) {
 		const char *sp = v_index(e, prefix, "spending", i);
 		const json_value *sv = list->u.array.items[i];
@@ -292,10 +281,8 @@ static void parse_spending(field_errors *e, const char *prefix, const json_value
 		cycle_year(e, sp, sv, c, &s->year);
 		s->amount_eur = money_field(e, sp, sv, "amount_eur");
 		s->funding_source = funding_code(e, sp, sv, "funding_source", cat);
-		if (s->amount_eur != NULL)
-			total += cents_of(s->amount_eur);
 	}
-	if (total >= TOTAL_MAX_CENTS)
+	if (!spending_cents(out->spending, out->nspending, &total))
 		field_errors_add(e, v_path(e, prefix, "spending"), "adds up to more than 9999999999999.99 euros");
 }
 
@@ -367,12 +354,13 @@ bool plan_section_content_read(arena *a, const json_value *v, plan_section_conte
 		for (size_t i = 0; i < list->u.array.n; i++) {
 			const json_value *sv = list->u.array.items[i];
 			const json_value *year = json_get(sv, "year"), *amount = json_get(sv, "amount_eur");
-			out->spending[out->nspending++] = (plan_spending){
-			    .service = str_or_null(sv, "service"),
-			    .year = json_is(year, JSON_NUMBER) ? year->u.number.integer : 0,
-			    .amount_eur =
-			        json_is(amount, JSON_NUMBER) ? plan_money_text(a, amount->u.number.text) : EMPTY_TOTAL,
-			    .funding_source = str_or_null(sv, "funding_source")};
+			const char *text =
+			    json_is(amount, JSON_NUMBER) ? plan_money_text(a, amount->u.number.text) : NULL;
+			out->spending[out->nspending++] =
+			    (plan_spending){.service = str_or_null(sv, "service"),
+			                    .year = json_is(year, JSON_NUMBER) ? year->u.number.integer : 0,
+			                    .amount_eur = text != NULL ? text : EMPTY_TOTAL,
+			                    .funding_source = str_or_null(sv, "funding_source")};
 		}
 	}
 	return true;
@@ -584,17 +572,4 @@ const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t 
 	jw_obj_end(w);
 	jw_obj_end(w);
 	return take_text(a, w, len);
-}
-
-const char *plan_sha256_hex(arena *a, const char *buf, size_t len)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char *hex = arena_alloc(a, PLAN_SHA256_HEX + 1);
-	hex[0] = '\0';
-	if (EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen * 2 != PLAN_SHA256_HEX)
-		return NULL;
-	for (unsigned int i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return hex;
 }

@@ -13,15 +13,15 @@
 
 #include <openssl/evp.h>
 
-#include "cycles/cycles.h"
 #include "base/html.h"
 #include "base/log.h"
-#include "tenants/plans/plan_html.h"
+#include "base/sha256.h"
+#include "cycles/cycles.h"
 #include "http/router.h"
+#include "tenants/plans/plan_html.h"
 
 #define PUBLIC_JSON_PATH "/api/v1/public/tenants/%s/plans/%s"
 #define PUBLIC_HTML_PATH "/public/%s/%s"
-#define SHA256_LEN 32
 #define SHA256_B64_LEN 44 /* base64 of 32 bytes, padded */
 #define NOT_PUBLISHED "no plan has been published at this address"
 /* The document loads nothing: only its own inline stylesheet may apply. */
@@ -34,7 +34,7 @@ typedef struct published {
 	const char *snapshot;
 	size_t snapshot_len;
 	const char *stored_sha256;
-	char sha256_hex[2 * SHA256_LEN + 1];
+	char sha256_hex[SHA256_HEX_LEN + 1];
 	char sha256_b64[SHA256_B64_LEN + 1];
 } published;
 
@@ -108,23 +108,24 @@ static int load_approval(db *d, arena *a, const published *p, const char **at)
 
 /* ---------------------------------------------------------------- hashing, answers */
 
-/* Fills the hashes of the bytes about to be served. A stored hash that
- * differs means the row was altered outside the application: the answer
- * still tells the truth about its own bytes, and the log says so. */
-static void hash_snapshot(published *p)
+/* Fills the hashes of the bytes about to be served; false when OpenSSL
+ * fails. A stored hash that differs means the row was altered outside the
+ * application: the answer still tells the truth about its own bytes, and
+ * the log says so. */
+static bool hash_snapshot(published *p)
 {
 	unsigned char md[SHA256_LEN];
-	unsigned int n = 0;
-	EVP_Digest(p->snapshot, p->snapshot_len, md, &n, EVP_sha256(), NULL);
-	for (size_t i = 0; i < SHA256_LEN; i++)
-		snprintf(p->sha256_hex + 2 * i, 3, "%02x", md[i]);
+	if (sha256(p->snapshot, p->snapshot_len, md) != 0)
+		return false;
+	sha256_to_hex(md, p->sha256_hex);
 	EVP_EncodeBlock((unsigned char *)p->sha256_b64, md, SHA256_LEN);
 	if (p->stored_sha256 == NULL || strcmp(p->stored_sha256, p->sha256_hex) != 0)
 		log_msg(LOG_ERROR, "published snapshot of %s/%s revision %lld does not match its stored sha256",
 		        p->tenant_slug, p->cycle_slug, p->revision);
+	return true;
 }
 
-/* The published plan the path names, hashed; NULL after answering 404/503. */
+/* The published plan the path names, hashed; NULL after answering 404/500/503. */
 static published *path_published(http_req *r)
 {
 	published *p;
@@ -135,7 +136,11 @@ static published *path_published(http_req *r)
 		http_problem(r, 404, NOT_PUBLISHED);
 		return NULL;
 	}
-	hash_snapshot(p);
+	if (!hash_snapshot(p)) {
+		log_msg(LOG_ERROR, "SHA-256 of the published snapshot of %s/%s failed", p->tenant_slug, p->cycle_slug);
+		http_problem(r, 500, "il documento pubblicato non ha potuto essere verificato");
+		return NULL;
+	}
 	return p;
 }
 

@@ -6,6 +6,7 @@
  * by INSERT ... SELECT, never one by one. */
 #include <string.h>
 
+#include "base/sha256.h"
 #include "tenants/plans/plans.h"
 
 #define EMPTY_CONTENT "{\"indicators\":[],\"parts\":{},\"spending\":[]}"
@@ -61,9 +62,7 @@ int plan_store_list(db *d, arena *a, long long tenant_id, long long after, int l
 	                "SELECT " PLAN_COLUMNS " FROM plans p WHERE p.tenant_id = ? AND p.cycle_id > ?"
 	                " ORDER BY p.cycle_id LIMIT ?",
 	                "iii", tenant_id, after, (long long)limit + 1));
-	size_t rows = db_nrows(res);
-	*more = rows > (size_t)limit;
-	*n = *more ? (size_t)limit : rows;
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		read_plan(res, i, &(*out)[i]);
@@ -306,9 +305,7 @@ int plan_store_submissions(db *d, arena *a, long long tenant_id, long long cycle
 	                "SELECT " SUBMISSION_COLUMNS SUBMISSION_FROM
 	                " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision > ? ORDER BY s.revision LIMIT ?",
 	                "iiii", tenant_id, cycle_id, after, (long long)limit + 1));
-	size_t rows = db_nrows(res);
-	*more = rows > (size_t)limit;
-	*n = *more ? (size_t)limit : rows;
+	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
 		read_submission(res, i, &(*out)[i]);
@@ -444,9 +441,10 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 		return DB_EERR;
 	if (len > PLAN_SNAPSHOT_MAX_BYTES)
 		return PLAN_ETOOLARGE;
-	const char *sha = plan_sha256_hex(a, snapshot, len);
-	if (sha == NULL)
+	char hex[SHA256_HEX_LEN + 1];
+	if (sha256_hex(snapshot, len, hex) != 0)
 		return DB_EERR;
+	const char *sha = arena_strndup(a, hex, SHA256_HEX_LEN);
 
 	DB_TRY(db_exec(
 	    d,
@@ -562,4 +560,101 @@ int plan_publish(db *d, long long tenant_id, long long cycle_id, plan_status *st
 	if (revision != NULL)
 		*revision = rev;
 	return rc;
+}
+
+/* ---------------------------------------------------------------- overviews */
+
+#define SECTION_COUNTS(tenant, cycle)                                                                                  \
+	" (SELECT COUNT(*) FROM plan_sections s WHERE s.tenant_id = " tenant " AND s.cycle_id = " cycle                \
+	" AND s.revision = 0),"                                                                                        \
+	" (SELECT COUNT(*) FROM plan_sections s WHERE s.tenant_id = " tenant " AND s.cycle_id = " cycle                \
+	" AND s.revision = 0 AND s.status = 'complete')"
+
+int plan_store_overview(db *d, arena *a, long long tenant_id, const char **name, plan_overview **out, size_t *n)
+{
+	db_res *res, *t;
+	*name = NULL;
+	*n = 0;
+	DB_TRY(db_query(d, a, &t, "SELECT name FROM tenants WHERE id = ?", "i", tenant_id));
+	if (db_nrows(t) == 1)
+		*name = db_val(t, 0, 0);
+	DB_TRY(db_query(
+	    d, a, &res,
+	    "SELECT c.id, c.slug, c.title, c.status, c.submission_deadline, p.tenant_id IS NOT NULL, p.status,"
+	    " p.revision," SECTION_COUNTS(
+	        "p.tenant_id",
+	        "p.cycle_id") ","
+	                      " r.decision, r.note, r.reviewed_at"
+	                      " FROM cycles c LEFT JOIN plans p ON p.cycle_id = c.id AND p.tenant_id = ?"
+	                      " LEFT JOIN plan_reviews r ON r.tenant_id = p.tenant_id AND r.cycle_id = p.cycle_id"
+	                      "  AND r.revision = p.revision"
+	                      " WHERE c.status <> 'draft' ORDER BY c.start_year DESC, c.id DESC LIMIT ?",
+	    "ii", tenant_id, (long long)PLAN_OVERVIEW_MAX_CYCLES));
+	size_t rows = db_nrows(res);
+	*out = arena_calloc(a, rows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows; i++) {
+		plan_overview *o = &(*out)[i];
+		o->cycle.id = db_int(res, i, 0);
+		o->cycle.slug = db_val(res, i, 1);
+		o->cycle.title = db_val(res, i, 2);
+		o->cycle.status = (cycle_status)cycle_status_parse(db_val(res, i, 3));
+		o->cycle.deadline = db_isnull(res, i, 4) ? NULL : db_val(res, i, 4);
+		o->has_plan = db_int(res, i, 5) == 1;
+		if (o->has_plan)
+			o->status = (plan_status)plan_status_parse(db_val(res, i, 6));
+		o->revision = db_int(res, i, 7);
+		o->sections = db_int(res, i, 8);
+		o->complete = db_int(res, i, 9);
+		o->decision = db_isnull(res, i, 10) ? NULL : db_val(res, i, 10);
+		o->review_note = db_isnull(res, i, 11) ? NULL : db_val(res, i, 11);
+		o->reviewed_at = db_isnull(res, i, 12) ? NULL : db_val(res, i, 12);
+	}
+	*n = rows;
+	return DB_OK;
+}
+
+int plan_store_tenants(db *d, arena *a, long long cycle_id, plan_tenant_row **out, size_t *n)
+{
+	db_res *res;
+	*n = 0;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT t.id, t.slug, t.name, p.tenant_id IS NOT NULL, p.status," SECTION_COUNTS(
+	                    "t.id", "?") " FROM tenants t LEFT JOIN plans p ON p.tenant_id = t.id AND p.cycle_id = ?"
+	                                 " ORDER BY t.slug LIMIT ?",
+	                "iiii", cycle_id, cycle_id, cycle_id, (long long)PLAN_OVERVIEW_MAX_TENANTS));
+	size_t rows = db_nrows(res);
+	*out = arena_calloc(a, rows + 1, sizeof(**out));
+	for (size_t i = 0; i < rows; i++) {
+		plan_tenant_row *t = &(*out)[i];
+		t->tenant_id = db_int(res, i, 0);
+		t->slug = db_val(res, i, 1);
+		t->name = db_val(res, i, 2);
+		t->has_plan = db_int(res, i, 3) == 1;
+		if (t->has_plan)
+			t->status = (plan_status)plan_status_parse(db_val(res, i, 4));
+		t->sections = db_int(res, i, 5);
+		t->complete = db_int(res, i, 6);
+	}
+	*n = rows;
+	return DB_OK;
+}
+
+int plan_store_open_comments(db *d, arena *a, long long tenant_id, long long cycle_id, const char ***keys,
+                             long long **counts, size_t *n)
+{
+	db_res *res;
+	*n = 0;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT section_key, COUNT(*) FROM plan_comments WHERE tenant_id = ? AND cycle_id = ?"
+	                " AND resolved = 0 AND reply_to IS NULL GROUP BY section_key",
+	                "ii", tenant_id, cycle_id));
+	size_t rows = db_nrows(res);
+	*keys = arena_calloc(a, rows + 1, sizeof(char *));
+	*counts = arena_calloc(a, rows + 1, sizeof(long long));
+	for (size_t i = 0; i < rows; i++) {
+		(*keys)[i] = db_val(res, i, 0);
+		(*counts)[i] = db_int(res, i, 1);
+	}
+	*n = rows;
+	return DB_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/id.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
@@ -17,8 +18,6 @@
 
 #define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
 #define PLAN_PATH PLANS_PATH "/{cycle}"
-#define ID_MAX_DIGITS 18
-#define REVISION_MAX_DIGITS 9
 
 #define PLAN_CREATORS (SCOPE_ATS_WRITERS | SCOPE_ROLE(ROLE_REGION_ADMIN))
 
@@ -525,7 +524,7 @@ static void get_submissions(http_req *r)
 /* The revision the path names, or false after answering 404. */
 static bool path_revision(http_req *r, long long *revision)
 {
-	if (v_parse_digits(http_param(r, "revision"), REVISION_MAX_DIGITS, revision) && *revision > 0)
+	if (id_parse(http_param(r, "revision"), REVISION_MAX_DIGITS, revision))
 		return true;
 	http_problem(r, 404, "the plan has no such submission");
 	return false;

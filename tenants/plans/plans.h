@@ -39,7 +39,6 @@
 /* Under the 16 MiB default max_allowed_packet of MariaDB, so a submission
  * is always stored whole; a real plan is a few MiB at most. */
 #define PLAN_SNAPSHOT_MAX_BYTES (12L * 1024 * 1024)
-#define PLAN_SHA256_HEX 64
 
 /* Codes beyond DB_E*, returned by the domain functions below. */
 enum {
@@ -194,7 +193,7 @@ size_t plan_finance_parse(field_errors *e, const char *prefix, const json_value 
 void plan_finance_render(jw *w, const plan_finance *f);
 
 /* "1500" -> "1500.00", "0.5" -> "0.50": the DECIMAL(15,2) text of an amount
- * already checked by v_money. */
+ * already checked by v_money (NULL for anything money_parse refuses). */
 const char *plan_money_text(arena *a, const char *amount);
 
 /* What a snapshot holds, gathered by plan_submit. */
@@ -216,8 +215,6 @@ typedef struct plan_snapshot_input {
  * bytewise at every level, no whitespace), in a; *len gets its length.
  * NULL if it could not be written. */
 const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t *len);
-/* Lowercase hex SHA-256 of buf[0..len), in a. */
-const char *plan_sha256_hex(arena *a, const char *buf, size_t len);
 
 /* ---- data access (plan_store.c) ----
  * DB_OK or a negative DB_E* / PLAN_E* code. Writes run inside the caller's
@@ -305,6 +302,41 @@ int plan_review_at(db *d, long long tenant_id, long long cycle_id, long long rev
  * PLAN_ENOPLAN, PLAN_ESTATUS unless approved. *status and *revision (may be
  * NULL) as for plan_review. */
 int plan_publish(db *d, long long tenant_id, long long cycle_id, plan_status *status, long long *revision);
+
+/* ---- overviews for the web interface's pages (plan_store.c) ---- */
+
+#define PLAN_OVERVIEW_MAX_CYCLES 50
+#define PLAN_OVERVIEW_MAX_TENANTS 2000
+
+/* One cycle as an ATS sees it: its plan (if any), how far it is, and the
+ * Region's decision on the latest submission. */
+typedef struct plan_overview {
+	cycle cycle; /* id, slug, title, status, deadline only */
+	bool has_plan;
+	plan_status status;
+	long long revision;
+	long long sections, complete;                     /* of the draft (revision 0) */
+	const char *decision, *review_note, *reviewed_at; /* of the latest submission; NULL when none */
+} plan_overview;
+/* The non-draft cycles, newest first (at most PLAN_OVERVIEW_MAX_CYCLES),
+ * each with the tenant's plan; *name gets the tenant's name (NULL when
+ * there is no such tenant). */
+int plan_store_overview(db *d, arena *a, long long tenant_id, const char **name, plan_overview **out, size_t *n);
+
+/* A tenant with the status of its plan for one cycle, for lists across
+ * tenants: every tenant (at most PLAN_OVERVIEW_MAX_TENANTS), by slug. */
+typedef struct plan_tenant_row {
+	long long tenant_id;
+	const char *slug, *name;
+	bool has_plan;
+	plan_status status;
+	long long sections, complete;
+} plan_tenant_row;
+int plan_store_tenants(db *d, arena *a, long long cycle_id, plan_tenant_row **out, size_t *n);
+
+/* Unresolved comments per section of the plan: keys[i] has counts[i]. */
+int plan_store_open_comments(db *d, arena *a, long long tenant_id, long long cycle_id, const char ***keys,
+                             long long **counts, size_t *n);
 
 /* For routes under a plan: r->tenant's plan for c, or NULL after answering
  * 404 (or 503). for_update takes the plan's lock until the transaction ends. */

@@ -465,9 +465,11 @@ class SharedServerTests(unittest.TestCase):
             parts = ln.split()
             self.assertGreaterEqual(len(parts), 3, ln)
             self.assertTrue(set(parts[3:]) <= {"public", "tenant", "unscoped",
-                                               "inline"}, ln)
-            routes.append((parts[0], parts[1], set(parts[3:])))
+                                               "inline", "page"}, ln)
             sources[(parts[0], parts[1])] = parts[2]
+            if "page" in parts[3:]:
+                continue  # the web interface: pages, not the API's document
+            routes.append((parts[0], parts[1], set(parts[3:])))
         self.assertGreater(len(routes), 5)
         self.assertIn(("GET", "/healthz"), [(m, pt) for m, pt, _ in routes])
         # Each route names the file that registered it, from the project
@@ -482,6 +484,8 @@ class SharedServerTests(unittest.TestCase):
         self.assertEqual(sources[("GET", "/api/v1/cycles/{cycle}")],
                          "core/cycles/cycles.c")
         self.assertEqual(sources[("GET", "/healthz")], "core/http/health.c")
+        self.assertEqual(sources[("GET", "/ats/{tenant}/piani/{cycle}")],
+                         "tenants/plans/plan_pages.c")
         self.assertEqual(
             sources[("PUT", "/api/v1/tenants/{tenant}/plans/{cycle}"
                             "/sections/{key}")], "tenants/plans/plans.c")

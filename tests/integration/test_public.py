@@ -526,6 +526,13 @@ class PublishedHtml(unittest.TestCase):
             ["Totale della sezione", "1.000.000,00 €"],
         ])
 
+    def test_amounts_keep_the_euro_sign_on_their_line(self):
+        # The Italian form with U+00A0 NO-BREAK SPACE before the sign (the
+        # table rows above read it as a space), and negatives with a minus.
+        self.assertIn("<td class=\"num\">1.234,50\u00a0€</td>", self.raw)
+        self.assertIn("<td class=\"num\">-698.764,93\u00a0€</td>", self.raw)
+        self.assertNotIn("0 €", self.raw)
+
     def test_finance(self):
         fin = self.root.one("section", id="quadro-finanziario")
         tables = list(fin.all("table"))

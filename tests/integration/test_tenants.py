@@ -169,6 +169,62 @@ class TenantsAndUsers(unittest.TestCase):
         self.assertIn(("POST", "/api/v1/tenants/{tenant}/members", "refused"), routes)
         self.assertEqual(self.req("GET", "/api/v1/audit", token=editor).status, 403)
 
+    def test_members_list_pages(self):
+        # A tenant of its own, so the other tests' members do not count.
+        t = dict(ATS20, slug="ats-31", code="ATS 31", name="Ambito Territoriale Sociale 31",
+                 comuni=[{"istat_code": "109031", "name": "Comune di prova", "population": 1000}])
+        self.assertEqual(self.req("POST", "/api/v1/tenants", t).status, 201)
+        path = "/api/v1/tenants/ats-31/members"
+        emails = ["m3@ats31.it", "m1@ats31.it", "m5@ats31.it", "m2@ats31.it", "m4@ats31.it"]
+        for e in emails:
+            r = self.req("POST", path, {"email": e, "role": "ats_viewer"})
+            self.assertEqual(r.status, 201, r)
+        # Pages of 2 by email: 2 + 2 + 1, each cursor the last email shown.
+        pages, cursor = [], None
+        while True:
+            r = self.req("GET", path + "?limit=2" + ("&cursor=" + cursor if cursor else ""))
+            self.assertEqual(r.status, 200, r)
+            body = r.json()
+            self.assertEqual(set(body), {"items", "next_cursor"})
+            pages.append([m["email"] for m in body["items"]])
+            cursor = body["next_cursor"]
+            if cursor is None:
+                break
+            self.assertEqual(cursor, pages[-1][-1])
+        self.assertEqual(pages, [["m1@ats31.it", "m2@ats31.it"], ["m3@ats31.it", "m4@ats31.it"], ["m5@ats31.it"]])
+        # Exactly a page's worth: no next page announced.
+        r = self.req("GET", path + "?limit=5")
+        self.assertEqual(len(r.json()["items"]), 5)
+        self.assertIsNone(r.json()["next_cursor"])
+        # Without limit: the default page (50) holds them all.
+        self.assertEqual([m["email"] for m in self.req("GET", path).json()["items"]], sorted(emails))
+        self.assertEqual(self.req("GET", path + "?cursor=m5@ats31.it").json(), {"items": [], "next_cursor": None})
+        for bad in ("?limit=0", "?limit=501", "?limit=x", "?cursor="):
+            self.assertEqual(self.req("GET", path + bad).status, 400, bad)
+
+    def test_ids_have_one_spelling(self):
+        # Ids in paths, queries and cursors are read one way: digits, no
+        # sign, no leading zero, not 0.
+        t = dict(ATS20, slug="ats-32", code="ATS 32", name="Ambito Territoriale Sociale 32",
+                 comuni=[{"istat_code": "109032", "name": "Altro comune di prova", "population": 1000}])
+        self.assertEqual(self.req("POST", "/api/v1/tenants", t).status, 201)
+        r = self.req("POST", "/api/v1/tenants/ats-32/members", {"email": "idtest@ats32.it", "role": "ats_viewer"})
+        self.assertEqual(r.status, 201, r)
+        uid = r.json()["user_id"]
+        self.assertEqual(self.req("GET", "/api/v1/users/%d" % uid).status, 200)
+        for bad in ("0%d" % uid, "+%d" % uid, "0", "-1", "%d.0" % uid, "1" * 19):
+            self.assertEqual(self.req("GET", "/api/v1/users/" + bad).status, 404, bad)
+        for bad in ("0%d" % uid, "+%d" % uid, "0", "x"):
+            self.assertEqual(self.req("DELETE", "/api/v1/tenants/ats-32/members?user_id=" + bad).status, 400, bad)
+        # A cursor that is not an id is refused, never read as "from the start".
+        for path in ("/api/v1/users", "/api/v1/audit"):
+            for bad in ("abc", "0", "-5", "01"):
+                self.assertEqual(self.req("GET", path + "?cursor=" + bad).status, 400, (path, bad))
+        first = self.req("GET", "/api/v1/users?limit=1").json()
+        self.assertIsNotNone(first["next_cursor"])
+        second = self.req("GET", "/api/v1/users?limit=1&cursor=" + first["next_cursor"]).json()
+        self.assertGreater(second["items"][0]["id"], first["items"][0]["id"])
+
     def test_audit_for_admin_with_filters(self):
         r = self.req("GET", "/api/v1/audit?tenant=ats-20&limit=2")
         self.assertEqual(r.status, 200)

@@ -8,8 +8,8 @@
 #include <mysql.h>
 
 #include "base/arena.h"
-#include "check.h"
 #include "base/config.h"
+#include "check.h"
 #include "db/db.h"
 #include "db/migrate.h"
 
@@ -168,6 +168,22 @@ static void test_text(db *d, arena *a)
 	T(db_exec(d, "SELECT ?", "ii", 1LL, 2LL) == DB_EERR, "too many types");
 	T(db_query(d, a, &r, "SELEC 1", "") == DB_EERR && r == NULL && db_errno(d) == 1064,
 	  "syntax error: DB_EERR, errno 1064");
+}
+
+/* Lists read one row past the page: db_page_rows says how many to show and
+ * whether a next page exists. */
+static void test_page_rows(db *d, arena *a)
+{
+	db_res *r = NULL;
+	bool more = false;
+	T(db_query(d, a, &r, "SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3", "") == DB_OK, "three rows");
+	T(db_page_rows(r, 2, &more) == 2 && more, "limit 2 of 3 rows: 2 shown, a next page");
+	more = true;
+	T(db_page_rows(r, 3, &more) == 3 && !more, "limit 3 of 3 rows: 3 shown, no next page");
+	T(db_page_rows(r, 500, &more) == 3 && !more, "limit 500 of 3 rows: 3 shown, no next page");
+	T(db_query(d, a, &r, "SELECT 1 FROM DUAL WHERE 1 = 0", "") == DB_OK, "no rows");
+	more = true;
+	T(db_page_rows(r, 1, &more) == 0 && !more, "no rows: none shown, no next page");
 }
 
 static void test_keys(db *d, arena *a)
@@ -407,6 +423,7 @@ int main(void)
 	T(db_run_script(d, drop_all, err, sizeof(err)) == DB_OK, "clean start");
 
 	test_text(d, a);
+	test_page_rows(d, a);
 	test_keys(d, a);
 	test_tx(d, a);
 	test_cache(d, a);

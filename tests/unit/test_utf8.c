@@ -3,6 +3,8 @@
  * counting of characters. Expected values are literals. */
 #include "base/utf8.h"
 
+#include "base/log.h"
+
 #include <string.h>
 
 #include "check.h"
@@ -90,10 +92,43 @@ static void test_chars(void)
 	CHECK(utf8_chars("a\0b", 3) == 3, "an embedded NUL counts as a character");
 }
 
+/* One sequence at a time: what the logger and the JSON checks share. */
+static void test_seq_len(void)
+{
+	CHECK(utf8_seq_len("a", 1) == 1, "ASCII: 1 byte");
+	CHECK(utf8_seq_len("\xc3\xa0x", 3) == 2, "\"à\": 2 bytes, the rest not read");
+	CHECK(utf8_seq_len("\xe2\x82\xac", 3) == 3, "\"€\": 3 bytes");
+	CHECK(utf8_seq_len("\xf0\x9f\x98\x80", 4) == 4, "U+1F600: 4 bytes");
+	CHECK(utf8_seq_len("\xe2\x82\xac", 2) == 0, "\"€\" cut by avail: 0");
+	CHECK(utf8_seq_len("", 0) == 0, "nothing to read: 0");
+	CHECK(utf8_seq_len("\xc0\xaf", 2) == 0, "overlong '/': 0");
+	CHECK(utf8_seq_len("\xe0\x80\xaf", 3) == 0, "3-byte overlong: 0");
+	CHECK(utf8_seq_len("\xed\xa0\x80", 3) == 0, "surrogate U+D800: 0");
+	CHECK(utf8_seq_len("\xf4\x90\x80\x80", 4) == 0, "past U+10FFFF: 0");
+	CHECK(utf8_seq_len("\x80", 1) == 0, "lone continuation byte: 0");
+}
+
+/* The log keeps valid UTF-8 and turns every invalid byte into '?' by the
+ * same strict rules (overlongs and surrogates included). */
+static void test_log_escape(void)
+{
+	char out[64];
+	CHECK_STR(log_escape(out, sizeof(out), "città €"), "città €", "log keeps valid UTF-8");
+	CHECK_STR(log_escape(out, sizeof(out),
+	                     "a\xc0\xaf"
+	                     "b"),
+	          "a??b", "log replaces an overlong, byte by byte");
+	CHECK_STR(log_escape(out, sizeof(out), "\xed\xa0\x80"), "???", "log replaces a surrogate");
+	CHECK_STR(log_escape(out, sizeof(out), "x\xe2\x82"), "x??", "log replaces a truncated sequence");
+	CHECK_STR(log_escape(out, sizeof(out), "\"\\\n"), "\\\"\\\\\\u000a", "log escapes quote, backslash, control");
+}
+
 int main(void)
 {
 	test_valid();
 	test_invalid();
 	test_chars();
+	test_seq_len();
+	test_log_escape();
 	return check_done();
 }

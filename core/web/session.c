@@ -1,0 +1,237 @@
+/* Browser sessions: 256 random bits in an HttpOnly cookie, only their
+ * SHA-256 in MariaDB (so every instance shares them), each session a login of
+ * its own whose identity is read exactly as for an access token. Every
+ * state-changing page request is checked here against CSRF: the session's
+ * token in the form, compared in constant time, and the browser's own
+ * Origin / Sec-Fetch-Site saying the form came from this site. */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/log.h"
+#include "db/db.h"
+#include "http/router.h"
+#include "identity/audit.h"
+#include "identity/auth.h"
+#include "web/web.h"
+
+static void new_token(char out[WEB_TOKEN_LEN + 1])
+{
+	unsigned char raw[32];
+	char b64[48];
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
+		abort();
+	EVP_EncodeBlock((unsigned char *)b64, raw, sizeof(raw));
+	for (int i = 0; i < WEB_TOKEN_LEN; i++)
+		out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
+	out[WEB_TOKEN_LEN] = '\0';
+}
+
+static void sha256(const char *s, unsigned char out[32])
+{
+	unsigned int n = 32;
+	EVP_Digest(s, strlen(s), out, &n, EVP_sha256(), NULL);
+}
+
+/* The session token of the Cookie header, or NULL when there is none of the
+ * right shape (anything else is not ours and is not looked up). */
+static const char *cookie_token(arena *a, const char *cookies)
+{
+	static const char name[] = WEB_SESSION_COOKIE "=";
+	for (const char *p = cookies; p != NULL && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		size_t len = strcspn(p, ";");
+		if (len == sizeof(name) - 1 + WEB_TOKEN_LEN && strncmp(p, name, sizeof(name) - 1) == 0) {
+			const char *v = p + sizeof(name) - 1;
+			if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") >=
+			    WEB_TOKEN_LEN)
+				return arena_strndup(a, v, WEB_TOKEN_LEN);
+		}
+		p += len;
+	}
+	return NULL;
+}
+
+void web_set_cookie(http_req *r, const char *token)
+{
+	const char *secure = web_secure ? "; Secure" : "";
+	if (token != NULL)
+		http_set_header(
+		    r, "Set-Cookie",
+		    arena_printf(r->a, WEB_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax%s", token, secure));
+	else
+		http_set_header(
+		    r, "Set-Cookie",
+		    arena_printf(r->a, WEB_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", secure));
+}
+
+int web_session_create(http_req *r, long long user_id, char token[WEB_TOKEN_LEN + 1])
+{
+	char csrf[WEB_TOKEN_LEN + 1];
+	unsigned char h[32];
+	new_token(token);
+	new_token(csrf);
+	sha256(token, h);
+	/* The user's sessions that ended unseen go now, so the table holds
+	 * live sessions only (an expired one is also removed when presented). */
+	long long rc = db_exec(r->db,
+	                       "DELETE FROM sessions WHERE user_id = ? AND (last_seen_at < NOW(6) - INTERVAL ? SECOND"
+	                       " OR created_at < NOW(6) - INTERVAL ? SECOND)",
+	                       "iii", user_id, (long long)web_session_idle_s, (long long)web_session_lifetime_s);
+	if (rc < 0)
+		return (int)rc;
+	rc = db_exec(r->db, "INSERT INTO logins (user_id, client) VALUES (?, ?)", "is", user_id, r->client_addr);
+	if (rc < 0)
+		return (int)rc;
+	long long login_id = (long long)db_last_id(r->db);
+	rc = db_exec(r->db, "INSERT INTO sessions (id_hash, login_id, user_id, csrf_token) VALUES (?, ?, ?, ?)", "biis",
+	             (const char *)h, (size_t)32, login_id, user_id, csrf);
+	return rc < 0 ? (int)rc : DB_OK;
+}
+
+int web_session_end(http_req *r)
+{
+	const web_session *s = r->session;
+	if (s == NULL)
+		return DB_OK;
+	long long rc =
+	    db_exec(r->db, "DELETE FROM sessions WHERE id_hash = ?", "b", (const char *)s->id_hash, (size_t)32);
+	if (rc >= 0)
+		rc = db_exec(
+		    r->db,
+		    "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'logout' WHERE id = ? AND revoked_at IS NULL",
+		    "i", s->login_id);
+	return rc < 0 ? (int)rc : DB_OK;
+}
+
+/* Reads the session the cookie names into r->session and r->user. DB_OK
+ * (with or without a session) or a DB_E* code. An expired session is
+ * deleted and its cookie cleared. */
+static int load_session(http_req *r)
+{
+	const char *token = cookie_token(r->a, http_header_get(r, "Cookie"));
+	if (token == NULL)
+		return DB_OK;
+	web_session *s = arena_calloc(r->a, 1, sizeof(*s));
+	sha256(token, s->id_hash);
+	db_res *res;
+	int rc = db_query(r->db, r->a, &res,
+	                  "SELECT user_id, login_id, csrf_token,"
+	                  " last_seen_at < NOW(6) - INTERVAL ? SECOND OR created_at < NOW(6) - INTERVAL ? SECOND,"
+	                  " last_seen_at < NOW(6) - INTERVAL ? SECOND"
+	                  " FROM sessions WHERE id_hash = ?",
+	                  "iiib", (long long)web_session_idle_s, (long long)web_session_lifetime_s,
+	                  (long long)WEB_TOUCH_S, (const char *)s->id_hash, (size_t)32);
+	if (rc != DB_OK)
+		return rc;
+	if (db_nrows(res) == 0) {
+		web_set_cookie(r, NULL);
+		return DB_OK;
+	}
+	s->user_id = db_int(res, 0, 0);
+	s->login_id = db_int(res, 0, 1);
+	s->csrf = db_val(res, 0, 2);
+	if (db_int(res, 0, 3) == 1) {
+		r->session = s;
+		rc = web_session_end(r);
+		r->session = NULL;
+		web_set_cookie(r, NULL);
+		return rc;
+	}
+	rc = auth_login_identity(r, s->user_id, s->login_id);
+	if (rc == 1) { /* deactivated, or the login was ended elsewhere */
+		web_set_cookie(r, NULL);
+		return DB_OK;
+	}
+	if (rc != DB_OK)
+		return rc;
+	if (db_int(res, 0, 4) == 1) {
+		long long n = db_exec(r->db, "UPDATE sessions SET last_seen_at = NOW(6) WHERE id_hash = ?", "b",
+		                      (const char *)s->id_hash, (size_t)32);
+		if (n < 0)
+			return (int)n;
+	}
+	r->session = s;
+	return DB_OK;
+}
+
+static bool is_write(const http_req *r)
+{
+	return r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH || r->method == HTTP_DELETE;
+}
+
+/* Whether the browser says the request comes from one of our own pages:
+ * Sec-Fetch-Site same-origin (or none: typed by the user), and an Origin,
+ * when sent, equal to this server's. */
+static bool same_origin(const http_req *r)
+{
+	const char *site = http_header_get(r, "Sec-Fetch-Site");
+	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return false;
+	const char *origin = http_header_get(r, "Origin"), *host = http_header_get(r, "Host");
+	if (origin == NULL)
+		return true; /* an older browser: the token alone decides */
+	if (host == NULL)
+		return false;
+	const char *scheme = web_secure ? "https://" : "http://";
+	size_t sl = strlen(scheme);
+	return strncmp(origin, scheme, sl) == 0 && strcmp(origin + sl, host) == 0;
+}
+
+static bool csrf_ok(http_req *r)
+{
+	web_form f;
+	if (r->session == NULL || web_form_parse(r, &f) != 0)
+		return false;
+	const char *sent = web_form_get(&f, WEB_CSRF_FIELD);
+	const char *want = r->session->csrf;
+	return sent != NULL && strlen(sent) == strlen(want) && CRYPTO_memcmp(sent, want, strlen(want)) == 0;
+}
+
+static int refuse(http_req *r, const char *detail)
+{
+	web_error_page(r, 403, detail);
+	if (r->db != NULL)
+		audit_write(r); /* a refused write is audited like any other */
+	return -1;
+}
+
+int web_authenticate(http_req *r)
+{
+	const route *rt = r->route;
+	if (r->db == NULL) {
+		/* An inline page (the static files) runs without the database,
+		 * so without a session: it must be public and read-only. */
+		if (!(rt->flags & ROUTE_PUBLIC) || is_write(r)) {
+			web_error_page(r, 500, NULL);
+			return -1;
+		}
+		return 0;
+	}
+	int rc = load_session(r);
+	if (rc != DB_OK) {
+		web_error_page(r, 503, NULL);
+		return -1;
+	}
+	if (is_write(r)) {
+		if (!same_origin(r))
+			return refuse(
+			    r, "La richiesta non proviene da una pagina di questo sito: nulla è stato modificato.");
+		/* Every form of a logged-in user carries the session's token; the
+		 * login form comes before any session and has only the check above. */
+		if (!(rt->flags & ROUTE_PUBLIC) && !csrf_ok(r))
+			return refuse(
+			    r, "Il modulo è scaduto o non è valido: nulla è stato modificato. Ricarica la pagina e "
+			       "riprova.");
+		return 0;
+	}
+	if (r->session == NULL && !(rt->flags & ROUTE_PUBLIC)) {
+		web_redirect(r, "/");
+		return -1;
+	}
+	return 0;
+}
