@@ -47,8 +47,8 @@ int main(int argc, char **argv)
 			const route *rt = router_at(i);
 			printf("%s %s %s%s%s%s%s%s\n", router_method_name(rt->method), rt->pattern, router_file(i),
 			       rt->flags & ROUTE_PUBLIC ? " public" : "", rt->flags & ROUTE_TENANT ? " tenant" : "",
-			       rt->flags & ROUTE_UNSCOPED ? " unscoped" : "",
-			       rt->flags & ROUTE_INLINE ? " inline" : "", rt->flags & ROUTE_PAGE ? " page" : "");
+			       rt->flags & ROUTE_UNSCOPED ? " unscoped" : "", rt->flags & ROUTE_INLINE ? " inline" : "",
+			       rt->flags & ROUTE_PAGE ? " page" : "");
 		}
 		return 0;
 	}
@@ -74,7 +74,22 @@ int main(int argc, char **argv)
 	db_free(d);
 
 	auth_init(cfg.jwt_secret, cfg.jwt_issuer, cfg.jwt_audience);
-	password_init(cfg.kdf_concurrency);
+	/* A login holds its request worker while its hash waits or runs: those
+	 * admitted to hashing may hold at most half the workers, so every
+	 * other route always finds the other half. */
+	int kdf_queue = cfg.kdf_queue;
+	if (cfg.kdf_concurrency + kdf_queue > cfg.workers / 2) {
+		kdf_queue = cfg.workers / 2 - cfg.kdf_concurrency;
+		if (kdf_queue < 0)
+			kdf_queue = 0;
+		if (kdf_queue != cfg.kdf_queue)
+			log_msg(LOG_WARN, "kdf_queue lowered from %d to %d: hashes may hold at most half of %d workers",
+			        cfg.kdf_queue, kdf_queue, cfg.workers);
+	}
+	if (password_init(cfg.kdf_concurrency, kdf_queue) != 0) {
+		log_msg(LOG_ERROR, "cannot start %d password hashing threads", cfg.kdf_concurrency);
+		return 1;
+	}
 	web_init(&cfg);
 	metrics_init(router_count());
 	server *s = server_new(&cfg, dispatch_request, err, sizeof(err));
@@ -84,5 +99,6 @@ int main(int argc, char **argv)
 	}
 	int rc = server_run(s);
 	server_free(s);
+	password_shutdown();
 	return rc;
 }

@@ -96,7 +96,13 @@ static void post_member(http_req *r)
 		/* The hash a new account costs, spent here too, so that the time
 		 * of the answer does not tell either. */
 		char scratch[PASSWORD_HASH_MAX];
-		if (discreet && password_hash(password, scratch, sizeof(scratch)) != 0) {
+		int hashed = discreet ? password_hash(password, scratch, sizeof(scratch)) : 0;
+		if (hashed == PASSWORD_EBUSY) {
+			/* As a new account's would be: 503 either way. */
+			http_unavailable(r, NULL);
+			return;
+		}
+		if (hashed != 0) {
 			http_problem(r, 500, "could not hash the password");
 			return;
 		}

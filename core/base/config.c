@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 typedef enum { K_STR, K_INT, K_SIZE, K_HOSTPORT } kind;
@@ -55,6 +56,10 @@ static const key keys[] = {
     INT("keepalive_timeout", "AMBITO_KEEPALIVE_TIMEOUT", keepalive_timeout_s, 1, 3600),
     INT("statement_timeout", "AMBITO_STATEMENT_TIMEOUT", statement_timeout_s, 0, 3600),
     INT("kdf_concurrency", "AMBITO_KDF_CONCURRENCY", kdf_concurrency, 1, 64),
+    INT("kdf_queue", "AMBITO_KDF_QUEUE", kdf_queue, 0, 1024),
+    INT("max_connections", "AMBITO_MAX_CONNECTIONS", max_connections, 0, 1000000),
+    {"max_request_memory", "AMBITO_MAX_REQUEST_MEMORY", K_SIZE, offsetof(config, max_request_memory), 1024L * 1024,
+     64L * 1024 * 1024 * 1024},
     STR("region_name", "AMBITO_REGION_NAME", region_name),
     STR("static_dir", "AMBITO_STATIC_DIR", static_dir),
     INT("session_idle_timeout", "AMBITO_SESSION_IDLE_TIMEOUT", session_idle_s, 60, 7 * 24 * 3600),
@@ -72,6 +77,18 @@ int config_default_workers(void)
 		n = 1;
 	n *= CONFIG_WORKERS_PER_CPU;
 	return n < CONFIG_WORKERS_MIN ? CONFIG_WORKERS_MIN : n > CONFIG_WORKERS_MAX ? CONFIG_WORKERS_MAX : (int)n;
+}
+
+int config_default_connections(int workers)
+{
+	struct rlimit rl;
+	long n = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		n = (long)rl.rlim_cur;
+	else if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		n = 1000000;
+	n -= workers + CONFIG_FD_RESERVE;
+	return n < CONFIG_CONNECTIONS_MIN ? CONFIG_CONNECTIONS_MIN : n > 1000000 ? 1000000 : (int)n;
 }
 
 static void defaults(config *c)
@@ -94,6 +111,9 @@ static void defaults(config *c)
 	c->keepalive_timeout_s = 60;
 	c->statement_timeout_s = 30;
 	c->kdf_concurrency = 2;
+	c->kdf_queue = 2;
+	c->max_connections = 0; /* config_default_connections() once workers is known */
+	c->max_request_memory = 256 * 1024 * 1024;
 	snprintf(c->region_name, sizeof(c->region_name), "Regione");
 	c->session_idle_s = 30 * 60;
 	c->session_lifetime_s = 12 * 3600;
@@ -243,5 +263,7 @@ int config_load(config *cfg, const char *path, char *err, size_t errlen)
 		if (v != NULL && set(cfg, &keys[i], v, keys[i].env, err, errlen) != 0)
 			return -1;
 	}
+	if (cfg->max_connections == 0)
+		cfg->max_connections = config_default_connections(cfg->workers);
 	return 0;
 }

@@ -29,8 +29,11 @@ typedef struct config {
 	int read_timeout_s; /* a request must arrive within this */
 	int write_timeout_s;
 	int keepalive_timeout_s;
-	int statement_timeout_s; /* MariaDB max_statement_time per statement */
-	int kdf_concurrency;     /* password hashes running at once */
+	int statement_timeout_s;   /* MariaDB max_statement_time per statement */
+	int kdf_concurrency;       /* password hashes running at once */
+	int kdf_queue;             /* hashes waiting for a hashing thread; past it: 503 */
+	int max_connections;       /* open client connections; 0: from RLIMIT_NOFILE */
+	size_t max_request_memory; /* bytes held by requests in flight; past it: 503 */
 	/* The web interface. */
 	char region_name[CONFIG_STR_MAX]; /* shown in every page's header */
 	char static_dir[CONFIG_STR_MAX];  /* the design kit's files; "" finds them */
@@ -48,5 +51,12 @@ int config_load(config *cfg, const char *path, char *err, size_t errlen);
 #define CONFIG_WORKERS_MIN 4
 #define CONFIG_WORKERS_MAX 64
 int config_default_workers(void);
+
+/* The default connection cap: the descriptor limit less one descriptor per
+ * worker (its database connection) and CONFIG_FD_RESERVE for the listener,
+ * logs, files and libevent; at least CONFIG_CONNECTIONS_MIN. */
+#define CONFIG_FD_RESERVE 32
+#define CONFIG_CONNECTIONS_MIN 16
+int config_default_connections(int workers);
 
 #endif

@@ -59,6 +59,9 @@ struct parse_ctx {
 	json_status status; /* set by a callback that stops the parse */
 	char *err;
 	size_t errlen;
+	/* Budget: values made, scratch bytes held, arena use at the start. */
+	size_t nodes, max_nodes;
+	size_t scratch, arena0, max_bytes;
 };
 
 static void set_err(struct parse_ctx *c, json_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -75,11 +78,12 @@ static void set_err(struct parse_ctx *c, json_status st, const char *fmt, ...)
 	utf8_trim_tail(c->err);
 }
 
-static void frame_reserve(struct frame *f)
+static void frame_reserve(struct parse_ctx *c, struct frame *f)
 {
 	if (f->n < f->cap)
 		return;
 	size_t cap = f->cap ? f->cap * 2 : 8;
+	c->scratch += (cap - f->cap) * sizeof(void *) * (f->v->type == JSON_OBJECT ? 2 : 1);
 	if (cap > SIZE_MAX / 2 / sizeof(void *))
 		oom();
 	json_value **items = realloc(f->items, cap * sizeof(*items));
@@ -95,16 +99,28 @@ static void frame_reserve(struct frame *f)
 	f->cap = cap;
 }
 
-static void frame_release(struct frame *f)
+static void frame_release(struct parse_ctx *c, struct frame *f)
 {
+	c->scratch -= f->cap * sizeof(void *) * (f->keys != NULL ? 2 : 1);
 	free(f->items);
 	free(f->keys);
 	memset(f, 0, sizeof(*f));
 }
 
+/* false (and the parse stops) once the tree passes its budget. */
+static bool within_budget(struct parse_ctx *c)
+{
+	if (c->nodes > c->max_nodes || arena_used(c->a) - c->arena0 + c->scratch > c->max_bytes) {
+		set_err(c, JSON_ETOOBIG, "the document has too many values for its size");
+		return false;
+	}
+	return true;
+}
+
 /* Makes a value and hangs it on the open container (or makes it the root). */
 static json_value *add_value(struct parse_ctx *c, json_type t)
 {
+	c->nodes++;
 	json_value *v = arena_calloc(c->a, 1, sizeof(*v));
 	v->type = t;
 	if (c->depth == 0) {
@@ -113,7 +129,7 @@ static json_value *add_value(struct parse_ctx *c, json_type t)
 	}
 	struct frame *f = &c->stack[c->depth - 1];
 	/* For objects map_key already reserved the slot and stored keys[n]. */
-	frame_reserve(f);
+	frame_reserve(c, f);
 	f->items[f->n++] = v;
 	return v;
 }
@@ -136,13 +152,13 @@ static const char *take_string(struct parse_ctx *c, const unsigned char *s, size
 static int cb_null(void *ctx)
 {
 	add_value(ctx, JSON_NULL);
-	return 1;
+	return within_budget(ctx);
 }
 
 static int cb_boolean(void *ctx, int b)
 {
 	add_value(ctx, JSON_BOOL)->u.boolean = b != 0;
-	return 1;
+	return within_budget(ctx);
 }
 
 static int cb_number(void *ctx, const char *s, size_t len)
@@ -163,7 +179,7 @@ static int cb_number(void *ctx, const char *s, size_t len)
 			v->u.number.integer = i;
 		}
 	}
-	return 1;
+	return within_budget(c);
 }
 
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
@@ -175,7 +191,7 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
 	json_value *v = add_value(c, JSON_STRING);
 	v->u.string.s = str;
 	v->u.string.len = len;
-	return 1;
+	return within_budget(c);
 }
 
 static int start_container(struct parse_ctx *c, json_type t)
@@ -188,7 +204,7 @@ static int start_container(struct parse_ctx *c, json_type t)
 	struct frame *f = &c->stack[c->depth++];
 	memset(f, 0, sizeof(*f));
 	f->v = v;
-	return 1;
+	return within_budget(c);
 }
 
 static int cb_start_map(void *ctx)
@@ -208,9 +224,9 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
 	if (key == NULL)
 		return 0;
 	struct frame *f = &c->stack[c->depth - 1];
-	frame_reserve(f);
+	frame_reserve(c, f);
 	f->keys[f->n] = key;
-	return 1;
+	return within_budget(c);
 }
 
 static int cmp_key(const void *x, const void *y)
@@ -239,7 +255,7 @@ static int cb_end_map(void *ctx)
 			}
 		}
 	}
-	frame_release(f);
+	frame_release(c, f);
 	c->depth--;
 	return 1;
 }
@@ -254,7 +270,7 @@ static int cb_end_array(void *ctx)
 		v->u.array.items = arena_alloc(c->a, f->n * sizeof(*f->items));
 		memcpy(v->u.array.items, f->items, f->n * sizeof(*f->items));
 	}
-	frame_release(f);
+	frame_release(c, f);
 	c->depth--;
 	return 1;
 }
@@ -346,13 +362,28 @@ static void set_yajl_err(struct parse_ctx *c, yajl_handle h)
 	yajl_free_error(h, msg);
 }
 
+void json_body_budget(size_t len, size_t *max_nodes, size_t *max_bytes)
+{
+	*max_nodes = JSON_MAX_NODES;
+	*max_bytes = JSON_TREE_BYTES_BASE + len * JSON_TREE_BYTES_PER_BODY_BYTE;
+}
+
 json_status json_parse(arena *a, const char *buf, size_t len, json_value **out, char *err, size_t errlen)
+{
+	return json_parse_budget(a, buf, len, SIZE_MAX, SIZE_MAX, out, err, errlen);
+}
+
+json_status json_parse_budget(arena *a, const char *buf, size_t len, size_t max_nodes, size_t max_bytes,
+                              json_value **out, char *err, size_t errlen)
 {
 	struct parse_ctx c = {
 	    .a = a,
 	    .status = JSON_OK,
 	    .err = err,
 	    .errlen = errlen,
+	    .max_nodes = max_nodes,
+	    .max_bytes = max_bytes,
+	    .arena0 = arena_used(a),
 	};
 	yajl_handle h = NULL;
 
@@ -400,7 +431,7 @@ json_status json_parse(arena *a, const char *buf, size_t len, json_value **out, 
 
 fail:
 	for (size_t i = 0; i < c.depth; i++)
-		frame_release(&c.stack[i]);
+		frame_release(&c, &c.stack[i]);
 	if (h != NULL)
 		yajl_free(h);
 	if (c.status == JSON_OK) /* cannot happen; never report success */

@@ -196,7 +196,14 @@ int http_read_json(http_req *r, json_value **out)
 		http_problem(r, 415, "the body must be JSON: send Content-Type: application/json");
 		return -1;
 	}
-	json_status st = json_parse(r->a, r->body ? r->body : "", r->body_len, out, err, sizeof(err));
+	size_t max_nodes, max_bytes;
+	json_body_budget(r->body_len, &max_nodes, &max_bytes);
+	json_status st =
+	    json_parse_budget(r->a, r->body ? r->body : "", r->body_len, max_nodes, max_bytes, out, err, sizeof(err));
+	if (st == JSON_ETOOBIG) {
+		http_problem(r, 413, "il documento JSON ha troppi valori per la sua dimensione");
+		return -1;
+	}
 	if (st == JSON_ETOODEEP) {
 		http_problemf(r, 400, "JSON nested deeper than %d levels", JSON_MAX_DEPTH);
 		return -1;

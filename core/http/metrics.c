@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/password.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -115,6 +116,18 @@ void metrics_render(http_req *r)
 	out(r, "# TYPE ambito_db_pool_in_use gauge\nambito_db_pool_in_use %d\n", server_workers_busy());
 	out(r, "# HELP ambito_request_queue_length Requests waiting for a worker.\n");
 	out(r, "# TYPE ambito_request_queue_length gauge\nambito_request_queue_length %d\n", server_queue_len());
+	out(r, "# HELP ambito_connections_open Client connections open now.\n");
+	out(r, "# TYPE ambito_connections_open gauge\nambito_connections_open %d\n", server_connections());
+	out(r, "# HELP ambito_connections_max Client connections allowed (max_connections).\n");
+	out(r, "# TYPE ambito_connections_max gauge\nambito_connections_max %d\n", server_connections_max());
+	out(r, "# HELP ambito_request_memory_bytes Memory reserved by requests in flight.\n");
+	out(r, "# TYPE ambito_request_memory_bytes gauge\nambito_request_memory_bytes %zu\n", server_request_memory());
+	int running, queued, admitted = password_pool_load(&running, &queued);
+	out(r, "# HELP ambito_password_hashes Password hashes running and waiting for a hashing thread.\n");
+	out(r, "# TYPE ambito_password_hashes gauge\nambito_password_hashes{state=\"running\"} %d\n", running);
+	out(r, "ambito_password_hashes{state=\"queued\"} %d\n", queued);
+	out(r, "# HELP ambito_password_hashes_max Password hashes admitted at once; past it logins get 503.\n");
+	out(r, "# TYPE ambito_password_hashes_max gauge\nambito_password_hashes_max %d\n", admitted);
 	r->status = 200;
 	r->content_type = "text/plain; version=0.0.4";
 }

@@ -80,7 +80,18 @@ typedef struct route {
 	/* The query and header parameters the handler reads; a name NULL ends
 	 * the list. A PARAM_PATH entry overrides router_path_param's. */
 	route_param params[ROUTE_MAX_PARAMS];
+	/* Largest body accepted, checked when the head arrives (413 past it);
+	 * 0: ROUTE_BODY_PUBLIC_MAX for ROUTE_PUBLIC routes, else the server's
+	 * max_body, which also caps any value set here. Set it by name:
+	 * .max_body = … */
+	size_t max_body;
 } route;
+
+/* Routes anyone may call take only small bodies (a login is an email and a
+ * password of at most PASSWORD_MAX_BYTES). */
+#define ROUTE_BODY_PUBLIC_MAX (8 * 1024)
+/* A path that matches no route is answered 404/405 without its body. */
+#define ROUTE_BODY_UNROUTED_MAX (8 * 1024)
 
 #define ROUTER_MAX_ROUTES 256
 

@@ -38,12 +38,32 @@
 #define DRAIN_DEADLINE_MS 4500 /* SIGTERM must end the process within 5 s */
 #define STREAM_HIGH_WATER (256 * 1024)
 #define REQUEST_ID_MAX 64
+/* Out of descriptors (EMFILE/ENFILE) accepting pauses this long instead of
+ * retrying at once, which would spin a core and log every attempt. */
+#define ACCEPT_PAUSE_MS 250
+/* Refused connections past max_connections are logged at most this often. */
+#define REFUSED_LOG_EVERY_S 10
+/* After a refusal the connection closes, but the client may still be
+ * sending its body: closing with unread bytes makes the kernel reset the
+ * connection, and the answer can be lost before the client reads it. So
+ * the write side is shut first and what still arrives is read and thrown
+ * away for at most this long (and at most max_body bytes). */
+#define LINGER_MS 2000
+/* The estimate of what a request holds, reserved against
+ * max_request_memory when its head arrives: its buffers and answer
+ * (REQUEST_MEM_BASE), the body twice (socket buffer, then the request's
+ * copy) and the largest JSON tree json_parse_budget lets it build. */
+#define REQUEST_MEM_BASE (64 * 1024)
+#define REQUEST_MEM_PER_BODY_BYTE (2 + JSON_TREE_BYTES_PER_BODY_BYTE)
+/* In the log, a method name (any token, of any length) is cut to this. */
+#define LOG_METHOD_MAX 40
 
 enum conn_state {
 	C_HEAD,  /* waiting for (more of) a request head */
 	C_BODY,  /* reading a body of known length */
 	C_BUSY,  /* a handler has the request */
 	C_FLUSH, /* answer queued; waiting for it to leave */
+	C_LINGER /* refused: write side shut, reading and discarding until close */
 };
 
 typedef struct conn conn;
@@ -55,8 +75,13 @@ struct conn {
 	size_t body_need;
 	bool keep_alive;
 	bool head_request;
-	bool dead;       /* peer gone while a worker held the request */
-	bool in_started; /* the current head or body began to arrive at in_t0 */
+	bool dead;           /* peer gone while a worker held the request */
+	bool in_started;     /* the current head or body began to arrive at in_t0 */
+	bool linger;         /* close by lingering (after a refusal) */
+	size_t lingered;     /* bytes discarded while lingering */
+	size_t mem_reserved; /* of the server's request memory, for this request */
+	router_result match; /* the route, matched when the head arrived */
+	int allowed;         /* methods of the path, for a 405 */
 	struct timespec in_t0;
 	struct timespec t0;
 	char addr[INET6_ADDRSTRLEN];
@@ -98,6 +123,14 @@ struct server {
 	conn *attn_head;
 	conn *conns;
 	int nconns;
+	int max_conns;
+	size_t mem_inflight, mem_max; /* request memory reserved / allowed */
+	struct event *accept_resume_ev;
+	bool accept_paused;          /* since the last successful accept */
+	unsigned long accept_pauses; /* in this episode */
+	unsigned long conns_refused; /* past max_conns, since last logged */
+	bool refused_ever;
+	struct timespec refused_logged;
 	bool draining;
 	struct timeval keepalive_tv, read_tv, write_tv;
 };
@@ -144,9 +177,16 @@ static void request_free(http_req *r)
 	free(r); /* calloc'd by conn_start_request or conn_refuse */
 }
 
+static void mem_release(conn *c)
+{
+	c->s->mem_inflight -= c->mem_reserved;
+	c->mem_reserved = 0;
+}
+
 static void conn_free(conn *c)
 {
 	server *s = c->s;
+	mem_release(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -184,15 +224,41 @@ static const char *request_id_for(http_req *r, const char *given)
 
 static void access_log(conn *c, http_req *r, double secs)
 {
-	char pattern[300], path[300], fields[1024];
+	/* Every part is escaped into a bounded buffer, and the buffers add up
+	 * to less than fields: the line is whole, valid JSON whatever the
+	 * client sent. */
+	char rid[REQUEST_ID_MAX + 8], method[LOG_METHOD_MAX + 8], pattern[300], path[300], fields[1024];
+	_Static_assert(sizeof(rid) + sizeof(method) + sizeof(pattern) + sizeof(path) + INET6_ADDRSTRLEN + 160 <
+	                   sizeof(fields),
+	               "the access log fields fit");
 	snprintf(fields, sizeof(fields),
 	         "\"request_id\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"path\":\"%s\",\"status\":%d,"
 	         "\"duration_ms\":%.3f,\"bytes\":%zu,\"client\":\"%s\"",
-	         r->request_id ? r->request_id : "", r->method_name ? r->method_name : "",
+	         log_escape(rid, sizeof(rid), r->request_id), log_escape(method, sizeof(method), r->method_name),
 	         log_escape(pattern, sizeof(pattern), r->route ? r->route->pattern : ""),
 	         log_escape(path, sizeof(path), r->path ? r->path : ""), r->status, secs * 1000.0, r->resp_len,
 	         c->addr);
 	log_event(r->status >= 500 ? LOG_ERROR : LOG_INFO, r->log_detail ? r->log_detail : "request", fields);
+}
+
+/* For the log of a request refused before its head could be parsed: the
+ * method and target as the client wrote them in the request line (the log
+ * escapes and cuts them). */
+static void guess_request_line(http_req *r, const char *buf, size_t n)
+{
+	const char *eol = memchr(buf, '\r', n), *sp;
+	if (eol != NULL)
+		n = (size_t)(eol - buf);
+	if (r->method_name == NULL && (sp = memchr(buf, ' ', n)) != NULL && sp > buf)
+		r->method_name = arena_strndup(r->a, buf, (size_t)(sp - buf));
+	if (r->path == NULL && (sp = memchr(buf, ' ', n)) != NULL) {
+		const char *t = sp + 1;
+		size_t tl = 0, left = n - (size_t)(t - buf);
+		while (tl < left && t[tl] != ' ' && t[tl] != '?')
+			tl++;
+		if (tl > 0)
+			r->path = arena_strndup(r->a, t, tl);
+	}
 }
 
 /* Writes status line and headers. content_length < 0: chunked. */
@@ -237,6 +303,7 @@ static void conn_after_answer(conn *c)
 	access_log(c, r, secs);
 	request_free(r);
 	c->req = NULL;
+	mem_release(c);
 	if (c->s->draining)
 		c->keep_alive = false;
 	c->state = C_FLUSH;
@@ -268,11 +335,23 @@ static void conn_refuse(conn *c, int status, const char *why)
 			abort();
 		c->req->a = arena_new();
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		/* A head still in the input (too large, too slow): log what it
+		 * names. */
+		struct evbuffer *in = bufferevent_get_input(c->bev);
+		size_t n = evbuffer_get_length(in);
+		if (n > 0) {
+			char line[1024];
+			if (n > sizeof(line))
+				n = sizeof(line);
+			evbuffer_copyout(in, line, n);
+			guess_request_line(c->req, line, n);
+		}
 	}
 	http_req *r = c->req;
 	if (r->request_id == NULL)
 		r->request_id = request_id_for(r, NULL);
 	c->keep_alive = false;
+	c->linger = true;
 	http_problem(r, status, why);
 	if (status == 503 || status == 429)
 		http_set_header(r, "Retry-After", "5");
@@ -379,8 +458,8 @@ static void conn_dispatch(conn *c)
 {
 	server *s = c->s;
 	http_req *r = c->req;
-	int allowed = 0;
-	switch (router_match(r, &allowed)) {
+	int allowed = c->allowed;
+	switch (c->match) {
 	case ROUTER_NOT_FOUND:
 		http_problem(r, 404, "no such resource");
 		conn_answer(c);
@@ -421,6 +500,17 @@ static void conn_dispatch(conn *c)
 	}
 }
 
+/* The largest body a request to rt may send (rt NULL: no route). */
+static size_t body_limit(const server *s, const route *rt)
+{
+	size_t limit = s->cfg->max_body;
+	size_t own = rt == NULL                   ? ROUTE_BODY_UNROUTED_MAX
+	             : rt->max_body > 0           ? rt->max_body
+	             : (rt->flags & ROUTE_PUBLIC) ? ROUTE_BODY_PUBLIC_MAX
+	                                          : limit;
+	return own < limit ? own : limit;
+}
+
 /* A complete head is in the input: parse it and decide what comes next. */
 static void conn_start_request(conn *c, size_t head_len)
 {
@@ -441,6 +531,7 @@ static void conn_start_request(conn *c, size_t head_len)
 	const char *why;
 	int st = http_parse_head(r->a, head, head_len, &h, &why);
 	if (st != 0) {
+		guess_request_line(r, head, head_len);
 		conn_refuse(c, st, why);
 		return;
 	}
@@ -458,12 +549,30 @@ static void conn_start_request(conn *c, size_t head_len)
 		conn_refuse(c, 501, "this method is not served");
 		return;
 	}
-	if (h.content_length > 0 && (size_t)h.content_length > s->cfg->max_body) {
+	/* Routed now, so that the route's own body limit is known before a
+	 * byte of the body is read. */
+	c->allowed = 0;
+	c->match = router_match(r, &c->allowed);
+	size_t limit = body_limit(s, c->match == ROUTER_FOUND ? r->route : NULL);
+	if (h.content_length > 0 && (size_t)h.content_length > limit) {
 		char why413[96];
-		snprintf(why413, sizeof(why413), "the body is larger than %zu bytes", s->cfg->max_body);
+		snprintf(why413, sizeof(why413), "il corpo della richiesta supera i %zu byte ammessi", limit);
 		conn_refuse(c, 413, why413);
 		return;
 	}
+	size_t body = h.content_length > 0 ? (size_t)h.content_length : 0;
+	size_t need = REQUEST_MEM_BASE + head_len + body * REQUEST_MEM_PER_BODY_BYTE;
+	/* Past the budget only when others hold memory too: a request within
+	 * its route's limit is never refused on an idle server. Inline routes
+	 * without a body (/healthz, /metrics) are answered on the spot and
+	 * must stay visible when the budget is spent. */
+	bool inline_only = c->match == ROUTER_FOUND && (r->route->flags & ROUTE_INLINE) && body == 0;
+	if (!inline_only && s->mem_inflight > 0 && s->mem_inflight + need > s->mem_max) {
+		conn_refuse(c, 503, "il server è al limite di memoria per le richieste in corso: riprovare tra poco");
+		return;
+	}
+	c->mem_reserved = inline_only ? 0 : need;
+	s->mem_inflight += c->mem_reserved;
 	if (h.content_length > 0) {
 		if (h.expect_continue)
 			evbuffer_add_printf(bufferevent_get_output(c->bev), "HTTP/1.1 100 Continue\r\n\r\n");
@@ -520,7 +629,33 @@ static void conn_process(conn *c)
 
 static void conn_read_cb(struct bufferevent *bev, void *arg)
 {
-	conn_process(arg);
+	conn *c = arg;
+	if (c->state == C_LINGER) {
+		struct evbuffer *in = bufferevent_get_input(bev);
+		c->lingered += evbuffer_get_length(in);
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (c->lingered > c->s->cfg->max_body)
+			conn_free(c);
+		return;
+	}
+	conn_process(c);
+}
+
+/* Closes a refused connection gently: see LINGER_MS. */
+static void conn_linger(conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	struct timeval tv = {LINGER_MS / 1000, (LINGER_MS % 1000) * 1000};
+	c->state = C_LINGER;
+	c->lingered = evbuffer_get_length(in);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	if (shutdown(bufferevent_getfd(c->bev), SHUT_WR) != 0) {
+		conn_free(c);
+		return;
+	}
+	bufferevent_disable(c->bev, EV_WRITE);
+	bufferevent_set_timeouts(c->bev, &tv, NULL);
+	bufferevent_enable(c->bev, EV_READ);
 }
 
 static void conn_write_cb(struct bufferevent *bev, void *arg)
@@ -537,7 +672,10 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 	if (c->state != C_FLUSH || evbuffer_get_length(bufferevent_get_output(bev)) > 0)
 		return;
 	if (!c->keep_alive || c->s->draining) {
-		conn_free(c);
+		if (c->linger)
+			conn_linger(c);
+		else
+			conn_free(c);
 		return;
 	}
 	c->state = C_HEAD;
@@ -576,6 +714,30 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
 {
 	server *s = arg;
+	if (s->accept_paused) {
+		char fields[96];
+		snprintf(fields, sizeof(fields), "\"pauses\":%lu,\"connections\":%d", s->accept_pauses, s->nconns);
+		log_event(LOG_INFO, "accepting connections again", fields);
+		s->accept_paused = false;
+		s->accept_pauses = 0;
+	}
+	if (s->nconns >= s->max_conns) {
+		/* Full: closed at once, before any work or memory is spent. */
+		close(fd);
+		s->conns_refused++;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!s->refused_ever || now.tv_sec - s->refused_logged.tv_sec >= REFUSED_LOG_EVERY_S) {
+			s->refused_ever = true;
+			char fields[96];
+			snprintf(fields, sizeof(fields), "\"max_connections\":%d,\"refused\":%lu", s->max_conns,
+			         s->conns_refused);
+			log_event(LOG_WARN, "connection limit reached: new connections are closed", fields);
+			s->refused_logged = now;
+			s->conns_refused = 0;
+		}
+		return;
+	}
 	conn *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		close(fd);
@@ -623,6 +785,43 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
 	bufferevent_set_timeouts(c->bev, &s->keepalive_tv, &s->write_tv);
 	bufferevent_enable(c->bev, EV_READ);
+}
+
+static void accept_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	server *s = arg;
+	if (s->listener != NULL && !s->draining)
+		evconnlistener_enable(s->listener);
+}
+
+/* accept() failed for a reason other than "try again". Out of descriptors
+ * the pending connection stays in the backlog and the listener would fire
+ * again at once: listening pauses (as OpenBSD httpd's server_accept does)
+ * and the episode is logged once, not every attempt. */
+static void accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	server *s = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval tv = {ACCEPT_PAUSE_MS / 1000, (ACCEPT_PAUSE_MS % 1000) * 1000};
+	evconnlistener_disable(l);
+	evtimer_add(s->accept_resume_ev, &tv);
+	s->accept_pauses++;
+	if (!s->accept_paused) {
+		char fields[200], why[120];
+		snprintf(fields, sizeof(fields), "\"error\":\"%s\",\"connections\":%d,\"pause_ms\":%d",
+		         log_escape(why, sizeof(why), strerror(err)), s->nconns, ACCEPT_PAUSE_MS);
+		log_event(LOG_ERROR, "accept failed: accepting pauses until it succeeds again", fields);
+		s->accept_paused = true;
+	}
+}
+
+/* libevent's own warnings, as JSON lines like every other. */
+static void libevent_log_cb(int severity, const char *msg)
+{
+	log_event(severity >= EVENT_LOG_ERR    ? LOG_ERROR
+	          : severity >= EVENT_LOG_WARN ? LOG_WARN
+	                                       : LOG_DEBUG,
+	          msg, "\"source\":\"libevent\"");
 }
 
 /* ---- worker side ---- */
@@ -723,15 +922,30 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 	if (s->draining)
 		return;
 	log_msg(LOG_INFO, "signal %d: stopping, finishing in-flight requests", (int)sig);
-	s->draining = true;
 	if (s->listener) {
+		/* Connections the kernel completed but we have not accepted yet
+		 * may carry a request already sent: take them before closing. */
+		evutil_socket_t lfd = evconnlistener_get_fd(s->listener);
+		for (int i = 0; i < s->max_conns; i++) {
+			struct sockaddr_storage ss;
+			socklen_t sl = sizeof(ss);
+			int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd < 0)
+				break;
+			accept_cb(s->listener, fd, (struct sockaddr *)&ss, (int)sl, s);
+		}
 		evconnlistener_free(s->listener);
 		s->listener = NULL;
 	}
+	s->draining = true;
 	conn *c = s->conns;
 	while (c) {
 		conn *next = c->next;
-		if (c->state == C_HEAD && evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
+		char b;
+		/* An idle connection closes, unless a request already waits in
+		 * the socket unread. */
+		if (c->state == C_HEAD && evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+		    recv(bufferevent_getfd(c->bev), &b, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
 			conn_free(c);
 		else
 			c->keep_alive = false;
@@ -779,6 +993,9 @@ server *server_new(const config *cfg, http_handler dispatch, char *err, size_t e
 		snprintf(err, errlen, "event_base_new failed");
 		goto fail;
 	}
+	event_set_log_callback(libevent_log_cb);
+	s->max_conns = cfg->max_connections > 0 ? cfg->max_connections : config_default_connections(cfg->workers);
+	s->mem_max = cfg->max_request_memory;
 	s->keepalive_tv = (struct timeval){cfg->keepalive_timeout_s, 0};
 	s->read_tv = (struct timeval){cfg->read_timeout_s, 0};
 	s->write_tv = (struct timeval){cfg->write_timeout_s, 0};
@@ -814,6 +1031,8 @@ server *server_new(const config *cfg, http_handler dispatch, char *err, size_t e
 		snprintf(err, errlen, "cannot listen on %s: %s", hostport, strerror(errno));
 		goto fail;
 	}
+	evconnlistener_set_error_cb(s->listener, accept_error_cb);
+	s->accept_resume_ev = evtimer_new(s->base, accept_resume_cb, s);
 	s->attn_ev = event_new(s->base, -1, EV_PERSIST | EV_READ, attn_cb, s);
 	s->sigterm_ev = evsignal_new(s->base, SIGTERM, signal_cb, s);
 	s->sigint_ev = evsignal_new(s->base, SIGINT, signal_cb, s);
@@ -832,9 +1051,12 @@ server *server_new(const config *cfg, http_handler dispatch, char *err, size_t e
 	if (getsockname(evconnlistener_get_fd(s->listener), (struct sockaddr *)&bound, &blen) == 0)
 		port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
 		                                         : ((struct sockaddr_in *)&bound)->sin_port);
-	char fields[CONFIG_STR_MAX + 128], host[CONFIG_STR_MAX];
-	snprintf(fields, sizeof(fields), "\"host\":\"%s\",\"port\":%d,\"tls\":%s,\"workers\":%d",
-	         log_escape(host, sizeof(host), cfg->listen_host), port, s->ssl ? "true" : "false", cfg->workers);
+	char fields[CONFIG_STR_MAX + 256], host[CONFIG_STR_MAX];
+	snprintf(fields, sizeof(fields),
+	         "\"host\":\"%s\",\"port\":%d,\"tls\":%s,\"workers\":%d,\"max_connections\":%d,"
+	         "\"max_request_memory\":%zu",
+	         log_escape(host, sizeof(host), cfg->listen_host), port, s->ssl ? "true" : "false", cfg->workers,
+	         s->max_conns, s->mem_max);
 	log_event(LOG_INFO, "listening", fields);
 	return s;
 fail:
@@ -885,6 +1107,8 @@ void server_free(server *s)
 		event_free(s->sigint_ev);
 	if (s->deadline_ev)
 		event_free(s->deadline_ev);
+	if (s->accept_resume_ev)
+		event_free(s->accept_resume_ev);
 	if (s->base)
 		event_base_free(s->base);
 	SSL_CTX_free(s->ssl);
@@ -907,4 +1131,19 @@ int server_workers_size(void)
 int server_queue_len(void)
 {
 	return the_server && the_server->pool ? workers_queued(the_server->pool) : 0;
+}
+
+int server_connections(void)
+{
+	return the_server ? the_server->nconns : 0;
+}
+
+int server_connections_max(void)
+{
+	return the_server ? the_server->max_conns : 0;
+}
+
+size_t server_request_memory(void)
+{
+	return the_server ? the_server->mem_inflight : 0;
 }

@@ -24,5 +24,9 @@ void server_free(server *s); /* server_free(NULL) does nothing */
 int server_workers_busy(void);
 int server_workers_size(void);
 int server_queue_len(void);
+/* Read on the I/O thread only (/metrics is an inline route). */
+int server_connections(void);
+int server_connections_max(void);
+size_t server_request_memory(void);
 
 #endif

@@ -56,7 +56,13 @@ const char *role_name(role r);
 role role_parse(const char *s); /* ROLE_NONE when unknown */
 
 /* A login attempt checked by auth_login_check. */
-typedef enum { AUTH_LOGIN_OK, AUTH_LOGIN_WRONG, AUTH_LOGIN_BLOCKED, AUTH_LOGIN_UNAVAILABLE } auth_login_result;
+typedef enum {
+	AUTH_LOGIN_OK,
+	AUTH_LOGIN_WRONG,
+	AUTH_LOGIN_BLOCKED,
+	AUTH_LOGIN_UNAVAILABLE,
+	AUTH_LOGIN_BUSY /* the hashing pool is full: 503, not a failed guess */
+} auth_login_result;
 typedef struct auth_login {
 	const char *email; /* lowercased */
 	long long user_id; /* when OK */

@@ -110,6 +110,17 @@ static void answer_blocked(http_req *r, long long wait)
 		metrics_refusal(REFUSAL_LOGIN_BLOCKED);
 }
 
+/* The hashing pool is full: 503. Not a failed guess, so nothing counts
+ * against the throttle; and, like a request refused because the workers'
+ * queue is full, not audited: shedding load must not cost a write each
+ * (clients that retry at once come back by the hundred a second). The
+ * access log has it. */
+static void answer_busy(http_req *r)
+{
+	http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
+	r->log_detail = "login refused: hashing queue full";
+}
+
 /* Answers 429 (or 503) and returns true when the account or the client
  * address is blocked. */
 static bool answered_blocked(http_req *r, const char *acct, const char *addr)
@@ -135,6 +146,9 @@ auth_login_result auth_login_check(http_req *r, const char *email, const char *p
 	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
 	*out = (auth_login){.email = lower, .db_rc = DB_EUNAVAIL};
 
+	/* Full already: refused before any query. */
+	if (password_busy())
+		return AUTH_LOGIN_BUSY;
 	auth_login_result res = blocked_for(r, acct, addr, &out->retry_after);
 	if (res != AUTH_LOGIN_OK)
 		return res;
@@ -144,13 +158,10 @@ auth_login_result auth_login_check(http_req *r, const char *email, const char *p
 		out->db_rc = rc;
 		return AUTH_LOGIN_UNAVAILABLE;
 	}
-	bool ok;
-	if (acc != NULL)
-		ok = password_verify(password, acc->password_hash) && acc->active;
-	else {
-		password_dummy_verify(password);
-		ok = false;
-	}
+	int checked = acc != NULL ? password_check(password, acc->password_hash) : password_dummy_check(password);
+	if (checked == PASSWORD_EBUSY)
+		return AUTH_LOGIN_BUSY;
+	bool ok = acc != NULL && checked == PASSWORD_MATCH && acc->active;
 	/* Again after the slow hash: guesses sent all at once passed the first
 	 * check together, and whichever of them finish after the failures of the
 	 * others blocked the key must not learn whether they were right. */
@@ -182,6 +193,7 @@ static void post_login(http_req *r)
 	switch (auth_login_check(r, email, password, &who)) {
 	case AUTH_LOGIN_UNAVAILABLE: db_failed(r, who.db_rc); return;
 	case AUTH_LOGIN_BLOCKED: answer_blocked(r, who.retry_after); return;
+	case AUTH_LOGIN_BUSY: answer_busy(r); return;
 	case AUTH_LOGIN_WRONG:
 		http_problem(r, 401, "wrong email or password");
 		r->audit_detail = "login failed";
@@ -329,7 +341,12 @@ static void put_my_password(http_req *r)
 		http_db_error(r, rc, "the account");
 		goto out;
 	}
-	bool ok = stored != NULL && password_verify(cur, stored);
+	int checked = stored != NULL ? password_check(cur, stored) : PASSWORD_MISMATCH;
+	if (checked == PASSWORD_EBUSY) {
+		http_unavailable(r, "troppi accessi in corso: riprovare tra poco"); /* 503: not audited */
+		goto out;
+	}
+	bool ok = checked == PASSWORD_MATCH;
 	/* Again after the slow hash, as for logins: guesses sent at once. */
 	if ((audited = answered_blocked(r, acct, NULL)))
 		goto out;
@@ -346,7 +363,12 @@ static void put_my_password(http_req *r)
 		http_errors_answer(r, e, 422, NULL);
 		goto out;
 	}
-	if (password_hash(neu, hash, sizeof(hash)) != 0) {
+	int hashed = password_hash(neu, hash, sizeof(hash));
+	if (hashed == PASSWORD_EBUSY) {
+		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
+		goto out;
+	}
+	if (hashed != 0) {
 		http_problem(r, 500, "could not hash the password");
 		goto out;
 	}

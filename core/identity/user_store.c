@@ -15,8 +15,9 @@ long long user_store_create(db *d, const char *email, const char *name, const ch
 		password_generate(generated);
 		password = generated;
 	}
-	if (password_hash(password, hash, sizeof(hash)) != 0)
-		return DB_EERR;
+	int hashed = password_hash(password, hash, sizeof(hash));
+	if (hashed != 0)
+		return hashed == PASSWORD_EBUSY ? DB_EUNAVAIL : DB_EERR; /* busy: 503, try again */
 	long long rc = db_exec(d, "INSERT INTO users (email, name, region_role, password_hash) VALUES (?, ?, ?, ?)",
 	                       "ssss", email, name ? name : "", region_role, hash);
 	*id = rc >= 0 ? (long long)db_last_id(d) : 0;

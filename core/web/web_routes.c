@@ -104,6 +104,10 @@ static void post_login(http_req *r)
 	auth_login who;
 	switch (auth_login_check(r, email, password, &who)) {
 	case AUTH_LOGIN_UNAVAILABLE: web_error_page(r, 503, NULL); return;
+	case AUTH_LOGIN_BUSY: /* as the API's: 503, not counted, not audited */
+		web_error_page(r, 503, NULL);
+		http_set_header(r, "Retry-After", "5");
+		return;
 	case AUTH_LOGIN_BLOCKED:
 		login_page(r, 429, email, NULL, NULL,
 		           arena_printf(r->a, "Troppi tentativi di accesso non riusciti: riprova tra %lld secondi.",

@@ -26,6 +26,14 @@
 #define PLAN_INCOME_NOTE_MAX 1000
 #define PLAN_SUBMIT_NOTE_MAX 2000
 #define PLAN_REVIEW_NOTE_MAX 5000
+/* Request bodies of the plan writes, checked when the head arrives (413):
+ * a section may carry up to SECTION_MAX_PARTS texts of PART_MAX_CHARS_LIMIT
+ * characters, so it keeps the server's default; the income lines are at
+ * most 500 of about 1 000 characters; a note, a key or a decision is small.
+ * Every character may arrive as a 12-byte \u escape pair. */
+#define PLAN_SECTION_BODY_MAX (8 * 1024 * 1024)
+#define PLAN_FINANCE_BODY_MAX (4 * 1024 * 1024)
+#define PLAN_SMALL_BODY_MAX (128 * 1024)
 
 #define PLAN_SNAPSHOT_FORMAT "ambito-plan-snapshot/1"
 /* Under the 16 MiB default max_allowed_packet of MariaDB, so a submission

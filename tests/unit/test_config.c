@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -357,6 +358,43 @@ static void test_long_lines(void)
 	expect_file_error(longkey, ":1: the line is too long", "an overlong key line");
 }
 
+/* The limits of what clients may hold: connections (sized from the
+ * descriptor limit unless set), request memory, the hashing queue. */
+static void test_resource_limits(void)
+{
+	config c;
+	char err[256] = "";
+	struct rlimit rl, low = {.rlim_cur = 200};
+	CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0, "getrlimit");
+	low.rlim_max = rl.rlim_max;
+	CHECK(setrlimit(RLIMIT_NOFILE, &low) == 0, "a soft limit of 200 descriptors");
+	setenv("AMBITO_WORKERS", "8", 1);
+	CHECK(config_load(&c, NULL, err, sizeof(err)) == 0, "loads: %s", err);
+	CHECK(c.max_connections == 200 - 8 - 32, "default max_connections: 200 less 8 workers less 32 (%d)",
+	      c.max_connections);
+	CHECK(c.max_request_memory == 256UL * 1024 * 1024, "default max_request_memory 256 MiB");
+	CHECK(c.kdf_queue == 2, "default kdf_queue 2");
+	low.rlim_cur = 40;
+	setrlimit(RLIMIT_NOFILE, &low);
+	CHECK(config_load(&c, NULL, err, sizeof(err)) == 0 && c.max_connections == 16,
+	      "never under 16 connections (%d)", c.max_connections);
+	setrlimit(RLIMIT_NOFILE, &rl);
+	setenv("AMBITO_MAX_CONNECTIONS", "7", 1);
+	setenv("AMBITO_MAX_REQUEST_MEMORY", "2097152", 1);
+	setenv("AMBITO_KDF_QUEUE", "0", 1);
+	CHECK(config_load(&c, NULL, err, sizeof(err)) == 0, "loads: %s", err);
+	CHECK(c.max_connections == 7, "AMBITO_MAX_CONNECTIONS");
+	CHECK(c.max_request_memory == 2097152, "AMBITO_MAX_REQUEST_MEMORY");
+	CHECK(c.kdf_queue == 0, "AMBITO_KDF_QUEUE 0");
+	setenv("AMBITO_MAX_REQUEST_MEMORY", "1000", 1);
+	CHECK(config_load(&c, NULL, err, sizeof(err)) == -1 && strstr(err, "max_request_memory") != NULL,
+	      "max_request_memory under 1 MiB is refused: %s", err);
+	unsetenv("AMBITO_WORKERS");
+	unsetenv("AMBITO_MAX_CONNECTIONS");
+	unsetenv("AMBITO_MAX_REQUEST_MEMORY");
+	unsetenv("AMBITO_KDF_QUEUE");
+}
+
 int main(void)
 {
 	clear_ambito_env();
@@ -365,6 +403,7 @@ int main(void)
 	test_listen_forms();
 	test_errors();
 	test_long_lines();
+	test_resource_limits();
 	clear_ambito_env();
 	return check_done();
 }
