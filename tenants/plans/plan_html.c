@@ -1,15 +1,20 @@
 /* The printable plan document. One pass over the snapshot writes the
  * sections in template order while it tallies spending, then the financial
  * tables, the norms and the glossary follow. All data is written through
- * html_text / html_paragraphs; markup comes only from this file. */
+ * html_text / html_paragraphs, and the text parts through markdown_html
+ * (which escapes or leaves out any markup they hold); other markup comes
+ * only from this file. */
 #include "tenants/plans/plan_html.h"
 
 #include <stdbool.h>
 #include <string.h>
 
+#include "base/markdown.h"
+
 #define YEARS_MAX 50    /* columns of a per-year table; a cycle spans at most CYCLE_MAX_YEARS */
 #define EMPTY_CELL "—"  /* a cell with nothing to show */
 #define INTRO_GROUP "I" /* the template group of the introduction */
+#define PART_HEADING 4  /* <h4>: the title of a part */
 
 /* The print and screen stylesheet: no external resource of any kind. */
 static const char stylesheet[] =
@@ -460,10 +465,13 @@ static bool part_written(const json_value *parts, const char *key)
 	return v != NULL && has_text(v->u.string.s);
 }
 
+/* A part's text is Markdown; its own headings come below the part's <h4>. */
 static void render_part(html *h, const char *title, const char *text)
 {
 	html_elem(h, "h4", NULL, title);
-	html_paragraphs(h, text);
+	html_raw(h, "<div class=\"testo\">\n");
+	markdown_html(h, text, PART_HEADING + 1);
+	html_raw(h, "</div>\n");
 }
 
 /* Parts in the template's order, then any the template no longer names. */
