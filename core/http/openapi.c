@@ -78,7 +78,19 @@ static void schema_ref(jw *w, const char *media, const char *name)
 	jw_obj_end(w);
 }
 
-static void operation(http_req *r, jw *w, const route *rt)
+/* The media type a request body is sent as: application/json unless its
+ * schema names another in "x-media-type" (a merge patch does). */
+static const char *request_media(json_value **docs, const char *schema)
+{
+	for (size_t i = 0; i < NPARTS; i++) {
+		const char *media = json_get_str(json_get(json_get(docs[i], "schemas"), schema), "x-media-type");
+		if (media != NULL)
+			return media;
+	}
+	return "application/json";
+}
+
+static void operation(http_req *r, jw *w, json_value **docs, const route *rt)
 {
 	jw_key(w, strcmp(router_method_name(rt->method), "GET") == 0      ? "get"
 	          : strcmp(router_method_name(rt->method), "POST") == 0   ? "post"
@@ -115,7 +127,8 @@ static void operation(http_req *r, jw *w, const route *rt)
 		jw_key(w, "requestBody");
 		jw_obj_begin(w);
 		jw_kbool(w, "required", true);
-		schema_ref(w, "application/json", arena_printf(r->a, "#/components/schemas/%s", rt->request_schema));
+		schema_ref(w, request_media(docs, rt->request_schema),
+		           arena_printf(r->a, "#/components/schemas/%s", rt->request_schema));
 		jw_obj_end(w);
 	}
 	jw_key(w, "responses");
@@ -174,7 +187,7 @@ void openapi_render(http_req *r)
 		jw_obj_begin(w);
 		for (int j = i; j < n; j++)
 			if (strcmp(router_at(j)->pattern, rt->pattern) == 0)
-				operation(r, w, router_at(j));
+				operation(r, w, docs, router_at(j));
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);
