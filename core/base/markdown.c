@@ -18,6 +18,9 @@
 #include <cmark-gfm.h>
 
 #define HEADING_MAX 6
+/* Deeper nesting (quotes in quotes, lists in lists) is no plan's prose but
+ * multiplies the markup: 20 000 ">" would give 20 000 nested <blockquote>. */
+#define MARKDOWN_MAX_NESTING 16
 #define MARKDOWN_OPTIONS (CMARK_OPT_HARDBREAKS | CMARK_OPT_VALIDATE_UTF8)
 
 static const char *const extension_names[] = {"table", "strikethrough", "autolink", "tagfilter"};
@@ -138,6 +141,25 @@ static void make_safe(cmark_node *doc, int top_heading)
 	}
 }
 
+/* Whether nodes below the document (blocks and inlines alike) nest deeper
+ * than MARKDOWN_MAX_NESTING. */
+static bool too_deep(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int depth = 0;
+	bool deep = false;
+	while (!deep && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (cmark_node_first_child(node) == NULL && ev == CMARK_EVENT_ENTER)
+			continue; /* a leaf: no EXIT follows */
+		depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+		deep = depth - 1 > MARKDOWN_MAX_NESTING; /* below the document node */
+	}
+	cmark_iter_free(it);
+	return deep;
+}
+
 /* cmark writes XHTML line breaks; the rest of the document is HTML. Only the
  * renderer's own markup can hold "<br />": text has its '<' escaped. */
 static void append_html(html *h, const char *out)
@@ -177,7 +199,7 @@ void markdown_html(html *h, const char *text, int top_heading)
 	}
 	cmark_parser_feed(parser, text, len);
 	doc = cmark_parser_finish(parser);
-	if (doc == NULL)
+	if (doc == NULL || too_deep(doc))
 		goto fail;
 	make_safe(doc, top_heading);
 	out = cmark_render_html(doc, MARKDOWN_OPTIONS, cmark_parser_get_syntax_extensions(parser));
@@ -186,7 +208,7 @@ void markdown_html(html *h, const char *text, int top_heading)
 	append_html(h, out);
 	goto done;
 fail:
-	/* Never lose the text: shown as it was written. */
+	/* Never lose the text: shown as it was written, as plain paragraphs. */
 	html_paragraphs(h, text);
 done:
 	free(out);

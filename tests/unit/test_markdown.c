@@ -73,6 +73,14 @@ static const example examples[] = {
     {"a link inside a table cell is checked too", "| a |\n|---|\n| [x](vbscript:y) |",
      "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>x</td>\n</tr>\n</tbody>\n</table>\n"},
     {"blank text writes nothing", " \n\t\n", ""},
+    {"15 nested quotes and their paragraph (16 levels) render", "> > > > > > > > > > > > > > > a",
+     "<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n"
+     "<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n<blockquote>\n"
+     "<blockquote>\n<p>a</p>\n</blockquote>\n</blockquote>\n</blockquote>\n</blockquote>\n"
+     "</blockquote>\n</blockquote>\n</blockquote>\n</blockquote>\n</blockquote>\n</blockquote>\n</blockquote>\n"
+     "</blockquote>\n</blockquote>\n</blockquote>\n</blockquote>\n"},
+    {"one level more is plain text", "> > > > > > > > > > > > > > > > a\n*b*",
+     "<p>&gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; &gt; a<br>\n*b*</p>\n"},
 };
 
 int main(void)
