@@ -81,6 +81,18 @@ static void schema_ref(jw *w, const char *media, const char *name)
 	jw_obj_end(w);
 }
 
+/* The media type a request body is sent as: application/json unless its
+ * schema names another in "x-media-type" (a merge patch does). */
+static const char *request_media(json_value **docs, const char *schema)
+{
+	for (size_t i = 0; i < NPARTS; i++) {
+		const char *media = json_get_str(json_get(json_get(docs[i], "schemas"), schema), "x-media-type");
+		if (media != NULL)
+			return media;
+	}
+	return "application/json";
+}
+
 /* A parameter's schema, declared as JSON text in the route table. */
 static bool schema_text(http_req *r, jw *w, const route_param *pm)
 {
@@ -190,7 +202,7 @@ static const char *description(http_req *r, const route *rt)
 	return text;
 }
 
-static bool operation(http_req *r, jw *w, int i)
+static bool operation(http_req *r, jw *w, json_value **docs, int i)
 {
 	const route *rt = router_at(i);
 	static const char *const methods[] = {"GET",   "get",   "POST",   "post",   "PUT",     "put",
@@ -218,7 +230,8 @@ static bool operation(http_req *r, jw *w, int i)
 		jw_key(w, "requestBody");
 		jw_obj_begin(w);
 		jw_kbool(w, "required", true);
-		schema_ref(w, "application/json", arena_printf(r->a, "#/components/schemas/%s", rt->request_schema));
+		schema_ref(w, request_media(docs, rt->request_schema),
+		           arena_printf(r->a, "#/components/schemas/%s", rt->request_schema));
 		jw_obj_end(w);
 	}
 	jw_key(w, "responses");
@@ -318,7 +331,7 @@ void openapi_render(http_req *r)
 		jw_obj_begin(w);
 		for (int j = i; j < n && ok; j++)
 			if (strcmp(router_at(j)->pattern, rt->pattern) == 0)
-				ok = operation(r, w, j);
+				ok = operation(r, w, docs, j);
 		jw_obj_end(w);
 	}
 	jw_obj_end(w);

@@ -1,18 +1,30 @@
 /* The printable plan document. One pass over the snapshot writes the
  * sections in template order while it tallies spending, then the financial
  * tables, the norms and the glossary follow. All data is written through
- * html_text / html_paragraphs; markup comes only from this file. */
+ * html_text / html_paragraphs, and the text parts through markdown_html
+ * (which escapes or leaves out any markup they hold); other markup comes
+ * only from this file. */
 #include "tenants/plans/plan_html.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
+
+#include "base/markdown.h"
 
 #include "base/money.h"
 
 #define YEARS_MAX 50    /* columns of a per-year table; a cycle spans at most CYCLE_MAX_YEARS */
 #define EMPTY_CELL "—"  /* a cell with nothing to show */
 #define INTRO_GROUP "I" /* the template group of the introduction */
+#define PART_HEADING 4  /* <h4>: the title of a part */
+/* CPU time a document may spend parsing Markdown. Honest text parses at
+ * about 10 MB/s, so a whole plan at every part's max_chars takes a fraction
+ * of it; text built to be slow (thousands of nested quotes or brackets) runs
+ * at 0.2-0.5 MB/s. Past it, the remaining parts are shown as plain
+ * paragraphs: an answer's cost stays bounded whatever the plan holds. */
+#define MARKDOWN_BUDGET_NS (500LL * 1000 * 1000)
 
 /* The print and screen stylesheet: no external resource of any kind. */
 static const char stylesheet[] =
@@ -29,12 +41,20 @@ static const char stylesheet[] =
     ".frontespizio .ats{font-size:1.5rem;font-weight:bold;margin:.5rem 0}\n"
     ".frontespizio .ciclo{font-size:1.2rem;margin:.5rem 0 2rem}\n"
     ".frontespizio ul{list-style:none;padding:0;margin:.5rem 0}\n"
-    ".estremi{text-align:left;max-width:40rem;margin:2rem auto 0}\n"
-    ".estremi dt{float:left;clear:left;width:13rem;font-weight:bold}\n"
-    ".estremi dd{margin:0 0 .2rem 14rem}\n"
+    /* A grid keeps each value on the row of its label however either wraps. */
+    ".estremi{text-align:left;max-width:40rem;margin:2rem auto 0;display:grid;"
+    "grid-template-columns:minmax(9rem,13rem) minmax(0,1fr);column-gap:1rem;row-gap:.35rem}\n"
+    ".estremi dt{grid-column:1;font-weight:bold;margin:0}\n"
+    ".estremi dd{grid-column:2;margin:0;overflow-wrap:anywhere}\n"
+    "@media (max-width:30rem){.estremi{grid-template-columns:minmax(0,1fr)}"
+    ".estremi dt,.estremi dd{grid-column:1}.estremi dd{margin-bottom:.4rem}}\n"
     ".impronta{font-family:\"DejaVu Sans Mono\",monospace;font-size:.85rem;word-break:break-all}\n"
     ".verifica{font-size:.85rem;color:#333;max-width:40rem;margin:1.5rem auto 0;text-align:left}\n"
     ".sommario ol{list-style:none;padding-left:1.2rem}\n"
+    ".sommario li{margin:.15rem 0}\n"
+    /* A hanging indent: a long title wraps under itself, not under its key. */
+    ".sommario .chiave{display:inline-block;min-width:3.6rem;text-indent:0}\n"
+    ".sommario ol ol li{padding-left:3.6rem;text-indent:-3.6rem}\n"
     ".sommario>ol{padding-left:0}\n"
     ".sommario a{color:inherit}\n"
     ".chiave{font-variant-numeric:tabular-nums;margin-right:.4rem}\n"
@@ -52,6 +72,9 @@ static const char stylesheet[] =
     ".glossario dd{margin-left:1.2rem}\n"
     ".norme li{margin:.3rem 0}\n"
     ".torna{font-size:.8rem;text-align:right}\n"
+    ".testo table{width:auto;min-width:50%}\n"
+    ".testo [align=right]{text-align:right}\n"
+    ".testo [align=center]{text-align:center}\n"
     "@page{size:A4;margin:2cm 1.8cm 2.2cm;"
     "@bottom-center{content:\"Pagina \" counter(page) \" di \" counter(pages);font-size:9pt}}\n"
     "@page:first{@bottom-center{content:none}}\n"
@@ -61,7 +84,7 @@ static const char stylesheet[] =
     ".solo-schermo{display:none}\n"
     ".frontespizio{border:0;break-after:page}\n"
     ".sommario{break-after:page}\n"
-    ".sommario a::after{content:leader('.') target-counter(attr(href),page)}\n"
+
     ".parte{break-before:page}\n"
     "h2,h3,h4{break-after:avoid}\n"
     "tr,li,dt,dd,.etichette{break-inside:avoid}\n"
@@ -69,6 +92,19 @@ static const char stylesheet[] =
     "tfoot{display:table-row-group}\n"
     ".norme a[href]::after{content:\" (\" attr(href) \")\";font-size:8pt;word-break:break-all}\n"
     "}\n";
+
+/* Added for the draft: a banner on screen, and on paper the running header
+ * of every page and a watermark (a fixed element repeats on every printed
+ * page). */
+static const char draft_stylesheet[] =
+    ".avviso-bozza{border:3px solid #a00;color:#a00;padding:.5rem 1rem;font-weight:bold;text-align:center;"
+    "font-family:\"Noto Sans\",\"DejaVu Sans\",Arial,sans-serif}\n"
+    ".filigrana{position:fixed;top:45%;left:0;right:0;text-align:center;font-size:7rem;font-weight:bold;"
+    "letter-spacing:.5rem;color:rgba(160,0,0,.10);transform:rotate(-35deg);pointer-events:none;z-index:10;"
+    "font-family:\"Noto Sans\",\"DejaVu Sans\",Arial,sans-serif}\n"
+    "@page{@top-center{content:\"BOZZA – documento non approvato\";font-size:9pt;color:#a00;"
+    "font-family:\"Noto Sans\",\"DejaVu Sans\",Arial,sans-serif}}\n"
+    "@media screen{.filigrana{display:none}}\n";
 
 /* Sums of amounts by funding source and year, for the summary tables. */
 typedef struct tally_cell {
@@ -88,6 +124,7 @@ typedef struct doc {
 	const plan_html_input *in;
 	long long start_year, end_year; /* 0 when the snapshot has none */
 	tally spending, income;
+	long long markdown_ns; /* CPU time spent in Markdown so far */
 } doc;
 
 /* ---------------------------------------------------------------- lookups */
@@ -268,6 +305,8 @@ static void render_head(doc *d, const char *ats, const char *cycle_title)
 	html *h = d->h;
 	html_raw(h, "<!DOCTYPE html>\n<html lang=\"it\">\n<head>\n<meta charset=\"utf-8\">\n"
 	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	if (d->in->draft)
+		html_text(h, "BOZZA – ");
 	html_text(h, "Piano Sociale di Ambito");
 	if (ats != NULL) {
 		html_raw(h, " – ");
@@ -279,7 +318,15 @@ static void render_head(doc *d, const char *ats, const char *cycle_title)
 	}
 	html_raw(h, "</title>\n<style>\n");
 	html_raw(h, stylesheet);
+	if (d->in->draft)
+		html_raw(h, draft_stylesheet);
 	html_raw(h, "</style>\n</head>\n<body>\n");
+	if (d->in->draft)
+		html_raw(
+		    h,
+		    "<div class=\"filigrana\" aria-hidden=\"true\">BOZZA</div>\n"
+		    "<p class=\"avviso-bozza\">BOZZA – documento non approvato: riproduce il testo attuale del piano, "
+		    "che può ancora cambiare.</p>\n");
 }
 
 static void render_comuni(doc *d)
@@ -318,6 +365,42 @@ static void detail_row(html *h, const char *term, const char *text)
 	html_raw(h, "</dd>\n");
 }
 
+/* Revision, transmission and approval of a published plan. Whether it was
+ * sent after the deadline is the Region's business, not the public's. */
+static void render_published_facts(doc *d, const json_value *snap)
+{
+	html *h = d->h;
+	arena *a = d->a;
+	long long revision;
+	if (int_member(snap, "revision", &revision))
+		detail_row(h, "Revisione", arena_printf(a, "n. %lld", revision));
+	const char *at = json_get_str(snap, "submitted_at");
+	if (at != NULL) {
+		const char *when = html_datetime(a, at);
+		html_raw(h, "<dt>Trasmesso alla Regione</dt><dd><time datetime=\"");
+		html_text(h, at);
+		html_raw(h, "\">");
+		html_text(h, when != NULL ? when : at);
+		html_raw(h, "</time></dd>\n");
+	}
+	const char *by = json_get_str(member(snap, "submitted_by", JSON_OBJECT), "name");
+	if (has_text(by))
+		detail_row(h, "Trasmesso da", by);
+	if (d->in->approved_at != NULL) {
+		const char *when = html_datetime(a, d->in->approved_at);
+		detail_row(h, "Approvato dalla Regione", when != NULL ? when : d->in->approved_at);
+	}
+}
+
+static void render_draft_facts(doc *d)
+{
+	detail_row(d->h, "Stato del documento", "Bozza, non approvata");
+	if (d->in->printed_at != NULL) {
+		const char *when = html_datetime(d->a, d->in->printed_at);
+		detail_row(d->h, "Testo aggiornato al", when != NULL ? when : d->in->printed_at);
+	}
+}
+
 static void render_title_page(doc *d, const json_value *snap, const char *ats, const char *cycle_title)
 {
 	html *h = d->h;
@@ -339,43 +422,33 @@ static void render_title_page(doc *d, const json_value *snap, const char *ats, c
 	render_comuni(d);
 
 	html_raw(h, "<dl class=\"estremi\">\n");
-	long long revision;
-	if (int_member(snap, "revision", &revision))
-		detail_row(h, "Revisione", arena_printf(a, "n. %lld", revision));
-	const char *at = json_get_str(snap, "submitted_at");
-	if (at != NULL) {
-		const char *when = html_datetime(a, at);
-		const json_value *late = member(snap, "late", JSON_BOOL);
-		html_raw(h, "<dt>Trasmesso alla Regione</dt><dd><time datetime=\"");
-		html_text(h, at);
-		html_raw(h, "\">");
-		html_text(h, when != NULL ? when : at);
-		html_raw(h, "</time>");
-		if (late != NULL && late->u.boolean)
-			html_raw(h, " (oltre il termine)");
-		html_raw(h, "</dd>\n");
-	}
-	const char *by = json_get_str(member(snap, "submitted_by", JSON_OBJECT), "name");
-	if (has_text(by))
-		detail_row(h, "Trasmesso da", by);
-	if (d->in->approved_at != NULL) {
-		const char *when = html_datetime(a, d->in->approved_at);
-		detail_row(h, "Approvato dalla Regione", when != NULL ? when : d->in->approved_at);
-	}
+	if (d->in->draft)
+		render_draft_facts(d);
+	else
+		render_published_facts(d, snap);
 	long long tv;
 	if (int_member(snap, "template_version", &tv))
 		detail_row(h, "Versione del modello", arena_printf(a, "%lld", tv));
 	if (d->in->reference != NULL && has_text(d->in->reference))
 		detail_row(h, "Riferimenti", d->in->reference);
-	html_raw(h, "<dt>Impronta SHA-256</dt><dd><code class=\"impronta\">");
-	html_text(h, d->in->sha256);
-	html_raw(h, "</code></dd>\n</dl>\n");
+	if (!d->in->draft) {
+		html_raw(h, "<dt>Impronta SHA-256</dt><dd><code class=\"impronta\">");
+		html_text(h, d->in->sha256);
+		html_raw(h, "</code></dd>\n");
+	}
+	html_raw(h, "</dl>\n");
 
 	const char *note = json_get_str(snap, "note");
-	if (has_text(note)) {
+	if (!d->in->draft && has_text(note)) {
 		html_raw(h, "<div class=\"verifica\"><p><strong>Nota di trasmissione</strong></p>\n");
 		html_paragraphs(h, note);
 		html_raw(h, "</div>\n");
+	}
+	if (d->in->draft) {
+		html_raw(h, "<p class=\"verifica\">Questa bozza non è il piano approvato: quando il piano sarà "
+		            "trasmesso, approvato dalla Regione e pubblicato, il documento pubblico ne riporterà la "
+		            "revisione e l'impronta SHA-256.</p>\n</header>\n");
+		return;
 	}
 	html_raw(h, "<p class=\"verifica\">Questo documento riproduce il piano pubblicato in formato JSON "
 	            "all'indirizzo <code>");
@@ -463,10 +536,28 @@ static bool part_written(const json_value *parts, const char *key)
 	return v != NULL && has_text(v->u.string.s);
 }
 
-static void render_part(html *h, const char *title, const char *text)
+static long long thread_cpu_ns(void)
 {
+	struct timespec t;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
+		return 0;
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* A part's text is Markdown; its own headings come below the part's <h4>. */
+static void render_part(doc *d, const char *title, const char *text)
+{
+	html *h = d->h;
 	html_elem(h, "h4", NULL, title);
-	html_paragraphs(h, text);
+	html_raw(h, "<div class=\"testo\">\n");
+	if (d->markdown_ns < MARKDOWN_BUDGET_NS) {
+		long long t0 = thread_cpu_ns();
+		markdown_html(h, text, PART_HEADING + 1);
+		d->markdown_ns += thread_cpu_ns() - t0;
+	} else {
+		html_paragraphs(h, text);
+	}
+	html_raw(h, "</div>\n");
 }
 
 /* Parts in the template's order, then any the template no longer names. */
@@ -474,14 +565,14 @@ static void render_parts(doc *d, const json_value *parts, const cycle_section *t
 {
 	for (size_t k = 0; ts != NULL && k < ts->nparts; k++)
 		if (part_written(parts, ts->parts[k].key))
-			render_part(d->h, ts->parts[k].title, json_get_str(parts, ts->parts[k].key));
+			render_part(d, ts->parts[k].title, json_get_str(parts, ts->parts[k].key));
 	for (size_t i = 0; parts != NULL && i < parts->u.object.n; i++) {
 		const char *key = parts->u.object.keys[i];
 		bool known = false;
 		for (size_t k = 0; ts != NULL && k < ts->nparts && !known; k++)
 			known = strcmp(ts->parts[k].key, key) == 0;
 		if (!known && part_written(parts, key))
-			render_part(d->h, key, json_get_str(parts, key));
+			render_part(d, key, json_get_str(parts, key));
 	}
 }
 

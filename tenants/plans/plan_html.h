@@ -1,15 +1,19 @@
 /* The printable plan: the Italian HTML document of a published snapshot, as
  * the Comitato dei Sindaci approves it and the public reads it. It joins the
  * snapshot (what the ATS wrote, frozen) with the cycle's rules (part titles,
- * catalogue titles, norms, glossary) and the tenant's Comuni. */
+ * catalogue titles, norms, glossary) and the tenant's Comuni. The same
+ * document prints the current draft, marked BOZZA on every page. What is
+ * internal to the ATS and the Region (whether a submission came late, review
+ * notes, comments) is never shown. */
 #ifndef AMBITO_PLAN_HTML_H
 #define AMBITO_PLAN_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#include "cycles/cycles.h"
 #include "base/html.h"
 #include "base/json.h"
+#include "cycles/cycles.h"
 
 typedef struct plan_html_comune {
 	const char *istat_code, *name;
@@ -31,6 +35,11 @@ typedef struct plan_html_input {
 	const cycle_norm *norms;
 	size_t nnorms;
 	const cycle_glossary *glossary;
+	/* The current draft rather than a published revision: marked BOZZA on
+	 * every page, without revision, hash or approval; printed_at is when
+	 * (DATETIME text). */
+	bool draft;
+	const char *printed_at;
 } plan_html_input;
 
 /* Writes the whole document (<!DOCTYPE html> to </html>) to h. */

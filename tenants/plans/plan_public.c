@@ -1,11 +1,13 @@
-/* Published plans for anonymous readers. Both routes read the snapshot of
+/* Published plans for anonymous readers, and the printable draft for the
+ * plan's own readers. The public routes read the snapshot of
  * plans.published_revision and nothing else: a tenant, a cycle, a draft or a
  * submission that is not published all answer the same 404, so the public
  * learns nothing about plans in the making. The JSON route serves the stored
  * bytes verbatim with their SHA-256 in Repr-Digest (RFC 9530) and the ETag;
  * the HTML route prints the same snapshot with that hash on its title page,
  * so a printed copy can be checked. (X-Content-Type-Options: nosniff is on
- * every answer of the server already.) */
+ * every answer of the server already.) The draft prints the same document
+ * from the plan as it is now, marked BOZZA. */
 #include "tenants/plans/plan_public.h"
 
 #include <stdio.h>
@@ -18,7 +20,9 @@
 #include "base/sha256.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
+#include "identity/scope.h"
 #include "tenants/plans/plan_html.h"
+#include "tenants/plans/plans.h"
 
 #define PUBLIC_JSON_PATH "/api/v1/public/tenants/%s/plans/%s"
 #define PUBLIC_HTML_PATH "/public/%s/%s"
@@ -197,12 +201,12 @@ static void to_body(void *ctx, const char *buf, size_t len)
 	http_append(ctx, buf, len);
 }
 
-static void get_public_html(http_req *r)
+/* Prints the document of snapshot (tenant_id, cycle_id) into the answer;
+ * in has the fields particular to the caller (hash, path, approval, or the
+ * draft's). */
+static void answer_document(http_req *r, long long tenant_id, long long cycle_id, const char *what,
+                            const char *snapshot_text, size_t len, plan_html_input *in)
 {
-	published *p = path_published(r);
-	if (p == NULL)
-		return;
-	plan_html_input in = {.sha256 = p->sha256_hex, .reference = p->cycle_reference};
 	cycle_catalog catalog;
 	cycle_template template;
 	cycle_glossary glossary;
@@ -210,35 +214,74 @@ static void get_public_html(http_req *r)
 	plan_html_comune *comuni;
 	json_value *snapshot;
 	char err[128];
-	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, p->cycle_id, &catalog), "the catalogue") ||
-	    !http_db_ok(r, cycle_store_load_template(r->db, r->a, p->cycle_id, &template), "the template") ||
-	    !http_db_ok(r, cycle_store_load_norms(r->db, r->a, p->cycle_id, &norms, &in.nnorms), "the norms") ||
-	    !http_db_ok(r, cycle_store_load_glossary(r->db, r->a, p->cycle_id, &glossary), "the glossary") ||
-	    !http_db_ok(r, load_comuni(r->db, r->a, p->tenant_id, &comuni, &in.ncomuni), "the Comuni") ||
-	    !http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "the review"))
+	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, cycle_id, &catalog), "the catalogue") ||
+	    !http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &template), "the template") ||
+	    !http_db_ok(r, cycle_store_load_norms(r->db, r->a, cycle_id, &norms, &in->nnorms), "the norms") ||
+	    !http_db_ok(r, cycle_store_load_glossary(r->db, r->a, cycle_id, &glossary), "the glossary") ||
+	    !http_db_ok(r, load_comuni(r->db, r->a, tenant_id, &comuni, &in->ncomuni), "the Comuni"))
 		return;
-	if (json_parse(r->a, p->snapshot, p->snapshot_len, &snapshot, err, sizeof(err)) != JSON_OK) {
-		log_msg(LOG_ERROR, "published snapshot of %s/%s revision %lld is not JSON: %s", p->tenant_slug,
-		        p->cycle_slug, p->revision, err);
-		http_problem(r, 500, "the published plan could not be read");
+	if (json_parse(r->a, snapshot_text, len, &snapshot, err, sizeof(err)) != JSON_OK) {
+		log_msg(LOG_ERROR, "%s is not JSON: %s", what, err);
+		http_problem(r, 500, "the plan could not be read");
 		return;
 	}
-	in.snapshot = snapshot;
-	in.json_path = arena_printf(r->a, PUBLIC_JSON_PATH, p->tenant_slug, p->cycle_slug);
-	in.catalog = &catalog;
-	in.template = &template;
-	in.norms = norms;
-	in.glossary = &glossary;
-	in.comuni = comuni;
+	in->snapshot = snapshot;
+	in->catalog = &catalog;
+	in->template = &template;
+	in->norms = norms;
+	in->glossary = &glossary;
+	in->comuni = comuni;
 
 	r->resp_len = 0;
-	plan_html_render(html_new(r->a, to_body, r), &in);
+	plan_html_render(html_new(r->a, to_body, r), in);
 	r->status = 200;
 	r->content_type = "text/html"; /* the server adds "; charset=utf-8" to text types */
 	http_set_header(r, "Content-Security-Policy", HTML_CSP);
 	http_set_header(r, "Referrer-Policy", "no-referrer");
-	http_set_header(r, "Link",
-	                arena_printf(r->a, "<%s>; rel=\"alternate\"; type=\"application/json\"", in.json_path));
+}
+
+static void get_public_html(http_req *r)
+{
+	published *p = path_published(r);
+	if (p == NULL)
+		return;
+	plan_html_input in = {.sha256 = p->sha256_hex, .reference = p->cycle_reference};
+	if (!http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "the review"))
+		return;
+	in.json_path = arena_printf(r->a, PUBLIC_JSON_PATH, p->tenant_slug, p->cycle_slug);
+	answer_document(
+	    r, p->tenant_id, p->cycle_id,
+	    arena_printf(r->a, "published snapshot of %s/%s revision %lld", p->tenant_slug, p->cycle_slug, p->revision),
+	    p->snapshot, p->snapshot_len, &in);
+	if (r->status == 200)
+		http_set_header(r, "Link",
+		                arena_printf(r->a, "<%s>; rel=\"alternate\"; type=\"application/json\"", in.json_path));
+}
+
+/* The printable draft: the same document from the plan as it is now, for
+ * whoever may read the plan (the route is tenant-scoped: another tenant's
+ * member gets 404). It changes with every save: never stored by caches. */
+static void get_draft_html(http_req *r)
+{
+	if (scope_require(r, SCOPE_READERS) != 0)
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	if (c == NULL)
+		return;
+	const char *snapshot, *now;
+	size_t len = 0;
+	int rc = plan_draft_snapshot(r->db, r->a, r->tenant->id, c, &snapshot, &len, &now);
+	if (rc == PLAN_ENOPLAN) {
+		http_problemf(r, 404, "%s non ha un piano per il ciclo %s", r->tenant->slug, c->slug);
+		return;
+	}
+	if (!http_db_ok(r, rc, "the draft"))
+		return;
+	plan_html_input in = {.reference = c->reference, .draft = true, .printed_at = now};
+	answer_document(r, r->tenant->id, c->id, arena_printf(r->a, "draft of %s/%s", r->tenant->slug, c->slug),
+	                snapshot, len, &in);
+	if (r->status == 200)
+		http_set_header(r, "Cache-Control", "no-store");
 }
 
 static const route routes[] = {
@@ -248,6 +291,10 @@ static const route routes[] = {
     {HTTP_GET, "/public/{tenant}/{cycle}", get_public_html, ROUTE_PUBLIC | ROUTE_UNSCOPED,
      "The published plan as a printable Italian HTML document, text/html (anonymous; errors are problem+json)", NULL,
      NULL},
+    {HTTP_GET, "/api/v1/tenants/{tenant}/plans/{cycle}/document", get_draft_html, ROUTE_TENANT,
+     "The printable draft: the same HTML document from the plan as it is now, marked BOZZA on every page "
+     "(readers of the plan; errors are problem+json)",
+     NULL, NULL},
 };
 
 void plan_public_register(void)

@@ -381,6 +381,38 @@ static int load_draft(db *d, arena *a, const plan *p, const cycle_template *t, p
 	return DB_OK;
 }
 
+int plan_draft_snapshot(db *d, arena *a, long long tenant_id, const cycle *c, const char **json, size_t *len,
+                        const char **now)
+{
+	plan *p;
+	cycle_template t;
+	plan_section_content *contents;
+	plan_submission unused = {0};
+	plan_finance finance;
+	db_res *res;
+	*json = NULL;
+	DB_TRY(plan_store_find(d, a, tenant_id, c->id, false, &p));
+	if (p == NULL)
+		return PLAN_ENOPLAN;
+	DB_TRY(cycle_store_load_template(d, a, c->id, &t));
+	DB_TRY(load_draft(d, a, p, &t, &contents, &unused));
+	DB_TRY(plan_finance_load(d, a, tenant_id, c->id, 0, &finance));
+	DB_TRY(db_query(d, a, &res, "SELECT slug, name, NOW(6) FROM tenants WHERE id = ?", "i", tenant_id));
+	if (db_nrows(res) != 1)
+		return DB_EERR;
+	plan_snapshot_input in = {
+	    .cycle = c,
+	    .template = &t,
+	    .tenant_slug = db_val(res, 0, 0),
+	    .tenant_name = db_val(res, 0, 1),
+	    .sections = contents,
+	    .finance = &finance,
+	};
+	*json = plan_snapshot_build(a, &in, len);
+	*now = db_val(res, 0, 2);
+	return *json != NULL ? DB_OK : DB_EERR;
+}
+
 int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
                 plan_submission *out)
 {

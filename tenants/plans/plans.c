@@ -6,9 +6,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/csv.h"
 #include "base/id.h"
+#include "base/json_patch.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
@@ -297,7 +299,49 @@ static void get_section(http_req *r)
 	}
 }
 
-static void put_section(http_req *r)
+/* ---------------------------------------------------------------- merge patch */
+
+#define MERGE_PATCH_TYPE "application/merge-patch+json"
+
+static bool is_merge_patch(const char *ct)
+{
+	static const char type[] = MERGE_PATCH_TYPE;
+	if (ct == NULL)
+		return false;
+	size_t n = strcspn(ct, ";");
+	while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+		n--;
+	return n == sizeof(type) - 1 && strncasecmp(ct, type, n) == 0;
+}
+
+/* The resource as a PATCH leaves it: current (its stored JSON) with the
+ * request's merge patch applied (RFC 7396). NULL after answering 415 for
+ * another content type, 400 or 422 for a body that is not a JSON object. */
+static json_value *read_merged(http_req *r, const char *current, size_t len)
+{
+	json_value *patch, *base;
+	char err[128];
+	if (!is_merge_patch(http_header_get(r, "Content-Type"))) {
+		http_problem(r, 415,
+		             "una PATCH deve essere una JSON merge patch (RFC 7396): invia "
+		             "Content-Type: " MERGE_PATCH_TYPE);
+		return NULL;
+	}
+	patch = v_read_object(r);
+	if (patch == NULL)
+		return NULL;
+	if (json_parse(r->a, current, len, &base, err, sizeof(err)) != JSON_OK) {
+		http_problem(r, 500, "could not read the stored resource");
+		return NULL;
+	}
+	return json_merge_patch(r->a, base, patch);
+}
+
+/* ---------------------------------------------------------------- sections */
+
+/* PUT replaces the section with the body; PATCH (merge) applies the body to
+ * it. Either way the result is checked whole, as a PUT would be. */
+static void write_section(http_req *r, bool merge)
 {
 	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
 		return;
@@ -309,7 +353,9 @@ static void put_section(http_req *r)
 	r->audit_object = arena_printf(r->a, "plan:%s/%s/sections/%s", r->tenant->slug, c->slug, s->key);
 	if (http_if_match(r, section_etag(r, p, s)) != 0 || !editable(r, p, c))
 		return;
-	json_value *body = v_read_object(r);
+	json_value *body =
+	    merge ? read_merged(r, s->content != NULL ? s->content : "{}", s->content != NULL ? strlen(s->content) : 2)
+	          : v_read_object(r);
 	cycle_template t;
 	cycle_catalog cat;
 	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
@@ -331,9 +377,19 @@ static void put_section(http_req *r)
 		answer_refusal(r, rc, c, p->status, "");
 		return;
 	}
-	r->audit_detail = arena_printf(r->a, "section %s saved (%s, version %lld)", saved.key,
+	r->audit_detail = arena_printf(r->a, "section %s %s (%s, version %lld)", saved.key, merge ? "patched" : "saved",
 	                               plan_section_status_name(saved.status), saved.version);
 	answer_section(r, p, &saved, 200);
+}
+
+static void put_section(http_req *r)
+{
+	write_section(r, false);
+}
+
+static void patch_section(http_req *r)
+{
+	write_section(r, true);
 }
 
 /* ---------------------------------------------------------------- finance */
@@ -362,7 +418,29 @@ static void get_finance(http_req *r)
 		answer_finance(r, p, p->finance_version, &f);
 }
 
-static void put_finance(http_req *r)
+/* The finance as stored, in the JSON a GET answers: what a merge patch
+ * applies to. */
+static json_value *merged_finance(http_req *r, const plan *p)
+{
+	plan_finance current;
+	if (!http_db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &current), "the finance"))
+		return NULL;
+	jw *w = jw_new(NULL, NULL);
+	plan_finance_render(w, &current);
+	size_t len = 0;
+	const char *buf = jw_buffer(w, &len);
+	json_value *out = NULL;
+	if (jw_failed(w))
+		http_problem(r, 500, "could not read the finance");
+	else
+		out = read_merged(r, arena_strndup(r->a, buf, len), len);
+	jw_free(w);
+	return out;
+}
+
+/* PUT replaces the income lines; PATCH applies a merge patch to them (an
+ * "income" array replaces the whole list, as RFC 7396 says of arrays). */
+static void write_finance(http_req *r, bool merge)
 {
 	if (scope_require(r, SCOPE_ATS_WRITERS) != 0)
 		return;
@@ -373,7 +451,7 @@ static void put_finance(http_req *r)
 	r->audit_object = arena_printf(r->a, "plan:%s/%s/finance", r->tenant->slug, c->slug);
 	if (http_if_match(r, finance_etag(r, p, p->finance_version)) != 0 || !editable(r, p, c))
 		return;
-	json_value *body = v_read_object(r);
+	json_value *body = merge ? merged_finance(r, p) : v_read_object(r);
 	cycle_catalog cat;
 	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
 		return;
@@ -384,8 +462,18 @@ static void put_finance(http_req *r)
 		return;
 	if (!http_db_ok(r, plan_finance_save(r->db, p->tenant_id, p->cycle_id, &f), "the finance"))
 		return;
-	r->audit_detail = arena_printf(r->a, "%zu income lines", f.nincome);
+	r->audit_detail = arena_printf(r->a, "%zu income lines%s", f.nincome, merge ? " (patched)" : "");
 	answer_finance(r, p, p->finance_version + 1, &f);
+}
+
+static void put_finance(http_req *r)
+{
+	write_finance(r, false);
+}
+
+static void patch_finance(http_req *r)
+{
+	write_finance(r, true);
 }
 
 /* ---------------------------------------------------------------- submissions
@@ -636,6 +724,16 @@ static const route routes[] = {
      "PlanSection",
      {P_IF_MATCH},
      .max_body = PLAN_SECTION_BODY_MAX},
+    {HTTP_PATCH,
+     PLAN_PATH "/sections/{key}",
+     patch_section,
+     ROUTE_TENANT,
+     "Change only the members a JSON merge patch (RFC 7396, application/merge-patch+json) names in a section; the "
+     "result is checked as a PUT (ATS coordinator or editor, If-Match)",
+     "PlanSectionPatch",
+     "PlanSection",
+     {P_IF_MATCH},
+     .max_body = PLAN_SECTION_BODY_MAX},
     {HTTP_GET, PLAN_PATH "/finance", get_finance, ROUTE_TENANT, "The plan's income lines (voci di entrata)", NULL,
      "PlanFinance"},
     {HTTP_PUT,
@@ -644,6 +742,16 @@ static const route routes[] = {
      ROUTE_TENANT,
      "Replace the income lines of a draft or changes_requested plan (ATS coordinator or editor, If-Match)",
      "PlanFinance",
+     "PlanFinance",
+     {P_IF_MATCH},
+     .max_body = PLAN_FINANCE_BODY_MAX},
+    {HTTP_PATCH,
+     PLAN_PATH "/finance",
+     patch_finance,
+     ROUTE_TENANT,
+     "Apply a JSON merge patch (RFC 7396, application/merge-patch+json) to the income lines; the result is checked "
+     "as a PUT (ATS coordinator or editor, If-Match)",
+     "PlanFinancePatch",
      "PlanFinance",
      {P_IF_MATCH},
      .max_body = PLAN_FINANCE_BODY_MAX},

@@ -278,6 +278,14 @@ int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long 
 int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
                    const char *at, plan_submission *out);
 
+/* The current draft as an "ambito-plan-snapshot/1" document (revision 0,
+ * no submission time, author or note), for the printable draft: every
+ * section in template order whatever its status, and the income lines.
+ * PLAN_ENOPLAN when the tenant has no plan for c; *now gets the database's
+ * time (DATETIME text). Reads only. */
+int plan_draft_snapshot(db *d, arena *a, long long tenant_id, const cycle *c, const char **json, size_t *len,
+                        const char **now);
+
 /* Up to limit submissions with revision > after, by revision, with their
  * reviews. */
 int plan_store_submissions(db *d, arena *a, long long tenant_id, long long cycle_id, long long after, int limit,

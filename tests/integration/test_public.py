@@ -589,7 +589,10 @@ class PublishedHtml(unittest.TestCase):
         r = SRV.request("GET", html_path("ats-25"))
         self.assertEqual(r.status, 200, r)
         front = parse(r.text).root.one("header", id="frontespizio")
-        self.assertEqual(details(front)["Trasmesso alla Regione"], "1 gennaio 2022, ore 00:30 (oltre il termine)")
+        # Lateness is the Region's business: the public document gives the
+        # time and nothing about the deadline.
+        self.assertEqual(details(front)["Trasmesso alla Regione"], "1 gennaio 2022, ore 00:30")
+        self.assertNotIn("oltre il termine", r.text)
         self.assertNotIn("Approvato dalla Regione", details(front))  # no review row
         self.assertIn("Fermo (36.000 abitanti)", squash(front.text()))
         self.assertEqual(SRV.request("GET", json_path("ats-25")).body, snap)
@@ -686,6 +689,9 @@ class RealFlow(unittest.TestCase):
         self.assertNotIn(XSS, r.text)
         self.assertIn("è emerso che &lt;script&gt;alert(1)&lt;/script&gt; &amp; co.</p>\n<p>Secondo paragrafo.</p>",
                       r.text)
+        # The review's note is between the Region and the ATS.
+        self.assertNotIn("Conforme", r.text)
+        self.assertNotIn("BOZZA", r.text)
         a12 = root.one("section", id="sez-A.1.2")
         self.assertEqual(rows(a12.one("table"))[1], ["Tavoli attivati", "risultato", "tavoli", "1", "4", "—"])
         self.assertEqual(rows(root.one("section", id="sez-B.1").one("table"))[1:], [
@@ -695,6 +701,125 @@ class RealFlow(unittest.TestCase):
         self.assertEqual(rows(fin[1])[-1], ["Totale", "—", "7.000,00 €", "3.000,25 €", "10.000,25 €"])
         # Sections with no required part were left empty.
         self.assertIn("Sezione non compilata", root.one("section", id="sez-D.3").text())
+
+DRAFT_MARKDOWN = ("Il piano si articola in:\n\n- **servizi** domiciliari\n- servizi residenziali\n\n"
+                  "| Servizio | Utenti 2020 |\n|---|---:|\n| SAD | 120 |\n| ADI | 45 |\n\n"
+                  "Testo con " + XSS + " e <img src=x onerror=alert(2)> e [un link](javascript:alert(3)) "
+                  "e [la Regione](https://www.regione.marche.it/).")
+
+
+class DraftDocument(unittest.TestCase):
+    """GET /api/v1/tenants/{tenant}/plans/{cycle}/document: the printable
+    draft for the plan's readers, marked BOZZA, with Markdown rendered and
+    nothing injected; 404 for anyone else, as for any tenant route."""
+
+    TENANT = "ats-40"
+
+    @classmethod
+    def setUpClass(cls):
+        new_tenant(cls.TENANT, "ATS 40", "ATS 40 – Valle del Tenna", [
+            {"istat_code": "109008", "name": "Fermo", "population": 36000}])
+        cls.tokens = {}
+        for key, role, tenant in (("coord", "ats_coordinator", cls.TENANT), ("viewer", "ats_viewer", cls.TENANT),
+                                  ("uni", "university", cls.TENANT), ("reviewer", "region_reviewer", None),
+                                  ("other", "ats_coordinator", "ats-21"), ("uni2", "university", "ats-21")):
+            args = ["user", "add", "--email", key + "@ats40.example", "--role", role, "--name", "Utente " + key,
+                    "--password-stdin"]
+            if tenant:
+                args += ["--tenant", tenant]
+            harness.ctl_ok(DB, *args, input=PASSWORD + "\n")
+            r = SRV.request("POST", "/api/v1/auth/login", {"email": key + "@ats40.example", "password": PASSWORD})
+            assert r.status == 200, r
+            cls.tokens[key] = r.json()["access_token"]
+        base = "/api/v1/tenants/%s/plans" % cls.TENANT
+        r = SRV.request("POST", base, {"cycle": CYCLE}, token=cls.tokens["coord"])
+        assert r.status == 201, r
+        path = "%s/%s/sections/I.1" % (base, CYCLE)
+        g = SRV.request("GET", path, token=cls.tokens["coord"])
+        r = SRV.request("PUT", path, {"parts": {"premessa_politica": DRAFT_MARKDOWN,
+                                                "nota_tecnica": "Prima riga\nseconda riga"}},
+                        token=cls.tokens["coord"], headers={"If-Match": g.headers["ETag"]})
+        assert r.status == 200, r
+        cls.path = "%s/%s/document" % (base, CYCLE)
+        cls.r = SRV.request("GET", cls.path, token=cls.tokens["viewer"])
+        cls.root = parse(cls.r.text).root if cls.r.status == 200 else None
+
+    def test_readers_get_it(self):
+        for who in ("coord", "viewer", "uni", "reviewer"):
+            r = SRV.request("GET", self.path, token=self.tokens[who])
+            self.assertEqual(r.status, 200, (who, r))
+            self.assertEqual(r.headers["Content-Type"], "text/html; charset=utf-8")
+            self.assertTrue(r.headers["Content-Security-Policy"].startswith("default-src 'none'"))
+            self.assertEqual(r.headers["Cache-Control"], "no-store")
+        self.assertEqual(SRV.request("GET", self.path, token=ADMIN).status, 200)
+
+    def test_others_get_404(self):
+        for who in ("other", "uni2"):
+            r = SRV.request("GET", self.path, token=self.tokens[who])
+            self.assertEqual(r.status, 404, (who, r))
+            self.assertEqual(r.headers["Content-Type"], PROBLEM)
+            self.assertNotIn("Valle del Tenna", r.text)
+        self.assertEqual(SRV.request("GET", self.path).status, 401)
+        # A tenant with no plan for the cycle: 404 as well.
+        r = SRV.request("GET", "/api/v1/tenants/ats-24/plans/%s/document" % CYCLE, token=ADMIN)
+        self.assertEqual(r.status, 404, r)
+        # And a draft is never public.
+        self.assertEqual(SRV.request("GET", html_path(self.TENANT)).status, 404)
+
+    def test_marked_bozza(self):
+        self.assertEqual(self.r.status, 200, self.r)
+        self.assertTrue(squash(self.root.one("title").text()).startswith("BOZZA – Piano Sociale di Ambito"))
+        self.assertIn("BOZZA", self.root.one("p", cls="avviso-bozza").text())
+        # On paper: a watermark element (fixed: repeated on every page) and
+        # the running header of every page.
+        mark = self.root.one("div", cls="filigrana")
+        self.assertEqual(mark.text(), "BOZZA")
+        style = self.root.one("style").text()
+        self.assertIn('@top-center{content:"BOZZA', style)
+        self.assertIn(".filigrana{position:fixed", style)
+        front = details(self.root.one("header", id="frontespizio"))
+        self.assertEqual(front["Stato del documento"], "Bozza, non approvata")
+        self.assertIn("Testo aggiornato al", front)
+        for absent in ("Impronta SHA-256", "Revisione", "Trasmesso alla Regione", "Approvato dalla Regione"):
+            self.assertNotIn(absent, front)
+        self.assertIn("Fermo (36.000 abitanti)", squash(self.root.one("header", id="frontespizio").text()))
+
+    def test_markdown_rendered(self):
+        i1 = self.root.one("section", id="sez-I.1")
+        table = i1.one("table")
+        self.assertEqual(rows(table), [["Servizio", "Utenti 2020"], ["SAD", "120"], ["ADI", "45"]])
+        self.assertEqual([squash(li.text()) for li in i1.one("ul").all("li")],
+                         ["servizi domiciliari", "servizi residenziali"])
+        self.assertEqual(i1.one("strong").text(), "servizi")
+        # Plain text keeps its line break.
+        self.assertIn("<p>Prima riga<br>\nseconda riga</p>", self.r.text)
+        links = [a.attrs.get("href") for t in i1.all("div", cls="testo") for a in t.all("a")]
+        self.assertEqual(links, ["https://www.regione.marche.it/"])
+
+    def test_injected_html_is_text(self):
+        text = self.r.text
+        self.assertNotIn(XSS, text)
+        self.assertNotIn("<img", text)
+        self.assertNotIn("javascript:", text)
+        self.assertIn("Testo con &lt;script&gt;alert(1)&lt;/script&gt; e &lt;img src=x onerror=alert(2)&gt; e "
+                      "un link e", text)
+        self.assertEqual([n.tag for n in self.root.all() if n.tag in ("script", "img", "iframe")], [])
+
+    def test_title_page_and_sommario_layout(self):
+        style = self.root.one("style").text()
+        # The facts are a grid: a label that wraps keeps its value beside it.
+        self.assertRegex(style, r"\.estremi\{[^}]*display:grid")
+        # Chromium prints no target-counter(): the sommario links instead.
+        self.assertNotIn("target-counter", style)
+        nav = self.root.one("nav", cls="sommario")
+        hrefs = [a.attrs["href"] for a in nav.all("a")]
+        with open(MARCHE, encoding="utf-8") as f:
+            keys = [s["key"] for s in json.load(f)["template"]["sections"]]
+        for key in keys:
+            self.assertIn("#sez-" + key, hrefs)
+            self.root.one("section", id="sez-" + key)
+        self.assertEqual([squash(s.text()) for s in nav.all("span", cls="chiave")], keys)
+
 
 if __name__ == "__main__":
     harness.main()
