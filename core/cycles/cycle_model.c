@@ -28,6 +28,14 @@ const char *cycle_status_name(cycle_status s)
 	return "draft";
 }
 
+const cycle_group *cycle_template_group(const cycle_template *t, const char *key)
+{
+	for (size_t i = 0; t != NULL && key != NULL && i < t->ngroups; i++)
+		if (t->groups[i].key != NULL && strcmp(t->groups[i].key, key) == 0)
+			return &t->groups[i];
+	return NULL;
+}
+
 int cycle_status_parse(const char *s)
 {
 	if (s == NULL)
@@ -118,6 +126,23 @@ static bool is_section_key(const char *s)
 	return *s == '\0' && groups >= 1 && groups <= 3;
 }
 
+/* ^[A-Z](\.[0-9]{1,2}){0,2}$: a letter, or the start of the keys it holds. */
+static bool is_group_key(const char *s)
+{
+	if (!is_upper(s[0]))
+		return false;
+	s++;
+	int groups = 0;
+	while (*s == '.') {
+		size_t n = digits12(s + 1);
+		if (n == 0)
+			return false;
+		s += 1 + n;
+		groups++;
+	}
+	return *s == '\0' && groups <= 2;
+}
+
 /* ^[a-z][a-z0-9_]*$, the key of a text part in plans' JSON. */
 static bool is_part_key(const char *s)
 {
@@ -142,6 +167,21 @@ static const char *title_field(field_errors *e, const char *prefix, const json_v
 	const char *s = v_string(e, prefix, obj, key, 1, max, true);
 	if (s != NULL && s[strspn(s, " ")] == '\0') {
 		field_errors_add(e, v_path(e, prefix, key), "must not be empty");
+		return NULL;
+	}
+	return s;
+}
+
+/* An optional text member: absent or null gives NULL; blank is refused. */
+static const char *optional_text(field_errors *e, const char *prefix, const json_value *obj, const char *key,
+                                 size_t max)
+{
+	const json_value *v = json_get(obj, key);
+	if (v == NULL || v->type == JSON_NULL)
+		return NULL;
+	const char *s = v_text(e, prefix, obj, key, max, true);
+	if (s != NULL && s[strspn(s, " \t\r\n")] == '\0') {
+		field_errors_add(e, v_path(e, prefix, key), "non deve essere vuoto (omettilo se non serve)");
 		return NULL;
 	}
 	return s;
@@ -441,7 +481,8 @@ static bool is_url(const char *s)
 
 size_t cycle_parse_norm(field_errors *e, const char *prefix, const json_value *obj, cycle_norm *out)
 {
-	static const char *const allowed[] = {"level", "title", "citation", "date", "url", NULL};
+	static const char *const allowed[] = {"level", "title", "citation", "category", "date", "url", NULL};
+	static const char *const categories[] = {"legge", "delibera", "atto_dirigenziale", "accordo", NULL};
 	size_t before = field_errors_count(e);
 	*out = (cycle_norm){0};
 	if (prefix != NULL && !item_object(e, prefix, obj))
@@ -454,8 +495,14 @@ size_t cycle_parse_norm(field_errors *e, const char *prefix, const json_value *o
 		out->level = level;
 	out->title = title_field(e, prefix, obj, "title", NORM_TITLE_MAX);
 	out->citation = title_field(e, prefix, obj, "citation", NORM_CITATION_MAX);
-	out->date = v_time(e, prefix, obj, "date", true, false);
 	bool present;
+	const char *category = v_string_or_null(e, prefix, obj, "category", 32, &present);
+	for (const char *const *c = categories; category != NULL && *c != NULL; c++)
+		if (strcmp(*c, category) == 0)
+			out->category = *c;
+	if (category != NULL && out->category == NULL)
+		field_errors_add(e, v_path(e, prefix, "category"), "deve essere una tra: %s", NORM_CATEGORIES);
+	out->date = v_time(e, prefix, obj, "date", true, false);
 	out->url = v_string_or_null(e, prefix, obj, "url", NORM_URL_MAX, &present);
 	if (out->url != NULL && (!is_url(out->url) || strchr(out->url, ' ') != NULL)) {
 		field_errors_add(e, v_path(e, prefix, "url"), "must be an http:// or https:// address");
@@ -551,7 +598,7 @@ static bool check_block(field_errors *e, const char *path, const char *s, const 
 
 static void parse_part(field_errors *e, const char *pp, const json_value *pv, seen *keys, cycle_part *p)
 {
-	static const char *const allowed[] = {"key", "title", "required", "max_chars", NULL};
+	static const char *const allowed[] = {"key", "title", "required", "max_chars", "guidance", NULL};
 	if (!item_object(e, pp, pv))
 		return;
 	v_only(e, pp, pv, allowed);
@@ -566,10 +613,11 @@ static void parse_part(field_errors *e, const char *pp, const json_value *pv, se
 	p->title = title_field(e, pp, pv, "title", PART_TITLE_MAX);
 	v_bool(e, pp, pv, "required", true, &p->required);
 	v_int(e, pp, pv, "max_chars", 1, PART_MAX_CHARS_LIMIT, true, &p->max_chars);
+	p->guidance = optional_text(e, pp, pv, "guidance", PART_GUIDANCE_MAX);
 }
 
 static void parse_section(field_errors *e, const char *sp, const json_value *sv, const cycle_catalog *cat, seen *keys,
-                          cycle_section *s)
+                          const cycle_template *t, cycle_section *s)
 {
 	static const char *const allowed[] = {"key", "title", "group", "actions", "area", "parts", "blocks", NULL};
 	if (!item_object(e, sp, sv))
@@ -584,10 +632,17 @@ static void parse_section(field_errors *e, const char *sp, const json_value *sv,
 	if (s->key != NULL)
 		seen_add(e, keys, s->key, v_path(e, sp, "key"), "section");
 	s->title = title_field(e, sp, sv, "title", SECTION_TITLE_MAX);
-	/* The group is the letter the key starts with (the plan's Obiettivo):
-	 * kept apart so a plan can be read group by group. */
-	s->group = v_string(e, sp, sv, "group", 1, 1, true);
-	if (s->group != NULL && !is_upper(s->group[0])) {
+	/* With groups, the section names its innermost one; without, the group
+	 * is the letter the key starts with (the plan's Obiettivo). Either way a
+	 * plan can be read group by group. */
+	s->group = v_string(e, sp, sv, "group", 1, GROUP_KEY_MAX, true);
+	if (s->group != NULL && t->ngroups > 0) {
+		if (cycle_template_group(t, s->group) == NULL) {
+			field_errors_add(e, v_path(e, sp, "group"), "gruppo sconosciuto %s: non è tra i groups",
+			                 s->group);
+			s->group = NULL;
+		}
+	} else if (s->group != NULL && (!is_upper(s->group[0]) || s->group[1] != '\0')) {
 		field_errors_add(e, v_path(e, sp, "group"), "must be a capital letter");
 		s->group = NULL;
 	} else if (s->group != NULL && s->key != NULL && s->group[0] != s->key[0]) {
@@ -614,13 +669,77 @@ static void parse_section(field_errors *e, const char *sp, const json_value *sv,
 	s->blocks = parse_names(e, sp, sv, "blocks", SECTION_MAX_BLOCKS, check_block, NULL, &s->nblocks);
 }
 
+/* Each group's parent must be a group, and following parents must reach the
+ * top: a loop is reported at every group on it. */
+static void check_group_parents(field_errors *e, const char *prefix, const cycle_template *t)
+{
+	for (size_t i = 0; i < t->ngroups; i++) {
+		const cycle_group *g = &t->groups[i];
+		if (g->key == NULL || g->parent == NULL)
+			continue;
+		const char *gp = v_index(e, prefix, "groups", i);
+		if (cycle_template_group(t, g->parent) == NULL) {
+			field_errors_add(e, v_path(e, gp, "parent"), "gruppo sconosciuto %s", g->parent);
+			continue;
+		}
+		/* At most ngroups steps up: more means a loop. */
+		const cycle_group *up = g;
+		size_t steps = 0;
+		while (up != NULL && up->parent != NULL && steps <= t->ngroups) {
+			up = cycle_template_group(t, up->parent);
+			steps++;
+			if (up == g)
+				break;
+		}
+		if (up == g || steps > t->ngroups)
+			field_errors_add(e, v_path(e, gp, "parent"),
+			                 "la gerarchia dei gruppi forma un ciclo risalendo da %s", g->key);
+	}
+}
+
+static void parse_groups(field_errors *e, const char *prefix, const json_value *list, cycle_template *out)
+{
+	static const char *const allowed[] = {"key", "title", "parent", NULL};
+	seen keys;
+	seen_init(e, &keys, list->u.array.n);
+	out->groups = arena_calloc(arena_of(e), list->u.array.n + 1, sizeof(*out->groups));
+	out->ngroups = list->u.array.n;
+	for (size_t i = 0; i < list->u.array.n; i++) {
+		const char *gp = v_index(e, prefix, "groups", i);
+		const json_value *gv = list->u.array.items[i];
+		cycle_group *g = &out->groups[i];
+		if (!item_object(e, gp, gv))
+			continue;
+		v_only(e, gp, gv, allowed);
+		g->key = v_string(e, gp, gv, "key", 1, GROUP_KEY_MAX, true);
+		if (g->key != NULL && !is_group_key(g->key)) {
+			field_errors_add(e, v_path(e, gp, "key"),
+			                 "deve essere una lettera maiuscola e fino a due numeri di una o due cifre, "
+			                 "es. A o A.1");
+			g->key = NULL;
+		}
+		if (g->key != NULL)
+			seen_add(e, &keys, g->key, v_path(e, gp, "key"), "group");
+		g->title = title_field(e, gp, gv, "title", GROUP_TITLE_MAX);
+		bool present;
+		g->parent = v_string_or_null(e, gp, gv, "parent", GROUP_KEY_MAX, &present);
+	}
+}
+
 size_t cycle_parse_template(field_errors *e, const char *prefix, const json_value *obj, const cycle_catalog *cat,
                             cycle_template *out)
 {
-	static const char *const allowed[] = {"sections", NULL};
+	static const char *const allowed[] = {"groups", "sections", NULL};
 	size_t before = field_errors_count(e);
 	*out = (cycle_template){0};
 	v_only(e, prefix, obj, allowed);
+	if (json_get(obj, "groups") != NULL) {
+		const json_value *groups = v_array(e, prefix, obj, "groups", TEMPLATE_MAX_GROUPS, true);
+		if (groups != NULL) {
+			parse_groups(e, prefix, groups, out);
+			check_group_parents(e, prefix, out);
+		}
+	}
 	const json_value *sections = v_array(e, prefix, obj, "sections", TEMPLATE_MAX_SECTIONS, true);
 	if (sections == NULL)
 		return field_errors_count(e) - before;
@@ -629,16 +748,39 @@ size_t cycle_parse_template(field_errors *e, const char *prefix, const json_valu
 	out->sections = arena_calloc(arena_of(e), sections->u.array.n + 1, sizeof(*out->sections));
 	out->nsections = sections->u.array.n;
 	for (size_t i = 0; i < sections->u.array.n; i++)
-		parse_section(e, v_index(e, prefix, "sections", i), sections->u.array.items[i], cat, &keys,
+		parse_section(e, v_index(e, prefix, "sections", i), sections->u.array.items[i], cat, &keys, out,
 		              &out->sections[i]);
 	return field_errors_count(e) - before;
 }
 
 /* ---------------------------------------------------------------- document */
 
+/* The file's notes: a text each; a correction also names the heading as the
+ * source writes it and as the file does. */
+static void parse_notes(field_errors *e, const json_value *list, cycle_document *out)
+{
+	static const char *const allowed[] = {"text", "original", "corrected", NULL};
+	out->notes = arena_calloc(arena_of(e), list->u.array.n + 1, sizeof(*out->notes));
+	out->nnotes = list->u.array.n;
+	for (size_t i = 0; i < list->u.array.n; i++) {
+		const char *np = v_index(e, NULL, "notes", i);
+		const json_value *nv = list->u.array.items[i];
+		cycle_note *n = &out->notes[i];
+		if (!item_object(e, np, nv))
+			continue;
+		v_only(e, np, nv, allowed);
+		n->text = v_text(e, np, nv, "text", NOTE_TEXT_MAX, true);
+		n->original = optional_text(e, np, nv, "original", NOTE_HEADING_MAX);
+		n->corrected = optional_text(e, np, nv, "corrected", NOTE_HEADING_MAX);
+		if ((n->original == NULL) != (n->corrected == NULL))
+			field_errors_add(e, np, "una correzione indica sia original sia corrected");
+	}
+}
+
 size_t cycle_parse_document(field_errors *e, const json_value *root, cycle_document *out)
 {
-	static const char *const allowed[] = {"format", "cycle", "catalog", "norms", "glossary", "template", NULL};
+	static const char *const allowed[] = {"format",   "cycle",    "catalog", "norms",
+	                                      "glossary", "template", "notes",   NULL};
 	size_t before = field_errors_count(e);
 	*out = (cycle_document){0};
 	if (root->type != JSON_OBJECT) {
@@ -666,6 +808,8 @@ size_t cycle_parse_document(field_errors *e, const json_value *root, cycle_docum
 	    cycle_parse_template(e, "template", v, &out->catalog, &out->template) == 0 &&
 	    out->cycle.status != CYCLE_DRAFT && out->template.nsections == 0)
 		field_errors_add(e, "template.sections", "an open or closed cycle needs at least one section");
+	if (json_get(root, "notes") != NULL && (v = v_array(e, NULL, root, "notes", NOTES_MAX, true)) != NULL)
+		parse_notes(e, v, out);
 	return field_errors_count(e) - before;
 }
 
@@ -758,6 +902,8 @@ void cycle_render_norm(jw *w, const cycle_norm *n, bool with_id)
 	jw_kstr(w, "level", n->level);
 	jw_kstr(w, "title", n->title);
 	jw_kstr(w, "citation", n->citation);
+	if (n->category != NULL)
+		jw_kstr(w, "category", n->category);
 	jw_kstr(w, "date", n->date);
 	jw_kstr(w, "url", n->url);
 	jw_obj_end(w);
@@ -790,6 +936,20 @@ static void render_strings(jw *w, const char *key, const char **s, size_t n)
 void cycle_render_template(jw *w, const cycle_template *t)
 {
 	jw_obj_begin(w);
+	/* Optional members are left out when empty: a template without groups
+	 * reads as it always did. */
+	if (t->ngroups > 0) {
+		jw_key(w, "groups");
+		jw_arr_begin(w);
+		for (size_t i = 0; i < t->ngroups; i++) {
+			jw_obj_begin(w);
+			jw_kstr(w, "key", t->groups[i].key);
+			jw_kstr(w, "title", t->groups[i].title);
+			jw_kstr(w, "parent", t->groups[i].parent);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
 	jw_key(w, "sections");
 	jw_arr_begin(w);
 	for (size_t i = 0; i < t->nsections; i++) {
@@ -808,6 +968,8 @@ void cycle_render_template(jw *w, const cycle_template *t)
 			jw_kstr(w, "title", s->parts[k].title);
 			jw_kbool(w, "required", s->parts[k].required);
 			jw_kint(w, "max_chars", s->parts[k].max_chars);
+			if (s->parts[k].guidance != NULL)
+				jw_kstr(w, "guidance", s->parts[k].guidance);
 			jw_obj_end(w);
 		}
 		jw_arr_end(w);
@@ -835,5 +997,20 @@ void cycle_render_document(jw *w, const cycle_document *doc)
 	cycle_render_glossary(w, &doc->glossary);
 	jw_key(w, "template");
 	cycle_render_template(w, &doc->template);
+	if (doc->nnotes > 0) {
+		jw_key(w, "notes");
+		jw_arr_begin(w);
+		for (size_t i = 0; i < doc->nnotes; i++) {
+			const cycle_note *n = &doc->notes[i];
+			jw_obj_begin(w);
+			jw_kstr(w, "text", n->text);
+			if (n->original != NULL) {
+				jw_kstr(w, "original", n->original);
+				jw_kstr(w, "corrected", n->corrected);
+			}
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+	}
 	jw_obj_end(w);
 }

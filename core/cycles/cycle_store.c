@@ -171,23 +171,28 @@ int cycle_store_load_norms(db *d, arena *a, long long cycle_id, cycle_norm **out
 {
 	db_res *res;
 	DB_TRY(db_query(d, a, &res,
-	                "SELECT id, level, title, citation, date, url FROM cycle_norms WHERE cycle_id = ?"
+	                "SELECT id, level, title, citation, date, url, category FROM cycle_norms WHERE cycle_id = ?"
 	                " ORDER BY position, id",
 	                "i", cycle_id));
 	*n = db_nrows(res);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
-		(*out)[i] = (cycle_norm){db_int(res, i, 0), db_val(res, i, 1), db_val(res, i, 2),
-		                         db_val(res, i, 3), db_val(res, i, 4), db_val(res, i, 5)};
+		(*out)[i] = (cycle_norm){.id = db_int(res, i, 0),
+		                         .level = db_val(res, i, 1),
+		                         .title = db_val(res, i, 2),
+		                         .citation = db_val(res, i, 3),
+		                         .date = db_val(res, i, 4),
+		                         .url = db_val(res, i, 5),
+		                         .category = db_val(res, i, 6)};
 	return DB_OK;
 }
 
 static int insert_norm(db *d, long long cycle_id, long long position, cycle_norm *n)
 {
 	DB_TRY(db_exec(d,
-	               "INSERT INTO cycle_norms (cycle_id, position, level, title, citation, date, url)"
-	               " VALUES (?, ?, ?, ?, ?, ?, ?)",
-	               "iisssss", cycle_id, position, n->level, n->title, n->citation, n->date, n->url));
+	               "INSERT INTO cycle_norms (cycle_id, position, level, title, citation, category, date, url)"
+	               " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	               "iissssss", cycle_id, position, n->level, n->title, n->citation, n->category, n->date, n->url));
 	n->id = (long long)db_last_id(d);
 	return DB_OK;
 }
@@ -288,8 +293,11 @@ static void fill_parts(arena *a, cycle_section *s, const db_res *res, size_t fir
 	s->parts = arena_calloc(a, n + 1, sizeof(*s->parts));
 	s->nparts = n;
 	for (size_t k = 0; k < n; k++)
-		s->parts[k] = (cycle_part){db_val(res, first + k, 1), db_val(res, first + k, 2),
-		                           db_int(res, first + k, 3) == 1, db_int(res, first + k, 4)};
+		s->parts[k] = (cycle_part){.key = db_val(res, first + k, 1),
+		                           .title = db_val(res, first + k, 2),
+		                           .required = db_int(res, first + k, 3) == 1,
+		                           .max_chars = db_int(res, first + k, 4),
+		                           .guidance = db_val(res, first + k, 5)};
 }
 
 static const char **strings_of(arena *a, const db_res *res, size_t first, size_t n)
@@ -317,6 +325,13 @@ int cycle_store_load_template(db *d, arena *a, long long cycle_id, cycle_templat
 	db_res *res;
 	*out = (cycle_template){0};
 	DB_TRY(db_query(d, a, &res,
+	                "SELECT group_key, title, parent_key FROM template_groups WHERE cycle_id = ? ORDER BY position",
+	                "i", cycle_id));
+	out->ngroups = db_nrows(res);
+	out->groups = arena_calloc(a, out->ngroups + 1, sizeof(*out->groups));
+	for (size_t i = 0; i < out->ngroups; i++)
+		out->groups[i] = (cycle_group){db_val(res, i, 0), db_val(res, i, 1), db_val(res, i, 2)};
+	DB_TRY(db_query(d, a, &res,
 	                "SELECT section_key, title, group_code, area_code FROM template_sections WHERE cycle_id = ?"
 	                " ORDER BY position",
 	                "i", cycle_id));
@@ -327,8 +342,9 @@ int cycle_store_load_template(db *d, arena *a, long long cycle_id, cycle_templat
 		                                   .title = db_val(res, i, 1),
 		                                   .group = db_val(res, i, 2),
 		                                   .area = db_val(res, i, 3)};
-	DB_TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.part_key, c.title, c.required, c.max_chars", "template_parts"),
-	                 out, fill_parts));
+	DB_TRY(load_runs(d, a, cycle_id,
+	                 CHILD_SQL("c.part_key, c.title, c.required, c.max_chars, c.guidance", "template_parts"), out,
+	                 fill_parts));
 	DB_TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.action_code", "section_actions"), out, fill_actions));
 	DB_TRY(load_runs(d, a, cycle_id, CHILD_SQL("c.block", "section_blocks"), out, fill_blocks));
 	return DB_OK;
@@ -338,6 +354,13 @@ int cycle_store_save_template(db *d, long long cycle_id, const cycle_template *t
 {
 	/* Parts, actions and blocks go with their sections (cascade). */
 	DB_TRY(db_exec(d, "DELETE FROM template_sections WHERE cycle_id = ?", "i", cycle_id));
+	DB_TRY(db_exec(d, "DELETE FROM template_groups WHERE cycle_id = ?", "i", cycle_id));
+	for (size_t i = 0; i < t->ngroups; i++)
+		DB_TRY(db_exec(d,
+		               "INSERT INTO template_groups (cycle_id, group_key, position, title, parent_key)"
+		               " VALUES (?, ?, ?, ?, ?)",
+		               "isiss", cycle_id, t->groups[i].key, (long long)i, t->groups[i].title,
+		               t->groups[i].parent));
 	for (size_t i = 0; i < t->nsections; i++) {
 		const cycle_section *s = &t->sections[i];
 		DB_TRY(db_exec(
@@ -349,9 +372,9 @@ int cycle_store_save_template(db *d, long long cycle_id, const cycle_template *t
 			DB_TRY(db_exec(
 			    d,
 			    "INSERT INTO template_parts (cycle_id, section_key, part_key, position, title, required,"
-			    " max_chars) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    "issisii", cycle_id, s->key, s->parts[k].key, (long long)k, s->parts[k].title,
-			    (long long)s->parts[k].required, s->parts[k].max_chars));
+			    " max_chars, guidance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    "issisiis", cycle_id, s->key, s->parts[k].key, (long long)k, s->parts[k].title,
+			    (long long)s->parts[k].required, s->parts[k].max_chars, s->parts[k].guidance));
 		for (size_t k = 0; k < s->nactions; k++)
 			DB_TRY(db_exec(d,
 			               "INSERT INTO section_actions (cycle_id, section_key, action_code, position)"
@@ -370,6 +393,30 @@ int cycle_store_save_template(db *d, long long cycle_id, const cycle_template *t
 
 /* ---------------------------------------------------------------- documents */
 
+static int save_notes(db *d, long long cycle_id, const cycle_note *notes, size_t n)
+{
+	DB_TRY(db_exec(d, "DELETE FROM cycle_notes WHERE cycle_id = ?", "i", cycle_id));
+	for (size_t i = 0; i < n; i++)
+		DB_TRY(db_exec(d,
+		               "INSERT INTO cycle_notes (cycle_id, position, text, original, corrected)"
+		               " VALUES (?, ?, ?, ?, ?)",
+		               "iisss", cycle_id, (long long)i, notes[i].text, notes[i].original, notes[i].corrected));
+	return DB_OK;
+}
+
+static int load_notes(db *d, arena *a, long long cycle_id, cycle_note **out, size_t *n)
+{
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT text, original, corrected FROM cycle_notes WHERE cycle_id = ? ORDER BY position", "i",
+	                cycle_id));
+	*n = db_nrows(res);
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (cycle_note){db_val(res, i, 0), db_val(res, i, 1), db_val(res, i, 2)};
+	return DB_OK;
+}
+
 int cycle_store_save_document(db *d, const cycle_document *doc, long long replace_id)
 {
 	cycle c = doc->cycle;
@@ -383,6 +430,7 @@ int cycle_store_save_document(db *d, const cycle_document *doc, long long replac
 	DB_TRY(replace_norms(d, c.id, doc->norms, doc->nnorms));
 	DB_TRY(cycle_store_save_glossary(d, c.id, &doc->glossary));
 	DB_TRY(cycle_store_save_template(d, c.id, &doc->template));
+	DB_TRY(save_notes(d, c.id, doc->notes, doc->nnotes));
 	return DB_OK;
 }
 
@@ -393,5 +441,6 @@ int cycle_store_load_document(db *d, arena *a, const cycle *c, cycle_document *o
 	DB_TRY(cycle_store_load_norms(d, a, c->id, &out->norms, &out->nnorms));
 	DB_TRY(cycle_store_load_glossary(d, a, c->id, &out->glossary));
 	DB_TRY(cycle_store_load_template(d, a, c->id, &out->template));
+	DB_TRY(load_notes(d, a, c->id, &out->notes, &out->nnotes));
 	return DB_OK;
 }

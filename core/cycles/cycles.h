@@ -42,6 +42,13 @@
 #define PART_KEY_MAX 64
 #define PART_TITLE_MAX 200
 #define PART_MAX_CHARS_LIMIT 200000
+#define PART_GUIDANCE_MAX 5000 /* the guidelines' advice shown beside a part */
+#define TEMPLATE_MAX_GROUPS 100
+#define GROUP_KEY_MAX 16
+#define GROUP_TITLE_MAX 500
+#define NOTES_MAX 200
+#define NOTE_TEXT_MAX 5000
+#define NOTE_HEADING_MAX 1000 /* a heading as the source writes it, or corrected */
 
 #define CYCLE_FORMAT "ambito-cycle/1" /* the import/export file format */
 
@@ -76,9 +83,13 @@ typedef struct cycle_catalog {
 	size_t nfunding_sources;
 } cycle_catalog;
 
+/* The guidelines' four kinds of norm; a norm may leave it unsaid (NULL). */
+#define NORM_CATEGORIES "legge, delibera, atto_dirigenziale, accordo"
+
 typedef struct cycle_norm {
 	long long id; /* 0 before it is stored */
 	const char *level, *title, *citation;
+	const char *category;   /* NULL when not given */
 	const char *date, *url; /* NULL when not given */
 } cycle_norm;
 
@@ -95,11 +106,19 @@ typedef struct cycle_part {
 	const char *key, *title;
 	bool required;
 	long long max_chars;
+	const char *guidance; /* NULL when none */
 } cycle_part;
 
+/* A heading above sections: an Obiettivo, a sub-group of it. parent is NULL
+ * at the top; a section's group names the innermost one. */
+typedef struct cycle_group {
+	const char *key, *title, *parent;
+} cycle_group;
+
 typedef struct cycle_section {
-	const char *key, *title, *group;
-	const char *area; /* NULL when none */
+	const char *key, *title;
+	const char *group; /* a key of the template's groups; without groups, the key's letter */
+	const char *area;  /* NULL when none */
 	const char **actions;
 	size_t nactions;
 	cycle_part *parts;
@@ -111,7 +130,17 @@ typedef struct cycle_section {
 typedef struct cycle_template {
 	cycle_section *sections;
 	size_t nsections;
+	cycle_group *groups; /* in print order; none in older templates */
+	size_t ngroups;
 } cycle_template;
+
+/* A note of the file's authors: why a choice was made, or (original and
+ * corrected both set) a heading the source misprints and how the file
+ * writes it. Carried by the file only, not by the API. */
+typedef struct cycle_note {
+	const char *text;
+	const char *original, *corrected; /* NULL unless a correction */
+} cycle_note;
 
 /* A whole cycle, as in an "ambito-cycle/1" file. */
 typedef struct cycle_document {
@@ -121,12 +150,16 @@ typedef struct cycle_document {
 	size_t nnorms;
 	cycle_glossary glossary;
 	cycle_template template;
+	cycle_note *notes;
+	size_t nnotes;
 } cycle_document;
 
 const char *cycle_status_name(cycle_status s);
 /* The template's section with that key; NULL when t or key is NULL or no
  * section has the key. */
 const cycle_section *cycle_template_section(const cycle_template *t, const char *key);
+/* The template's group with that key; NULL when none. */
+const cycle_group *cycle_template_group(const cycle_template *t, const char *key);
 /* -1 when s names no status. */
 int cycle_status_parse(const char *s);
 

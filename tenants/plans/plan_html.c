@@ -186,8 +186,9 @@ static const char *source_name(const doc *d, const char *code)
 	return t != NULL ? t : code;
 }
 
-/* The section's group: the template's, else the key up to its first dot. */
-static const char *group_of(const doc *d, const char *key)
+/* The section's innermost group: the template's, else the key up to its
+ * first dot. */
+static const char *inner_group_of(const doc *d, const char *key)
 {
 	const cycle_section *s = cycle_template_section(d->in->template, key);
 	if (s != NULL && s->group != NULL)
@@ -195,13 +196,49 @@ static const char *group_of(const doc *d, const char *key)
 	return arena_strndup(d->a, key, strcspn(key, "."));
 }
 
-/* The template names its groups by a letter only: the introduction, then
- * the objectives of the guidelines (Obiettivo A, B, ...). */
+/* The top of the section's groups: the part of the document it falls in.
+ * The climb is bounded, whatever the template holds. */
+static const char *group_of(const doc *d, const char *key)
+{
+	const char *g = inner_group_of(d, key);
+	const cycle_template *t = d->in->template;
+	const cycle_group *up = cycle_template_group(t, g);
+	for (size_t n = 0; up != NULL && up->parent != NULL && n < t->ngroups; n++) {
+		const cycle_group *p = cycle_template_group(t, up->parent);
+		if (p == NULL)
+			break;
+		up = p;
+	}
+	return up != NULL ? up->key : g;
+}
+
+/* A template with groups gives their titles; older ones name groups by a
+ * letter only: the introduction, then the objectives of the guidelines
+ * (Obiettivo A, B, ...). */
 static const char *group_title(doc *d, const char *group)
 {
+	const cycle_group *g = cycle_template_group(d->in->template, group);
+	if (g != NULL && g->title != NULL)
+		return g->title;
 	if (strcmp(group, INTRO_GROUP) == 0)
 		return "Introduzione";
 	return arena_printf(d->a, "Obiettivo %s", group);
+}
+
+/* The sub-group heading due before the section, NULL when the section sits
+ * right under its part or in the same sub-group as the one before; *last
+ * keeps the sub-group seen. */
+static const char *subgroup_heading(doc *d, const char *key, const char *top, const char **last)
+{
+	const char *inner = inner_group_of(d, key);
+	if (strcmp(inner, top) == 0 || cycle_template_group(d->in->template, inner) == NULL) {
+		*last = NULL;
+		return NULL;
+	}
+	if (*last != NULL && strcmp(*last, inner) == 0)
+		return NULL;
+	*last = inner;
+	return group_title(d, inner);
 }
 
 /* ---------------------------------------------------------------- amounts */
@@ -463,7 +500,7 @@ static void render_index(doc *d, const json_value *sections)
 	html *h = d->h;
 	html_raw(h, "<nav class=\"sommario\" id=\"sommario\" aria-labelledby=\"titolo-sommario\">\n"
 	            "<h2 id=\"titolo-sommario\">Sommario</h2>\n<ol>\n");
-	const char *group = NULL;
+	const char *group = NULL, *sub = NULL;
 	for (size_t i = 0; i < array_len(sections); i++) {
 		const json_value *s = array_at(sections, i);
 		const char *key = json_get_str(s, "key");
@@ -478,7 +515,11 @@ static void render_index(doc *d, const json_value *sections)
 			html_text(h, group_title(d, g));
 			html_raw(h, "</a>\n<ol>\n");
 			group = g;
+			sub = NULL;
 		}
+		const char *heading = subgroup_heading(d, key, g, &sub);
+		if (heading != NULL)
+			html_elem(h, "li", "gruppo", heading);
 		html_raw(h, "<li>");
 		link_to(h, "sez-", key);
 		html_elem(h, "span", "chiave", key);
@@ -670,7 +711,7 @@ static void render_section(doc *d, const json_value *s, const char *key)
 static void render_sections(doc *d, const json_value *sections)
 {
 	html *h = d->h;
-	const char *group = NULL;
+	const char *group = NULL, *sub = NULL;
 	for (size_t i = 0; i < array_len(sections); i++) {
 		const json_value *s = array_at(sections, i);
 		const char *key = json_get_str(s, "key");
@@ -685,7 +726,11 @@ static void render_sections(doc *d, const json_value *sections)
 			html_raw(h, ">\n");
 			html_elem(h, "h2", NULL, group_title(d, g));
 			group = g;
+			sub = NULL;
 		}
+		const char *heading = subgroup_heading(d, key, g, &sub);
+		if (heading != NULL)
+			html_elem(h, "h3", "gruppo", heading);
 		render_section(d, s, key);
 	}
 	if (group != NULL)

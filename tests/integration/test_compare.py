@@ -155,16 +155,18 @@ NONE = cell(0, 0, 0)
 
 # Coverage by action of the submissions (alfa revision 1, beta revision 1):
 # every tagged section of a submitted plan is complete.
+# OS1-A5 is carried by the whole Obiettivo C (D.1, D.2, D.3): alfa wrote D.1
+# and D.2 (D.3 has no required part), beta all three.
 ALFA_SUBMITTED = {a: ONE for a in ACTIONS}
-ALFA_SUBMITTED.update({"OS1-A2": cell(1, 1, 2), "OS2-A2": cell(1, 1, 2), "OS1-A6": cell(1, 1, 3),
+ALFA_SUBMITTED.update({"OS1-A5": cell(2, 2, 0), "OS1-A2": cell(1, 1, 2), "OS2-A2": cell(1, 1, 2), "OS1-A6": cell(1, 1, 3),
                        "OS4-A2": cell(1, 1, 1, "2000.00"), "OS4-A3": cell(1, 1, 1, "2000.00"),
                        "OS7-A1": NONE, "OS7-A2": NONE})
 BETA_SUBMITTED = {a: ONE for a in ACTIONS}
-BETA_SUBMITTED.update({"OS1-A6": cell(1, 1, 1), "OS4-A2": cell(1, 1, 0, "100000.00"),
+BETA_SUBMITTED.update({"OS1-A5": cell(3, 3, 1, "100.00"), "OS1-A6": cell(1, 1, 1), "OS4-A2": cell(1, 1, 0, "100000.00"),
                        "OS4-A3": cell(1, 1, 0, "100000.00"), "OS7-A1": cell(1, 1, 1, "100.00"),
                        "OS7-A2": cell(1, 1, 1, "100.00")})
 TOTAL_SUBMITTED = {a: cell(2, 2, 0) for a in ACTIONS}
-TOTAL_SUBMITTED.update({"OS1-A2": cell(2, 2, 2), "OS2-A2": cell(2, 2, 2), "OS1-A6": cell(2, 2, 4),
+TOTAL_SUBMITTED.update({"OS1-A5": cell(5, 5, 1, "100.00"), "OS1-A2": cell(2, 2, 2), "OS2-A2": cell(2, 2, 2), "OS1-A6": cell(2, 2, 4),
                         "OS4-A2": cell(2, 2, 1, "102000.00"), "OS4-A3": cell(2, 2, 1, "102000.00"),
                         "OS7-A1": cell(1, 1, 1, "100.00"), "OS7-A2": cell(1, 1, 1, "100.00")})
 # The drafts: alfa's A.1.2 is partial with one indicator; gamma wrote only
@@ -330,20 +332,21 @@ class Coverage(unittest.TestCase):
     def test_by_objective_counts_a_section_once(self):
         d = get_json("/coverage?by=objective")
         self.assertEqual(d["columns"], OBJECTIVES)
-        # OS1: A.1.2, A.1.3, A.2.1, A.3.1, A.3.3, D.2; OS4: A.4.1-A.4.4 with
+        # OS1: A.1.2, A.1.3, A.2.1, A.3.1, A.3.3, D.1, D.2 (and beta's D.3,
+        # with its indicator and spending); OS4: A.4.1-A.4.4 with
         # A.4.2 once though it carries OS4-A2 and OS4-A3; OS6: A.5.1 once;
         # OS7: D.3 once. A.2.1 counts for OS1 and for OS2.
         self.assertEqual(d["rows"][0]["cells"], {
-            "OS1": cell(6, 6, 5), "OS2": cell(2, 2, 2), "OS3": cell(2, 2, 0), "OS4": cell(4, 4, 1, "2000.00"),
+            "OS1": cell(7, 7, 5), "OS2": cell(2, 2, 2), "OS3": cell(2, 2, 0), "OS4": cell(4, 4, 1, "2000.00"),
             "OS5": cell(1, 1, 0), "OS6": cell(1, 1, 0), "OS7": cell(0, 0, 0)})
         self.assertEqual(d["rows"][1]["cells"], {
-            "OS1": cell(6, 6, 1), "OS2": cell(2, 2, 0), "OS3": cell(2, 2, 0), "OS4": cell(4, 4, 0, "100000.00"),
+            "OS1": cell(8, 8, 2, "100.00"), "OS2": cell(2, 2, 0), "OS3": cell(2, 2, 0), "OS4": cell(4, 4, 0, "100000.00"),
             "OS5": cell(1, 1, 0), "OS6": cell(1, 1, 0), "OS7": cell(1, 1, 1, "100.00")})
         self.assertEqual(d["totals"], {
-            "OS1": cell(12, 12, 6), "OS2": cell(4, 4, 2), "OS3": cell(4, 4, 0), "OS4": cell(8, 8, 1, "102000.00"),
+            "OS1": cell(15, 15, 7, "100.00"), "OS2": cell(4, 4, 2), "OS3": cell(4, 4, 0), "OS4": cell(8, 8, 1, "102000.00"),
             "OS5": cell(2, 2, 0), "OS6": cell(2, 2, 0), "OS7": cell(1, 1, 1, "100.00")})
         draft = get_json("/coverage?by=objective&source=draft")
-        self.assertEqual(draft["rows"][0]["cells"]["OS1"], cell(6, 5, 3))
+        self.assertEqual(draft["rows"][0]["cells"]["OS1"], cell(7, 6, 3))
         self.assertEqual(draft["rows"][2]["cells"], {
             "OS1": cell(1, 0, 2), "OS2": NONE, "OS3": NONE, "OS4": NONE, "OS5": NONE, "OS6": NONE, "OS7": NONE})
 
@@ -667,8 +670,10 @@ class Streaming(unittest.TestCase):
         rows = csv_rows(c)
         self.assertEqual(len(rows), BIG_TENANTS + 1)
         self.assertEqual([row[0] for row in rows[1:]], ["demo-%04d" % i for i in range(1, BIG_TENANTS + 1)])
-        self.assertEqual([row[4:8] for row in rows[1:]],
-                         [[row["parts"].get(k, "") for k in ("analisi", "obiettivi", "strategia", "valutazione")]
+        # B.1's parts in the template's order: the analysis has two sub-points.
+        self.assertEqual([row[4:9] for row in rows[1:]],
+                         [[row["parts"].get(k, "") for k in ("analisi", "analisi_bisogni", "obiettivi", "strategia",
+                                                             "valutazione")]
                           for row in d["rows"]])
 
     def test_concurrent_streams_on_kept_alive_connections(self):

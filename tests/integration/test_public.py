@@ -474,7 +474,7 @@ class PublishedHtml(unittest.TestCase):
         # Part titles come from the template, not the keys.
         b1 = self.section("B.1")
         self.assertEqual([squash(h.text()) for h in b1.all("h4")],
-                         ["Analisi", "Obiettivi", "Strategia operativa",
+                         ["Analisi – offerta dei servizi e relativa spesa", "Obiettivi", "Strategia operativa",
                           "Valutazione partecipata dei processi e dei risultati", "Spesa prevista"])
         self.assertIn("Area di intervento: B1 – Lotta all'esclusione sociale, fragilità e alla povertà",
                       squash(b1.text()))
@@ -482,7 +482,15 @@ class PublishedHtml(unittest.TestCase):
         self.assertEqual([squash(h.text()) for h in i1.all("h4")],
                          ["Premessa politica del Presidente del Comitato dei Sindaci",
                           "Nota tecnica del Coordinatore d'ATS"])
-        self.assertEqual(squash(self.root.one("section", id="parte-A").one("h2").text()), "Obiettivo A")
+        # The parts and sub-groups are titled as the template's groups.
+        part_a = self.root.one("section", id="parte-A")
+        self.assertEqual(squash(part_a.one("h2").text()), "Obiettivo A. Consolidamento ATS")
+        self.assertEqual([squash(h.text()) for h in part_a.all("h3", cls="gruppo")], ["1. Identità", "4. Servizi"])
+        self.assertEqual(squash(self.root.one("section", id="parte-D").one("h2").text()),
+                         "Obiettivo C. Realizzare innovazione territoriale locale e partecipata per rispondere ai "
+                         "bisogni specifici della popolazione")
+        nav = self.root.one("nav", id="sommario")
+        self.assertEqual([squash(li.text()) for li in nav.all("li", cls="gruppo")], ["1. Identità", "4. Servizi"])
         self.assertEqual(squash(self.root.one("section", id="parte-I").one("h2").text()), "Introduzione")
 
     def test_paragraphs_from_plain_text(self):

@@ -210,11 +210,62 @@ static void test_orphans(void)
 	arena_free(a);
 }
 
+/* A template with groups: sections name the innermost; parents must exist
+ * and not loop, whatever the loop's length. */
+#define GROUPED(g1, g2, g3, sgroup)                                                                                    \
+	"{\"groups\":[{\"key\":\"A\",\"title\":\"Obiettivo A\",\"parent\":" g1 "},"                                    \
+	"{\"key\":\"A.1\",\"title\":\"1. Identit\xc3\xa0\",\"parent\":" g2 "},"                                        \
+	"{\"key\":\"A.2\",\"title\":\"2. Programmazione\",\"parent\":" g3 "}],"                                        \
+	"\"sections\":[{\"key\":\"A.1.2\",\"title\":\"Confini\",\"group\":" sgroup ",\"actions\":[],\"area\":null,"    \
+	"\"parts\":[{\"key\":\"analisi\",\"title\":\"Analisi\",\"required\":true,\"max_chars\":100,"                   \
+	"\"guidance\":\"Massimo una pagina.\"}],\"blocks\":[]}]}"
+
+static void test_groups(void)
+{
+	arena *a = arena_new();
+	field_errors *e = field_errors_new(a);
+	cycle_catalog cat;
+	cycle_template tpl;
+	cycle_parse_catalog(e, "catalog", parse(a, CATALOG_OK), &cat);
+	cycle_parse_template(e, "template", parse(a, GROUPED("null", "\"A\"", "\"A\"", "\"A.1\"")), &cat, &tpl);
+	CHECK(field_errors_count(e) == 0, "a grouped template parses");
+	CHECK(tpl.ngroups == 3 && strcmp(tpl.groups[1].parent, "A") == 0 && tpl.groups[0].parent == NULL,
+	      "the groups and their parents are read");
+	CHECK(cycle_template_group(&tpl, "A.1") == &tpl.groups[1], "a group is found by its key");
+	CHECK(cycle_template_group(&tpl, "A.3") == NULL, "an unknown key finds no group");
+	CHECK(strcmp(tpl.sections[0].parts[0].guidance, "Massimo una pagina.") == 0, "the guidance is read");
+
+	static const struct {
+		const char *doc, *what;
+		const char *const want[3];
+	} cases[] = {
+	    {GROUPED("null", "\"Z\"", "\"A\"", "\"A.1\""), "an unknown parent", {"template.groups[1].parent"}},
+	    {GROUPED("null", "\"A\"", "\"A\"", "\"A.9\""),
+	     "a section in an unknown group",
+	     {"template.sections[0].group"}},
+	    {GROUPED("\"A\"", "\"A\"", "\"A\"", "\"A.1\""),
+	     "a group its own parent",
+	     /* A loops on itself; A.1 and A.2 climb into that loop. */
+	     {"template.groups[0].parent", "template.groups[1].parent", "template.groups[2].parent"}},
+	    {GROUPED("null", "\"A.2\"", "\"A.1\"", "\"A.1\""),
+	     "a loop of two",
+	     {"template.groups[1].parent", "template.groups[2].parent"}},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		e = field_errors_new(a);
+		cycle_parse_template(e, "template", parse(a, cases[i].doc), &cat, &tpl);
+		const char *want[4] = {cases[i].want[0], cases[i].want[1], cases[i].want[2], NULL};
+		expect_fields(e, want, cases[i].what);
+	}
+	arena_free(a);
+}
+
 int main(void)
 {
 	test_valid_document();
 	test_broken_document();
 	test_cycle_fields();
 	test_orphans();
+	test_groups();
 	return check_done();
 }
