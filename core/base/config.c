@@ -40,6 +40,9 @@ static const key keys[] = {
     STR("db_user", "AMBITO_DB_USER", db_user),
     STR("db_password", "AMBITO_DB_PASSWORD", db_password),
     STR("db_name", "AMBITO_DB_NAME", db_name),
+    STR("db_admin_user", "AMBITO_DB_ADMIN_USER", db_admin_user),
+    STR("db_admin_password", "AMBITO_DB_ADMIN_PASSWORD", db_admin_password),
+    STR("db_user_host", "AMBITO_DB_USER_HOST", db_user_host),
     STR("jwt_secret", "AMBITO_JWT_SECRET", jwt_secret),
     STR("jwt_issuer", "AMBITO_JWT_ISSUER", jwt_issuer),
     STR("jwt_audience", "AMBITO_JWT_AUDIENCE", jwt_audience),
@@ -79,6 +82,7 @@ static void defaults(config *c)
 	c->db_port = 3306;
 	snprintf(c->db_user, sizeof(c->db_user), "ambito");
 	snprintf(c->db_name, sizeof(c->db_name), "ambito");
+	snprintf(c->db_user_host, sizeof(c->db_user_host), "localhost");
 	snprintf(c->jwt_issuer, sizeof(c->jwt_issuer), "ambito");
 	snprintf(c->jwt_audience, sizeof(c->jwt_audience), "ambito-api");
 	c->workers = config_default_workers();

@@ -16,6 +16,11 @@ typedef struct config {
 	char db_user[CONFIG_STR_MAX];
 	char db_password[CONFIG_STR_MAX];
 	char db_name[CONFIG_STR_MAX];
+	/* The owner account `ambitoctl migrate` uses; when set, migrate also
+	 * grants db_user (at db_user_host) row rights only (db/migrate.h). */
+	char db_admin_user[CONFIG_STR_MAX];
+	char db_admin_password[CONFIG_STR_MAX];
+	char db_user_host[CONFIG_STR_MAX];
 	char jwt_secret[CONFIG_STR_MAX];
 	char jwt_issuer[CONFIG_STR_MAX];
 	char jwt_audience[CONFIG_STR_MAX];
