@@ -49,6 +49,7 @@ static const key keys[] = {
     STR("tls_cert", "AMBITO_TLS_CERT", tls_cert),
     STR("tls_key", "AMBITO_TLS_KEY", tls_key),
     STR("public_url", "AMBITO_PUBLIC_URL", public_url),
+    STR("trusted_proxies", "AMBITO_TRUSTED_PROXIES", trusted_proxies),
     INT("workers", "AMBITO_WORKERS", workers, 1, 256),
     INT("queue_len", "AMBITO_QUEUE_LEN", queue_len, 1, 100000),
     {"max_body", "AMBITO_MAX_BODY", K_SIZE, offsetof(config, max_body), 1024, 256L * 1024 * 1024},

@@ -27,6 +27,9 @@ typedef struct config {
 	char tls_cert[CONFIG_STR_MAX]; /* TLS is served when both are set */
 	char tls_key[CONFIG_STR_MAX];
 	char public_url[CONFIG_STR_MAX];
+	/* Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are
+	 * believed: addresses or CIDRs (http/proxy.h); "" trusts nobody. */
+	char trusted_proxies[CONFIG_STR_MAX];
 	int workers;        /* handler threads, one DB connection each */
 	int queue_len;      /* requests waiting for a worker; past it: 503 */
 	size_t max_body;    /* bytes; past it: 413 */

@@ -45,7 +45,8 @@ typedef struct http_req {
 	const char *path;  /* percent-decoded, without the query */
 	const char *query; /* raw query string, "" when none */
 	const char *request_id;
-	const char *client_addr;
+	const char *client_addr; /* the peer, or the client a trusted proxy names */
+	bool secure;             /* HTTPS to us or, says a trusted proxy, to it */
 	http_header *headers;
 	size_t nheaders;
 	const char *body; /* NUL-terminated copy; body_len excludes the NUL */
