@@ -115,6 +115,10 @@ void http_set_header(http_req *r, const char *name, const char *value);
 void http_body(http_req *r, int status, const char *content_type, const void *buf, size_t len);
 void http_append(http_req *r, const void *buf, size_t len);
 void http_no_content(http_req *r);
+/* Forgets the answer and the audit notes a handler left, so that it can run
+ * again from the start (a write transaction retried after a conflict). Not
+ * for an answer whose streaming has begun (write routes do not stream). */
+void http_reset_answer(http_req *r);
 
 /* JSON answers: w = http_json_begin(r); write into w; http_json_end(r, w, status). */
 jw *http_json_begin(http_req *r);
