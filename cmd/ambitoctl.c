@@ -5,10 +5,14 @@
 #include <string.h>
 
 #include "base/config.h"
+#include "base/log.h"
 #include "ctl.h"
 #include "db/db.h"
-#include "base/log.h"
 #include "db/migrate.h"
+
+/* The configuration main() connected with: migrate needs the application
+ * account's name to grant it. */
+static config cfg;
 
 static int cmd_migrate(db *d, int argc, char **argv)
 {
@@ -19,6 +23,15 @@ static int cmd_migrate(db *d, int argc, char **argv)
 		return 1;
 	}
 	printf("schema up to date (%d migration%s applied now)\n", applied, applied == 1 ? "" : "s");
+	/* Run as the owner: the grants follow the schema just brought up to
+	 * date, so a migration's new table is granted without a second step. */
+	if (cfg.db_admin_user[0] != '\0' && strcmp(cfg.db_admin_user, cfg.db_user) != 0) {
+		if (migrate_grant(d, cfg.db_user, cfg.db_user_host, err, sizeof(err)) != 0) {
+			fprintf(stderr, "ambitoctl migrate: %s\n", err);
+			return 1;
+		}
+		printf("account %s@%s granted row rights only\n", cfg.db_user, cfg.db_user_host);
+	}
 	return 0;
 }
 
@@ -48,14 +61,21 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	config cfg;
 	char err[512];
 	if (config_load(&cfg, NULL, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ambitoctl: configuration: %s\n", err);
 		return 1;
 	}
 	log_set_level(LOG_WARN);
-	db *d = db_new(&cfg);
+	/* migrate changes the schema: the owner account, when one is set;
+	 * every other command works on rows, as ambitod does. */
+	config conn = cfg;
+	if (strcmp(cmd->name, "migrate") == 0 && cfg.db_admin_user[0] != '\0') {
+		snprintf(conn.db_user, sizeof(conn.db_user), "%s", cfg.db_admin_user);
+		snprintf(conn.db_password, sizeof(conn.db_password), "%s", cfg.db_admin_password);
+	}
+	db *d = db_new(&conn);
+	explicit_bzero(conn.db_password, sizeof(conn.db_password));
 	if (d == NULL || db_connect(d) != DB_OK) {
 		fprintf(stderr, "ambitoctl: cannot connect to the database: %s\n", d ? db_error(d) : "out of memory");
 		db_free(d);

@@ -41,12 +41,16 @@ static const key keys[] = {
     STR("db_user", "AMBITO_DB_USER", db_user),
     STR("db_password", "AMBITO_DB_PASSWORD", db_password),
     STR("db_name", "AMBITO_DB_NAME", db_name),
+    STR("db_admin_user", "AMBITO_DB_ADMIN_USER", db_admin_user),
+    STR("db_admin_password", "AMBITO_DB_ADMIN_PASSWORD", db_admin_password),
+    STR("db_user_host", "AMBITO_DB_USER_HOST", db_user_host),
     STR("jwt_secret", "AMBITO_JWT_SECRET", jwt_secret),
     STR("jwt_issuer", "AMBITO_JWT_ISSUER", jwt_issuer),
     STR("jwt_audience", "AMBITO_JWT_AUDIENCE", jwt_audience),
     STR("tls_cert", "AMBITO_TLS_CERT", tls_cert),
     STR("tls_key", "AMBITO_TLS_KEY", tls_key),
     STR("public_url", "AMBITO_PUBLIC_URL", public_url),
+    STR("trusted_proxies", "AMBITO_TRUSTED_PROXIES", trusted_proxies),
     INT("workers", "AMBITO_WORKERS", workers, 1, 256),
     INT("queue_len", "AMBITO_QUEUE_LEN", queue_len, 1, 100000),
     {"max_body", "AMBITO_MAX_BODY", K_SIZE, offsetof(config, max_body), 1024, 256L * 1024 * 1024},
@@ -100,6 +104,7 @@ static void defaults(config *c)
 	c->db_port = 3306;
 	snprintf(c->db_user, sizeof(c->db_user), "ambito");
 	snprintf(c->db_name, sizeof(c->db_name), "ambito");
+	snprintf(c->db_user_host, sizeof(c->db_user_host), "localhost");
 	snprintf(c->jwt_issuer, sizeof(c->jwt_issuer), "ambito");
 	snprintf(c->jwt_audience, sizeof(c->jwt_audience), "ambito-api");
 	c->workers = config_default_workers();

@@ -16,12 +16,20 @@ typedef struct config {
 	char db_user[CONFIG_STR_MAX];
 	char db_password[CONFIG_STR_MAX];
 	char db_name[CONFIG_STR_MAX];
+	/* The owner account `ambitoctl migrate` uses; when set, migrate also
+	 * grants db_user (at db_user_host) row rights only (db/migrate.h). */
+	char db_admin_user[CONFIG_STR_MAX];
+	char db_admin_password[CONFIG_STR_MAX];
+	char db_user_host[CONFIG_STR_MAX];
 	char jwt_secret[CONFIG_STR_MAX];
 	char jwt_issuer[CONFIG_STR_MAX];
 	char jwt_audience[CONFIG_STR_MAX];
 	char tls_cert[CONFIG_STR_MAX]; /* TLS is served when both are set */
 	char tls_key[CONFIG_STR_MAX];
 	char public_url[CONFIG_STR_MAX];
+	/* Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are
+	 * believed: addresses or CIDRs (http/proxy.h); "" trusts nobody. */
+	char trusted_proxies[CONFIG_STR_MAX];
 	int workers;        /* handler threads, one DB connection each */
 	int queue_len;      /* requests waiting for a worker; past it: 503 */
 	size_t max_body;    /* bytes; past it: 413 */

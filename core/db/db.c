@@ -54,6 +54,10 @@ struct db {
 
 	MYSQL *conn; /* NULL while disconnected */
 	bool in_tx;
+	/* The open transaction met a deadlock or a Galera certification
+	 * conflict (1213): the server rolled all of it back, so nothing more
+	 * may run in it, the commit included (db_tx_deadlocked). */
+	bool tx_deadlocked;
 	bool down; /* the last connect failed: log only the first failure */
 	unsigned long long last_id;
 
@@ -125,6 +129,8 @@ static void redact(char *msg)
 
 static void set_err(db *d, unsigned int no, const char *msg)
 {
+	if (no == ER_LOCK_DEADLOCK && d->in_tx)
+		d->tx_deadlocked = true;
 	d->err_no = no;
 	snprintf(d->err_msg, sizeof(d->err_msg), "%s", msg ? msg : "");
 	redact(d->err_msg);
@@ -662,6 +668,12 @@ static int run(db *d, arena *a, db_res **out, long long *affected, const char *s
 	if (bind_params(d, types, ap, pb, pv) != 0)
 		goto fail;
 
+	if (d->in_tx && d->tx_deadlocked) {
+		/* The rest of a transaction the server already rolled back
+		 * would run on its own, autocommitted: never half of one. */
+		rc = DB_ECONFLICT;
+		goto fail;
+	}
 	bool retried = false, reprepared = false;
 	for (;;) {
 		bool live = d->conn != NULL, tx = d->in_tx;
@@ -782,6 +794,7 @@ int db_begin(db *d)
 		return DB_EERR;
 	}
 	bool live = d->conn != NULL;
+	d->tx_deadlocked = false;
 	int rc = simple(d, "START TRANSACTION");
 	/* Nothing was in flight yet, so a stale connection is simply
 	 * replaced. */
@@ -800,6 +813,11 @@ int db_commit(db *d)
 		set_err(d, 0, "no transaction to commit");
 		log_failure(d, "COMMIT");
 		return DB_EERR;
+	}
+	if (d->tx_deadlocked) {
+		/* COMMIT would succeed, committing nothing. */
+		db_rollback(d);
+		return DB_ECONFLICT;
 	}
 	int rc = simple(d, "COMMIT");
 	if (rc != DB_OK && d->conn != NULL) {
@@ -830,6 +848,11 @@ void db_rollback(db *d)
 		log_msg(LOG_WARN, "db: ROLLBACK failed: errno %u: %s", mysql_errno(d->conn), mysql_error(d->conn));
 		mark_dead(d);
 	}
+}
+
+bool db_tx_deadlocked(const db *d)
+{
+	return d->tx_deadlocked;
 }
 
 bool db_in_tx(const db *d)

@@ -74,6 +74,12 @@ bool db_isnull(const db_res *r, size_t row, size_t col);
 int db_begin(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
+/* Whether the transaction begun last was aborted by a deadlock or, on
+ * Galera, a certification conflict (error 1213). The server rolled all of it
+ * back; until db_begin, every statement and db_commit return DB_ECONFLICT
+ * without running, so none of the rest commits on its own. The caller may
+ * run the whole transaction again. */
+bool db_tx_deadlocked(const db *d);
 bool db_in_tx(const db *d);
 void db_reset(db *d);
 

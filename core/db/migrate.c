@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "base/arena.h"
-#include "db/db.h"
 #include "base/log.h"
+#include "db/db.h"
 
 static const char create_sql[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
                                  "version INT PRIMARY KEY, "
@@ -207,6 +207,118 @@ int migrate_check(struct db *d, char *err, size_t errlen)
 		say(err, errlen, "%d migrations pending (%s): run ambitoctl migrate", pending, names);
 		goto fail;
 	}
+	ret = 0;
+
+fail:
+	arena_free(a);
+	return ret;
+}
+
+/* The tables whose rows are never changed once written: the trigger refuses
+ * UPDATE and DELETE, and ambitod's account may not even try, nor TRUNCATE. A
+ * new append-only table is named here, the one place that says so. */
+static const char *const append_only[] = {"audit_log", "plan_submissions", "plan_reviews"};
+/* Written by migrate alone; ambitod reads it at start-up and for /readyz. */
+static const char *const read_only[] = {"schema_migrations"};
+
+#define GRANT_NAME_MAX 80      /* MariaDB's longest user name */
+#define GRANT_HOST_MAX 255     /* and host name */
+#define GRANT_SCRIPT_MAX 65536 /* one table's statements fit many times */
+
+static bool in_list(const char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Identifiers go into GRANT text (it takes no parameters): only letters,
+ * digits and the few signs account and table names use here, so nothing
+ * needs quoting beyond the quotes we put around them. */
+static bool plain_name(const char *s, size_t max, const char *extra)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+		      strchr(extra, c) != NULL))
+			return false;
+	}
+	return true;
+}
+
+int migrate_grant(struct db *d, const char *user, const char *host, char *err, size_t errlen)
+{
+	int ret = -1;
+	arena *a = arena_new();
+	db_res *r;
+	char why[512];
+	say(err, errlen, "%s", "");
+
+	if (!plain_name(user, GRANT_NAME_MAX, "-.") || !plain_name(host, GRANT_HOST_MAX, "-.%:")) {
+		say(err, errlen, "account name %s@%s has characters a grant cannot take", user, host);
+		goto fail;
+	}
+	int rc = db_query(d, a, &r,
+	                  "SELECT DATABASE(), table_name FROM information_schema.tables "
+	                  "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name",
+	                  "");
+	if (rc != DB_OK) {
+		say_db(d, rc, err, errlen);
+		goto fail;
+	}
+	if (db_nrows(r) == 0) {
+		say(err, errlen, "no tables to grant: run the migrations first");
+		goto fail;
+	}
+	const char *schema = db_val(r, 0, 0);
+	if (!plain_name(schema, GRANT_NAME_MAX, "-")) {
+		say(err, errlen, "database name %s has characters a grant cannot take", schema);
+		goto fail;
+	}
+	char *script = arena_alloc(a, GRANT_SCRIPT_MAX);
+	size_t used = 0;
+#define ADD(...)                                                                                                       \
+	do {                                                                                                           \
+		int n_ = snprintf(script + used, GRANT_SCRIPT_MAX - used, __VA_ARGS__);                                \
+		if (n_ < 0 || (size_t)n_ >= GRANT_SCRIPT_MAX - used) {                                                 \
+			say(err, errlen, "too many tables to grant in one go");                                        \
+			goto fail;                                                                                     \
+		}                                                                                                      \
+		used += (size_t)n_;                                                                                    \
+	} while (0)
+	/* Granting first makes sure there is a grant to revoke (REVOKE of a
+	 * right never given is an error), then the rights are set afresh:
+	 * whatever the account had before (ALL, say) goes. */
+	ADD("GRANT SELECT ON `%s`.* TO '%s'@'%s';"
+	    "REVOKE ALL PRIVILEGES ON `%s`.* FROM '%s'@'%s';"
+	    "GRANT SELECT ON `%s`.* TO '%s'@'%s';",
+	    schema, user, host, schema, user, host, schema, user, host);
+	for (size_t row = 0; row < db_nrows(r); row++) {
+		const char *t = db_val(r, row, 1);
+		if (!plain_name(t, GRANT_NAME_MAX, "")) {
+			say(err, errlen, "table name %s has characters a grant cannot take", t);
+			goto fail;
+		}
+		const char *rights = "SELECT, INSERT, UPDATE, DELETE";
+		if (in_list(append_only, sizeof(append_only) / sizeof(append_only[0]), t))
+			rights = "SELECT, INSERT";
+		else if (in_list(read_only, sizeof(read_only) / sizeof(read_only[0]), t))
+			rights = "SELECT";
+		ADD("GRANT SELECT ON `%s`.`%s` TO '%s'@'%s';"
+		    "REVOKE ALL PRIVILEGES ON `%s`.`%s` FROM '%s'@'%s';"
+		    "GRANT %s ON `%s`.`%s` TO '%s'@'%s';",
+		    schema, t, user, host, schema, t, user, host, rights, schema, t, user, host);
+	}
+#undef ADD
+	if (db_run_script(d, script, why, sizeof(why)) != DB_OK) {
+		say(err, errlen, "granting %s@%s: %s", user, host, why);
+		goto fail;
+	}
+	log_msg(LOG_INFO, "account %s@%s granted row rights on %zu tables", user, host, db_nrows(r));
 	ret = 0;
 
 fail:

@@ -25,6 +25,16 @@ struct db;
  * binary does not know. *applied gets the number applied now. */
 int migrate_apply(struct db *d, int *applied, char *err, size_t errlen);
 
+/* Gives the account user@host that ambitod runs with exactly the rights
+ * it needs on the current database, table by table, from the schema as it is
+ * now (so a migration's new table is granted by the next migrate): SELECT on
+ * the database; INSERT, UPDATE, DELETE on each table except the append-only
+ * ones (MIGRATE_APPEND_ONLY: SELECT and INSERT only) and schema_migrations
+ * (SELECT only). Rights it held before on those tables are revoked first;
+ * never DDL, TRUNCATE, DROP or GRANT. Run by `ambitoctl migrate` with the
+ * owner account. Returns 0 or -1 with a message in err. */
+int migrate_grant(struct db *d, const char *user, const char *host, char *err, size_t errlen);
+
 /* 0 when the database is exactly at this binary's latest version with
  * matching checksums; -1 otherwise (message in err). Used at start-up and by
  * /readyz. */

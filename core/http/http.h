@@ -46,7 +46,8 @@ typedef struct http_req {
 	const char *path;  /* percent-decoded, without the query */
 	const char *query; /* raw query string, "" when none */
 	const char *request_id;
-	const char *client_addr;
+	const char *client_addr; /* the peer, or the client a trusted proxy names */
+	bool secure;             /* HTTPS to us or, says a trusted proxy, to it */
 	http_header *headers;
 	size_t nheaders;
 	const char *body; /* NUL-terminated copy; body_len excludes the NUL */
@@ -117,6 +118,10 @@ void http_set_header(http_req *r, const char *name, const char *value);
 void http_body(http_req *r, int status, const char *content_type, const void *buf, size_t len);
 void http_append(http_req *r, const void *buf, size_t len);
 void http_no_content(http_req *r);
+/* Forgets the answer and the audit notes a handler left, so that it can run
+ * again from the start (a write transaction retried after a conflict). Not
+ * for an answer whose streaming has begun (write routes do not stream). */
+void http_reset_answer(http_req *r);
 
 /* JSON answers: w = http_json_begin(r); write into w; http_json_end(r, w, status). */
 jw *http_json_begin(http_req *r);

@@ -263,6 +263,18 @@ void http_body(http_req *r, int status, const char *content_type, const void *bu
 	http_append(r, buf, len);
 }
 
+void http_reset_answer(http_req *r)
+{
+	r->status = 0;
+	r->nresp = 0;
+	r->content_type = NULL;
+	r->resp_len = 0;
+	r->log_detail = NULL;
+	r->audit_object = NULL;
+	r->audit_detail = NULL;
+	r->audit_tenant_id = 0;
+}
+
 void http_no_content(http_req *r)
 {
 	r->status = 204;

@@ -63,6 +63,13 @@ void metrics_refusal(refusal_kind k)
 		atomic_fetch_add_explicit(&refusals[k], 1, memory_order_relaxed);
 }
 
+static atomic_ulong tx_retries;
+
+void metrics_tx_retry(void)
+{
+	atomic_fetch_add_explicit(&tx_retries, 1, memory_order_relaxed);
+}
+
 static void out(http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void out(http_req *r, const char *fmt, ...)
 {
@@ -110,6 +117,10 @@ void metrics_render(http_req *r)
 	for (int k = 0; k < REFUSAL_KINDS; k++)
 		out(r, "ambito_unaudited_refusals_total{reason=\"%s\"} %lu\n", refusal_names[k],
 		    atomic_load_explicit(&refusals[k], memory_order_relaxed));
+	out(r, "# HELP ambito_tx_retries_total Write transactions run again after a deadlock or Galera"
+	       " certification conflict (1213).\n");
+	out(r, "# TYPE ambito_tx_retries_total counter\nambito_tx_retries_total %lu\n",
+	    atomic_load_explicit(&tx_retries, memory_order_relaxed));
 	out(r, "# HELP ambito_db_pool_size Database connections (one per worker thread).\n");
 	out(r, "# TYPE ambito_db_pool_size gauge\nambito_db_pool_size %d\n", server_workers_size());
 	out(r, "# HELP ambito_db_pool_in_use Database connections in use by a request now.\n");

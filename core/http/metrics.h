@@ -21,5 +21,7 @@ typedef enum {
 	REFUSAL_KINDS
 } refusal_kind;
 void metrics_refusal(refusal_kind k);
+/* A write transaction run again after a deadlock or certification conflict. */
+void metrics_tx_retry(void);
 
 #endif

@@ -28,10 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "db/db.h"
 #include "http/http_parse.h"
-#include "base/log.h"
 #include "http/metrics.h"
+#include "http/proxy.h"
 #include "http/router.h"
 #include "http/workers.h"
 
@@ -116,6 +117,7 @@ struct server {
 	struct event_base *base;
 	struct evconnlistener *listener;
 	SSL_CTX *ssl;
+	proxy_list *proxies; /* trusted_proxies: whose forwarded headers count */
 	workers *pool;
 	http_handler dispatch; /* authentication, scoping, the handler: from above */
 	struct event *attn_ev, *sigterm_ev, *sigint_ev, *deadline_ev;
@@ -541,7 +543,8 @@ static void conn_start_request(conn *c, size_t head_len)
 	r->query = h.query;
 	r->headers = h.headers;
 	r->nheaders = h.nheaders;
-	r->client_addr = c->addr;
+	r->client_addr = proxy_client(r->a, s->proxies, c->addr, r->headers, r->nheaders, &r->secure);
+	r->secure = r->secure || s->ssl != NULL;
 	r->request_id = request_id_for(r, http_header_get(r, "X-Request-Id"));
 	c->keep_alive = h.keep_alive && !s->draining;
 	c->head_request = h.method == HTTP_HEAD;
@@ -999,6 +1002,9 @@ server *server_new(const config *cfg, http_handler dispatch, char *err, size_t e
 	s->keepalive_tv = (struct timeval){cfg->keepalive_timeout_s, 0};
 	s->read_tv = (struct timeval){cfg->read_timeout_s, 0};
 	s->write_tv = (struct timeval){cfg->write_timeout_s, 0};
+	s->proxies = proxy_list_parse(cfg->trusted_proxies, err, errlen);
+	if (s->proxies == NULL)
+		goto fail;
 	if (cfg->tls_cert[0] && cfg->tls_key[0]) {
 		s->ssl = tls_context(cfg, err, errlen);
 		if (s->ssl == NULL)
@@ -1112,6 +1118,7 @@ void server_free(server *s)
 	if (s->base)
 		event_base_free(s->base);
 	SSL_CTX_free(s->ssl);
+	proxy_list_free(s->proxies);
 	pthread_mutex_destroy(&s->attn_mu);
 	if (the_server == s)
 		the_server = NULL;

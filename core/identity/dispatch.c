@@ -5,13 +5,16 @@
  * write refused with 401 is counted in /metrics instead (README, "Audit"). */
 #include "identity/dispatch.h"
 
-#include "identity/audit.h"
-#include "identity/auth.h"
-#include "db/db.h"
 #include "base/log.h"
+#include "db/db.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "identity/audit.h"
+#include "identity/auth.h"
 #include "identity/scope.h"
+
+#include <openssl/rand.h>
+#include <time.h>
 
 static bool is_write(const http_req *r)
 {
@@ -37,30 +40,62 @@ static void run_handler(http_req *r)
 	}
 }
 
+/* A write transaction that loses a deadlock, or on Galera a certification
+ * conflict (1213), was rolled back whole by the server: it is run again from
+ * the start, handler and audit row, up to WRITE_TX_ATTEMPTS times, after a
+ * short random pause that grows with each attempt so that two transactions
+ * that collided do not collide again in step. */
+#define WRITE_TX_ATTEMPTS 4
+#define WRITE_TX_BACKOFF_MS 4 /* the first pause is up to this, then doubled */
+
+static bool retry_conflict(http_req *r, int attempt)
+{
+	if (!db_tx_deadlocked(r->db) || attempt >= WRITE_TX_ATTEMPTS)
+		return false;
+	unsigned int ms = 1;
+	unsigned char rnd[2];
+	if (RAND_bytes(rnd, sizeof(rnd)) == 1)
+		ms += ((unsigned)rnd[0] << 8 | rnd[1]) % (WRITE_TX_BACKOFF_MS << (attempt - 1));
+	log_msg(LOG_INFO, "write %s %s met a conflict (attempt %d): running it again in %u ms", r->method_name,
+	        r->route->pattern, attempt, ms);
+	metrics_tx_retry();
+	http_reset_answer(r);
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	return true;
+}
+
 static void run_write(http_req *r)
 {
-	int rc = db_begin(r->db);
-	if (rc != DB_OK) {
-		http_unavailable(r, NULL);
-		return;
-	}
-	run_handler(r);
-	if (r->status < 400) {
-		rc = audit_write(r);
-		if (rc == DB_OK)
-			rc = db_commit(r->db);
+	for (int attempt = 1;; attempt++) {
+		int rc = db_begin(r->db);
 		if (rc != DB_OK) {
+			http_unavailable(r, NULL);
+			return;
+		}
+		run_handler(r);
+		if (r->status < 400) {
+			rc = audit_write(r);
+			if (rc == DB_OK)
+				rc = db_commit(r->db);
+			if (rc == DB_OK)
+				return;
 			db_rollback(r->db);
+			if (retry_conflict(r, attempt))
+				continue;
 			if (rc == DB_EUNAVAIL || rc == DB_ECONFLICT)
 				http_unavailable(r, "the change could not be saved; nothing was changed: try again");
 			else
 				http_problem(r, 500, "the change could not be saved; nothing was changed");
+			return;
 		}
+		db_rollback(r->db);
+		if (retry_conflict(r, attempt))
+			continue;
+		if (r->status != 503)
+			audit_write(r); /* the refused attempt, outside the rolled-back work */
 		return;
 	}
-	db_rollback(r->db);
-	if (r->status != 503)
-		audit_write(r); /* the refused attempt, outside the rolled-back work */
 }
 
 static const dispatch_pages *pages;

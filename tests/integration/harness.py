@@ -180,7 +180,10 @@ _live_databases = set()
 
 
 class Database:
-    """A fresh database with its own SQL user granted only on it.
+    """A fresh database with two SQL users of its own, as a Region runs it:
+    the owner (ALL on it, WITH GRANT OPTION), which `ambitoctl migrate` uses,
+    and the account ambitod and the other ambitoctl commands use (`user`),
+    which may only read until migrate grants it row rights.
 
         db = Database()          # or: with Database() as db:
         db.env()                 # AMBITO_DB_* for it
@@ -193,14 +196,20 @@ class Database:
         self.name = "%s_%d_%s" % (prefix, os.getpid(), secrets.token_hex(4))
         self.user = self.name
         self.password = secrets.token_hex(16)
+        self.owner = self.name + "_own"
+        self.owner_password = secrets.token_hex(16)
         self.jwt_secret = secrets.token_hex(32)  # shared by ctl() and Server
         self._dropped = False
         admin_sql(
             "CREATE DATABASE `{n}` CHARACTER SET utf8mb4 "
             "COLLATE utf8mb4_unicode_ci;\n"
+            "CREATE USER '{o}'@'localhost' IDENTIFIED BY '{op}';\n"
+            "GRANT ALL PRIVILEGES ON `{n}`.* TO '{o}'@'localhost' "
+            "WITH GRANT OPTION;\n"
             "CREATE USER '{u}'@'localhost' IDENTIFIED BY '{p}';\n"
-            "GRANT ALL PRIVILEGES ON `{n}`.* TO '{u}'@'localhost';\n"
-            .format(n=self.name, u=self.user, p=self.password))
+            "GRANT SELECT ON `{n}`.* TO '{u}'@'localhost';\n"
+            .format(n=self.name, u=self.user, p=self.password, o=self.owner,
+                    op=self.owner_password))
         _live_databases.add(self)
 
     def env(self):
@@ -209,11 +218,26 @@ class Database:
             "AMBITO_DB_USER": self.user,
             "AMBITO_DB_PASSWORD": self.password,
             "AMBITO_DB_NAME": self.name,
+            "AMBITO_DB_ADMIN_USER": self.owner,
+            "AMBITO_DB_ADMIN_PASSWORD": self.owner_password,
         }
 
     def sql(self, query):
         """Runs query as the admin in this database; see admin_sql()."""
         return admin_sql(query, database=self.name)
+
+    def sql_as(self, user, password, query):
+        """Runs query as user in this database: (exit code, stdout, stderr)
+        of the mariadb client, which does not raise."""
+        env = dict(os.environ)
+        env["MYSQL_PWD"] = password
+        p = subprocess.run([_mariadb_cli(), "--no-defaults",
+                            "--socket=" + self.socket, "-u", user, "--batch",
+                            "--skip-column-names", self.name, "-e", query],
+                           env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True,
+                           timeout=SQL_TIMEOUT_S, check=False)
+        return p.returncode, p.stdout, p.stderr
 
     def exists(self):
         return bool(admin_sql(
@@ -229,7 +253,8 @@ class Database:
             return
         admin_sql("DROP DATABASE IF EXISTS `{n}`;\n"
                   "DROP USER IF EXISTS '{u}'@'localhost';\n"
-                  .format(n=self.name, u=self.user))
+                  "DROP USER IF EXISTS '{o}'@'localhost';\n"
+                  .format(n=self.name, u=self.user, o=self.owner))
         self._dropped = True
         _live_databases.discard(self)
 

@@ -20,7 +20,11 @@ class HarnessSelfTest(unittest.TestCase):
             self.assertEqual(env["AMBITO_DB_NAME"], db.name)
             self.assertEqual(set(env), {"AMBITO_DB_SOCKET", "AMBITO_DB_USER",
                                         "AMBITO_DB_PASSWORD",
-                                        "AMBITO_DB_NAME"})
+                                        "AMBITO_DB_NAME",
+                                        "AMBITO_DB_ADMIN_USER",
+                                        "AMBITO_DB_ADMIN_PASSWORD"})
+            self.assertNotEqual(env["AMBITO_DB_USER"],
+                                env["AMBITO_DB_ADMIN_USER"])
             # The database's own user reaches its database and no other.
             grants = harness.admin_sql("SHOW GRANTS FOR '%s'@'localhost'"
                                        % db.user)
@@ -33,6 +37,8 @@ class HarnessSelfTest(unittest.TestCase):
         self.assertFalse(db.exists())
         self.assertEqual(harness.admin_sql(
             "SELECT User FROM mysql.user WHERE User = '%s'" % db.user), [])
+        self.assertEqual(harness.admin_sql(
+            "SELECT User FROM mysql.user WHERE User = '%s'" % db.owner), [])
 
     def test_sql_error_raises(self):
         with harness.Database() as db:

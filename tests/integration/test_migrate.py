@@ -143,11 +143,12 @@ class MigrateTests(unittest.TestCase):
         self.assertEqual(self.db.sql("SELECT method, route, object, status, "
                                      "outcome FROM audit_log"),
                          [["POST", "/x", "o", "200", "ok"]])
-        # The application's own SQL user cannot change it either.
+        # Nor can the database's owner (ambitod's own account may not even
+        # try: test_privileges.py).
         env = dict(os.environ)
-        env["MYSQL_PWD"] = self.db.password
+        env["MYSQL_PWD"] = self.db.owner_password
         p = subprocess.run([harness._mariadb_cli(), "--no-defaults",
-                            "--socket=" + self.db.socket, "-u", self.db.user,
+                            "--socket=" + self.db.socket, "-u", self.db.owner,
                             self.db.name, "-e", "DELETE FROM audit_log"],
                            env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, timeout=60)
