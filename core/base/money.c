@@ -4,6 +4,7 @@
 #include "base/money.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <string.h>
 
 #define CENTS_PER_EURO 100
@@ -45,6 +46,77 @@ int money_parse(const char *text, int64_t *cents)
 		return MONEY_ERANGE;
 	*cents = neg ? -v : v;
 	return MONEY_OK;
+}
+
+/* Longest Italian text read: beyond it the amount is past MONEY_MAX_CENTS
+ * anyway (or padded with zeros nobody types). */
+#define MONEY_IT_TEXT_MAX 64
+
+int money_parse_it(const char *text, int64_t *cents)
+{
+	if (text == NULL)
+		return MONEY_ESYNTAX;
+	size_t len = strlen(text);
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
+	static const char euro[] = "\xe2\x82\xac", nbsp[] = "\xc2\xa0";
+	if (len >= 3 && memcmp(text + len - 3, euro, 3) == 0) {
+		len -= 3;
+		for (;;) {
+			if (len > 0 && text[len - 1] == ' ')
+				len--;
+			else if (len >= 2 && memcmp(text + len - 2, nbsp, 2) == 0)
+				len -= 2;
+			else
+				break;
+		}
+	}
+	const char *p = text;
+	while (len > 0 && *p == ' ') {
+		p++;
+		len--;
+	}
+	if (len >= MONEY_IT_TEXT_MAX)
+		return MONEY_ERANGE;
+	char out[MONEY_IT_TEXT_MAX];
+	size_t o = 0, i = 0;
+	if (i < len && p[i] == '-')
+		out[o++] = p[i++];
+	size_t lead = 0;
+	while (i + lead < len && isdigit((unsigned char)p[i + lead]))
+		lead++;
+	if (lead == 0)
+		return MONEY_ESYNTAX;
+	bool grouped = i + lead < len && p[i + lead] == '.';
+	if (grouped && lead > 3)
+		return MONEY_ESYNTAX;
+	memcpy(out + o, p + i, lead);
+	o += lead;
+	i += lead;
+	while (grouped && i < len && p[i] == '.') {
+		if (i + 4 > len || !isdigit((unsigned char)p[i + 1]) || !isdigit((unsigned char)p[i + 2]) ||
+		    !isdigit((unsigned char)p[i + 3]))
+			return MONEY_ESYNTAX;
+		memcpy(out + o, p + i + 1, 3);
+		o += 3;
+		i += 4;
+	}
+	if (i < len && p[i] == ',') {
+		out[o++] = '.';
+		i++;
+		size_t nfrac = 0;
+		while (i + nfrac < len && isdigit((unsigned char)p[i + nfrac]))
+			nfrac++;
+		if (nfrac == 0)
+			return MONEY_ESYNTAX;
+		memcpy(out + o, p + i, nfrac);
+		o += nfrac;
+		i += nfrac;
+	}
+	if (i != len)
+		return MONEY_ESYNTAX;
+	out[o] = '\0';
+	return money_parse(out, cents);
 }
 
 bool money_add(int64_t *sum, int64_t cents)

@@ -32,6 +32,13 @@ enum {
  * checks come in that order. Returns MONEY_OK or one of the codes above. */
 int money_parse(const char *text, int64_t *cents);
 
+/* An amount as an Italian reader types it: "1.234,56", "1234,5", "1.500"
+ * (fifteen hundred), "7", with an optional trailing euro sign and spaces
+ * around. Dots only between groups of three digits; a comma before at most
+ * two decimals. The same codes as money_parse ("1234.56" is MONEY_ESYNTAX:
+ * its dot does not group thousands). */
+int money_parse_it(const char *text, int64_t *cents);
+
 /* *sum += cents, unless the result would pass MONEY_MAX_CENTS either way:
  * then false and *sum is left as it was. */
 bool money_add(int64_t *sum, int64_t cents);

@@ -32,6 +32,7 @@ static static_file files[] = {
     {"fonts.css", "fonts.css", CSS, NULL, 0},
     {"ambito.css", "ambito.css", CSS, NULL, 0},
     {"counter.js", "counter.js", JS, NULL, 0},
+    {"righe.js", "righe.js", JS, NULL, 0},
     {"titillium-web-300.woff2", KIT "fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-300.woff2", WOFF2, NULL, 0},
     {"titillium-web-400.woff2", KIT "fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2", WOFF2, NULL,
      0},

@@ -10,6 +10,7 @@
 #include "identity/auth.h"
 #include "identity/scope.h"
 #include "tenants/plans/plan_pages.h"
+#include "tenants/plans/plan_tables.h"
 #include "tenants/plans/plans.h"
 #include "web/web.h"
 
@@ -331,6 +332,9 @@ static void get_plan_index(http_req *r)
 	html_raw(h, "</dd><dt>Scadenza per l’invio</dt><dd>");
 	deadline(h, r->a, c->deadline);
 	html_raw(h, "</dd></dl>");
+	html_raw(h, "<p><a href=\"");
+	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/entrate", r->tenant->slug, c->slug));
+	html_raw(h, "\">Entrate del piano</a></p>");
 
 	const char *group = NULL;
 	for (size_t i = 0; i < tpl.nsections; i++) {
@@ -400,7 +404,37 @@ typedef struct editor_view {
 	bool stale;          /* someone saved meanwhile: show their text beside ours */
 	bool saved;          /* just saved */
 	const char *refused; /* why the plan cannot be changed now, or NULL */
+	/* The section's tables when its template has them (else NULL): the
+	 * stored rows, or what the user sent. */
+	plan_table *indicators, *spending;
+	const cycle_catalog *cat;
 } editor_view;
+
+static bool has_block(const cycle_section *tpl, const char *block)
+{
+	for (size_t i = 0; i < tpl->nblocks; i++)
+		if (strcmp(tpl->blocks[i], block) == 0)
+			return true;
+	return false;
+}
+
+/* The tables of the template's blocks, from rows (the stored ones). */
+static void editor_tables(arena *a, const cycle_section *tpl, const plan_section_content *rows, editor_view *v)
+{
+	if (has_block(tpl, "indicators")) {
+		v->indicators = arena_calloc(a, 1, sizeof(plan_table));
+		plan_table_indicators(v->indicators, a, rows ? rows->indicators : NULL, rows ? rows->nindicators : 0);
+	}
+	if (has_block(tpl, "spending")) {
+		v->spending = arena_calloc(a, 1, sizeof(plan_table));
+		plan_table_spending(v->spending, a, rows ? rows->spending : NULL, rows ? rows->nspending : 0);
+	}
+}
+
+static size_t table_errors(const plan_table *t)
+{
+	return t != NULL ? t->nerrors : 0;
+}
 
 static const char *editor_href(http_req *r, const cycle *c, const char *key)
 {
@@ -443,14 +477,19 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 		       "ogni campo cambiato trovi il testo salvato da lei; nel campo c’è ancora il tuo. Unisci i due "
 		       "testi e salva di nuovo.</p></div>");
 	if (v->nerrors > 0) {
-		const char **ids = arena_calloc(r->a, tpl->nparts, sizeof(char *));
-		const char **msgs = arena_calloc(r->a, tpl->nparts, sizeof(char *));
+		size_t room = tpl->nparts + table_errors(v->indicators) + table_errors(v->spending);
+		const char **ids = arena_calloc(r->a, room + 1, sizeof(char *));
+		const char **msgs = arena_calloc(r->a, room + 1, sizeof(char *));
 		size_t n = 0;
 		for (size_t i = 0; i < tpl->nparts; i++)
 			if (v->errors && v->errors[i]) {
 				ids[n] = arena_printf(r->a, "parte-%s", tpl->parts[i].key);
 				msgs[n++] = arena_printf(r->a, "%s: %s", tpl->parts[i].title, v->errors[i]);
 			}
+		if (v->indicators)
+			n = plan_table_summary(v->indicators, r->a, ids, msgs, n);
+		if (v->spending)
+			n = plan_table_summary(v->spending, r->a, ids, msgs, n);
 		web_error_summary(p, ids, msgs, n);
 	}
 	if (editable) {
@@ -523,12 +562,30 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 		}
 		html_raw(h, "</div>");
 	}
+	if (v->indicators) {
+		html_raw(h, "<h2 class=\"h4 mt-4\">Indicatori</h2>");
+		if (editable)
+			html_raw(h,
+			         "<p>Per ogni indicatore: il nome, se misura il processo o il risultato, e i valori. "
+			         "Le righe vuote non vengono salvate.</p>");
+		plan_table_render(h, r->a, v->indicators, v->cat, editable);
+	}
+	if (v->spending) {
+		html_raw(h, "<h2 class=\"h4 mt-4\">Spesa</h2>");
+		if (editable)
+			html_raw(h,
+			         "<p>Gli importi in euro, come <span class=\"text-nowrap\">1.234,56</span>; la fonte "
+			         "di finanziamento dal catalogo del ciclo.</p>");
+		plan_table_render(h, r->a, v->spending, v->cat, editable);
+	}
 	if (editable) {
 		html_raw(
 		    h,
 		    "<p class=\"mt-4\"><button type=\"submit\" class=\"btn btn-primary\">Salva la sezione</button></p>"
 		    "</form>");
 		web_page_script(p, "counter.js");
+		if (v->indicators || v->spending)
+			web_page_script(p, "righe.js");
 	}
 	html_raw(h, "<p><a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s", r->tenant->slug, c->slug));
@@ -585,6 +642,14 @@ static void get_section(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0 || !editor_load(r, false, &x))
 		return;
 	editor_view v = {0};
+	cycle_catalog cat;
+	int rc = cycle_store_load_catalog(r->db, r->a, x.c->id, &cat);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "the catalogue");
+		return;
+	}
+	v.cat = &cat;
+	editor_tables(r->a, x.tpl, &x.stored, &v);
 	const char *q = http_query(r, "salvato");
 	v.saved = q != NULL && strcmp(q, "1") == 0;
 	bool editable = editable_by(r, &x);
@@ -636,6 +701,19 @@ static void post_section(http_req *r)
 	v.errors = arena_calloc(r->a, tpl->nparts + 1, sizeof(char *));
 	for (size_t i = 0; i < tpl->nparts; i++)
 		v.typed[i] = form_text(r->a, web_form_get(&f, arena_printf(r->a, "parte.%s", tpl->parts[i].key)));
+	cycle_catalog cat;
+	int rc = cycle_store_load_catalog(r->db, r->a, x.c->id, &cat);
+	if (rc != DB_OK) {
+		http_db_error(r, rc, "the catalogue");
+		return;
+	}
+	v.cat = &cat;
+	/* A table the form does not carry at all stays as stored. */
+	editor_tables(r->a, tpl, &x.stored, &v);
+	if (v.indicators)
+		plan_table_read_form(v.indicators, r->a, &f);
+	if (v.spending)
+		plan_table_read_form(v.spending, r->a, &f);
 	const char *version = web_form_get(&f, "versione");
 	if (version == NULL || strcmp(version, arena_printf(r->a, "%lld", x.s->version)) != 0) {
 		v.stale = true;
@@ -652,20 +730,18 @@ static void post_section(http_req *r)
 		jw_str(w, v.typed[i]);
 	}
 	jw_obj_end(w);
+	if (v.indicators)
+		plan_table_write(v.indicators, r->a, w);
+	if (v.spending)
+		plan_table_write(v.spending, r->a, w);
 	jw_obj_end(w);
 	size_t len;
 	const char *body_text = jw_failed(w) ? NULL : arena_strdup(r->a, jw_buffer(w, &len));
 	jw_free(w);
 	json_value *body;
 	char err[64];
-	cycle_catalog cat;
 	if (body_text == NULL || json_parse(r->a, body_text, strlen(body_text), &body, err, sizeof(err)) != JSON_OK) {
 		web_error_page(r, 400, "Il testo inviato non è valido (UTF-8).");
-		return;
-	}
-	int rc = cycle_store_load_catalog(r->db, r->a, x.c->id, &cat);
-	if (rc != DB_OK) {
-		http_db_error(r, rc, "the catalogue");
 		return;
 	}
 	field_errors *e = http_errors_new(r);
@@ -685,7 +761,15 @@ static void post_section(http_req *r)
 			v.nerrors++;
 		}
 	}
-	if (field_errors_count(e) > 0) {
+	if (v.indicators) {
+		plan_table_take_errors(v.indicators, r->a, e, x.c);
+		v.nerrors += v.indicators->nerrors;
+	}
+	if (v.spending) {
+		plan_table_take_errors(v.spending, r->a, e, x.c);
+		v.nerrors += v.spending->nerrors;
+	}
+	if (field_errors_count(e) > 0 || v.nerrors > 0) {
 		if (v.nerrors == 0) {
 			web_error_page(r, 422, "Il testo inviato non è valido.");
 			return;
@@ -693,11 +777,15 @@ static void post_section(http_req *r)
 		editor_page(r, x.c, x.p, tpl, x.s, &x.stored, true, &v, 422);
 		return;
 	}
-	/* The page edits the texts; the section's tables stay as stored. */
-	content.indicators = x.stored.indicators;
-	content.nindicators = x.stored.nindicators;
-	content.spending = x.stored.spending;
-	content.nspending = x.stored.nspending;
+	/* A table the template does not give the section stays as stored. */
+	if (!v.indicators) {
+		content.indicators = x.stored.indicators;
+		content.nindicators = x.stored.nindicators;
+	}
+	if (!v.spending) {
+		content.spending = x.stored.spending;
+		content.nspending = x.stored.nspending;
+	}
 	plan_section saved;
 	rc = plan_section_save(r->db, r->a, x.p->tenant_id, x.p->cycle_id, tpl, &content, r->user->user_id, &saved);
 	if (rc != DB_OK) {

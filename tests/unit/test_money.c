@@ -166,8 +166,46 @@ static void test_text(void)
 	arena_free(a);
 }
 
+static void test_parse_it(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		int64_t cents;
+	} cases[] = {
+	    {"1.234,56", MONEY_OK, 123456},
+	    {"1234,5", MONEY_OK, 123450},
+	    {"1.500", MONEY_OK, 150000}, /* fifteen hundred, not one and a half */
+	    {"7", MONEY_OK, 700},
+	    {" 12.345.678,90 \xe2\x82\xac ", MONEY_OK, 1234567890},
+	    {"1.234,56\xc2\xa0\xe2\x82\xac", MONEY_OK, 123456},
+	    {"0,01", MONEY_OK, 1},
+	    {"-3,00", MONEY_OK, -300},
+	    {"1234.56", MONEY_ESYNTAX, 42}, /* the dot groups thousands only */
+	    {"1.5", MONEY_ESYNTAX, 42},
+	    {"1.2345", MONEY_ESYNTAX, 42},
+	    {"12.34.567", MONEY_ESYNTAX, 42},
+	    {"1.234,", MONEY_ESYNTAX, 42},
+	    {",50", MONEY_ESYNTAX, 42},
+	    {"", MONEY_ESYNTAX, 42},
+	    {"dieci", MONEY_ESYNTAX, 42},
+	    {"1 234,00", MONEY_ESYNTAX, 42},
+	    {"1,234", MONEY_EDECIMALS, 42},
+	    {"99.999.999.999.999.999,00", MONEY_ERANGE, 42},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t c = 42;
+		int rc = money_parse_it(cases[i].text, &c);
+		CHECK(rc == cases[i].rc && c == cases[i].cents, "money_parse_it(\"%s\") = %d, %lld (got %d, %lld)",
+		      cases[i].text, cases[i].rc, (long long)cases[i].cents, rc, (long long)c);
+	}
+	int64_t c = 42;
+	CHECK(money_parse_it(NULL, &c) == MONEY_ESYNTAX && c == 42, "money_parse_it(NULL) refused");
+}
+
 int main(void)
 {
+	test_parse_it();
 	test_parse_accepts();
 	test_parse_refuses();
 	test_add();
