@@ -2,8 +2,9 @@
 """The folders are layers: a file may include headers of its own folder and of
 folders below it, never above or beside it. Prints one TAP line a folder.
 
-    base < db < http < identity < cycles < compare
+    base < db < http < identity < cycles < funds < compare
                                   cycles < tenants < tenants/plans
+                                  funds < tenants/plans
     everything < cmd
 """
 import os
@@ -17,9 +18,10 @@ BELOW = {
     "core/http": ["core/base", "core/db"],
     "core/identity": ["core/base", "core/db", "core/http"],
     "core/cycles": ["core/base", "core/db", "core/http", "core/identity"],
-    "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/cycles"],
+    "core/funds": ["core/base", "core/db", "core/http", "core/identity", "core/cycles"],
+    "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/cycles", "core/funds"],
     "tenants": ["core/base", "core/db", "core/http", "core/identity", "core/cycles"],
-    "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/cycles", "tenants"],
+    "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/cycles", "core/funds", "tenants"],
 }
 BELOW["cmd"] = list(BELOW) # the programs compose every part
 
