@@ -309,5 +309,91 @@ class Allocations(unittest.TestCase):
         self.assertEqual(DB.sql("SELECT COUNT(*), SUM(amount_eur) FROM allocations"), [["72", "26.28"]])
 
 
+def plan_path(rest=""):
+    return "/api/v1/tenants/ats-alfa/plans/%s%s" % (CYCLE, rest)
+
+
+def put_with_etag(path, body, who="coord-alfa"):
+    g = ok(req("GET", path, who))
+    return ok(SRV.request("PUT", path, body=body, headers={"If-Match": g.headers["ETag"]}, token=TOKENS[who]))
+
+
+def spend(service, year, amount, source):
+    return {"amount_eur": amount, "funding_source": source, "service": service, "year": year}
+
+
+def warnings_of(who="coord-alfa"):
+    r = ok(req("GET", plan_path(), who))
+    return [(w["code"], w["source"], int(w["year"]), str(w["missing_eur"]))
+            for w in json.loads(r.body.decode("utf-8"), parse_float=D)["warnings"]]
+
+
+class Warnings(unittest.TestCase):
+    """ats-alfa's plan against a hand-made riparto. Allocations: fnps 2020
+    10000.00, fnps 2021 5000.00, regione 2021 2500.50, fna 2022 100.00 (and
+    99999 to ats-beta, which must not count). Income: fnps 2020 4000.25 +
+    3000.50 = 7000.75 (2999.25 short), fnps 2021 5000 (exactly allocated),
+    regione 2021 2600 (above), comuni 2020 500 (nothing allocated), fna 2022
+    none (100.00 short). Spending: comuni 2020 499.50 + 0.75 = 500.25 (0.25
+    above its income of 500), fnps 2021 1500.50 (below 5000), regione 2021
+    4690 (2090.00 above 2600)."""
+
+    @classmethod
+    def setUpClass(cls):
+        ok(req("PUT", PATH, "admin", body={"items": [
+            {"tenant": "ats-alfa", "year": 2022, "source": "fna", "amount_eur": 100},
+            {"tenant": "ats-alfa", "year": 2020, "source": "fnps", "amount_eur": 10000},
+            {"tenant": "ats-alfa", "year": 2021, "source": "regione", "amount_eur": 2500.50},
+            {"tenant": "ats-alfa", "year": 2021, "source": "fnps", "amount_eur": 5000},
+            {"tenant": "ats-beta", "year": 2020, "source": "fnps", "amount_eur": 99999}]}))
+        ok(req("POST", "/api/v1/tenants/ats-alfa/plans", "coord-alfa", body={"cycle": CYCLE}), 201)
+
+    def test_1_no_figures_every_allocation_short(self):
+        self.assertEqual(warnings_of(), [("income_below_allocation", "fnps", 2020, "10000.00"),
+                                         ("income_below_allocation", "fnps", 2021, "5000.00"),
+                                         ("income_below_allocation", "regione", 2021, "2500.50"),
+                                         ("income_below_allocation", "fna", 2022, "100.00")])
+
+    def test_2_hand_computed(self):
+        put_with_etag(plan_path("/finance"), {"income": [
+            {"source": "fnps", "year": 2020, "amount_eur": 4000.25, "note": None},
+            {"source": "regione", "year": 2021, "amount_eur": 2600, "note": None},
+            {"source": "fnps", "year": 2021, "amount_eur": 5000, "note": None},
+            {"source": "comuni", "year": 2020, "amount_eur": 500, "note": None},
+            {"source": "fnps", "year": 2020, "amount_eur": 3000.50, "note": "seconda tranche"}]})
+        put_with_etag(plan_path("/sections/A.4.2"), {"spending": [
+            spend("Regolamento ISEE unico", 2021, 1500.50, "fnps"),
+            spend("Sportello, accesso", 2020, 499.50, "comuni")]})
+        put_with_etag(plan_path("/sections/B.1"), {"spending": [
+            spend("Contrasto alla povertà", 2021, 4690, "regione"),
+            spend("Sportello bis", 2020, 0.75, "comuni")]})
+        expect = [("income_below_allocation", "fnps", 2020, "2999.25"),
+                  ("income_below_allocation", "fna", 2022, "100.00"),
+                  ("spending_above_income", "comuni", 2020, "0.25"),
+                  ("spending_above_income", "regione", 2021, "2090.00")]
+        self.assertEqual(warnings_of(), expect)
+        self.assertEqual(warnings_of("admin"), expect)
+
+    def test_3_exactly_at_the_allocation_no_warning(self):
+        income = [{"source": "fnps", "year": 2020, "amount_eur": 4000.25, "note": None},
+                  {"source": "fnps", "year": 2020, "amount_eur": 3000.50, "note": None},
+                  {"source": "fnps", "year": 2021, "amount_eur": 5000, "note": None},
+                  {"source": "regione", "year": 2021, "amount_eur": 4690, "note": None},
+                  {"source": "comuni", "year": 2020, "amount_eur": 500.25, "note": None},
+                  {"source": "fna", "year": 2022, "amount_eur": 100, "note": None}]
+        put_with_etag(plan_path("/finance"), {"income": income + [
+            {"source": "fnps", "year": 2020, "amount_eur": 2999.24, "note": None}]})
+        self.assertEqual(warnings_of(), [("income_below_allocation", "fnps", 2020, "0.01")])
+        put_with_etag(plan_path("/finance"), {"income": income + [
+            {"source": "fnps", "year": 2020, "amount_eur": 2999.25, "note": None}]})
+        self.assertEqual(warnings_of(), [])
+        # A riparto without alfa's rows: its warnings go with them.
+        ok(put_csv("tenant,year,source,amount_eur\nats-beta,2020,fnps,1\n"))
+        put_with_etag(plan_path("/finance"), {"income": income[:2]})
+        self.assertEqual(warnings_of(), [("spending_above_income", "comuni", 2020, "500.25"),
+                                         ("spending_above_income", "fnps", 2021, "1500.50"),
+                                         ("spending_above_income", "regione", 2021, "4690.00")])
+
+
 if __name__ == "__main__":
     harness.main()
