@@ -726,6 +726,137 @@ static void get_finance(http_req *r)
 	cmp_close(&m);
 }
 
+/* ---------------------------------------------------------------- funds */
+
+/* The three figures of a funds cell, in cents. */
+enum { FUND_ALLOCATED, FUND_INCOME, FUND_SPENDING, FUND_FIGURES };
+static const char *const fund_names[FUND_FIGURES] = {"allocated", "income", "spending"};
+
+/* "code":{"allocated_eur":…,"allocated_per_inhabitant_eur":…,…}. */
+static void funds_json(outbuf *o, const char *code, const long long *cents, long long population, bool first)
+{
+	if (!first)
+		out_put(o, ",", 1);
+	out_key(o, code);
+	for (size_t f = 0; f < FUND_FIGURES; f++) {
+		out_str(o, f == 0 ? "{\"" : ",\"");
+		out_str(o, fund_names[f]);
+		out_str(o, "_eur\":");
+		out_cents(o, cents[f]);
+		out_str(o, ",\"");
+		out_str(o, fund_names[f]);
+		out_str(o, "_per_inhabitant_eur\":");
+		long long pi = per_inhabitant(cents[f], population);
+		if (pi == NO_FIGURE)
+			out_str(o, "null");
+		else
+			out_cents(o, pi);
+	}
+	out_put(o, "}", 1);
+}
+
+static bool funds_fill(const compare_funds *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                       size_t ncols, long long *cells)
+{
+	for (size_t i = 0; i < ng; i++) {
+		long long c = column_of(cols, ncols, g[i].code);
+		size_t t = 0;
+		while (t < k && ids[t] != g[i].tenant_id)
+			t++;
+		if (c < 0 || t == k)
+			continue;
+		long long *cell = &cells[(t * ncols + (size_t)c) * FUND_FIGURES];
+		if (!cents_parse(g[i].allocated ? g[i].allocated : "0", &cell[FUND_ALLOCATED]) ||
+		    !cents_parse(g[i].income ? g[i].income : "0", &cell[FUND_INCOME]) ||
+		    !cents_parse(g[i].spending ? g[i].spending : "0", &cell[FUND_SPENDING]))
+			return false;
+	}
+	return true;
+}
+
+/* Allocated, planned income and planned spending per funding source and
+ * tenant, absolute and per inhabitant, with their totals. */
+static void get_funds(http_req *r)
+{
+	cmp m;
+	const char **cols;
+	size_t ncols;
+	if (!cmp_start(r, &m) || !catalog_codes(&m, COLS_SOURCES, &cols, &ncols) || !cmp_tenants(&m, true))
+		return;
+	long long *cells = arena_calloc(r->a, COMPARE_PAGE * ncols * FUND_FIGURES + 1, sizeof(*cells));
+	long long *totals = arena_calloc(r->a, ncols * FUND_FIGURES + 1, sizeof(*totals));
+	long long population = 0;
+	cmp_open(&m, "allocations");
+	if (m.csv) {
+		csv_field(&m.cw, "tenant");
+		csv_field(&m.cw, "name");
+		csv_field(&m.cw, "population");
+		for (size_t c = 0; c < ncols; c++)
+			for (size_t f = 0; f < FUND_FIGURES; f++) {
+				csv_field(&m.cw, arena_printf(r->a, "%s %s_eur", cols[c], fund_names[f]));
+				csv_field(&m.cw,
+				          arena_printf(r->a, "%s %s_per_inhabitant_eur", cols[c], fund_names[f]));
+			}
+		csv_end(&m.cw);
+	} else {
+		write_head(&m, "source", cols, ncols);
+		out_str(&m.o, ",\"rows\":[");
+	}
+	for (size_t p = 0; p < npages(&m); p++) {
+		long long ids[COMPARE_PAGE];
+		size_t k = page_ids(&m, p, ids);
+		arena *pa = arena_new();
+		compare_funds *g;
+		size_t ng;
+		int rc = compare_store_funds(r->db, pa, m.cy->id, m.src, ids, &g, &ng);
+		memset(cells, 0, COMPARE_PAGE * ncols * FUND_FIGURES * sizeof(*cells));
+		bool ok = rc == DB_OK && funds_fill(g, ng, ids, k, cols, ncols, cells);
+		arena_free(pa);
+		if (!ok) {
+			cmp_fail(&m, rc != DB_OK ? rc : DB_EERR, "the funds");
+			return;
+		}
+		for (size_t t = 0; t < k; t++) {
+			const compare_tenant *tn = &m.tenants[p * COMPARE_PAGE + t];
+			const long long *row = &cells[t * ncols * FUND_FIGURES];
+			population += tn->population;
+			for (size_t i = 0; i < ncols * FUND_FIGURES; i++)
+				totals[i] += row[i];
+			if (m.csv) {
+				csv_field(&m.cw, tn->slug);
+				csv_field(&m.cw, tn->name);
+				csv_int(&m.cw, tn->population);
+				for (size_t i = 0; i < ncols * FUND_FIGURES; i++) {
+					long long pi = per_inhabitant(row[i], tn->population);
+					csv_cents(&m.cw, row[i]);
+					if (pi == NO_FIGURE)
+						csv_field(&m.cw, NULL);
+					else
+						csv_cents(&m.cw, pi);
+				}
+				csv_end(&m.cw);
+				continue;
+			}
+			write_row_head(&m, tn, p == 0 && t == 0);
+			out_str(&m.o, ",\"population\":");
+			out_int(&m.o, tn->population);
+			out_str(&m.o, ",\"cells\":{");
+			for (size_t c = 0; c < ncols; c++)
+				funds_json(&m.o, cols[c], &row[c * FUND_FIGURES], tn->population, c == 0);
+			out_str(&m.o, "}}");
+		}
+	}
+	if (!m.csv) {
+		out_str(&m.o, "],\"population\":");
+		out_int(&m.o, population);
+		out_str(&m.o, ",\"totals\":{");
+		for (size_t c = 0; c < ncols; c++)
+			funds_json(&m.o, cols[c], &totals[c * FUND_FIGURES], population, c == 0);
+		out_str(&m.o, "}}");
+	}
+	cmp_close(&m);
+}
+
 /* ---------------------------------------------------------------- sections */
 
 /* The content is the canonical JSON object the plans module stored; the row
@@ -1026,6 +1157,15 @@ static const route routes[] = {
      "CompareFinance",
      {P_BY("area", "source", "area: la spesa per area di intervento; source: le entrate per fonte di finanziamento"),
       P_SOURCE, P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/allocations",
+     get_funds,
+     ROUTE_STREAM,
+     "Per tenant and funding source: the Region's allocation, the planned income and the planned spending, "
+     "absolute and per inhabitant, with totals; JSON or CSV",
+     NULL,
+     "CompareAllocations",
+     {P_SOURCE, P_FORMAT}},
     {HTTP_GET,
      COMPARE_PATH "/sections/{key}",
      get_section,

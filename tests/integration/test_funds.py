@@ -35,7 +35,12 @@ USERS = {
     "uni": ("university", ["ats-beta"]),
     "coord-alfa": ("ats_coordinator", ["ats-alfa"]),
     "viewer-gamma": ("ats_viewer", ["ats-gamma"]),
+    "coord-beta": ("ats_coordinator", ["ats-beta"]),
+    "coord-gamma": ("ats_coordinator", ["ats-gamma"]),
 }
+# ats-beta has 25 000 + 5 000 inhabitants; the others no Comuni (population 0).
+COMUNI = {"ats-beta": [{"istat_code": "043023", "name": "Macerata", "population": 25000},
+                       {"istat_code": "043041", "name": "Pollenza", "population": 5000}]}
 
 # Sent in no particular order; amounts as JSON numbers of 0, 1 and 2 decimals.
 JSON_ITEMS = [
@@ -82,7 +87,7 @@ def setUpModule():
     for slug in TENANTS:
         ok(req("POST", "/api/v1/tenants", "admin",
                body={"slug": slug, "code": slug[4:].upper(), "name": "ATS " + slug[4:], "capofila": "",
-                     "ente_gestore": "", "province": "AN", "comuni": []}), 201)
+                     "ente_gestore": "", "province": "AN", "comuni": COMUNI.get(slug, [])}), 201)
     for key, (role, tenants) in USERS.items():
         if key == "admin":
             continue
@@ -326,6 +331,117 @@ def warnings_of(who="coord-alfa"):
     r = ok(req("GET", plan_path(), who))
     return [(w["code"], w["source"], int(w["year"]), str(w["missing_eur"]))
             for w in json.loads(r.body.decode("utf-8"), parse_float=D)["warnings"]]
+
+
+def put_plan(tenant, income, sections):
+    who = "coord-" + tenant[4:]
+    base = "/api/v1/tenants/%s/plans/%s" % (tenant, CYCLE)
+    ok(req("POST", "/api/v1/tenants/%s/plans" % tenant, who, body={"cycle": CYCLE}), 201)
+    put_with_etag(base + "/finance", {"income": income}, who)
+    for key, lines in sections.items():
+        put_with_etag(base + "/sections/" + key, {"spending": lines}, who)
+
+
+def cell(allocated, allocated_pi, income, income_pi, spending, spending_pi):
+    return {"allocated_eur": allocated, "allocated_per_inhabitant_eur": allocated_pi,
+            "income_eur": income, "income_per_inhabitant_eur": income_pi,
+            "spending_eur": spending, "spending_per_inhabitant_eur": spending_pi}
+
+
+SOURCES = ["comuni", "regione", "fse", "sanita", "fnps", "fna", "fondo_poverta", "altro"]
+ZERO_BETA = cell("0.00", "0.00", "0.00", "0.00", "0.00", "0.00")
+ZERO_GAMMA = cell("0.00", None, "0.00", None, "0.00", None)
+
+
+class Comparison(unittest.TestCase):
+    """GET /cycles/{cycle}/compare/allocations over the drafts of ats-beta
+    (30 000 inhabitants) and ats-gamma (none); ats-alfa has no plan yet (the
+    Warnings tests make it), so its allocation shows nowhere.
+
+    ats-beta: allocated fnps 30000 (2020) + 15000 (2021) = 45000.00, per
+    inhabitant 1.50; fna 1000.01 -> 0.0333 -> 0.03. Income fnps 20000 +
+    10000.50 = 30000.50 -> 1.0000166 -> 1.00; regione 3000 -> 0.10; altro
+    150 -> 0.005, half up -> 0.01. Spending fnps 9999.99 + 0.03 = 10000.02 ->
+    0.33334 -> 0.33; fna 1200 -> 0.04. ats-gamma: allocated regione 500,
+    per inhabitant null. Totals over 30 000 inhabitants: regione allocated
+    500 -> 0.0166 -> 0.02, income 3000 -> 0.10."""
+
+    @classmethod
+    def setUpClass(cls):
+        ok(req("PUT", PATH, "admin", body={"items": [
+            {"tenant": "ats-beta", "year": 2020, "source": "fnps", "amount_eur": 30000},
+            {"tenant": "ats-beta", "year": 2021, "source": "fnps", "amount_eur": 15000},
+            {"tenant": "ats-beta", "year": 2022, "source": "fna", "amount_eur": 1000.01},
+            {"tenant": "ats-gamma", "year": 2020, "source": "regione", "amount_eur": 500},
+            {"tenant": "ats-alfa", "year": 2020, "source": "fnps", "amount_eur": 999}]}))
+        put_plan("ats-beta",
+                 [{"source": "fnps", "year": 2020, "amount_eur": 20000, "note": None},
+                  {"source": "fnps", "year": 2021, "amount_eur": 10000.50, "note": None},
+                  {"source": "regione", "year": 2021, "amount_eur": 3000, "note": None},
+                  {"source": "altro", "year": 2022, "amount_eur": 150, "note": None}],
+                 {"A.4.2": [spend("Assistenza domiciliare", 2022, 1200, "fna"),
+                            spend("Bolli", 2021, 0.03, "fnps")],
+                  "B.1": [spend("Reddito di inclusione", 2020, 9999.99, "fnps")]})
+        put_plan("ats-gamma", [], {})
+
+    def expected_rows(self):
+        beta = {s: ZERO_BETA for s in SOURCES}
+        beta["fnps"] = cell("45000.00", "1.50", "30000.50", "1.00", "10000.02", "0.33")
+        beta["fna"] = cell("1000.01", "0.03", "0.00", "0.00", "1200.00", "0.04")
+        beta["regione"] = cell("0.00", "0.00", "3000.00", "0.10", "0.00", "0.00")
+        beta["altro"] = cell("0.00", "0.00", "150.00", "0.01", "0.00", "0.00")
+        gamma = {s: ZERO_GAMMA for s in SOURCES}
+        gamma["regione"] = cell("500.00", None, "0.00", None, "0.00", None)
+        return ({"tenant": "ats-beta", "name": "ATS beta", "population": 30000, "cells": beta},
+                {"tenant": "ats-gamma", "name": "ATS gamma", "population": 0, "cells": gamma})
+
+    def get(self, who, query="?source=draft"):
+        r = ok(req("GET", "/api/v1/cycles/%s/compare/allocations%s" % (CYCLE, query), who))
+        return r, json.loads(r.body.decode("utf-8"), parse_float=str, parse_int=int)
+
+    def test_json_hand_computed(self):
+        beta, gamma = self.expected_rows()
+        _, doc = self.get("reviewer")
+        self.assertEqual(doc["columns"], SOURCES)
+        self.assertEqual((doc["cycle"], doc["by"], doc["source"]), (CYCLE, "source", "draft"))
+        self.assertEqual(doc["rows"], [beta, gamma])
+        self.assertEqual(doc["population"], 30000)
+        totals = {s: ZERO_BETA for s in SOURCES}
+        totals["fnps"] = beta["cells"]["fnps"]
+        totals["fna"] = beta["cells"]["fna"]
+        totals["altro"] = beta["cells"]["altro"]
+        totals["regione"] = cell("500.00", "0.02", "3000.00", "0.10", "0.00", "0.00")
+        self.assertEqual(doc["totals"], totals)
+
+    def test_who_sees_what(self):
+        beta, _ = self.expected_rows()
+        _, doc = self.get("uni")
+        self.assertEqual(doc["rows"], [beta])
+        self.assertEqual(doc["totals"]["regione"], cell("0.00", "0.00", "3000.00", "0.10", "0.00", "0.00"))
+        for who in ("coord-alfa", "coord-beta", "viewer-gamma"):
+            r = req("GET", "/api/v1/cycles/%s/compare/allocations" % CYCLE, who)
+            self.assertEqual(r.status, 403, (who, r))
+        # Nothing submitted yet: the default source lists no tenant.
+        _, doc = self.get("admin", "")
+        self.assertEqual((doc["source"], doc["rows"]), ("submitted", []))
+
+    def test_csv(self):
+        r = ok(req("GET", "/api/v1/cycles/%s/compare/allocations?source=draft&format=csv" % CYCLE, "admin"))
+        self.assertTrue(r.headers["Content-Type"].startswith("text/csv"), r.headers)
+        rows = list(csv.DictReader(io.StringIO(r.body.decode("utf-8-sig"), newline="")))
+        self.assertEqual([row["tenant"] for row in rows], ["ats-beta", "ats-gamma"])
+        header = list(rows[0].keys())
+        self.assertEqual(header[:5], ["tenant", "name", "population", "comuni allocated_eur",
+                                      "comuni allocated_per_inhabitant_eur"])
+        self.assertEqual(len(header), 3 + 8 * 6)
+        beta, gamma = rows
+        self.assertEqual([beta["fnps " + k] for k in ("allocated_eur", "allocated_per_inhabitant_eur", "income_eur",
+                                                     "income_per_inhabitant_eur", "spending_eur",
+                                                     "spending_per_inhabitant_eur")],
+                         ["45000.00", "1.50", "30000.50", "1.00", "10000.02", "0.33"])
+        self.assertEqual(beta["altro income_per_inhabitant_eur"], "0.01")
+        self.assertEqual((gamma["population"], gamma["regione allocated_eur"],
+                          gamma["regione allocated_per_inhabitant_eur"]), ("0", "500.00", ""))
 
 
 class Warnings(unittest.TestCase):
