@@ -189,7 +189,9 @@ int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src,
 	/* Three sums in one round trip: the allocations (owned by core/funds,
 	 * read here a page at a time like every comparison), the income lines
 	 * and the spending lines of the sections' JSON, where every amount is
-	 * written with two decimals so DECIMAL(15,2) reads it exactly. */
+	 * written with two decimals so DECIMAL(15,2) reads it exactly. Only
+	 * sections with spending are parsed (spending_eur is their stored sum):
+	 * the texts of the others are most of the bytes. */
 	static const char sql[] =
 	    "SELECT tenant_id, source, SUM(al), SUM(inc), SUM(sp) FROM ("
 	    " SELECT tenant_id, source, amount_eur AS al, 0 AS inc, 0 AS sp FROM allocations"

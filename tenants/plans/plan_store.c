@@ -583,14 +583,16 @@ int plan_store_money_by_source(db *d, arena *a, long long tenant_id, long long c
 	                "iii", tenant_id, cycle_id, revision));
 	read_money(res, a, income, nincome);
 	/* The spending lines live in each section's canonical JSON, where every
-	 * amount is written with two decimals: DECIMAL(15,2) reads them exactly. */
+	 * amount is written with two decimals: DECIMAL(15,2) reads them exactly.
+	 * Sections without spending (spending_eur is the stored sum) are not
+	 * parsed. */
 	DB_TRY(db_query(d, a, &res,
 	                "SELECT sp.source, sp.year, SUM(sp.amount) FROM plan_sections ps,"
 	                " JSON_TABLE(ps.content, '$.spending[*]' COLUMNS ("
 	                "   source VARCHAR(32) PATH '$.funding_source',"
 	                "   year INT PATH '$.year',"
 	                "   amount DECIMAL(15,2) PATH '$.amount_eur')) sp"
-	                " WHERE ps.tenant_id = ? AND ps.cycle_id = ? AND ps.revision = ?"
+	                " WHERE ps.tenant_id = ? AND ps.cycle_id = ? AND ps.revision = ? AND ps.spending_eur > 0"
 	                " GROUP BY sp.year, sp.source ORDER BY sp.year, sp.source",
 	                "iii", tenant_id, cycle_id, revision));
 	read_money(res, a, spending, nspending);
