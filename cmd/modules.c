@@ -1,18 +1,19 @@
 /* The list of modules that serve routes. */
 #include "modules.h"
 
-#include "identity/audit.h"
-#include "identity/auth.h"
 #include "compare/compare.h"
 #include "cycles/cycles.h"
+#include "funds/funds.h"
 #include "http/health.h"
+#include "identity/audit.h"
+#include "identity/auth.h"
+#include "identity/users.h"
 #include "tenants/plans/plan_comments.h"
 #include "tenants/plans/plan_public.h"
 #include "tenants/plans/plans.h"
 #include "tenants/tenants.h"
-#include "identity/users.h"
-#include "tenants/plans/plan_pages.h"
 #include "tenants/plans/plan_finance_pages.h"
+#include "tenants/plans/plan_pages.h"
 #include "web/web.h"
 
 void modules_register(void)
@@ -31,4 +32,5 @@ void modules_register(void)
 	plan_pages_register();
 	plan_finance_pages_register();
 	compare_register();
+	funds_register();
 }

@@ -2,8 +2,9 @@
 """The folders are layers: a file may include headers of its own folder and of
 folders below it, never above or beside it. Prints one TAP line a folder.
 
-    base < db < http < identity < web < cycles < compare
+    base < db < http < identity < web < cycles < funds < compare
                                         cycles < tenants < tenants/plans
+                                        funds < tenants/plans
     everything < cmd
 """
 import os
@@ -18,9 +19,11 @@ BELOW = {
     "core/identity": ["core/base", "core/db", "core/http"],
     "core/web": ["core/base", "core/db", "core/http", "core/identity"],
     "core/cycles": ["core/base", "core/db", "core/http", "core/identity", "core/web"],
-    "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
+    "core/funds": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
+    "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds"],
     "tenants": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
-    "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "tenants"],
+    "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds",
+                      "tenants"],
 }
 BELOW["cmd"] = list(BELOW) # the programs compose every part
 

@@ -728,6 +728,148 @@ static void get_finance(http_req *r)
 	cmp_close(&m);
 }
 
+/* ---------------------------------------------------------------- funds */
+
+/* The three figures of a funds cell, in cents. */
+enum { FUND_ALLOCATED, FUND_INCOME, FUND_SPENDING, FUND_FIGURES };
+static const char *const fund_names[FUND_FIGURES] = {"allocated", "income", "spending"};
+
+/* "code":{"allocated_eur":…,"allocated_per_inhabitant_eur":…,…}. */
+static void funds_json(outbuf *o, const char *code, const long long *cents, long long population, bool first)
+{
+	if (!first)
+		out_put(o, ",", 1);
+	out_key(o, code);
+	for (size_t f = 0; f < FUND_FIGURES; f++) {
+		out_str(o, f == 0 ? "{\"" : ",\"");
+		out_str(o, fund_names[f]);
+		out_str(o, "_eur\":");
+		out_cents(o, cents[f]);
+		out_str(o, ",\"");
+		out_str(o, fund_names[f]);
+		out_str(o, "_per_inhabitant_eur\":");
+		long long pi = per_inhabitant(cents[f], population);
+		if (pi == NO_FIGURE)
+			out_str(o, "null");
+		else
+			out_cents(o, pi);
+	}
+	out_put(o, "}", 1);
+}
+
+static bool funds_fill(const compare_funds *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                       size_t ncols, long long *cells)
+{
+	for (size_t i = 0; i < ng; i++) {
+		long long c = column_of(cols, ncols, g[i].code);
+		size_t t = 0;
+		while (t < k && ids[t] != g[i].tenant_id)
+			t++;
+		if (c < 0 || t == k)
+			continue;
+		long long *cell = &cells[(t * ncols + (size_t)c) * FUND_FIGURES];
+		const char *text[FUND_FIGURES] = {[FUND_ALLOCATED] = g[i].allocated,
+		                                  [FUND_INCOME] = g[i].income,
+		                                  [FUND_SPENDING] = g[i].spending};
+		for (size_t f = 0; f < FUND_FIGURES; f++) {
+			int64_t cents;
+			if (money_parse(text[f] ? text[f] : "0", &cents) != MONEY_OK)
+				return false;
+			cell[f] = cents;
+		}
+	}
+	return true;
+}
+
+typedef struct funds_ctx {
+	const char **cols;
+	size_t ncols;
+	long long *cells, *totals, population;
+} funds_ctx;
+
+static int funds_page(cmp *m, const page *pg, void *ctx)
+{
+	funds_ctx *fc = ctx;
+	size_t ncols = fc->ncols;
+	compare_funds *g;
+	size_t ng;
+	int rc = compare_store_funds(m->r->db, pg->a, m->cy->id, m->src, pg->ids, &g, &ng);
+	if (rc != DB_OK)
+		return rc;
+	memset(fc->cells, 0, COMPARE_PAGE * ncols * FUND_FIGURES * sizeof(*fc->cells));
+	if (!funds_fill(g, ng, pg->ids, pg->k, fc->cols, ncols, fc->cells))
+		return DB_EERR;
+	for (size_t t = 0; t < pg->k; t++) {
+		const compare_tenant *tn = &m->tenants[pg->first + t];
+		const long long *row = &fc->cells[t * ncols * FUND_FIGURES];
+		fc->population += tn->population;
+		for (size_t i = 0; i < ncols * FUND_FIGURES; i++)
+			fc->totals[i] += row[i];
+		if (m->csv) {
+			csv_field(&m->cw, tn->slug);
+			csv_field(&m->cw, tn->name);
+			csv_int(&m->cw, tn->population);
+			for (size_t i = 0; i < ncols * FUND_FIGURES; i++) {
+				long long pi = per_inhabitant(row[i], tn->population);
+				csv_cents(&m->cw, row[i]);
+				if (pi == NO_FIGURE)
+					csv_field(&m->cw, NULL);
+				else
+					csv_cents(&m->cw, pi);
+			}
+			csv_end(&m->cw);
+			continue;
+		}
+		write_row_head(m, tn, pg->first == 0 && t == 0);
+		out_str(&m->o, ",\"population\":");
+		out_int(&m->o, tn->population);
+		out_str(&m->o, ",\"cells\":{");
+		for (size_t c = 0; c < ncols; c++)
+			funds_json(&m->o, fc->cols[c], &row[c * FUND_FIGURES], tn->population, c == 0);
+		out_str(&m->o, "}}");
+	}
+	return DB_OK;
+}
+
+/* Allocated, planned income and planned spending per funding source and
+ * tenant, absolute and per inhabitant, with their totals. */
+static void get_funds(http_req *r)
+{
+	cmp m;
+	funds_ctx fc = {0};
+	if (!cmp_start(r, &m) || !catalog_codes(&m, COLS_SOURCES, &fc.cols, &fc.ncols) || !cmp_tenants(&m, true))
+		return;
+	size_t ncols = fc.ncols;
+	fc.cells = arena_calloc(r->a, COMPARE_PAGE * ncols * FUND_FIGURES + 1, sizeof(*fc.cells));
+	fc.totals = arena_calloc(r->a, ncols * FUND_FIGURES + 1, sizeof(*fc.totals));
+	cmp_open(&m, "allocations");
+	if (m.csv) {
+		csv_field(&m.cw, "tenant");
+		csv_field(&m.cw, "name");
+		csv_field(&m.cw, "population");
+		for (size_t c = 0; c < ncols; c++)
+			for (size_t f = 0; f < FUND_FIGURES; f++) {
+				csv_field(&m.cw, arena_printf(r->a, "%s %s_eur", fc.cols[c], fund_names[f]));
+				csv_field(&m.cw, arena_printf(r->a, "%s %s_per_inhabitant_eur", fc.cols[c], fund_names[f]));
+			}
+		csv_end(&m.cw);
+	} else {
+		write_head(&m, "source", fc.cols, ncols);
+		out_str(&m.o, ",\"rows\":[");
+	}
+	if (!cmp_pages(&m, funds_page, &fc, "the funds"))
+		return;
+	if (!m.csv) {
+		out_str(&m.o, "],\"population\":");
+		out_int(&m.o, fc.population);
+		out_str(&m.o, ",\"totals\":{");
+		for (size_t c = 0; c < ncols; c++)
+			funds_json(&m.o, fc.cols[c], &fc.totals[c * FUND_FIGURES], fc.population, c == 0);
+		out_str(&m.o, "}}");
+	}
+	cmp_close(&m);
+}
+
 /* ---------------------------------------------------------------- sections */
 
 /* The content is the canonical JSON object the plans module stored; the row
@@ -1037,6 +1179,15 @@ static const route routes[] = {
      "CompareFinance",
      {P_BY("area", "source", "area: la spesa per area di intervento; source: le entrate per fonte di finanziamento"),
       P_SOURCE, P_FORMAT}},
+    {HTTP_GET,
+     COMPARE_PATH "/allocations",
+     get_funds,
+     ROUTE_STREAM,
+     "Per tenant and funding source: the Region's allocation, the planned income and the planned spending, "
+     "absolute and per inhabitant, with totals; JSON or CSV",
+     NULL,
+     "CompareAllocations",
+     {P_SOURCE, P_FORMAT}},
     {HTTP_GET,
      COMPARE_PATH "/sections/{key}",
      get_section,

@@ -69,6 +69,20 @@ int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source s
 int compare_store_finance(db *d, arena *a, long long cycle_id, compare_source src, bool by_source,
                           const long long ids[COMPARE_PAGE], compare_agg **out, size_t *n);
 
+/* Per tenant and funding source: the Region's allocation, the plan's income
+ * and the sections' spending (DECIMAL text, NULL read as 0). */
+typedef struct compare_funds {
+	long long tenant_id;
+	const char *code;
+	const char *allocated, *income, *spending;
+} compare_funds;
+
+/* Funds: per tenant of the page and funding source, allocated (the
+ * allocations of the cycle, every year), planned income and planned
+ * spending of the revision compared, in no particular order. */
+int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src, const long long ids[COMPARE_PAGE],
+                        compare_funds **out, size_t *n);
+
 /* One section of each tenant of the page, in no particular order. */
 int compare_store_section(db *d, arena *a, long long cycle_id, compare_source src, const char *key,
                           const long long ids[COMPARE_PAGE], compare_section **out, size_t *n);

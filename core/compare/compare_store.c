@@ -182,3 +182,43 @@ int compare_store_action_sections(db *d, arena *a, long long cycle_id, compare_s
 	read_sections(res, a, out, n);
 	return DB_OK;
 }
+
+int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src, const long long ids[COMPARE_PAGE],
+                        compare_funds **out, size_t *n)
+{
+	/* Three sums in one round trip: the allocations (owned by core/funds,
+	 * read here a page at a time like every comparison), the income lines
+	 * and the spending lines of the sections' JSON, where every amount is
+	 * written with two decimals so DECIMAL(15,2) reads it exactly. Only
+	 * sections with spending are parsed (spending_eur is their stored sum):
+	 * the texts of the others are most of the bytes. */
+	static const char sql[] =
+	    "SELECT tenant_id, source, SUM(al), SUM(inc), SUM(sp) FROM ("
+	    " SELECT tenant_id, source, amount_eur AS al, 0 AS inc, 0 AS sp FROM allocations"
+	    "  WHERE cycle_id = ? AND tenant_id IN " PAGE_IN " UNION ALL"
+	    " SELECT pi.tenant_id, pi.source, 0, pi.amount_eur, 0"
+	    "  FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND pi.cycle_id = p.cycle_id"
+	    "  AND pi.revision = IF(?, 0, p.revision)"
+	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " UNION ALL"
+	    " SELECT ps.tenant_id, js.source, 0, 0, js.amount"
+	    "  FROM plans p" SECTIONS_OF_PLAN "  CROSS JOIN JSON_TABLE(ps.content, '$.spending[*]' COLUMNS ("
+	    "   source VARCHAR(32) PATH '$.funding_source', amount DECIMAL(15,2) PATH '$.amount_eur')) js"
+	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN ") x GROUP BY tenant_id, source";
+	db_res *res;
+	long long draft = src == COMPARE_DRAFT;
+	int rc = db_query(d, a, &res, sql, "i" PAGE_TYPES "ii" PAGE_TYPES "ii" PAGE_TYPES, cycle_id, PAGE_IDS(ids),
+	                  draft, cycle_id, PAGE_IDS(ids), draft, cycle_id, PAGE_IDS(ids));
+	if (rc != DB_OK)
+		return rc;
+	*n = db_nrows(res);
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (compare_funds){
+		    .tenant_id = db_int(res, i, 0),
+		    .code = db_val(res, i, 1),
+		    .allocated = db_val(res, i, 2),
+		    .income = db_val(res, i, 3),
+		    .spending = db_val(res, i, 4),
+		};
+	return DB_OK;
+}

@@ -21,6 +21,7 @@ PART(plans)
 PART(reviews)
 PART(public)
 PART(compare)
+PART(funds)
 #undef PART
 static const struct {
 	const char *name;
@@ -30,7 +31,7 @@ static const struct {
     {"base", openapi_base, &openapi_base_len},          {"identity", openapi_identity, &openapi_identity_len},
     {"cycles", openapi_cycles, &openapi_cycles_len},    {"plans", openapi_plans, &openapi_plans_len},
     {"reviews", openapi_reviews, &openapi_reviews_len}, {"public", openapi_public, &openapi_public_len},
-    {"compare", openapi_compare, &openapi_compare_len},
+    {"compare", openapi_compare, &openapi_compare_len}, {"funds", openapi_funds, &openapi_funds_len},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 

@@ -100,6 +100,48 @@ const char *plan_section_spending_total(arena *a, const plan_section_content *co
 	return money_text(a, total);
 }
 
+/* A DECIMAL sum read from the database, in cents (0 when NULL; such a sum
+ * has two decimals, so money_parse cannot refuse it). */
+static long long cents_of(const char *amount)
+{
+	int64_t cents = 0;
+	if (amount != NULL && money_parse(amount, &cents) != MONEY_OK)
+		cents = 0;
+	return cents;
+}
+
+/* The amount of source and year in list (summed per source and year), in
+ * cents; 0 when absent. */
+static long long cents_at(const plan_money *list, size_t n, const char *source, long long year)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i].year == year && strcmp(list[i].source, source) == 0)
+			return cents_of(list[i].amount_eur);
+	return 0;
+}
+
+size_t plan_warnings(arena *a, const plan_money *alloc, size_t nalloc, const plan_money *income, size_t nincome,
+                     const plan_money *spending, size_t nspending, plan_warning **out)
+{
+	size_t n = 0;
+	*out = arena_calloc(a, nalloc + nspending + 1, sizeof(**out));
+	for (size_t i = 0; i < nalloc; i++) {
+		long long want = cents_of(alloc[i].amount_eur);
+		long long have = cents_at(income, nincome, alloc[i].source, alloc[i].year);
+		if (have < want)
+			(*out)[n++] = (plan_warning){"income_below_allocation", alloc[i].source, alloc[i].year,
+			                             money_text(a, want - have)};
+	}
+	for (size_t i = 0; i < nspending; i++) {
+		long long spent = cents_of(spending[i].amount_eur);
+		long long have = cents_at(income, nincome, spending[i].source, spending[i].year);
+		if (spent > have)
+			(*out)[n++] = (plan_warning){"spending_above_income", spending[i].source, spending[i].year,
+			                             money_text(a, spent - have)};
+	}
+	return n;
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 static arena *arena_of(field_errors *e)

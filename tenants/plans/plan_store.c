@@ -690,3 +690,38 @@ int plan_store_open_comments(db *d, arena *a, long long tenant_id, long long cyc
 	*n = rows;
 	return DB_OK;
 }
+
+static void read_money(const db_res *res, arena *a, plan_money **out, size_t *n)
+{
+	*n = db_nrows(res);
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (plan_money){db_val(res, i, 0), db_int(res, i, 1), db_val(res, i, 2)};
+}
+
+int plan_store_money_by_source(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
+                               plan_money **income, size_t *nincome, plan_money **spending, size_t *nspending)
+{
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT source, year, SUM(amount_eur) FROM plan_income"
+	                " WHERE tenant_id = ? AND cycle_id = ? AND revision = ?"
+	                " GROUP BY year, source ORDER BY year, source",
+	                "iii", tenant_id, cycle_id, revision));
+	read_money(res, a, income, nincome);
+	/* The spending lines live in each section's canonical JSON, where every
+	 * amount is written with two decimals: DECIMAL(15,2) reads them exactly.
+	 * Sections without spending (spending_eur is the stored sum) are not
+	 * parsed. */
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT sp.source, sp.year, SUM(sp.amount) FROM plan_sections ps,"
+	                " JSON_TABLE(ps.content, '$.spending[*]' COLUMNS ("
+	                "   source VARCHAR(32) PATH '$.funding_source',"
+	                "   year INT PATH '$.year',"
+	                "   amount DECIMAL(15,2) PATH '$.amount_eur')) sp"
+	                " WHERE ps.tenant_id = ? AND ps.cycle_id = ? AND ps.revision = ? AND ps.spending_eur > 0"
+	                " GROUP BY sp.year, sp.source ORDER BY sp.year, sp.source",
+	                "iii", tenant_id, cycle_id, revision));
+	read_money(res, a, spending, nspending);
+	return DB_OK;
+}

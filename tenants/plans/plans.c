@@ -11,6 +11,7 @@
 #include "base/csv.h"
 #include "base/id.h"
 #include "base/json_patch.h"
+#include "funds/funds.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
@@ -95,13 +96,38 @@ static void render_plan_fields(http_req *r, jw *w, const plan *p)
 	render_time(r, w, "updated_at", p->updated_at);
 }
 
-/* The plan with its index of sections and their completeness. */
+/* The draft's warnings: income below the Region's allocation, spending
+ * above income, per funding source and year. NULL after answering 503. */
+static plan_warning *load_warnings(http_req *r, const plan *p, size_t *n)
+{
+	fund_row *rows;
+	plan_money *income, *spending;
+	size_t nrows, nincome, nspending;
+	if (!http_db_ok(r, fund_store_tenant(r->db, r->a, p->tenant_id, p->cycle_id, &rows, &nrows),
+	                "the allocations") ||
+	    !http_db_ok(r,
+	                plan_store_money_by_source(r->db, r->a, p->tenant_id, p->cycle_id, 0, &income, &nincome,
+	                                           &spending, &nspending),
+	                "the plan's figures"))
+		return NULL;
+	plan_money *alloc = arena_calloc(r->a, nrows + 1, sizeof(*alloc));
+	for (size_t i = 0; i < nrows; i++)
+		alloc[i] = (plan_money){rows[i].source, rows[i].year, rows[i].amount};
+	plan_warning *out;
+	*n = plan_warnings(r->a, alloc, nrows, income, nincome, spending, nspending, &out);
+	return out;
+}
+
+/* The plan with its index of sections, their completeness and its
+ * warnings. */
 static void answer_plan(http_req *r, const plan *p, int status)
 {
 	plan_section *sections;
-	size_t n;
+	plan_warning *warnings;
+	size_t n, nwarnings;
 	if (!http_db_ok(r, plan_store_sections(r->db, r->a, p->tenant_id, p->cycle_id, 0, false, &sections, &n),
-	                "the plan's sections"))
+	                "the plan's sections") ||
+	    (warnings = load_warnings(r, p, &nwarnings)) == NULL)
 		return;
 	size_t complete = 0;
 	jw *w = http_json_begin(r);
@@ -126,6 +152,17 @@ static void answer_plan(http_req *r, const plan *p, int status)
 	jw_kint(w, "complete", (long long)complete);
 	jw_kint(w, "total", (long long)n);
 	jw_obj_end(w);
+	jw_key(w, "warnings");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < nwarnings; i++) {
+		jw_obj_begin(w);
+		jw_kstr(w, "code", warnings[i].code);
+		jw_kstr(w, "source", warnings[i].source);
+		jw_kint(w, "year", warnings[i].year);
+		jw_knum_text(w, "missing_eur", warnings[i].missing_eur);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
 	jw_obj_end(w);
 	http_json_end(r, w, status);
 }

@@ -260,6 +260,33 @@ int plan_section_save(db *d, arena *a, long long tenant_id, long long cycle_id, 
                       const plan_section_content *content, long long user_id, plan_section *out);
 
 int plan_finance_load(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, plan_finance *out);
+
+/* An amount per funding source and year (income, spending or allocation). */
+typedef struct plan_money {
+	const char *source;
+	long long year;
+	const char *amount_eur; /* exactly two decimals */
+} plan_money;
+
+/* A revision's income lines and its sections' spending lines, each summed
+ * per source and year by MariaDB in DECIMAL, by year then source. */
+int plan_store_money_by_source(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
+                               plan_money **income, size_t *nincome, plan_money **spending, size_t *nspending);
+
+/* A warning on a plan (SPEC §7a): never a refusal. */
+typedef struct plan_warning {
+	const char *code; /* "income_below_allocation" or "spending_above_income" */
+	const char *source;
+	long long year;
+	const char *missing_eur; /* what income lacks, exactly two decimals */
+} plan_warning;
+
+/* The warnings of a plan's figures, in a: for each allocation whose source
+ * and year have less income, then for each source and year whose spending
+ * is above its income. The inputs are summed per source and year; the
+ * warnings come in the order of allocations and spending. */
+size_t plan_warnings(arena *a, const plan_money *alloc, size_t nalloc, const plan_money *income, size_t nincome,
+                     const plan_money *spending, size_t nspending, plan_warning **out);
 /* Replaces the revision-0 income lines and bumps finance_version; same
  * conditions as plan_section_save. */
 int plan_finance_save(db *d, long long tenant_id, long long cycle_id, const plan_finance *f);
