@@ -3,7 +3,7 @@
 number of executions) and prints one summary line with the figures. Exits 1
 when the fuzzer found a crash, a leak, a timeout or a broken invariant, and
 then prints the input that caused it (escaped and in hex), where it was kept,
-and the command that replays it.
+and the command that replays it. The fuzzer's whole output is in OUT/HARNESS.log.
 
     run.py --corpus SEEDS [--dict FILE] [--out DIR] [--seconds S] [--runs N]
            [--work DIR] HARNESS
@@ -84,14 +84,18 @@ def main():
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
 
+    # The fuzzer's own output goes to a file, to follow a long run with tail.
+    log = os.path.join(args.out, name + ".log")
     started = time.time()
     try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+        with open(log, "wb") as fh:
+            proc = subprocess.run(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     elapsed = time.time() - started
-    text = proc.stdout.decode("utf-8", "replace")
+    with open(log, "rb") as fh:
+        text = fh.read().decode("utf-8", "replace")
     st = final_stats(text)
     print("%s: %s runs in %.0f s (%s/s), cov %s, ft %s, corpus %s (+%s new), peak RSS %s MB, exit %d" % (
         name, st.get("number_of_executed_units", "?"), elapsed, st.get("average_exec_per_sec", "?"),
@@ -100,11 +104,11 @@ def main():
     if proc.returncode == 0:
         return 0
 
-    print("==== %s FAILED; the end of its output:" % name)
+    print("==== %s FAILED; the end of its output (all of it in %s):" % (name, log))
     print("\n".join(text.splitlines()[-TAIL_LINES:]))
     found = [os.path.join(args.out, f) for f in os.listdir(args.out)
              if f.startswith(name + "-")]
-    found = [f for f in found if os.path.getmtime(f) >= started - 1]
+    found = [f for f in found if os.path.getmtime(f) >= started - 1 and not f.endswith(".log")]
     m = re.search(r"Test unit written to (\S+)", text)
     if m and os.path.exists(m.group(1)) and m.group(1) not in found:
         found.append(m.group(1))
