@@ -31,6 +31,9 @@ def final_stats(text):
         m = re.search(r"stat::%s:\s*(\d+)" % key, text)
         if m:
             stats[key] = int(m.group(1))
+    m = re.search(r"INFO: Loaded \d+ modules\s+\((\d+) inline 8-bit counters\)", text)
+    if m:
+        stats["edges"] = int(m.group(1))
     status = re.findall(r"^#\d+\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)/", text, re.M)
     if status:
         stats["cov"], stats["ft"], stats["corp"] = (int(x) for x in status[-1])
@@ -97,10 +100,10 @@ def main():
     with open(log, "rb") as fh:
         text = fh.read().decode("utf-8", "replace")
     st = final_stats(text)
-    print("%s: %s runs in %.0f s (%s/s), cov %s, ft %s, corpus %s (+%s new), peak RSS %s MB, exit %d" % (
+    print("%s: %s runs in %.0f s (%s/s), cov %s of %s edges, ft %s, corpus %s (+%s new), peak RSS %s MB, exit %d" % (
         name, st.get("number_of_executed_units", "?"), elapsed, st.get("average_exec_per_sec", "?"),
-        st.get("cov", "?"), st.get("ft", "?"), st.get("corp", "?"), st.get("new_units_added", "?"),
-        st.get("peak_rss_mb", "?"), proc.returncode))
+        st.get("cov", "?"), st.get("edges", "?"), st.get("ft", "?"), st.get("corp", "?"),
+        st.get("new_units_added", "?"), st.get("peak_rss_mb", "?"), proc.returncode))
     if proc.returncode == 0:
         return 0
 
