@@ -20,7 +20,9 @@ import sys
 import tempfile
 import time
 
-TAIL_LINES = 40  # of the fuzzer's output, printed with a failure
+TAIL_LINES = 40  # of the fuzzer's output, printed with a failure without a report
+REPORT_LINES = 200  # of a sanitizer's or libFuzzer's report
+REPORT_START = re.compile(r"^invariant broken|^==\d+==\s*ERROR|runtime error:|deadly signal|^==\d+== ERROR: libFuzzer")
 SHOW_BYTES = 4096  # of a crashing input
 
 
@@ -107,8 +109,13 @@ def main():
     if proc.returncode == 0:
         return 0
 
-    print("==== %s FAILED; the end of its output (all of it in %s):" % (name, log))
-    print("\n".join(text.splitlines()[-TAIL_LINES:]))
+    # The report starts at the sanitizer's or libFuzzer's first error line,
+    # or at the broken invariant; without one, the last lines tell.
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if REPORT_START.search(line)), None)
+    shown = lines[first:first + REPORT_LINES] if first is not None else lines[-TAIL_LINES:]
+    print("==== %s FAILED; its report (all of its output in %s):" % (name, log))
+    print("\n".join(shown))
     found = [os.path.join(args.out, f) for f in os.listdir(args.out)
              if f.startswith(name + "-")]
     found = [f for f in found if os.path.getmtime(f) >= started - 1 and not f.endswith(".log")]
