@@ -27,7 +27,7 @@ static const route fuzz_routes[] = {
     {HTTP_PUT, "/api/v1/tenants/{tenant}/plans/{cycle}/sections/{key}", no_handler, ROUTE_TENANT, "section put", NULL,
      NULL},
     {HTTP_GET, "/api/v1/cycles/{cycle}/compare/sections/{key}", no_handler, 0, "compare", NULL, NULL},
-    {HTTP_GET, "/public/{tenant}/{cycle}", no_handler, ROUTE_PUBLIC, "public", NULL, NULL},
+    {HTTP_GET, "/public/{tenant}/{cycle}", no_handler, ROUTE_PUBLIC | ROUTE_UNSCOPED, "public", NULL, NULL},
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
