@@ -253,19 +253,32 @@ static bool plain_name(const char *s, size_t max, const char *extra)
 int migrate_grant(struct db *d, const char *user, const char *host, char *err, size_t errlen)
 {
 	int ret = -1;
+	bool locked = false;
 	arena *a = arena_new();
 	db_res *r;
 	char why[512];
 	say(err, errlen, "%s", "");
+	/* The migrations' lock: two migrates granting at once would revoke the
+	 * rights the other is about to re-grant (REVOKE of a missing grant fails). */
+	int rc = db_query(d, a, &r, "SELECT GET_LOCK(" LOCK_NAME ", " LOCK_WAIT_S ")", "");
+	if (rc != DB_OK) {
+		say_db(d, rc, err, errlen);
+		goto fail;
+	}
+	if (db_int(r, 0, 0) != 1) {
+		say(err, errlen, "another process is migrating the database");
+		goto fail;
+	}
+	locked = true;
 
 	if (!plain_name(user, GRANT_NAME_MAX, "-.") || !plain_name(host, GRANT_HOST_MAX, "-.%:")) {
 		say(err, errlen, "account name %s@%s has characters a grant cannot take", user, host);
 		goto fail;
 	}
-	int rc = db_query(d, a, &r,
-	                  "SELECT DATABASE(), table_name FROM information_schema.tables "
-	                  "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name",
-	                  "");
+	rc = db_query(d, a, &r,
+	              "SELECT DATABASE(), table_name FROM information_schema.tables "
+	              "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY table_name",
+	              "");
 	if (rc != DB_OK) {
 		say_db(d, rc, err, errlen);
 		goto fail;
@@ -322,6 +335,8 @@ int migrate_grant(struct db *d, const char *user, const char *host, char *err, s
 	ret = 0;
 
 fail:
+	if (locked)
+		(void)db_query(d, a, &r, "SELECT RELEASE_LOCK(" LOCK_NAME ")", "");
 	arena_free(a);
 	return ret;
 }
