@@ -28,7 +28,7 @@ static void get_members(http_req *r)
 	bool more;
 	int rc = member_store_list(r->db, r->a, r->tenant->id, cursor, limit, &m, &n, &more);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the members");
+		http_db_error(r, rc, "i membri");
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -66,14 +66,14 @@ static void post_member(http_req *r)
 	const char *password = v_password(e, NULL, body, "password", discreet);
 	role rl = role_parse(rolename);
 	if (rolename && rl != ROLE_ATS_COORDINATOR && rl != ROLE_ATS_EDITOR && rl != ROLE_ATS_VIEWER)
-		field_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
+		field_errors_add(e, "role", "deve essere ats_coordinator, ats_editor o ats_viewer");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	user_account *u;
 	long long id = 0;
 	int rc = user_store_find_email(r->db, r->a, email, &u);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the user");
+		http_db_error(r, rc, "l'utente");
 		return;
 	}
 	char generated[21] = "";
@@ -83,13 +83,15 @@ static void post_member(http_req *r)
 		 * university supporters), addresses of the Region's own offices and
 		 * partners. */
 		if (u->region_role != ROLE_NONE) {
-			field_errors_add(e, "email",
-			                 "belongs to a user with a region role, who cannot be an ATS member");
+			field_errors_add(
+			    e, "email",
+			    "appartiene a un utente con un ruolo regionale, che non può essere membro di un ambito");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
 		if (password && !discreet) {
-			field_errors_add(e, "password", "the user exists already: only its owner sets its password");
+			field_errors_add(e, "password",
+			                 "l'utente esiste già: la sua password la imposta solo il titolare");
 			http_errors_answer(r, e, 422, NULL);
 			return;
 		}
@@ -103,24 +105,24 @@ static void post_member(http_req *r)
 			return;
 		}
 		if (hashed != 0) {
-			http_problem(r, 500, "could not hash the password");
+			http_problem(r, 500, "impossibile elaborare la password");
 			return;
 		}
 		id = u->id; /* its owner keeps name and password */
 	} else {
 		long long n = user_store_create(r->db, email, name, NULL, password, generated, &id);
 		if (n < 0) {
-			http_db_error(r, n, "the user");
+			http_db_error(r, n, "l'utente");
 			return;
 		}
 	}
 	rc = member_store_add(r->db, r->tenant->id, id, rolename);
 	if (rc == DB_EDUP) {
-		http_problemf(r, 409, "%s is already a member of %s", email, r->tenant->slug);
+		http_problemf(r, 409, "%s è già membro di %s", email, r->tenant->slug);
 		return;
 	}
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the membership");
+		http_db_error(r, rc, "l'appartenenza");
 		return;
 	}
 	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s/members/%lld", r->tenant->slug, id);
@@ -142,21 +144,22 @@ static void delete_member(http_req *r)
 		return;
 	long long id;
 	if (!id_parse(http_query(r, "user_id"), ID_MAX_DIGITS, &id)) {
-		http_problem(r, 400, "name the member with ?user_id=N");
+		http_problem(r, 400, "indicare il membro con ?user_id=N");
 		return;
 	}
 	if (id == r->user->user_id) {
-		http_problem(r, 422, "you cannot remove yourself; ask another coordinator or the Region");
+		http_problem(r, 422,
+		             "non si può rimuovere sé stessi: chiederlo a un altro coordinatore o alla Regione");
 		return;
 	}
 	bool removed;
 	int rc = member_store_remove(r->db, r->tenant->id, id, &removed);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the membership");
+		http_db_error(r, rc, "l'appartenenza");
 		return;
 	}
 	if (!removed) {
-		http_problem(r, 404, "no such member");
+		http_problem(r, 404, "il membro non esiste");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "member %lld removed", id);

@@ -42,7 +42,7 @@ static void tenant_read(arena *a, field_errors *e, const json_value *body, bool 
 	if (t->province && *t->province &&
 	    (strlen(t->province) != 2 || t->province[0] < 'A' || t->province[0] > 'Z' || t->province[1] < 'A' ||
 	     t->province[1] > 'Z'))
-		field_errors_add(e, "province", "must be a two-letter province code, e.g. FM");
+		field_errors_add(e, "province", "deve essere la sigla di provincia di due lettere, es. FM");
 	const json_value *list = v_array(e, NULL, body, "comuni", COMUNI_MAX, !partial);
 	in->comuni = list != NULL;
 	t->comuni = arena_calloc(a, list ? list->u.array.n + 1 : 1, sizeof(*t->comuni));
@@ -50,17 +50,17 @@ static void tenant_read(arena *a, field_errors *e, const json_value *body, bool 
 		const json_value *c = list->u.array.items[i];
 		const char *at = v_index(e, NULL, "comuni", i);
 		if (c->type != JSON_OBJECT) {
-			field_errors_add(e, at, "must be an object");
+			field_errors_add(e, at, "deve essere un oggetto");
 			continue;
 		}
 		v_only(e, at, c, comune_fields);
 		const char *code = v_string(e, at, c, "istat_code", 6, 6, true);
 		if (code && !is_istat(code))
-			field_errors_add(e, v_path(e, at, "istat_code"), "must be the 6-digit ISTAT code");
+			field_errors_add(e, v_path(e, at, "istat_code"), "deve essere il codice ISTAT di 6 cifre");
 		for (size_t k = 0; code && k < i; k++) {
 			const char *prev = json_get_str(list->u.array.items[k], "istat_code");
 			if (prev && strcmp(prev, code) == 0)
-				field_errors_add(e, v_path(e, at, "istat_code"), "appears twice");
+				field_errors_add(e, v_path(e, at, "istat_code"), "compare due volte");
 		}
 		const char *name = v_string(e, at, c, "name", 1, TENANT_FIELD_MAX, true);
 		long long pop = 0;
@@ -98,11 +98,11 @@ static void answer_tenant(http_req *r, long long id, int status)
 	tenant *t;
 	int rc = tenant_store_get(r->db, r->a, id, &t);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the tenant");
+		http_db_error(r, rc, "l'ambito");
 		return;
 	}
 	if (t == NULL) {
-		http_problem(r, 404, "no such tenant");
+		http_problem(r, 404, "l'ambito non esiste");
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -115,7 +115,7 @@ static bool require_region_admin(http_req *r)
 {
 	if (r->user->region_role == ROLE_REGION_ADMIN)
 		return true;
-	http_problem(r, 403, "only a region_admin may do this");
+	http_problem(r, 403, "solo un region_admin può eseguire questa operazione");
 	return false;
 }
 
@@ -151,7 +151,7 @@ static void get_tenants(http_req *r)
 	if (rc == DB_OK)
 		rc = tenant_store_load(r->db, r->a, page, n, &ts, &ntenants);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the tenants");
+		http_db_error(r, rc, "gli ambiti");
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -176,13 +176,13 @@ static void post_tenants(http_req *r)
 	int rc = tenant_store_insert(r->db, &in.t, &id);
 	if (rc == DB_EDUP) {
 		if (id == 0)
-			http_problemf(r, 409, "a tenant with slug %s or code %s already exists", in.t.slug, in.t.code);
+			http_problemf(r, 409, "esiste già un ambito con slug %s o codice %s", in.t.slug, in.t.code);
 		else
-			http_problem(r, 409, "one of the Comuni already belongs to another tenant");
+			http_problem(r, 409, "uno dei Comuni appartiene già a un altro ambito");
 		return;
 	}
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the tenant");
+		http_db_error(r, rc, "l'ambito");
 		return;
 	}
 	r->audit_tenant_id = id;
@@ -205,7 +205,7 @@ static void patch_tenant(http_req *r)
 		return;
 	int rc = tenant_store_lock(r->db, r->tenant->id, &version);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the tenant");
+		http_db_error(r, rc, "l'ambito");
 		return;
 	}
 	if (http_if_match(r, arena_printf(r->a, "t%lld", version)) != 0 || http_read_json(r, &body) != 0 ||
@@ -214,12 +214,12 @@ static void patch_tenant(http_req *r)
 	field_errors *e = http_errors_new(r);
 	tenant_read(r->a, e, body, true, &in);
 	if (in.t.slug && strcmp(in.t.slug, r->tenant->slug) != 0)
-		field_errors_add(e, "slug", "cannot be changed");
+		field_errors_add(e, "slug", "non si può modificare");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	rc = tenant_store_update(r->db, r->tenant->id, &in.t, in.comuni);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, rc == DB_EDUP ? "that code or one of those Comuni" : "the tenant");
+		http_db_error(r, rc, rc == DB_EDUP ? "quel codice o uno di quei Comuni" : "l'ambito");
 		return;
 	}
 	answer_tenant(r, r->tenant->id, 200);

@@ -111,7 +111,7 @@ static void frame_release(struct parse_ctx *c, struct frame *f)
 static bool within_budget(struct parse_ctx *c)
 {
 	if (c->nodes > c->max_nodes || arena_used(c->a) - c->arena0 + c->scratch > c->max_bytes) {
-		set_err(c, JSON_ETOOBIG, "the document has too many values for its size");
+		set_err(c, JSON_ETOOBIG, "il documento ha troppi valori per la sua dimensione");
 		return false;
 	}
 	return true;
@@ -139,11 +139,11 @@ static json_value *add_value(struct parse_ctx *c, json_type t)
 static const char *take_string(struct parse_ctx *c, const unsigned char *s, size_t len, const char *what)
 {
 	if (memchr(s, '\0', len) != NULL) {
-		set_err(c, JSON_EMALFORMED, "%s contains a NUL character", what);
+		set_err(c, JSON_EMALFORMED, "%s contiene un carattere NUL", what);
 		return NULL;
 	}
 	if (!utf8_valid((const char *)s, len)) {
-		set_err(c, JSON_EMALFORMED, "%s is not valid UTF-8", what);
+		set_err(c, JSON_EMALFORMED, "%s non è in UTF-8 valido", what);
 		return NULL;
 	}
 	return arena_strndup(c->a, (const char *)s, len);
@@ -185,7 +185,7 @@ static int cb_number(void *ctx, const char *s, size_t len)
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
 	struct parse_ctx *c = ctx;
-	const char *str = take_string(c, s, len, "string");
+	const char *str = take_string(c, s, len, "una stringa");
 	if (str == NULL)
 		return 0;
 	json_value *v = add_value(c, JSON_STRING);
@@ -197,7 +197,7 @@ static int cb_string(void *ctx, const unsigned char *s, size_t len)
 static int start_container(struct parse_ctx *c, json_type t)
 {
 	if (c->depth == JSON_MAX_DEPTH) {
-		set_err(c, JSON_ETOODEEP, "nesting deeper than %d levels", JSON_MAX_DEPTH);
+		set_err(c, JSON_ETOODEEP, "annidamento oltre %d livelli", JSON_MAX_DEPTH);
 		return 0;
 	}
 	json_value *v = add_value(c, t);
@@ -220,7 +220,7 @@ static int cb_start_array(void *ctx)
 static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
 {
 	struct parse_ctx *c = ctx;
-	const char *key = take_string(c, s, len, "key");
+	const char *key = take_string(c, s, len, "una chiave");
 	if (key == NULL)
 		return 0;
 	struct frame *f = &c->stack[c->depth - 1];
@@ -250,7 +250,7 @@ static int cb_end_map(void *ctx)
 		qsort(f->keys, f->n, sizeof(*f->keys), cmp_key);
 		for (size_t i = 1; i < f->n; i++) {
 			if (strcmp(f->keys[i - 1], f->keys[i]) == 0) {
-				set_err(c, JSON_EMALFORMED, "duplicate key \"%s\"", f->keys[i]);
+				set_err(c, JSON_EMALFORMED, "chiave ripetuta \"%s\"", f->keys[i]);
 				return 0;
 			}
 		}

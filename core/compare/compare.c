@@ -156,7 +156,7 @@ static bool choice(http_req *r, const char *name, const char *first, const char 
 		return true;
 	}
 	field_errors *e = http_errors_new(r);
-	field_errors_add(e, name, "must be %s or %s", first, second);
+	field_errors_add(e, name, "deve essere %s o %s", first, second);
 	http_errors_answer(r, e, 400, NULL);
 	return false;
 }
@@ -169,7 +169,8 @@ static bool cmp_start(http_req *r, cmp *m)
 	m->r = r;
 	role rl = r->user->region_role;
 	if (rl != ROLE_REGION_ADMIN && rl != ROLE_REGION_REVIEWER && rl != ROLE_UNIVERSITY) {
-		http_problem(r, 403, "comparisons across ATS are for region staff and university users");
+		http_problem(r, 403,
+		             "i confronti tra ambiti sono riservati al personale regionale e agli utenti university");
 		return false;
 	}
 	bool draft;
@@ -181,13 +182,13 @@ static bool cmp_start(http_req *r, cmp *m)
 		return false;
 	m->csv = csv == 1;
 	const char *slug = http_param(r, "cycle");
-	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &m->cy), "the cycle"))
+	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &m->cy), "il ciclo"))
 		return false;
 	if (m->cy == NULL) {
 		if (v_is_slug(slug))
-			http_problemf(r, 404, "there is no cycle %s", slug);
+			http_problemf(r, 404, "il ciclo %s non esiste", slug);
 		else
-			http_problem(r, 404, "there is no such cycle");
+			http_problem(r, 404, "il ciclo richiesto non esiste");
 		return false;
 	}
 	return true;
@@ -200,7 +201,7 @@ static bool cmp_tenants(cmp *m, bool with_population)
 	compare_tenant *all;
 	size_t n;
 	if (!db_ok(m->r, compare_store_tenants(m->r->db, m->r->a, m->cy->id, m->src, with_population, &all, &n),
-	           "the plans"))
+	           "i piani"))
 		return false;
 	m->tenants = all;
 	m->ntenants = 0;
@@ -235,7 +236,7 @@ static void cmp_close(cmp *m)
 {
 	if (m->w != NULL && jw_failed(m->w)) {
 		log_msg(LOG_ERROR, "compare: the JSON writer failed on %s", m->r->path);
-		http_problem(m->r, 500, "the answer could not be encoded");
+		http_problem(m->r, 500, "la risposta non si può codificare");
 	} else {
 		out_flush(&m->o);
 	}
@@ -381,7 +382,7 @@ enum { COLS_ACTIONS, COLS_OBJECTIVES, COLS_AREAS, COLS_SOURCES };
 static bool catalog_codes(cmp *m, int kind, const char ***out, size_t *n)
 {
 	cycle_catalog cat;
-	if (!db_ok(m->r, cycle_store_load_catalog(m->r->db, m->r->a, m->cy->id, &cat), "the catalogue"))
+	if (!db_ok(m->r, cycle_store_load_catalog(m->r->db, m->r->a, m->cy->id, &cat), "il catalogo"))
 		return false;
 	size_t cap = 0;
 	for (size_t i = 0; i < cat.nobjectives; i++)
@@ -566,7 +567,7 @@ static void get_coverage(http_req *r)
 	agg_open(&m, "coverage", by, cols, ncols, lead, fields);
 	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_PAGE * ncols + 1, sizeof(cov)),
 	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
-	if (!cmp_pages(&m, cov_page, &c, "the coverage"))
+	if (!cmp_pages(&m, cov_page, &c, "la copertura"))
 		return;
 	if (!m.csv) {
 		out_str(&m.o, "],\"totals\":{");
@@ -699,7 +700,7 @@ static void get_finance(http_req *r)
 	static const char *const fields[] = {"amount_eur", "per_inhabitant_eur", NULL};
 	agg_open(&m, "finance", by, cols, ncols, lead, fields);
 	fin_ctx f = {by_source, cols, ncols, amount, per_inh, 0};
-	if (!cmp_pages(&m, fin_page, &f, "the finance"))
+	if (!cmp_pages(&m, fin_page, &f, "i dati finanziari"))
 		return;
 	long long population = f.population;
 	if (!m.csv) {
@@ -978,12 +979,12 @@ static void get_section(http_req *r)
 {
 	cmp m;
 	cycle_template tpl;
-	if (!cmp_start(r, &m) || !db_ok(r, cycle_store_load_template(r->db, r->a, m.cy->id, &tpl), "the template"))
+	if (!cmp_start(r, &m) || !db_ok(r, cycle_store_load_template(r->db, r->a, m.cy->id, &tpl), "lo schema"))
 		return;
 	const char *key = http_param(r, "key");
 	const cycle_section *ts = cycle_template_section(&tpl, key);
 	if (ts == NULL) {
-		http_problemf(r, 404, "the template of cycle %s has no section %s", m.cy->slug,
+		http_problemf(r, 404, "lo schema del ciclo %s non ha la sezione %s", m.cy->slug,
 		              v_is_line(key) && strlen(key) <= SECTION_KEY_MAX ? key : "by that key");
 		return;
 	}
@@ -1013,7 +1014,7 @@ static void get_section(http_req *r)
 	}
 	side_ctx side = {ts, true};
 	sections_ctx c = {compare_store_section, ts->key, side_row, &side};
-	if (!cmp_pages(&m, sections_page, &c, "the sections"))
+	if (!cmp_pages(&m, sections_page, &c, "le sezioni"))
 		return;
 	if (!m.csv)
 		out_str(&m.o, "]}");
@@ -1092,11 +1093,11 @@ static void get_indicators(http_req *r)
 	const char *action = http_query(r, "action");
 	if (action == NULL || *action == '\0') {
 		field_errors *e = http_errors_new(r);
-		field_errors_add(e, "action", "is required: the code of an azione di sistema, such as OS1-A6");
+		field_errors_add(e, "action", "è obbligatorio: il codice di un'azione di sistema, come OS1-A6");
 		http_errors_answer(r, e, 400, NULL);
 		return;
 	}
-	if (!db_ok(r, cycle_store_load_catalog(r->db, r->a, m.cy->id, &cat), "the catalogue"))
+	if (!db_ok(r, cycle_store_load_catalog(r->db, r->a, m.cy->id, &cat), "il catalogo"))
 		return;
 	bool known = false;
 	for (size_t i = 0; i < cat.nobjectives && !known; i++)
@@ -1105,10 +1106,10 @@ static void get_indicators(http_req *r)
 	if (!known) {
 		field_errors *e = http_errors_new(r);
 		if (v_is_line(action) && strlen(action) <= PARAM_CODE_MAX)
-			field_errors_add(e, "action", "cycle %s has no action %s", m.cy->slug, action);
+			field_errors_add(e, "action", "il ciclo %s non ha l'azione %s", m.cy->slug, action);
 		else
-			field_errors_add(e, "action", "cycle %s has no such action", m.cy->slug);
-		http_errors_answer(r, e, 404, "no such action in this cycle");
+			field_errors_add(e, "action", "il ciclo %s non ha l'azione richiesta", m.cy->slug);
+		http_errors_answer(r, e, 404, "l'azione richiesta non esiste in questo ciclo");
 		return;
 	}
 	if (!cmp_tenants(&m, false))
@@ -1131,7 +1132,7 @@ static void get_indicators(http_req *r)
 		jw_arr_begin(m.w);
 	}
 	sections_ctx c = {compare_store_action_sections, action, indicator_rows, NULL};
-	if (!cmp_pages(&m, sections_page, &c, "the indicators"))
+	if (!cmp_pages(&m, sections_page, &c, "gli indicatori"))
 		return;
 	if (!m.csv) {
 		jw_arr_end(m.w);

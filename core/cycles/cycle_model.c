@@ -166,7 +166,7 @@ static const char *title_field(field_errors *e, const char *prefix, const json_v
 {
 	const char *s = v_string(e, prefix, obj, key, 1, max, true);
 	if (s != NULL && s[strspn(s, " ")] == '\0') {
-		field_errors_add(e, v_path(e, prefix, key), "must not be empty");
+		field_errors_add(e, v_path(e, prefix, key), "non può essere vuoto");
 		return NULL;
 	}
 	return s;
@@ -192,7 +192,7 @@ static bool item_object(field_errors *e, const char *path, const json_value *v)
 {
 	if (v->type == JSON_OBJECT)
 		return true;
-	field_errors_add(e, path, "must be an object");
+	field_errors_add(e, path, "deve essere un oggetto");
 	return false;
 }
 
@@ -224,7 +224,7 @@ static void seen_add(field_errors *e, seen *s, const char *code, const char *pat
 {
 	const char *first = seen_find(s, code);
 	if (first != NULL) {
-		field_errors_add(e, path, "%s %s already appears at %s", what, code, first);
+		field_errors_add(e, path, "%s %s compare già in %s", what, code, first);
 		return;
 	}
 	if (s->n < s->cap) {
@@ -241,20 +241,20 @@ static void seen_add(field_errors *e, seen *s, const char *code, const char *pat
 static void check_cycle_span(field_errors *e, const char *prefix, const cycle *c)
 {
 	if (c->end_year < c->start_year) {
-		field_errors_add(e, v_path(e, prefix, "end_year"), "must not be before start_year (%lld)",
+		field_errors_add(e, v_path(e, prefix, "end_year"), "non può precedere start_year (%lld)",
 		                 c->start_year);
 		return;
 	}
 	if (c->end_year - c->start_year + 1 > CYCLE_MAX_YEARS) {
-		field_errors_add(e, v_path(e, prefix, "end_year"), "a cycle spans at most %d years", CYCLE_MAX_YEARS);
+		field_errors_add(e, v_path(e, prefix, "end_year"), "un ciclo dura al massimo %d anni", CYCLE_MAX_YEARS);
 		return;
 	}
 	if (c->deadline != NULL) {
 		long long y = 0;
 		sscanf(c->deadline, "%4lld", &y);
 		if (y < c->start_year - 1 || y > c->end_year)
-			field_errors_add(e, v_path(e, prefix, "submission_deadline"), "must fall between %lld and %lld",
-			                 c->start_year - 1, c->end_year);
+			field_errors_add(e, v_path(e, prefix, "submission_deadline"),
+			                 "deve cadere tra il %lld e il %lld", c->start_year - 1, c->end_year);
 	}
 }
 
@@ -306,7 +306,8 @@ size_t cycle_parse_fields(field_errors *e, const char *prefix, const json_value 
 		got |= CYCLE_F_DEADLINE;
 		c->deadline = NULL;
 	} else if (dl == NULL && all) {
-		field_errors_add(e, v_path(e, prefix, "submission_deadline"), "is required (null when not yet known)");
+		field_errors_add(e, v_path(e, prefix, "submission_deadline"),
+		                 "è obbligatorio (null se non ancora nota)");
 	} else if (dl != NULL) {
 		const char *t = v_time(e, prefix, obj, "submission_deadline", false, true);
 		if (t != NULL) {
@@ -319,10 +320,10 @@ size_t cycle_parse_fields(field_errors *e, const char *prefix, const json_value 
 		const char *s = v_string(e, prefix, obj, "status", 1, 16, true);
 		int v = cycle_status_parse(s);
 		if (s != NULL && v < 0)
-			field_errors_add(e, v_path(e, prefix, "status"), "must be draft, open or closed");
+			field_errors_add(e, v_path(e, prefix, "status"), "deve essere draft, open o closed");
 		else if (v >= 0 && mode == CYCLE_FIELDS_CREATE && v != CYCLE_DRAFT)
 			field_errors_add(e, v_path(e, prefix, "status"),
-			                 "a new cycle is a draft: open it with PATCH once its rules are written");
+			                 "un nuovo ciclo è una bozza: aprirlo con PATCH dopo averne scritto le regole");
 		else if (v >= 0) {
 			got |= CYCLE_F_STATUS;
 			c->status = (cycle_status)v;
@@ -349,7 +350,7 @@ static bool parse_item(field_errors *e, const char *path, const json_value *v, c
 	v_only(e, path, v, allowed);
 	const char *code = v_string(e, path, v, "code", 1, 32, true);
 	if (code != NULL && !ok(code)) {
-		field_errors_add(e, v_path(e, path, "code"), "must look like %s", shape);
+		field_errors_add(e, v_path(e, path, "code"), "deve avere la forma %s", shape);
 		code = NULL;
 	}
 	if (code != NULL)
@@ -398,11 +399,11 @@ size_t cycle_parse_catalog(field_errors *e, const char *prefix, const json_value
 			v_only(e, op, ov, obj_allowed);
 			const char *code = v_string(e, op, ov, "code", 1, 32, true);
 			if (code != NULL && !is_objective_code(code)) {
-				field_errors_add(e, v_path(e, op, "code"), "must look like OS1");
+				field_errors_add(e, v_path(e, op, "code"), "deve avere la forma OS1");
 				code = NULL;
 			}
 			if (code != NULL)
-				seen_add(e, &codes, code, v_path(e, op, "code"), "code");
+				seen_add(e, &codes, code, v_path(e, op, "code"), "il codice");
 			o->code = code;
 			o->title = title_field(e, op, ov, "title", CATALOG_TITLE_MAX);
 			const json_value *acts = v_array(e, op, ov, "actions", CATALOG_MAX_ACTIONS_PER_OBJECTIVE, true);
@@ -410,7 +411,7 @@ size_t cycle_parse_catalog(field_errors *e, const char *prefix, const json_value
 				continue;
 			total_actions += acts->u.array.n;
 			if (total_actions > CATALOG_MAX_ACTIONS) {
-				field_errors_add(e, v_path(e, op, "actions"), "brings the catalogue over %d actions",
+				field_errors_add(e, v_path(e, op, "actions"), "porta il catalogo oltre %d azioni",
 				                 CATALOG_MAX_ACTIONS);
 				continue;
 			}
@@ -420,19 +421,20 @@ size_t cycle_parse_catalog(field_errors *e, const char *prefix, const json_value
 			for (size_t k = 0; k < acts->u.array.n; k++) {
 				const char *ap = v_index(e, op, "actions", k);
 				cycle_item *a = &o->actions[k];
-				if (parse_item(e, ap, acts->u.array.items[k], is_action_code, "OS1-A6", &codes, "code",
-				               a) &&
+				if (parse_item(e, ap, acts->u.array.items[k], is_action_code, "OS1-A6", &codes,
+				               "il codice", a) &&
 				    prefix_code != NULL && strncmp(a->code, prefix_code, strlen(prefix_code)) != 0)
 					field_errors_add(e, v_path(e, ap, "code"),
-					                 "must start with %s, the code of its objective", prefix_code);
+					                 "deve iniziare con %s, il codice del suo obiettivo",
+					                 prefix_code);
 			}
 		}
 	}
-	out->areas =
-	    parse_items(e, prefix, obj, "areas", CATALOG_MAX_AREAS, is_area_code, "B1", &codes, "code", &out->nareas);
-	out->funding_sources = parse_items(e, prefix, obj, "funding_sources", CATALOG_MAX_FUNDING_SOURCES,
-	                                   is_funding_code, "fnps (a lowercase letter, then 1 to 31 of a-z, 0-9, _)",
-	                                   &codes, "code", &out->nfunding_sources);
+	out->areas = parse_items(e, prefix, obj, "areas", CATALOG_MAX_AREAS, is_area_code, "B1", &codes, "il codice",
+	                         &out->nareas);
+	out->funding_sources = parse_items(
+	    e, prefix, obj, "funding_sources", CATALOG_MAX_FUNDING_SOURCES, is_funding_code,
+	    "fnps (una lettera minuscola, poi da 1 a 31 tra a-z, 0-9, _)", &codes, "il codice", &out->nfunding_sources);
 	return field_errors_count(e) - before;
 }
 
@@ -460,14 +462,15 @@ size_t cycle_check_orphans(field_errors *e, const char *prefix, const cycle_cata
 		const cycle_section *s = &tpl->sections[i];
 		for (size_t k = 0; k < s->nactions; k++)
 			if (!catalog_has_action(cat, s->actions[k]))
-				field_errors_add(
-				    e, v_path(e, prefix, "objectives"),
-				    "action %s is still named by template section %s: change the template first",
-				    s->actions[k], s->key);
+				field_errors_add(e, v_path(e, prefix, "objectives"),
+				                 "l'azione %s è ancora citata dalla sezione %s dello schema: "
+				                 "modificare prima lo schema",
+				                 s->actions[k], s->key);
 		if (s->area != NULL && !catalog_has_area(cat, s->area))
-			field_errors_add(e, v_path(e, prefix, "areas"),
-			                 "area %s is still named by template section %s: change the template first",
-			                 s->area, s->key);
+			field_errors_add(
+			    e, v_path(e, prefix, "areas"),
+			    "l'area %s è ancora citata dalla sezione %s dello schema: modificare prima lo schema",
+			    s->area, s->key);
 	}
 	return field_errors_count(e) - before;
 }
@@ -490,7 +493,7 @@ size_t cycle_parse_norm(field_errors *e, const char *prefix, const json_value *o
 	v_only(e, prefix, obj, allowed);
 	const char *level = v_string(e, prefix, obj, "level", 1, 16, true);
 	if (level != NULL && strcmp(level, "national") != 0 && strcmp(level, "regional") != 0)
-		field_errors_add(e, v_path(e, prefix, "level"), "must be national or regional");
+		field_errors_add(e, v_path(e, prefix, "level"), "deve essere national o regional");
 	else
 		out->level = level;
 	out->title = title_field(e, prefix, obj, "title", NORM_TITLE_MAX);
@@ -505,7 +508,7 @@ size_t cycle_parse_norm(field_errors *e, const char *prefix, const json_value *o
 	out->date = v_time(e, prefix, obj, "date", true, false);
 	out->url = v_string_or_null(e, prefix, obj, "url", NORM_URL_MAX, &present);
 	if (out->url != NULL && (!is_url(out->url) || strchr(out->url, ' ') != NULL)) {
-		field_errors_add(e, v_path(e, prefix, "url"), "must be an http:// or https:// address");
+		field_errors_add(e, v_path(e, prefix, "url"), "deve essere un indirizzo http:// o https://");
 		out->url = NULL;
 	}
 	return field_errors_count(e) - before;
@@ -536,10 +539,10 @@ size_t cycle_parse_glossary(field_errors *e, const char *prefix, const json_valu
 		v_only(e, tp, tv, term_allowed);
 		t->term = title_field(e, tp, tv, "term", GLOSSARY_TERM_MAX);
 		if (t->term != NULL)
-			seen_add(e, &names, t->term, v_path(e, tp, "term"), "term");
+			seen_add(e, &names, t->term, v_path(e, tp, "term"), "il termine");
 		t->definition = v_text(e, tp, tv, "definition", GLOSSARY_DEFINITION_MAX, true);
 		if (t->definition != NULL && t->definition[strspn(t->definition, " \t\r\n")] == '\0') {
-			field_errors_add(e, v_path(e, tp, "definition"), "must not be empty");
+			field_errors_add(e, v_path(e, tp, "definition"), "non può essere vuoto");
 			t->definition = NULL;
 		}
 	}
@@ -564,7 +567,7 @@ static const char **parse_names(field_errors *e, const char *prefix, const json_
 		const char *path = v_index(e, prefix, key, i);
 		const json_value *v = list->u.array.items[i];
 		if (v->type != JSON_STRING || !v_is_line(v->u.string.s)) {
-			field_errors_add(e, path, "must be a string");
+			field_errors_add(e, path, "deve essere una stringa");
 			continue;
 		}
 		const char *s = v->u.string.s;
@@ -572,7 +575,7 @@ static const char **parse_names(field_errors *e, const char *prefix, const json_
 		for (size_t j = 0; j < *n && !dup; j++)
 			dup = strcmp(out[j], s) == 0;
 		if (dup)
-			field_errors_add(e, path, "%.40s is listed twice", s);
+			field_errors_add(e, path, "%.40s compare due volte", s);
 		else if (check(e, path, s, ctx))
 			out[(*n)++] = s;
 	}
@@ -583,7 +586,7 @@ static bool check_action(field_errors *e, const char *path, const char *s, const
 {
 	if (catalog_has_action(ctx, s))
 		return true;
-	field_errors_add(e, path, "unknown action %.40s", s);
+	field_errors_add(e, path, "azione sconosciuta: %.40s", s);
 	return false;
 }
 
@@ -592,7 +595,7 @@ static bool check_block(field_errors *e, const char *path, const char *s, const 
 	for (const char *const *b = block_names; *b; b++)
 		if (strcmp(*b, s) == 0)
 			return true;
-	field_errors_add(e, path, "unknown block %.40s (blocks are indicators, spending, working_group)", s);
+	field_errors_add(e, path, "blocco sconosciuto: %.40s (i blocchi sono indicators, spending, working_group)", s);
 	return false;
 }
 
@@ -605,11 +608,11 @@ static void parse_part(field_errors *e, const char *pp, const json_value *pv, se
 	p->key = v_string(e, pp, pv, "key", 1, PART_KEY_MAX, true);
 	if (p->key != NULL && !is_part_key(p->key)) {
 		field_errors_add(e, v_path(e, pp, "key"),
-		                 "must be lowercase letters, digits and _, starting with a letter");
+		                 "deve contenere solo lettere minuscole, cifre e _, e iniziare con una lettera");
 		p->key = NULL;
 	}
 	if (p->key != NULL)
-		seen_add(e, keys, p->key, v_path(e, pp, "key"), "part");
+		seen_add(e, keys, p->key, v_path(e, pp, "key"), "la parte");
 	p->title = title_field(e, pp, pv, "title", PART_TITLE_MAX);
 	v_bool(e, pp, pv, "required", true, &p->required);
 	v_int(e, pp, pv, "max_chars", 1, PART_MAX_CHARS_LIMIT, true, &p->max_chars);
@@ -625,12 +628,13 @@ static void parse_section(field_errors *e, const char *sp, const json_value *sv,
 	v_only(e, sp, sv, allowed);
 	s->key = v_string(e, sp, sv, "key", 1, SECTION_KEY_MAX, true);
 	if (s->key != NULL && !is_section_key(s->key)) {
-		field_errors_add(e, v_path(e, sp, "key"),
-		                 "must be a capital letter and one to three numbers of one or two digits, e.g. A.1.2");
+		field_errors_add(
+		    e, v_path(e, sp, "key"),
+		    "deve essere una lettera maiuscola seguita da uno a tre numeri di una o due cifre, es. A.1.2");
 		s->key = NULL;
 	}
 	if (s->key != NULL)
-		seen_add(e, keys, s->key, v_path(e, sp, "key"), "section");
+		seen_add(e, keys, s->key, v_path(e, sp, "key"), "la sezione");
 	s->title = title_field(e, sp, sv, "title", SECTION_TITLE_MAX);
 	/* With groups, the section names its innermost one; without, the group
 	 * is the letter the key starts with (the plan's Obiettivo). Either way a
@@ -643,18 +647,18 @@ static void parse_section(field_errors *e, const char *sp, const json_value *sv,
 			s->group = NULL;
 		}
 	} else if (s->group != NULL && (!is_upper(s->group[0]) || s->group[1] != '\0')) {
-		field_errors_add(e, v_path(e, sp, "group"), "must be a capital letter");
+		field_errors_add(e, v_path(e, sp, "group"), "deve essere una lettera maiuscola");
 		s->group = NULL;
 	} else if (s->group != NULL && s->key != NULL && s->group[0] != s->key[0]) {
-		field_errors_add(e, v_path(e, sp, "group"), "must be %c, the letter section %s starts with", s->key[0],
-		                 s->key);
+		field_errors_add(e, v_path(e, sp, "group"), "deve essere %c, la lettera con cui inizia la sezione %s",
+		                 s->key[0], s->key);
 		s->group = NULL;
 	}
 	s->actions = parse_names(e, sp, sv, "actions", SECTION_MAX_ACTIONS, check_action, cat, &s->nactions);
 	bool present;
 	s->area = v_string_or_null(e, sp, sv, "area", 8, &present);
 	if (s->area != NULL && !catalog_has_area(cat, s->area)) {
-		field_errors_add(e, v_path(e, sp, "area"), "unknown area %s", s->area);
+		field_errors_add(e, v_path(e, sp, "area"), "area sconosciuta: %s", s->area);
 		s->area = NULL;
 	}
 	const json_value *parts = v_array(e, sp, sv, "parts", SECTION_MAX_PARTS, true);
@@ -784,13 +788,13 @@ size_t cycle_parse_document(field_errors *e, const json_value *root, cycle_docum
 	size_t before = field_errors_count(e);
 	*out = (cycle_document){0};
 	if (root->type != JSON_OBJECT) {
-		field_errors_add(e, "(file)", "must hold one JSON object");
+		field_errors_add(e, "(file)", "deve contenere un solo oggetto JSON");
 		return 1;
 	}
 	v_only(e, NULL, root, allowed);
 	const char *format = v_string(e, NULL, root, "format", 1, 64, true);
 	if (format != NULL && strcmp(format, CYCLE_FORMAT) != 0)
-		field_errors_add(e, "format", "must be %s", CYCLE_FORMAT);
+		field_errors_add(e, "format", "deve essere %s", CYCLE_FORMAT);
 	const json_value *v = v_object(e, NULL, root, "cycle", true);
 	if (v != NULL)
 		cycle_parse_fields(e, "cycle", v, CYCLE_FIELDS_IMPORT, &out->cycle, NULL);
@@ -807,7 +811,7 @@ size_t cycle_parse_document(field_errors *e, const json_value *root, cycle_docum
 	if ((v = v_object(e, NULL, root, "template", true)) != NULL &&
 	    cycle_parse_template(e, "template", v, &out->catalog, &out->template) == 0 &&
 	    out->cycle.status != CYCLE_DRAFT && out->template.nsections == 0)
-		field_errors_add(e, "template.sections", "an open or closed cycle needs at least one section");
+		field_errors_add(e, "template.sections", "un ciclo aperto o chiuso deve avere almeno una sezione");
 	if (json_get(root, "notes") != NULL && (v = v_array(e, NULL, root, "notes", NOTES_MAX, true)) != NULL)
 		parse_notes(e, v, out);
 	return field_errors_count(e) - before;

@@ -36,7 +36,7 @@ static bool require_admin(http_req *r)
 {
 	if (r->user->region_role == ROLE_REGION_ADMIN)
 		return true;
-	http_problem(r, 403, "only a region_admin may change a cycle or its rules");
+	http_problem(r, 403, "solo un region_admin può modificare un ciclo o le sue regole");
 	return false;
 }
 
@@ -44,12 +44,12 @@ cycle *cycles_path_cycle(http_req *r, bool for_update)
 {
 	cycle *c;
 	const char *slug = http_param(r, "cycle");
-	if (!http_db_ok(r, cycle_store_find(r->db, r->a, slug, for_update, &c), "the cycle"))
+	if (!http_db_ok(r, cycle_store_find(r->db, r->a, slug, for_update, &c), "il ciclo"))
 		return NULL;
 	if (c == NULL && v_is_slug(slug))
-		http_problemf(r, 404, "there is no cycle %s", slug);
+		http_problemf(r, 404, "il ciclo %s non esiste", slug);
 	else if (c == NULL)
-		http_problem(r, 404, "there is no such cycle");
+		http_problem(r, 404, "il ciclo richiesto non esiste");
 	return c;
 }
 
@@ -71,7 +71,8 @@ static bool rules_editable(http_req *r, const cycle *c)
 {
 	if (c->status == CYCLE_DRAFT)
 		return true;
-	http_problemf(r, 409, "the cycle is %s: its rules are frozen so plans stay comparable",
+	http_problemf(r, 409,
+	              "il ciclo è in stato %s: le sue regole sono bloccate perché i piani restino confrontabili",
 	              cycle_status_name(c->status));
 	return false;
 }
@@ -121,7 +122,7 @@ static void get_cycles(http_req *r)
 	cycle *list;
 	size_t n;
 	bool more;
-	if (!http_db_ok(r, cycle_store_list(r->db, r->a, after, limit, &list, &n, &more), "the cycles"))
+	if (!http_db_ok(r, cycle_store_list(r->db, r->a, after, limit, &list, &n, &more), "i cicli"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].id) : NULL;
 	int csv = http_wants_csv(r);
@@ -159,10 +160,10 @@ static void post_cycle(http_req *r)
 	r->audit_object = arena_printf(r->a, "cycle:%s", c.slug);
 	int rc = cycle_store_insert(r->db, &c);
 	if (rc == DB_EDUP) {
-		http_problemf(r, 409, "a cycle %s already exists", c.slug);
+		http_problemf(r, 409, "il ciclo %s esiste già", c.slug);
 		return;
 	}
-	if (!http_db_ok(r, rc, "the cycle"))
+	if (!http_db_ok(r, rc, "il ciclo"))
 		return;
 	http_set_header(r, "Location", arena_printf(r->a, CYCLES_PATH "/%s", c.slug));
 	answer_cycle(r, &c, 201);
@@ -194,29 +195,31 @@ static bool patch_allowed(http_req *r, const cycle *cur, const cycle *next)
 		               (cur->status == CYCLE_OPEN && next->status == CYCLE_CLOSED);
 		if (!forward) {
 			http_problemf(r, 409,
-			              "the cycle is %s: its status moves draft → open → closed "
-			              "only, not to %s",
+			              "il ciclo è in stato %s: il suo stato passa solo da draft a open a "
+			              "closed, non a %s",
 			              now, cycle_status_name(next->status));
 			return false;
 		}
 	}
 	if (cur->status != CYCLE_DRAFT && (next->start_year != cur->start_year || next->end_year != cur->end_year)) {
-		http_problemf(r, 409, "the cycle is %s: its years are frozen so plans stay comparable", now);
+		http_problemf(r, 409,
+		              "il ciclo è in stato %s: i suoi anni sono bloccati perché i piani restino confrontabili",
+		              now);
 		return false;
 	}
 	if (cur->status == CYCLE_CLOSED &&
 	    !same_text(cycle_time_rfc3339(r->a, cur->deadline), cycle_time_rfc3339(r->a, next->deadline))) {
-		http_problem(r, 409, "the cycle is closed: its deadline no longer moves");
+		http_problem(r, 409, "il ciclo è chiuso: la sua scadenza non si può più spostare");
 		return false;
 	}
 	if (cur->status == CYCLE_DRAFT && next->status == CYCLE_OPEN) {
 		cycle_template t;
-		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cur->id, &t), "the template"))
+		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cur->id, &t), "lo schema"))
 			return false;
 		if (t.nsections == 0) {
 			http_problem(r, 409,
-			             "the template has no sections yet: write it before opening "
-			             "the cycle");
+			             "lo schema non ha ancora sezioni: scriverlo prima di aprire "
+			             "il ciclo");
 			return false;
 		}
 	}
@@ -236,10 +239,10 @@ static void patch_cycle(http_req *r)
 	unsigned present;
 	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_PATCH, &next, &present);
 	if ((present & CYCLE_F_SLUG) && strcmp(next.slug, cur->slug) != 0)
-		field_errors_add(e, "slug", "cannot change: it names the cycle in every address and plan");
+		field_errors_add(e, "slug", "non si può modificare: identifica il ciclo in ogni indirizzo e piano");
 	if (http_errors_answer(r, e, 422, NULL) || !patch_allowed(r, cur, &next))
 		return;
-	if (!http_db_ok(r, cycle_store_update(r->db, &next), "the cycle"))
+	if (!http_db_ok(r, cycle_store_update(r->db, &next), "il ciclo"))
 		return;
 	next.version = cur->version + 1;
 	if (next.status != cur->status)
@@ -262,7 +265,7 @@ static void get_catalog(http_req *r)
 {
 	cycle_catalog cat;
 	cycle *c = cycles_path_cycle(r, false);
-	if (c != NULL && http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	if (c != NULL && http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "il catalogo"))
 		answer_catalog(r, c, c->catalog_version, &cat);
 }
 
@@ -278,13 +281,13 @@ static void put_catalog(http_req *r)
 	cycle_catalog cat;
 	cycle_template tpl;
 	if (cycle_parse_catalog(e, NULL, body, &cat) == 0) {
-		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &tpl), "the template"))
+		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &tpl), "lo schema"))
 			return;
 		cycle_check_orphans(e, NULL, &cat, &tpl);
 	}
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (http_db_ok(r, cycle_store_save_catalog(r->db, c->id, &cat), "the catalogue"))
+	if (http_db_ok(r, cycle_store_save_catalog(r->db, c->id, &cat), "il catalogo"))
 		answer_catalog(r, c, c->catalog_version + 1, &cat);
 }
 
@@ -295,7 +298,7 @@ static void get_norms(http_req *r)
 	cycle_norm *norms;
 	size_t n;
 	cycle *c = cycles_path_cycle(r, false);
-	if (c == NULL || !http_db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "the norms"))
+	if (c == NULL || !http_db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "le norme"))
 		return;
 	/* At most NORMS_MAX: always one page. */
 	http_set_etag(r, etag_of(r, "norms", c, c->norms_version));
@@ -322,13 +325,13 @@ static void post_norm(http_req *r)
 		return;
 	cycle_norm *norms;
 	size_t n;
-	if (!http_db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "the norms"))
+	if (!http_db_ok(r, cycle_store_load_norms(r->db, r->a, c->id, &norms, &n), "le norme"))
 		return;
 	if (n >= NORMS_MAX) {
-		http_problemf(r, 409, "the cycle already has %d norms, the most it may hold", NORMS_MAX);
+		http_problemf(r, 409, "il ciclo ha già %d norme, il massimo consentito", NORMS_MAX);
 		return;
 	}
-	if (!http_db_ok(r, cycle_store_add_norm(r->db, c->id, &norm), "the norm"))
+	if (!http_db_ok(r, cycle_store_add_norm(r->db, c->id, &norm), "la norma"))
 		return;
 	http_set_header(r, "Location", arena_printf(r->a, CYCLES_PATH "/%s/norms/%lld", c->slug, norm.id));
 	jw *w = http_json_begin(r);
@@ -344,13 +347,13 @@ static void delete_norm(http_req *r)
 	long long id;
 	bool deleted = false;
 	if (!id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
-		http_problem(r, 404, "there is no such norm in this cycle");
+		http_problem(r, 404, "la norma richiesta non esiste in questo ciclo");
 		return;
 	}
-	if (!http_db_ok(r, cycle_store_delete_norm(r->db, c->id, id, &deleted), "the norm"))
+	if (!http_db_ok(r, cycle_store_delete_norm(r->db, c->id, id, &deleted), "la norma"))
 		return;
 	if (!deleted) {
-		http_problem(r, 404, "there is no such norm in this cycle");
+		http_problem(r, 404, "la norma richiesta non esiste in questo ciclo");
 		return;
 	}
 	http_no_content(r);
@@ -370,7 +373,7 @@ static void get_glossary(http_req *r)
 {
 	cycle_glossary g;
 	cycle *c = cycles_path_cycle(r, false);
-	if (c != NULL && http_db_ok(r, cycle_store_load_glossary(r->db, r->a, c->id, &g), "the glossary"))
+	if (c != NULL && http_db_ok(r, cycle_store_load_glossary(r->db, r->a, c->id, &g), "il glossario"))
 		answer_glossary(r, c, c->glossary_version, &g);
 }
 
@@ -387,7 +390,7 @@ static void put_glossary(http_req *r)
 	cycle_parse_glossary(e, NULL, body, &g);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (http_db_ok(r, cycle_store_save_glossary(r->db, c->id, &g), "the glossary"))
+	if (http_db_ok(r, cycle_store_save_glossary(r->db, c->id, &g), "il glossario"))
 		answer_glossary(r, c, c->glossary_version + 1, &g);
 }
 
@@ -405,7 +408,7 @@ static void get_template(http_req *r)
 {
 	cycle_template t;
 	cycle *c = cycles_path_cycle(r, false);
-	if (c != NULL && http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
+	if (c != NULL && http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "lo schema"))
 		answer_template(r, c, c->template_version, &t);
 }
 
@@ -416,14 +419,14 @@ static void put_template(http_req *r)
 		return;
 	json_value *body = v_read_object(r);
 	cycle_catalog cat;
-	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "il catalogo"))
 		return;
 	field_errors *e = http_errors_new(r);
 	cycle_template t;
 	cycle_parse_template(e, NULL, body, &cat, &t);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (!http_db_ok(r, cycle_store_save_template(r->db, c->id, &t), "the template"))
+	if (!http_db_ok(r, cycle_store_save_template(r->db, c->id, &t), "lo schema"))
 		return;
 	r->audit_detail = arena_printf(r->a, "template version %lld", c->template_version + 1);
 	answer_template(r, c, c->template_version + 1, &t);

@@ -17,7 +17,7 @@ static void get_readyz(http_req *r)
 {
 	char err[256];
 	if (db_ping(r->db) != DB_OK) {
-		http_unavailable(r, "the database is unreachable");
+		http_unavailable(r, "la base dati non è raggiungibile");
 		return;
 	}
 	if (migrate_check(r->db, err, sizeof(err)) != 0) {

@@ -58,7 +58,7 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 {
 	memset(out, 0, sizeof(*out));
 	out->content_length = -1;
-	*why = "malformed request";
+	*why = "richiesta malformata";
 
 	const char *end = head + len;
 	const char *eol = memchr(head, '\r', len);
@@ -78,7 +78,7 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 	out->method = method_id(out->method_name);
 	size_t tlen = (size_t)(sp2 - sp1 - 1);
 	if (!target_ok(sp1 + 1, tlen)) {
-		*why = "the request target must be an absolute path";
+		*why = "la destinazione della richiesta deve essere un percorso assoluto";
 		return 400;
 	}
 	out->target = arena_strndup(a, sp1 + 1, tlen);
@@ -87,7 +87,7 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 	out->query = q ? q + 1 : "";
 	size_t vlen = (size_t)(eol - sp2 - 1);
 	if (vlen != 8 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1')) {
-		*why = "only HTTP/1.0 and HTTP/1.1 are served";
+		*why = "si accettano solo HTTP/1.0 e HTTP/1.1";
 		return vlen == 8 && memcmp(sp2 + 1, "HTTP/", 5) == 0 ? 505 : 400;
 	}
 	out->minor = sp2[8] - '0';
@@ -103,7 +103,7 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 		if (le == p)
 			break; /* the blank line */
 		if (*p == ' ' || *p == '\t') {
-			*why = "folded header lines are not accepted";
+			*why = "le righe di intestazione ripiegate non sono accettate";
 			return 400;
 		}
 		const char *colon = memchr(p, ':', (size_t)(le - p));
@@ -111,7 +111,7 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 			return 400;
 		for (const char *c = p; c < colon; c++)
 			if (!is_tchar((unsigned char)*c)) {
-				*why = "invalid header name";
+				*why = "nome di intestazione non valido";
 				return 400;
 			}
 		const char *v = colon + 1, *ve = le;
@@ -122,12 +122,12 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 		for (const char *c = v; c < ve; c++) {
 			unsigned char ch = (unsigned char)*c;
 			if ((ch < 0x20 && ch != '\t') || ch == 0x7F) {
-				*why = "control characters in a header value";
+				*why = "caratteri di controllo nel valore di un'intestazione";
 				return 400;
 			}
 		}
 		if (out->nheaders == HTTP_MAX_HEADERS) {
-			*why = "too many header fields";
+			*why = "troppe intestazioni";
 			return 431;
 		}
 		http_header *h = &out->headers[out->nheaders++];
@@ -136,19 +136,19 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 
 		if (strcasecmp(h->name, "Content-Length") == 0) {
 			if (out->content_length >= 0) {
-				*why = "more than one Content-Length";
+				*why = "più di un Content-Length";
 				return 400;
 			}
 			size_t n = strlen(h->value);
 			if (n == 0 || n > 15 || strspn(h->value, "0123456789") != n) {
-				*why = "invalid Content-Length";
+				*why = "Content-Length non valido";
 				return 400;
 			}
 			out->content_length = 0;
 			for (size_t i = 0; i < n; i++)
 				out->content_length = out->content_length * 10 + (h->value[i] - '0');
 		} else if (strcasecmp(h->name, "Transfer-Encoding") == 0) {
-			*why = "chunked request bodies are not accepted: send Content-Length";
+			*why = "i corpi a blocchi (chunked) non sono accettati: inviare Content-Length";
 			return 501;
 		} else if (strcasecmp(h->name, "Connection") == 0) {
 			if (header_has_token(h->value, "close"))
@@ -157,13 +157,13 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 				out->keep_alive = true;
 		} else if (strcasecmp(h->name, "Expect") == 0) {
 			if (strcasecmp(h->value, "100-continue") != 0) {
-				*why = "unsupported Expect";
+				*why = "Expect non supportato";
 				return 400; /* RFC says 417; rare enough */
 			}
 			out->expect_continue = true;
 		} else if (strcasecmp(h->name, "Host") == 0) {
 			if (have_host) {
-				*why = "more than one Host";
+				*why = "più di un Host";
 				return 400;
 			}
 			have_host = true;
@@ -171,7 +171,7 @@ int http_parse_head(arena *a, const char *head, size_t len, http_head *out, cons
 		p = le + 2;
 	}
 	if (out->minor == 1 && !have_host) {
-		*why = "HTTP/1.1 requires Host";
+		*why = "HTTP/1.1 richiede Host";
 		return 400;
 	}
 	return 0;

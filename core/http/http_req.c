@@ -193,7 +193,7 @@ int http_read_json(http_req *r, json_value **out)
 {
 	char err[160];
 	if (!is_json_type(http_header_get(r, "Content-Type"))) {
-		http_problem(r, 415, "the body must be JSON: send Content-Type: application/json");
+		http_problem(r, 415, "il corpo deve essere in JSON: inviare Content-Type: application/json");
 		return -1;
 	}
 	size_t max_nodes, max_bytes;
@@ -205,11 +205,11 @@ int http_read_json(http_req *r, json_value **out)
 		return -1;
 	}
 	if (st == JSON_ETOODEEP) {
-		http_problemf(r, 400, "JSON nested deeper than %d levels", JSON_MAX_DEPTH);
+		http_problemf(r, 400, "il JSON ha più di %d livelli di annidamento", JSON_MAX_DEPTH);
 		return -1;
 	}
 	if (st != JSON_OK) {
-		http_problemf(r, 400, "malformed JSON: %s", err);
+		http_problemf(r, 400, "JSON non valido: %s", err);
 		return -1;
 	}
 	return 0;
@@ -299,7 +299,7 @@ void http_json_end(http_req *r, jw *w, int status)
 	jw_free(w);
 	if (failed) {
 		/* Only stored data that is not valid UTF-8 can get here. */
-		http_problem(r, 500, "the answer could not be encoded as JSON");
+		http_problem(r, 500, "la risposta non si può codificare in JSON");
 		return;
 	}
 	r->status = status;
@@ -351,12 +351,40 @@ const char *http_status_text(int status)
 	}
 }
 
+/* The problem's title, for the Italian reader; the status line keeps the
+ * English reason phrase of http_status_text. */
+static const char *problem_title(int status)
+{
+	switch (status) {
+	case 400: return "Richiesta non valida";
+	case 401: return "Autenticazione richiesta";
+	case 403: return "Operazione non consentita";
+	case 404: return "Non trovato";
+	case 405: return "Metodo non consentito";
+	case 408: return "Tempo scaduto per la richiesta";
+	case 409: return "Conflitto";
+	case 411: return "Lunghezza richiesta";
+	case 412: return "Precondizione non soddisfatta";
+	case 413: return "Contenuto troppo grande";
+	case 415: return "Tipo di contenuto non supportato";
+	case 422: return "Dati non validi";
+	case 428: return "Precondizione richiesta";
+	case 429: return "Troppe richieste";
+	case 431: return "Intestazioni troppo grandi";
+	case 500: return "Errore interno del server";
+	case 501: return "Non implementato";
+	case 503: return "Servizio non disponibile";
+	case 505: return "Versione HTTP non supportata";
+	default: return "Errore";
+	}
+}
+
 static void problem_write(http_req *r, int status, const char *detail, const field_errors *e)
 {
 	jw *w = http_json_begin(r);
 	jw_obj_begin(w);
 	jw_kstr(w, "type", e ? "urn:ambito:problem:invalid-fields" : "about:blank");
-	jw_kstr(w, "title", http_status_text(status));
+	jw_kstr(w, "title", problem_title(status));
 	jw_kint(w, "status", status);
 	if (detail)
 		jw_kstr(w, "detail", detail);
@@ -383,7 +411,7 @@ static void problem_write(http_req *r, int status, const char *detail, const fie
 	r->content_type = "application/problem+json";
 	if (failed) {
 		/* A detail with invalid UTF-8 (echoed input): answer without it. */
-		static const char fallback[] = "{\"type\":\"about:blank\",\"title\":\"Error\"}";
+		static const char fallback[] = "{\"type\":\"about:blank\",\"title\":\"Errore\"}";
 		r->resp_len = 0;
 		http_append(r, fallback, sizeof(fallback) - 1);
 	}
@@ -408,16 +436,16 @@ void http_db_error(http_req *r, long long rc, const char *what)
 	if (rc == DB_EUNAVAIL || rc == DB_ECONFLICT)
 		http_unavailable(r, NULL);
 	else if (rc == DB_EDUP)
-		http_problemf(r, 409, "%s already exists", what);
+		http_problemf(r, 409, "esiste già un elemento con questi dati: %s", what);
 	else if (rc == DB_EFK)
-		http_problemf(r, 409, "%s is still referenced or refers to something missing", what);
+		http_problemf(r, 409, "%s: è ancora in uso o fa riferimento a un elemento inesistente", what);
 	else
-		http_problemf(r, 500, "could not store or read %s", what);
+		http_problemf(r, 500, "impossibile salvare o leggere %s", what);
 }
 
 void http_unavailable(http_req *r, const char *detail)
 {
-	problem_write(r, 503, detail ? detail : "the database is unavailable; try again shortly", NULL);
+	problem_write(r, 503, detail ? detail : "la base dati non è disponibile: riprovare tra poco", NULL);
 	http_set_header(r, "Retry-After", "5");
 }
 
@@ -430,7 +458,7 @@ bool http_errors_answer(http_req *r, const field_errors *e, int status, const ch
 {
 	if (field_errors_count(e) == 0)
 		return false;
-	problem_write(r, status, detail ? detail : "some fields are not valid", e);
+	problem_write(r, status, detail ? detail : "alcuni campi non sono validi", e);
 	return true;
 }
 
@@ -449,7 +477,7 @@ int http_if_match(http_req *r, const char *etag)
 {
 	const char *im = http_header_get(r, "If-Match");
 	if (im == NULL) {
-		http_problem(r, 428, "send If-Match with the ETag you last read");
+		http_problem(r, 428, "inviare If-Match con l'ETag letto per ultimo");
 		return -1;
 	}
 	size_t e = strlen(etag);
@@ -489,7 +517,7 @@ int http_if_match(http_req *r, const char *etag)
 	else if (star)
 		http_problem(r, 412, "If-Match: * non è accettato: invia l'ETag che hai letto");
 	else
-		http_problem(r, 412, "the resource changed since you read it: read it again, then retry");
+		http_problem(r, 412, "la risorsa è cambiata dopo la lettura: rileggerla e riprovare");
 	return -1;
 malformed:
 	e400 = http_errors_new(r);

@@ -320,7 +320,7 @@ static void conn_answer(conn *c)
 {
 	http_req *r = c->req;
 	if (r->status == 0)
-		http_problem(r, 500, "the request was not answered");
+		http_problem(r, 500, "la richiesta non ha avuto risposta");
 	write_head(c, r, (long long)r->resp_len);
 	if (!c->head_request && r->resp_len > 0)
 		evbuffer_add(bufferevent_get_output(c->bev), r->resp_body, r->resp_len);
@@ -463,7 +463,7 @@ static void conn_dispatch(conn *c)
 	int allowed = c->allowed;
 	switch (c->match) {
 	case ROUTER_NOT_FOUND:
-		http_problem(r, 404, "no such resource");
+		http_problem(r, 404, "la risorsa richiesta non esiste");
 		conn_answer(c);
 		return;
 	case ROUTER_BAD_METHOD: {
@@ -474,7 +474,7 @@ static void conn_dispatch(conn *c)
 					strcat(allow, ", ");
 				strcat(allow, router_method_name(m));
 			}
-		http_problemf(r, 405, "%s is not allowed here", r->method_name);
+		http_problemf(r, 405, "il metodo %s non è ammesso per questo indirizzo", r->method_name);
 		http_set_header(r, "Allow", allow);
 		conn_answer(c);
 		return;
@@ -497,7 +497,7 @@ static void conn_dispatch(conn *c)
 	if (!workers_submit(s->pool, c)) {
 		c->state = C_HEAD;
 		r->stream = NULL;
-		http_unavailable(r, "the server is busy; try again shortly");
+		http_unavailable(r, "il server è occupato: riprovare tra poco");
 		conn_answer(c);
 	}
 }
@@ -549,7 +549,7 @@ static void conn_start_request(conn *c, size_t head_len)
 	c->keep_alive = h.keep_alive && !s->draining;
 	c->head_request = h.method == HTTP_HEAD;
 	if (h.method == 0) {
-		conn_refuse(c, 501, "this method is not served");
+		conn_refuse(c, 501, "questo metodo non è gestito");
 		return;
 	}
 	/* Routed now, so that the route's own body limit is known before a
@@ -600,13 +600,13 @@ static void conn_process(conn *c)
 			struct evbuffer_ptr p = evbuffer_search(in, "\r\n\r\n", 4, NULL);
 			if (p.pos < 0) {
 				if (have > s->cfg->max_header)
-					conn_refuse(c, 431, "the request head is too large");
+					conn_refuse(c, 431, "l'intestazione della richiesta è troppo grande");
 				else if (!arm_read_deadline(c))
-					conn_refuse(c, 408, "the request did not arrive in time");
+					conn_refuse(c, 408, "la richiesta non è arrivata in tempo");
 				return;
 			}
 			if ((size_t)p.pos + 4 > s->cfg->max_header) {
-				conn_refuse(c, 431, "the request head is too large");
+				conn_refuse(c, 431, "l'intestazione della richiesta è troppo grande");
 				return;
 			}
 			c->in_started = false;
@@ -614,7 +614,7 @@ static void conn_process(conn *c)
 		} else {
 			if (evbuffer_get_length(in) < c->body_need) {
 				if (!arm_read_deadline(c))
-					conn_refuse(c, 408, "the request did not arrive in time");
+					conn_refuse(c, 408, "la richiesta non è arrivata in tempo");
 				return;
 			}
 			http_req *r = c->req;
@@ -693,12 +693,12 @@ static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	conn *c = arg;
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) && c->state == C_BODY) {
-		conn_refuse(c, 408, "the request did not arrive in time");
+		conn_refuse(c, 408, "la richiesta non è arrivata in tempo");
 		return;
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) && c->state == C_HEAD &&
 	    evbuffer_get_length(bufferevent_get_input(bev)) > 0) {
-		conn_refuse(c, 408, "the request did not arrive in time");
+		conn_refuse(c, 408, "la richiesta non è arrivata in tempo");
 		return;
 	}
 	if (c->state == C_BUSY) {

@@ -60,7 +60,7 @@ static const json_value *member(field_errors *e, const char *prefix, const json_
 	if (v != NULL && v->type == JSON_NULL)
 		v = NULL;
 	if (v == NULL && required)
-		field_errors_add(e, v_path(e, prefix, key), "is required");
+		field_errors_add(e, v_path(e, prefix, key), "è obbligatorio");
 	return v;
 }
 
@@ -71,7 +71,7 @@ static const char *string_member(field_errors *e, const char *prefix, const json
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_STRING) {
-		field_errors_add(e, v_path(e, prefix, key), "must be a string");
+		field_errors_add(e, v_path(e, prefix, key), "deve essere una stringa");
 		return NULL;
 	}
 	return v->u.string.s;
@@ -85,16 +85,19 @@ const char *v_string(field_errors *e, const char *prefix, const json_value *obj,
 		return NULL;
 	size_t n = utf8_chars(s, strlen(s));
 	if (!v_is_line(s)) {
-		field_errors_add(e, v_path(e, prefix, key), "must be one line without control characters");
+		field_errors_add(e, v_path(e, prefix, key), "deve essere una sola riga, senza caratteri di controllo");
 		return NULL;
 	}
 	if (n < min_chars) {
 		field_errors_add(e, v_path(e, prefix, key),
-		                 min_chars == 1 ? "must not be empty" : "is shorter than %zu characters", min_chars);
+		                 min_chars == 1 ? "non può essere vuoto" : "deve avere almeno %zu caratteri",
+		                 min_chars);
 		return NULL;
 	}
 	if (n > max_chars) {
-		field_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters", max_chars);
+		char max_it[MONEY_TEXT_MAX]; /* "20.000": numbers the Italian way */
+		money_group_it(max_it, (int64_t)max_chars);
+		field_errors_add(e, v_path(e, prefix, key), "supera il limite di %s caratteri", max_it);
 		return NULL;
 	}
 	return s;
@@ -108,11 +111,15 @@ const char *v_text(field_errors *e, const char *prefix, const json_value *obj, c
 		return NULL;
 	size_t len = strlen(s), n = utf8_chars(s, len);
 	if (!is_text(s, len)) {
-		field_errors_add(e, v_path(e, prefix, key), "contains control characters");
+		field_errors_add(e, v_path(e, prefix, key), "contiene caratteri di controllo");
 		return NULL;
 	}
 	if (n > max_chars) {
-		field_errors_add(e, v_path(e, prefix, key), "is longer than %zu characters (it has %zu)", max_chars, n);
+		char max_it[MONEY_TEXT_MAX], n_it[MONEY_TEXT_MAX];
+		money_group_it(max_it, (int64_t)max_chars);
+		money_group_it(n_it, (int64_t)n);
+		field_errors_add(e, v_path(e, prefix, key), "supera il limite di %s caratteri (ne ha %s)", max_it,
+		                 n_it);
 		return NULL;
 	}
 	return s;
@@ -135,11 +142,11 @@ bool v_int(field_errors *e, const char *prefix, const json_value *obj, const cha
 	if (v == NULL)
 		return false;
 	if (v->type != JSON_NUMBER || !v->u.number.is_integer) {
-		field_errors_add(e, v_path(e, prefix, key), "must be a whole number");
+		field_errors_add(e, v_path(e, prefix, key), "deve essere un numero intero");
 		return false;
 	}
 	if (v->u.number.integer < min || v->u.number.integer > max) {
-		field_errors_add(e, v_path(e, prefix, key), "must be from %lld to %lld", min, max);
+		field_errors_add(e, v_path(e, prefix, key), "deve essere compreso tra %lld e %lld", min, max);
 		return false;
 	}
 	*out = v->u.number.integer;
@@ -152,7 +159,7 @@ bool v_bool(field_errors *e, const char *prefix, const json_value *obj, const ch
 	if (v == NULL)
 		return false;
 	if (v->type != JSON_BOOL) {
-		field_errors_add(e, v_path(e, prefix, key), "must be true or false");
+		field_errors_add(e, v_path(e, prefix, key), "deve essere true o false");
 		return false;
 	}
 	*out = v->u.boolean;
@@ -165,26 +172,27 @@ const char *v_money(field_errors *e, const char *prefix, const json_value *obj, 
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_NUMBER) {
-		field_errors_add(e, v_path(e, prefix, key), "must be a number of euros");
+		field_errors_add(e, v_path(e, prefix, key), "deve essere un importo in euro");
 		return NULL;
 	}
 	const char *t = v->u.number.text;
 	int64_t cents;
 	int rc = money_parse(t, &cents);
 	if (t[0] == '-') {
-		field_errors_add(e, v_path(e, prefix, key), "must not be negative");
+		field_errors_add(e, v_path(e, prefix, key), "non può essere negativo");
 		return NULL;
 	}
 	if (rc == MONEY_ESYNTAX) {
-		field_errors_add(e, v_path(e, prefix, key), "must be written as plain decimal euros (e.g. 1234.50)");
+		field_errors_add(e, v_path(e, prefix, key),
+		                 "deve essere un importo in euro con il punto decimale (es. 1234.50)");
 		return NULL;
 	}
 	if (rc == MONEY_EDECIMALS) {
-		field_errors_add(e, v_path(e, prefix, key), "has more than 2 decimals");
+		field_errors_add(e, v_path(e, prefix, key), "ha più di 2 decimali");
 		return NULL;
 	}
 	if (rc != MONEY_OK || cents > V_MONEY_MAX_CENTS) {
-		field_errors_add(e, v_path(e, prefix, key), "is too large");
+		field_errors_add(e, v_path(e, prefix, key), "è troppo grande");
 		return NULL;
 	}
 	return t;
@@ -200,7 +208,7 @@ const char *v_email(field_errors *e, const char *prefix, const json_value *obj, 
 	bool ok = at && at != s && strchr(at + 1, '@') == NULL && dot && dot > at + 1 && dot[1] != '\0' &&
 	          strpbrk(s, " \t\"(),:;<>[\\]") == NULL;
 	if (!ok) {
-		field_errors_add(e, v_path(e, prefix, key), "is not an email address");
+		field_errors_add(e, v_path(e, prefix, key), "non è un indirizzo email valido");
 		return NULL;
 	}
 	char *lower = arena_strdup(err_arena(e), s);
@@ -230,8 +238,9 @@ const char *v_slug(field_errors *e, const char *prefix, const json_value *obj, c
 	if (s == NULL)
 		return NULL;
 	if (!v_is_slug(s)) {
-		field_errors_add(e, v_path(e, prefix, key),
-		                 "must be lowercase letters, digits and single hyphens (at most 64), e.g. ats-20");
+		field_errors_add(
+		    e, v_path(e, prefix, key),
+		    "deve contenere solo lettere minuscole, cifre e trattini singoli (al massimo 64), es. ats-20");
 		return NULL;
 	}
 	return s;
@@ -244,11 +253,11 @@ const char *v_password(field_errors *e, const char *prefix, const json_value *ob
 		return NULL;
 	size_t len = strlen(s);
 	if (!utf8_valid(s, len) || utf8_chars(s, len) < PASSWORD_MIN_CHARS) {
-		field_errors_add(e, v_path(e, prefix, key), "must have at least %d characters", PASSWORD_MIN_CHARS);
+		field_errors_add(e, v_path(e, prefix, key), "deve avere almeno %d caratteri", PASSWORD_MIN_CHARS);
 		return NULL;
 	}
 	if (len > PASSWORD_MAX_BYTES) {
-		field_errors_add(e, v_path(e, prefix, key), "is longer than %d bytes", PASSWORD_MAX_BYTES);
+		field_errors_add(e, v_path(e, prefix, key), "supera il limite di %d byte", PASSWORD_MAX_BYTES);
 		return NULL;
 	}
 	return s;
@@ -290,8 +299,9 @@ const char *v_time_text(field_errors *e, const char *field, const char *s, bool 
 		ok = ok && s[i] == 'Z' && s[i + 1] == '\0';
 	}
 	if (!ok) {
-		field_errors_add(
-		    e, field, date_only ? "must be a date YYYY-MM-DD" : "must be a UTC time like 2021-12-31T23:59:59Z");
+		field_errors_add(e, field,
+		                 date_only ? "deve essere una data nel formato AAAA-MM-GG"
+		                           : "deve essere un orario UTC nel formato 2021-12-31T23:59:59Z");
 		return NULL;
 	}
 	if (date_only)
@@ -316,11 +326,11 @@ const json_value *v_array(field_errors *e, const char *prefix, const json_value 
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_ARRAY) {
-		field_errors_add(e, v_path(e, prefix, key), "must be a list");
+		field_errors_add(e, v_path(e, prefix, key), "deve essere un elenco");
 		return NULL;
 	}
 	if (v->u.array.n > max_items) {
-		field_errors_add(e, v_path(e, prefix, key), "has more than %zu items", max_items);
+		field_errors_add(e, v_path(e, prefix, key), "ha più di %zu elementi", max_items);
 		return NULL;
 	}
 	return v;
@@ -332,7 +342,7 @@ const json_value *v_object(field_errors *e, const char *prefix, const json_value
 	if (v == NULL)
 		return NULL;
 	if (v->type != JSON_OBJECT) {
-		field_errors_add(e, v_path(e, prefix, key), "must be an object");
+		field_errors_add(e, v_path(e, prefix, key), "deve essere un oggetto");
 		return NULL;
 	}
 	return v;
@@ -347,7 +357,7 @@ void v_only(field_errors *e, const char *prefix, const json_value *obj, const ch
 		for (const char *const *a = allowed; *a && !known; a++)
 			known = strcmp(*a, obj->u.object.keys[i]) == 0;
 		if (!known)
-			field_errors_add(e, v_path(e, prefix, obj->u.object.keys[i]), "is not a known field");
+			field_errors_add(e, v_path(e, prefix, obj->u.object.keys[i]), "non è un campo previsto");
 	}
 }
 
@@ -378,6 +388,6 @@ bool v_body_object(http_req *r, const json_value *body)
 {
 	if (body->type == JSON_OBJECT)
 		return true;
-	http_problem(r, 422, "the body must be a JSON object");
+	http_problem(r, 422, "il corpo deve essere un oggetto JSON");
 	return false;
 }

@@ -95,7 +95,9 @@ static void get_audit(http_req *r)
 				ncoord++;
 			}
 		if (ncoord == 0) {
-			http_problem(r, 403, "only a region_admin or an ATS coordinator reads the audit log");
+			http_problem(r, 403,
+			             "il registro delle operazioni è consultabile solo da un region_admin o da un "
+			             "coordinatore di ambito");
 			return;
 		}
 		if (ncoord > 1) {
@@ -108,14 +110,14 @@ static void get_audit(http_req *r)
 	field_errors *e = http_errors_new(r);
 	if (since)
 		since = v_time_text(e, "since", since, false);
-	if (http_errors_answer(r, e, 400, "since must be a UTC time like 2021-12-31T23:59:59Z"))
+	if (http_errors_answer(r, e, 400, "since deve essere un orario UTC nel formato 2021-12-31T23:59:59Z"))
 		return;
 	audit_row *rows;
 	size_t n;
 	bool more;
 	int rc = audit_store_list(r->db, r->a, tenant_id, since, before, limit, &rows, &n, &more);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the audit log");
+		http_db_error(r, rc, "il registro delle operazioni");
 		return;
 	}
 	jw *w = http_json_begin(r);

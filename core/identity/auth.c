@@ -256,14 +256,14 @@ int auth_request(http_req *r)
 	const char *h = http_header_get(r, "Authorization");
 	long long uid, sid;
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
-		http_problem(r, 401, "log in first: send Authorization: Bearer <access token>");
+		http_problem(r, 401, "occorre prima accedere: inviare Authorization: Bearer <token di accesso>");
 		goto unauthorized;
 	}
 	const char *tok = h + 7;
 	while (*tok == ' ')
 		tok++;
 	if (auth_verify_token(tok, &uid, &sid) != 0) {
-		http_problem(r, 401, "the access token is not valid or has expired");
+		http_problem(r, 401, "il token di accesso non è valido o è scaduto");
 		goto unauthorized;
 	}
 	identity *u = NULL;
@@ -274,9 +274,9 @@ int auth_request(http_req *r)
 	}
 	if (rc != DB_OK) {
 		if (rc < 0)
-			http_problem(r, 500, "could not read the account");
+			http_problem(r, 500, "impossibile leggere l'account");
 		else
-			http_problem(r, 401, "the account is not active or the login has ended");
+			http_problem(r, 401, "l'account non è attivo o la sessione è terminata");
 		if (rc > 0)
 			goto unauthorized;
 		return -1;

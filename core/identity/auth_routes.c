@@ -57,7 +57,7 @@ static void answer_tokens(http_req *r, long long user_id, long long login_id, co
 	}
 	char *access = auth_issue_token(user_id, login_id, &expires_in);
 	if (access == NULL) {
-		http_problem(r, 500, "could not sign the token");
+		http_problem(r, 500, "impossibile firmare il token");
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -81,7 +81,7 @@ static bool db_failed(http_req *r, long long rc)
 	if (rc == DB_EUNAVAIL || rc == DB_ECONFLICT)
 		http_unavailable(r, NULL);
 	else
-		http_problem(r, 500, "the request could not be completed");
+		http_problem(r, 500, "la richiesta non si è potuta completare");
 	return true;
 }
 
@@ -102,7 +102,8 @@ static auth_login_result blocked_for(http_req *r, const char *acct, const char *
  * forever. A blocked password change has an authenticated caller. */
 static void answer_blocked(http_req *r, long long wait)
 {
-	http_problemf(r, 429, "too many failed logins: try again in %lld seconds", wait);
+	http_problemf(r, 429, "troppi accessi non riusciti: riprovare tra %lld %s", wait,
+	              wait == 1 ? "secondo" : "secondi");
 	http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
 	if (r->user != NULL)
 		audit_write(r);
@@ -195,7 +196,7 @@ static void post_login(http_req *r)
 	case AUTH_LOGIN_BLOCKED: answer_blocked(r, who.retry_after); return;
 	case AUTH_LOGIN_BUSY: answer_busy(r); return;
 	case AUTH_LOGIN_WRONG:
-		http_problem(r, 401, "wrong email or password");
+		http_problem(r, 401, "email o password errate");
 		r->audit_detail = "login failed";
 		audit_write(r);
 		return;
@@ -251,7 +252,7 @@ static void post_refresh(http_req *r)
 		return;
 	if (!found) {
 		db_rollback(r->db);
-		http_problem(r, 401, "the refresh token is not valid");
+		http_problem(r, 401, "il token di rinnovo non è valido");
 		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		return;
 	}
@@ -263,7 +264,8 @@ static void post_refresh(http_req *r)
 		/* A spent token again: someone else holds a copy. End the login. */
 		if (db_failed(r, auth_store_revoke_login(r->db, login_id, "refresh token reuse")))
 			goto out;
-		http_problem(r, 401, "the refresh token was already used: this login has been ended, log in again");
+		http_problem(r, 401,
+		             "il token di rinnovo era già stato usato: la sessione è stata chiusa, accedere di nuovo");
 		r->audit_detail = "refresh token reuse: login revoked";
 		if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db)))
 			goto out;
@@ -272,7 +274,7 @@ static void post_refresh(http_req *r)
 	}
 	if (rt.used || rt.expired || rt.revoked || !rt.user_active) {
 		db_rollback(r->db);
-		http_problem(r, 401, "the refresh token is not valid");
+		http_problem(r, 401, "il token di rinnovo non è valido");
 		metrics_refusal(REFUSAL_REFRESH_INVALID);
 		goto out;
 	}
@@ -338,7 +340,7 @@ static void put_my_password(http_req *r)
 	const char *stored;
 	int rc = auth_store_password_hash(r->db, r->a, r->user->user_id, &stored);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the account");
+		http_db_error(r, rc, "l'account");
 		goto out;
 	}
 	int checked = stored != NULL ? password_check(cur, stored) : PASSWORD_MISMATCH;
@@ -353,13 +355,13 @@ static void put_my_password(http_req *r)
 	if (!ok) {
 		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
 		r->audit_detail = "password change: wrong current password";
-		field_errors_add(e, "current_password", "is not your current password");
+		field_errors_add(e, "current_password", "non corrisponde alla password attuale");
 		http_errors_answer(r, e, 422, NULL);
 		goto out;
 	}
 	throttle_clear(r->db, acct);
 	if (strcmp(cur, neu) == 0) {
-		field_errors_add(e, "new_password", "must differ from the current password");
+		field_errors_add(e, "new_password", "deve essere diversa dalla password attuale");
 		http_errors_answer(r, e, 422, NULL);
 		goto out;
 	}
@@ -369,7 +371,7 @@ static void put_my_password(http_req *r)
 		goto out;
 	}
 	if (hashed != 0) {
-		http_problem(r, 500, "could not hash the password");
+		http_problem(r, 500, "impossibile elaborare la password");
 		goto out;
 	}
 	/* Other logins end with the change: whoever knew the old password is out. */

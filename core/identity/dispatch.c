@@ -36,7 +36,7 @@ static void run_handler(http_req *r)
 	rt->handler(r);
 	if (r->status == 0) {
 		log_msg(LOG_ERROR, "handler for %s %s left no answer", router_method_name(rt->method), rt->pattern);
-		http_problem(r, 500, "the request was not answered");
+		http_problem(r, 500, "la richiesta non ha avuto risposta");
 	}
 }
 
@@ -84,9 +84,10 @@ static void run_write(http_req *r)
 			if (retry_conflict(r, attempt))
 				continue;
 			if (rc == DB_EUNAVAIL || rc == DB_ECONFLICT)
-				http_unavailable(r, "the change could not be saved; nothing was changed: try again");
+				http_unavailable(r,
+				                 "la modifica non si è potuta salvare e nulla è cambiato: riprovare");
 			else
-				http_problem(r, 500, "the change could not be saved; nothing was changed");
+				http_problem(r, 500, "la modifica non si è potuta salvare e nulla è cambiato");
 			return;
 		}
 		db_rollback(r->db);
@@ -112,7 +113,7 @@ void dispatch_request(http_req *r)
 	if (page) {
 		/* Never the Bearer path: a page is the browser's, by session. */
 		if (pages == NULL) {
-			http_problem(r, 404, "no such resource");
+			http_problem(r, 404, "la risorsa richiesta non esiste");
 			return;
 		}
 		if (pages->authenticate(r) != 0)

@@ -60,18 +60,18 @@ int scope_resolve_slug(http_req *r, const char *slug)
 	tenant_ref *t;
 	if (slug == NULL || r->user == NULL || strlen(slug) > TENANT_SLUG_MAX) {
 		r->tenant = NULL;
-		http_problem(r, 404, "no such tenant");
+		http_problem(r, 404, "l'ambito non esiste");
 		return -1;
 	}
 	int rc = tenant_row(r, slug, &t);
 	r->tenant = NULL; /* set again below, only once the caller may see it */
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the tenant");
+		http_db_error(r, rc, "l'ambito");
 		return -1;
 	}
 	role seen_as = t->id != 0 ? caller_role(r->user, t->id) : ROLE_NONE;
 	if (seen_as == ROLE_NONE) {
-		http_problem(r, 404, "no such tenant");
+		http_problem(r, 404, "l'ambito non esiste");
 		return -1;
 	}
 	t->role = seen_as;
@@ -83,6 +83,6 @@ int scope_require(http_req *r, unsigned roles)
 {
 	if (r->tenant && (roles & SCOPE_ROLE(r->tenant->role)))
 		return 0;
-	http_problem(r, 403, "your role may not do this here");
+	http_problem(r, 403, "il proprio ruolo non consente questa operazione qui");
 	return -1;
 }

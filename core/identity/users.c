@@ -22,7 +22,7 @@ static bool require_admin(http_req *r)
 {
 	if (r->user->region_role == ROLE_REGION_ADMIN)
 		return true;
-	http_problem(r, 403, "only a region_admin may manage users");
+	http_problem(r, 403, "solo un region_admin può gestire gli utenti");
 	return false;
 }
 
@@ -31,7 +31,7 @@ static long long user_id_param(http_req *r)
 {
 	long long id;
 	if (!id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
-		http_problem(r, 404, "no such user");
+		http_problem(r, 404, "l'utente non esiste");
 		return -1;
 	}
 	return id;
@@ -43,11 +43,11 @@ static void answer_user(http_req *r, long long id, int status, const char *initi
 	long long version;
 	int rc = user_store_get(r->db, r->a, id, &u, &version);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the user");
+		http_db_error(r, rc, "l'utente");
 		return;
 	}
 	if (u == NULL) {
-		http_problem(r, 404, "no such user");
+		http_problem(r, 404, "l'utente non esiste");
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -77,9 +77,10 @@ static long long store_roles(http_req *r, field_errors *e, long long id, const j
 			rc = user_store_add_membership(r->db, id, json_get_str(m, "tenant"), json_get_str(m, "role"));
 			if (rc == 0)
 				field_errors_add(e, v_path(e, v_index(e, NULL, "memberships", i), "tenant"),
-				                 "no such tenant");
+				                 "l'ambito non esiste");
 			if (rc == DB_EDUP) {
-				field_errors_add(e, v_index(e, NULL, "memberships", i), "names the same tenant twice");
+				field_errors_add(e, v_index(e, NULL, "memberships", i),
+				                 "indica lo stesso ambito due volte");
 				rc = 0;
 			}
 		}
@@ -89,9 +90,9 @@ static long long store_roles(http_req *r, field_errors *e, long long id, const j
 		for (size_t i = 0; rc >= 0 && i < assignments->u.array.n; i++) {
 			rc = user_store_add_assignment(r->db, id, assignments->u.array.items[i]->u.string.s);
 			if (rc == 0)
-				field_errors_add(e, v_index(e, NULL, "assignments", i), "no such tenant");
+				field_errors_add(e, v_index(e, NULL, "assignments", i), "l'ambito non esiste");
 			if (rc == DB_EDUP) {
-				field_errors_add(e, v_index(e, NULL, "assignments", i), "appears twice");
+				field_errors_add(e, v_index(e, NULL, "assignments", i), "compare due volte");
 				rc = 0;
 			}
 		}
@@ -114,7 +115,7 @@ static void user_read(field_errors *e, const json_value *body, bool partial, use
 	in->role = v_string_or_null(e, NULL, body, "role", 32, &in->role_given);
 	role rl = role_parse(in->role);
 	if (in->role && rl != ROLE_REGION_ADMIN && rl != ROLE_REGION_REVIEWER && rl != ROLE_UNIVERSITY)
-		field_errors_add(e, "role", "must be region_admin, region_reviewer, university or null");
+		field_errors_add(e, "role", "deve essere region_admin, region_reviewer, university o null");
 	in->password = v_password(e, NULL, body, "password", false);
 	in->active_given = v_bool(e, NULL, body, "active", false, &in->active);
 	in->memberships = v_array(e, NULL, body, "memberships", USER_TENANTS_MAX, false);
@@ -122,7 +123,7 @@ static void user_read(field_errors *e, const json_value *body, bool partial, use
 		const json_value *m = in->memberships->u.array.items[i];
 		const char *at = v_index(e, NULL, "memberships", i);
 		if (m->type != JSON_OBJECT) {
-			field_errors_add(e, at, "must be an object {\"tenant\",\"role\"}");
+			field_errors_add(e, at, "deve essere un oggetto {\"tenant\",\"role\"}");
 			continue;
 		}
 		static const char *const mf[] = {"tenant", "role", NULL};
@@ -131,13 +132,14 @@ static void user_read(field_errors *e, const json_value *body, bool partial, use
 		const char *mr = v_string(e, at, m, "role", 1, 32, true);
 		role mrl = role_parse(mr);
 		if (mr && mrl != ROLE_ATS_COORDINATOR && mrl != ROLE_ATS_EDITOR && mrl != ROLE_ATS_VIEWER)
-			field_errors_add(e, v_path(e, at, "role"), "must be ats_coordinator, ats_editor or ats_viewer");
+			field_errors_add(e, v_path(e, at, "role"),
+			                 "deve essere ats_coordinator, ats_editor o ats_viewer");
 	}
 	in->assignments = v_array(e, NULL, body, "assignments", USER_TENANTS_MAX, false);
 	for (size_t i = 0; in->assignments && i < in->assignments->u.array.n; i++) {
 		const json_value *s = in->assignments->u.array.items[i];
 		if (s->type != JSON_STRING || !v_is_slug(s->u.string.s))
-			field_errors_add(e, v_index(e, NULL, "assignments", i), "must be a tenant slug");
+			field_errors_add(e, v_index(e, NULL, "assignments", i), "deve essere lo slug di un ambito");
 	}
 }
 
@@ -146,9 +148,10 @@ static void check_combination(field_errors *e, const char *role_after, size_t nm
 {
 	role rl = role_parse(role_after);
 	if (rl != ROLE_NONE && nmemberships > 0)
-		field_errors_add(e, "memberships", "a user with a region role cannot also be an ATS member");
+		field_errors_add(e, "memberships",
+		                 "un utente con un ruolo regionale non può essere anche membro di un ambito");
 	if (rl != ROLE_UNIVERSITY && nassigned > 0)
-		field_errors_add(e, "assignments", "only university users are assigned to ATS");
+		field_errors_add(e, "assignments", "agli ambiti si assegnano solo utenti university");
 }
 
 static void get_users(http_req *r)
@@ -162,7 +165,7 @@ static void get_users(http_req *r)
 	bool more;
 	int rc = user_store_list(r->db, r->a, after, limit, &us, &n, &more);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the users");
+		http_db_error(r, rc, "gli utenti");
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -190,7 +193,7 @@ static void post_users(http_req *r)
 	long long id;
 	long long rc = user_store_create(r->db, in.email, in.name, in.role, in.password, generated, &id);
 	if (rc == DB_EDUP) {
-		http_problemf(r, 409, "a user with email %s already exists", in.email);
+		http_problemf(r, 409, "esiste già un utente con email %s", in.email);
 		return;
 	}
 	if (rc >= 0 && in.active_given && !in.active)
@@ -198,7 +201,7 @@ static void post_users(http_req *r)
 	if (rc >= 0)
 		rc = store_roles(r, e, id, in.memberships, in.assignments);
 	if (rc < 0) {
-		http_db_error(r, rc, "the user");
+		http_db_error(r, rc, "l'utente");
 		return;
 	}
 	if (http_errors_answer(r, e, 422, NULL))
@@ -226,13 +229,13 @@ static void patch_user(http_req *r)
 		return;
 	int rc = user_store_lock(r->db, id, &version);
 	if (rc == DB_OK && version == 0) {
-		http_problem(r, 404, "no such user");
+		http_problem(r, 404, "l'utente non esiste");
 		return;
 	}
 	if (rc == DB_OK)
 		rc = user_store_get(r->db, r->a, id, &cur, &version);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the user");
+		http_db_error(r, rc, "l'utente");
 		return;
 	}
 	if (http_if_match(r, arena_printf(r->a, "u%lld", version)) != 0 || http_read_json(r, &body) != 0 ||
@@ -241,9 +244,9 @@ static void patch_user(http_req *r)
 	field_errors *e = http_errors_new(r);
 	user_read(e, body, true, &in);
 	if (in.email)
-		field_errors_add(e, "email", "cannot be changed; create a new user instead");
+		field_errors_add(e, "email", "non si può modificare: creare invece un nuovo utente");
 	if (in.password)
-		field_errors_add(e, "password", "is changed by its owner (PUT /api/v1/me/password)");
+		field_errors_add(e, "password", "può modificarla solo il titolare (PUT /api/v1/me/password)");
 	const char *role_after = in.role_given ? in.role : role_name(cur->region_role);
 	if (role_after && *role_after == '\0')
 		role_after = NULL;
@@ -254,7 +257,7 @@ static void patch_user(http_req *r)
 	if (id == r->user->user_id &&
 	    ((in.role_given && role_parse(in.role) != ROLE_REGION_ADMIN) || (in.active_given && !in.active)))
 		field_errors_add(e, in.active_given && !in.active ? "active" : "role",
-		                 "you cannot remove your own administrator access");
+		                 "non si può togliere a sé stessi l'accesso da amministratore");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	long long n = user_store_update(r->db, id, in.name, in.active_given, in.active);
@@ -265,7 +268,7 @@ static void patch_user(http_req *r)
 	if (n >= 0)
 		n = store_roles(r, e, id, in.memberships, in.assignments);
 	if (n < 0) {
-		http_db_error(r, n, "the user");
+		http_db_error(r, n, "l'utente");
 		return;
 	}
 	if (http_errors_answer(r, e, 422, NULL))

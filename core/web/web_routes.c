@@ -149,7 +149,7 @@ static void post_logout(http_req *r)
 {
 	int rc = web_session_end(r);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "session");
+		http_db_error(r, rc, "la sessione");
 		return;
 	}
 	web_redirect(r, "/");

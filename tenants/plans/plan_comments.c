@@ -231,24 +231,24 @@ static void get_comments(http_req *r)
 	const char *section = http_query(r, "section"), *resolved = http_query(r, "resolved");
 	if (section != NULL) {
 		cycle_template t;
-		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template"))
+		if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "lo schema"))
 			return;
 		if (cycle_template_section(&t, section) == NULL)
-			field_errors_add(e, "section", "is not a section of the cycle's template");
+			field_errors_add(e, "section", "non è una sezione dello schema del ciclo");
 	}
 	if (resolved != NULL) {
 		if (strcmp(resolved, "true") == 0 || strcmp(resolved, "false") == 0)
 			resolved = resolved[0] == 't' ? "1" : "0";
 		else
-			field_errors_add(e, "resolved", "must be true or false");
+			field_errors_add(e, "resolved", "deve essere true o false");
 	}
-	if (http_errors_answer(r, e, 400, "a query parameter is not valid"))
+	if (http_errors_answer(r, e, 400, "un parametro della query non è valido"))
 		return;
 	comment *list;
 	size_t n;
 	bool more;
 	if (!http_db_ok(r, comment_list(r->db, r->a, p, after, limit, section, resolved, &list, &n, &more),
-	                "the comments"))
+	                "i commenti"))
 		return;
 	jw *w = http_json_begin(r);
 	http_list_begin(w);
@@ -263,25 +263,26 @@ static void get_comments(http_req *r)
 static bool check_target(http_req *r, field_errors *e, const plan *p, long long cycle_id, comment *c)
 {
 	cycle_template t;
-	if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "the template"))
+	if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "lo schema"))
 		return false;
 	const cycle_section *s = c->section ? cycle_template_section(&t, c->section) : NULL;
 	if (c->section != NULL && s == NULL)
-		field_errors_add(e, "section", "is not a section of the cycle's template");
+		field_errors_add(e, "section", "non è una sezione dello schema del ciclo");
 	if (s != NULL && c->part != NULL && !section_has_part(s, c->part))
-		field_errors_add(e, "part", "is not a part of section %s", s->key);
+		field_errors_add(e, "part", "non è una parte della sezione %s", s->key);
 	if (c->reply_to == 0)
 		return true;
 	comment *parent;
-	if (!http_db_ok(r, comment_find(r->db, r->a, p, c->reply_to, false, &parent), "the comment replied to"))
+	if (!http_db_ok(r, comment_find(r->db, r->a, p, c->reply_to, false, &parent), "il commento a cui si risponde"))
 		return false;
 	if (parent == NULL) {
-		field_errors_add(e, "reply_to", "is not a comment on this plan");
+		field_errors_add(e, "reply_to", "non è un commento di questo piano");
 	} else if (c->section != NULL &&
 	           (strcmp(parent->section, c->section) != 0 ||
 	            !((parent->part == NULL && c->part == NULL) ||
 	              (parent->part != NULL && c->part != NULL && strcmp(parent->part, c->part) == 0)))) {
-		field_errors_add(e, "reply_to", "is a comment on %s%s%s: a reply names the same section and part",
+		field_errors_add(e, "reply_to",
+		                 "è un commento su %s%s%s: una risposta indica la stessa sezione e parte",
 		                 parent->section, parent->part ? ", part " : "", parent->part ? parent->part : "");
 	} else if (parent->reply_to != 0) {
 		c->reply_to = parent->reply_to; /* threads are one level deep */
@@ -307,23 +308,23 @@ static void post_comment(http_req *r)
 	c.part = v_string_or_null(e, NULL, body, "part", PART_KEY_MAX, &present);
 	c.body = v_text(e, NULL, body, "body", COMMENT_BODY_MAX_CHARS, true);
 	if (c.body != NULL && is_blank(c.body))
-		field_errors_add(e, "body", "must not be blank");
+		field_errors_add(e, "body", "non può essere vuoto");
 	v_int(e, NULL, body, "reply_to", 1, (long long)1e18, false, &c.reply_to);
 	if (!check_target(r, e, p, cy->id, &c) || http_errors_answer(r, e, 422, NULL))
 		return;
 	long long count;
-	if (!http_db_ok(r, comment_count(r->db, r->a, p, &count), "the comments"))
+	if (!http_db_ok(r, comment_count(r->db, r->a, p, &count), "i commenti"))
 		return;
 	if (count >= COMMENTS_MAX_PER_PLAN) {
-		http_problemf(r, 409, "the plan already has %d comments, the most it may hold", COMMENTS_MAX_PER_PLAN);
+		http_problemf(r, 409, "il piano ha già %d commenti, il massimo consentito", COMMENTS_MAX_PER_PLAN);
 		return;
 	}
 	comment *stored;
-	if (!http_db_ok(r, comment_insert(r->db, p, &c), "the comment") ||
-	    !http_db_ok(r, comment_find(r->db, r->a, p, c.id, false, &stored), "the comment"))
+	if (!http_db_ok(r, comment_insert(r->db, p, &c), "il commento") ||
+	    !http_db_ok(r, comment_find(r->db, r->a, p, c.id, false, &stored), "il commento"))
 		return;
 	if (stored == NULL) {
-		http_problem(r, 500, "the comment could not be read back");
+		http_problem(r, 500, "impossibile rileggere il commento");
 		return;
 	}
 	const char *path = comment_path(r, p, c.id);
@@ -340,10 +341,10 @@ static comment *path_comment(http_req *r, const plan *p, bool for_update)
 	long long id;
 	comment *c = NULL;
 	if (id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id) &&
-	    !http_db_ok(r, comment_find(r->db, r->a, p, id, for_update, &c), "the comment"))
+	    !http_db_ok(r, comment_find(r->db, r->a, p, id, for_update, &c), "il commento"))
 		return NULL;
 	if (c == NULL)
-		http_problem(r, 404, "there is no such comment on this plan");
+		http_problem(r, 404, "il commento richiesto non esiste in questo piano");
 	return c;
 }
 
@@ -381,11 +382,11 @@ static void patch_comment(http_req *r)
 		return;
 	}
 	comment *after;
-	if (!http_db_ok(r, comment_resolve(r->db, p, c->id, resolved, r->user->user_id), "the comment") ||
-	    !http_db_ok(r, comment_find(r->db, r->a, p, c->id, false, &after), "the comment"))
+	if (!http_db_ok(r, comment_resolve(r->db, p, c->id, resolved, r->user->user_id), "il commento") ||
+	    !http_db_ok(r, comment_find(r->db, r->a, p, c->id, false, &after), "il commento"))
 		return;
 	if (after == NULL) {
-		http_problem(r, 500, "the comment could not be read back");
+		http_problem(r, 500, "impossibile rileggere il commento");
 		return;
 	}
 	r->audit_detail = resolved ? "resolved" : "opened again";
@@ -406,16 +407,16 @@ static json_value *load_snapshot(http_req *r, const plan *p, const char *param, 
 	             ? plan_store_submission(r->db, r->a, p->tenant_id, p->cycle_id, rev, &sub, &snap, &len)
 	             : PLAN_ENOREVISION;
 	if (rc == PLAN_ENOREVISION) {
-		http_problemf(r, 404, "the plan has no submission %s",
-		              rev > 0 ? http_param(r, param) : "by that number");
+		http_problemf(r, 404, "il piano non ha l'invio %s",
+		              rev > 0 ? http_param(r, param) : "con quel numero");
 		return NULL;
 	}
-	if (!http_db_ok(r, rc, "the submission"))
+	if (!http_db_ok(r, rc, "l'invio"))
 		return NULL;
 	json_value *doc;
 	char err[128];
 	if (json_parse(r->a, snap, len, &doc, err, sizeof(err)) != JSON_OK) {
-		http_problemf(r, 500, "the stored submission %lld cannot be read", rev);
+		http_problemf(r, 500, "impossibile leggere l'invio salvato %lld", rev);
 		return NULL;
 	}
 	*revision = rev;
@@ -435,7 +436,7 @@ static void get_diff(http_req *r)
 	jw *w = http_json_begin(r);
 	if (!plan_diff_render(w, r->a, a, from, b, to)) {
 		jw_free(w);
-		http_problem(r, 500, "a stored submission is not a plan snapshot");
+		http_problem(r, 500, "un invio salvato non è una copia di un piano");
 		return;
 	}
 	http_json_end(r, w, 200);

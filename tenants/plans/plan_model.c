@@ -175,7 +175,7 @@ static bool item_object(field_errors *e, const char *path, const json_value *v)
 {
 	if (v->type == JSON_OBJECT)
 		return true;
-	field_errors_add(e, path, "must be an object");
+	field_errors_add(e, path, "deve essere un oggetto");
 	return false;
 }
 
@@ -184,7 +184,7 @@ static const char *name_field(field_errors *e, const char *prefix, const json_va
 {
 	const char *s = v_string(e, prefix, obj, key, 1, max, true);
 	if (s != NULL && blank(s)) {
-		field_errors_add(e, v_path(e, prefix, key), "must not be empty");
+		field_errors_add(e, v_path(e, prefix, key), "non può essere vuoto");
 		return NULL;
 	}
 	return s;
@@ -212,7 +212,7 @@ static const char *funding_code(field_errors *e, const char *prefix, const json_
 {
 	const char *s = v_string(e, prefix, obj, key, 1, CATALOG_TITLE_MAX, true);
 	if (s != NULL && !has_funding_source(cat, s)) {
-		field_errors_add(e, v_path(e, prefix, key), "is not a funding source of the cycle's catalogue");
+		field_errors_add(e, v_path(e, prefix, key), "non è una fonte di finanziamento del catalogo del ciclo");
 		return NULL;
 	}
 	return s;
@@ -241,7 +241,7 @@ static void parse_parts(field_errors *e, const char *prefix, const json_value *o
 		while (k < tpl->nparts && strcmp(tpl->parts[k].key, key) != 0)
 			k++;
 		if (k == tpl->nparts) {
-			field_errors_add(e, v_path(e, pp, key), "is not a part of section %s", tpl->key);
+			field_errors_add(e, v_path(e, pp, key), "non è una parte della sezione %s", tpl->key);
 			continue;
 		}
 		if (parts->u.object.values[i]->type == JSON_NULL)
@@ -266,8 +266,8 @@ static const json_value *block_list(field_errors *e, const char *prefix, const j
 	if (list == NULL || list->u.array.n == 0)
 		return NULL;
 	if (!has_block(tpl, block)) {
-		field_errors_add(e, v_path(e, prefix, block), "section %s has no %s block in the template", tpl->key,
-		                 block);
+		field_errors_add(e, v_path(e, prefix, block), "nello schema la sezione %s non ha il blocco %s",
+		                 tpl->key, block);
 		return NULL;
 	}
 	return list;
@@ -292,7 +292,7 @@ static void parse_indicators(field_errors *e, const char *prefix, const json_val
 		ind->name = name_field(e, ip, iv, "name", PLAN_INDICATOR_NAME_MAX);
 		ind->kind = v_string(e, ip, iv, "kind", 1, PLAN_INDICATOR_FIELD_MAX, true);
 		if (ind->kind != NULL && strcmp(ind->kind, "process") != 0 && strcmp(ind->kind, "result") != 0) {
-			field_errors_add(e, v_path(e, ip, "kind"), "must be process or result");
+			field_errors_add(e, v_path(e, ip, "kind"), "deve essere process o result");
 			ind->kind = NULL;
 		}
 		ind->unit = optional_line(e, ip, iv, "unit", PLAN_INDICATOR_FIELD_MAX);
@@ -325,7 +325,7 @@ static void parse_spending(field_errors *e, const char *prefix, const json_value
 		s->funding_source = funding_code(e, sp, sv, "funding_source", cat);
 	}
 	if (!spending_cents(out->spending, out->nspending, &total))
-		field_errors_add(e, v_path(e, prefix, "spending"), "adds up to more than 9999999999999.99 euros");
+		field_errors_add(e, v_path(e, prefix, "spending"), "supera in totale 9999999999999.99 euro");
 }
 
 size_t plan_section_parse(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,

@@ -239,7 +239,7 @@ static void home(web_page *p)
 	if (rc == DB_OK && (u->region_role != ROLE_NONE || u->nmemberships == 0))
 		rc = region_home(p);
 	if (rc != DB_OK)
-		http_db_error(r, rc, "plans"); /* the page hook shows it as the error page */
+		http_db_error(r, rc, "i piani"); /* the page hook shows it as the error page */
 }
 
 static void get_ats(http_req *r)
@@ -248,7 +248,7 @@ static void get_ats(http_req *r)
 	web_page *p = web_page_begin(r, arena_printf(r->a, "Piani di %s", r->tenant->name), c, 1);
 	int rc = ats_plans(p, r->tenant->id, r->tenant->slug, r->tenant->role, 2, NULL);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "plans");
+		http_db_error(r, rc, "i piani");
 		return;
 	}
 	web_page_end(p, 200);
@@ -310,7 +310,7 @@ static void get_plan_index(http_req *r)
 	if (rc == DB_OK)
 		rc = plan_store_open_comments(r->db, r->a, r->tenant->id, c->id, &ckeys, &ccounts, &ncom);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "plan");
+		http_db_error(r, rc, "il piano");
 		return;
 	}
 	long long complete = 0;
@@ -615,12 +615,12 @@ static bool editor_load(http_req *r, bool for_update, editor_ctx *x)
 	if (rc == DB_OK)
 		rc = cycle_store_load_template(r->db, r->a, x->c->id, &x->t);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "section");
+		http_db_error(r, rc, "la sezione");
 		return false;
 	}
 	x->tpl = x->s ? find_section(&x->t, x->s->key) : NULL;
 	if (x->tpl == NULL) {
-		http_problem(r, 404, "the plan has no such section");
+		http_problem(r, 404, "il piano non ha la sezione richiesta");
 		return false;
 	}
 	json_value *v;
@@ -789,7 +789,7 @@ static void post_section(http_req *r)
 	plan_section saved;
 	rc = plan_section_save(r->db, r->a, x.p->tenant_id, x.p->cycle_id, tpl, &content, r->user->user_id, &saved);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "section");
+		http_db_error(r, rc, "la sezione");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "section %s saved from the web (%s, version %lld)", saved.key,

@@ -27,7 +27,7 @@
 #define PUBLIC_JSON_PATH "/api/v1/public/tenants/%s/plans/%s"
 #define PUBLIC_HTML_PATH "/public/%s/%s"
 #define SHA256_B64_LEN 44 /* base64 of 32 bytes, padded */
-#define NOT_PUBLISHED "no plan has been published at this address"
+#define NOT_PUBLISHED "a questo indirizzo non è pubblicato alcun piano"
 /* The document loads nothing: only its own inline stylesheet may apply. */
 #define HTML_CSP "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -134,7 +134,7 @@ static published *path_published(http_req *r)
 {
 	published *p;
 	if (!http_db_ok(r, load_published(r->db, r->a, http_param(r, "tenant"), http_param(r, "cycle"), &p),
-	                "the published plan"))
+	                "il piano pubblicato"))
 		return NULL;
 	if (p == NULL) {
 		http_problem(r, 404, NOT_PUBLISHED);
@@ -214,15 +214,15 @@ static void answer_document(http_req *r, long long tenant_id, long long cycle_id
 	plan_html_comune *comuni;
 	json_value *snapshot;
 	char err[128];
-	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, cycle_id, &catalog), "the catalogue") ||
-	    !http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &template), "the template") ||
-	    !http_db_ok(r, cycle_store_load_norms(r->db, r->a, cycle_id, &norms, &in->nnorms), "the norms") ||
-	    !http_db_ok(r, cycle_store_load_glossary(r->db, r->a, cycle_id, &glossary), "the glossary") ||
-	    !http_db_ok(r, load_comuni(r->db, r->a, tenant_id, &comuni, &in->ncomuni), "the Comuni"))
+	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, cycle_id, &catalog), "il catalogo") ||
+	    !http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &template), "lo schema") ||
+	    !http_db_ok(r, cycle_store_load_norms(r->db, r->a, cycle_id, &norms, &in->nnorms), "le norme") ||
+	    !http_db_ok(r, cycle_store_load_glossary(r->db, r->a, cycle_id, &glossary), "il glossario") ||
+	    !http_db_ok(r, load_comuni(r->db, r->a, tenant_id, &comuni, &in->ncomuni), "i Comuni"))
 		return;
 	if (json_parse(r->a, snapshot_text, len, &snapshot, err, sizeof(err)) != JSON_OK) {
 		log_msg(LOG_ERROR, "%s is not JSON: %s", what, err);
-		http_problem(r, 500, "the plan could not be read");
+		http_problem(r, 500, "impossibile leggere il piano");
 		return;
 	}
 	in->snapshot = snapshot;

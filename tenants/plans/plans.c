@@ -17,6 +17,7 @@
 #include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
+#include "web/web.h"
 #include "tenants/plans/plans.h"
 
 #define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
@@ -29,10 +30,10 @@
 plan *plans_path_plan(http_req *r, const cycle *c, bool for_update)
 {
 	plan *p;
-	if (!http_db_ok(r, plan_store_find(r->db, r->a, r->tenant->id, c->id, for_update, &p), "the plan"))
+	if (!http_db_ok(r, plan_store_find(r->db, r->a, r->tenant->id, c->id, for_update, &p), "il piano"))
 		return NULL;
 	if (p == NULL)
-		http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, c->slug);
+		http_problemf(r, 404, "%s non ha un piano per il ciclo %s", r->tenant->slug, c->slug);
 	return p;
 }
 
@@ -42,24 +43,26 @@ static const char *plan_object(http_req *r, const cycle *c)
 }
 
 /* The answer to a refused domain call. status is the plan's current one
- * (for PLAN_ESTATUS); why completes "the plan is <status>: ...". */
+ * (for PLAN_ESTATUS); why completes "il piano è in stato «<status>»: ...". */
 static void answer_refusal(http_req *r, int rc, const cycle *c, plan_status status, const char *why)
 {
 	switch (rc) {
-	case PLAN_ENOPLAN: http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, c->slug); break;
+	case PLAN_ENOPLAN: http_problemf(r, 404, "%s non ha un piano per il ciclo %s", r->tenant->slug, c->slug); break;
 	case PLAN_ECYCLE:
 		http_problemf(r, 409,
-		              "the cycle %s is %s: plans are created, edited and submitted only while it is open",
+		              "il ciclo %s è in stato %s: i piani si creano, modificano e inviano solo mentre è aperto",
 		              c->slug, cycle_status_name(c->status));
 		break;
-	case PLAN_ESTATUS: http_problemf(r, 409, "the plan is %s: %s", plan_status_name(status), why); break;
-	case PLAN_ENOREVISION: http_problem(r, 404, "the plan has no such submission"); break;
-	case PLAN_ENOSECTION: http_problem(r, 404, "the plan has no such section"); break;
+	case PLAN_ESTATUS:
+		http_problemf(r, 409, "il piano è in stato «%s»: %s", web_plan_status(plan_status_name(status)), why);
+		break;
+	case PLAN_ENOREVISION: http_problem(r, 404, "il piano non ha l'invio richiesto"); break;
+	case PLAN_ENOSECTION: http_problem(r, 404, "il piano non ha la sezione richiesta"); break;
 	case PLAN_ETOOLARGE:
-		http_problemf(r, 422, "the plan is too large to submit: its snapshot would exceed %ld bytes",
+		http_problemf(r, 422, "il piano è troppo grande per l'invio: la sua copia supererebbe %ld byte",
 		              (long)PLAN_SNAPSHOT_MAX_BYTES);
 		break;
-	default: http_db_error(r, rc, "the plan"); break;
+	default: http_db_error(r, rc, "il piano"); break;
 	}
 }
 
@@ -69,7 +72,7 @@ static bool editable(http_req *r, const plan *p, const cycle *c)
 	int rc = plan_can_edit(p, c);
 	if (rc == DB_OK)
 		return true;
-	answer_refusal(r, rc, c, p->status, "it can be edited only while draft or changes_requested");
+	answer_refusal(r, rc, c, p->status, "si può modificare solo in bozza o con modifiche richieste");
 	return false;
 }
 
@@ -126,7 +129,7 @@ static void answer_plan(http_req *r, const plan *p, int status)
 	plan_warning *warnings;
 	size_t n, nwarnings;
 	if (!http_db_ok(r, plan_store_sections(r->db, r->a, p->tenant_id, p->cycle_id, 0, false, &sections, &n),
-	                "the plan's sections") ||
+	                "le sezioni del piano") ||
 	    (warnings = load_warnings(r, p, &nwarnings)) == NULL)
 		return;
 	size_t complete = 0;
@@ -197,7 +200,7 @@ static void get_plans(http_req *r)
 	plan *list;
 	size_t n;
 	bool more;
-	if (!http_db_ok(r, plan_store_list(r->db, r->a, r->tenant->id, after, limit, &list, &n, &more), "the plans"))
+	if (!http_db_ok(r, plan_store_list(r->db, r->a, r->tenant->id, after, limit, &list, &n, &more), "i piani"))
 		return;
 	const char *next = more ? arena_printf(r->a, "%lld", list[n - 1].cycle_id) : NULL;
 	int csv = http_wants_csv(r);
@@ -230,16 +233,16 @@ static void post_plan(http_req *r)
 	v_only(e, NULL, body, allowed);
 	const char *slug = v_slug(e, NULL, body, "cycle", true);
 	cycle *c = NULL;
-	if (slug != NULL && !http_db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "the cycle"))
+	if (slug != NULL && !http_db_ok(r, cycle_store_find(r->db, r->a, slug, false, &c), "il ciclo"))
 		return;
 	if (slug != NULL && c == NULL)
-		field_errors_add(e, "cycle", "there is no cycle %s", slug);
+		field_errors_add(e, "cycle", "il ciclo %s non esiste", slug);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	r->audit_object = plan_object(r, c);
 	int rc = plan_create(r->db, r->tenant->id, c, r->user->user_id);
 	if (rc == DB_EDUP) {
-		http_problemf(r, 409, "%s already has a plan for cycle %s", r->tenant->slug, c->slug);
+		http_problemf(r, 409, "%s ha già un piano per il ciclo %s", r->tenant->slug, c->slug);
 		return;
 	}
 	if (rc != DB_OK) {
@@ -279,7 +282,7 @@ static void answer_section(http_req *r, const plan *p, const plan_section *s, in
 {
 	size_t n = s->content != NULL ? strlen(s->content) : 0;
 	if (n <= 2 || s->content[0] != '{' || s->content[n - 1] != '}') {
-		http_problem(r, 500, "could not read the section");
+		http_problem(r, 500, "impossibile leggere la sezione");
 		return;
 	}
 	http_set_etag(r, section_etag(r, p, s));
@@ -303,10 +306,10 @@ static plan_section *path_section(http_req *r, const plan *p, bool for_update)
 	plan_section *s;
 	const char *key = http_param(r, "key");
 	if (!http_db_ok(r, plan_store_section(r->db, r->a, p->tenant_id, p->cycle_id, 0, key, for_update, &s),
-	                "the section"))
+	                "la sezione"))
 		return NULL;
 	if (s == NULL)
-		http_problem(r, 404, "the plan has no such section");
+		http_problem(r, 404, "il piano non ha la sezione richiesta");
 	return s;
 }
 
@@ -321,17 +324,19 @@ static void get_section(http_req *r)
 	if (!http_db_ok(r,
 	                plan_store_draft_section(r->db, r->a, r->tenant->id, slug, http_param(r, "key"), &found,
 	                                         &p.cycle_id, &s),
-	                "the section"))
+	                "la sezione"))
 		return;
 	switch (found) {
 	case PLAN_LOOKUP_NO_CYCLE:
 		if (v_is_slug(slug))
-			http_problemf(r, 404, "there is no cycle %s", slug);
+			http_problemf(r, 404, "il ciclo %s non esiste", slug);
 		else
-			http_problem(r, 404, "there is no such cycle");
+			http_problem(r, 404, "il ciclo richiesto non esiste");
 		break;
-	case PLAN_LOOKUP_NO_PLAN: http_problemf(r, 404, "%s has no plan for cycle %s", r->tenant->slug, slug); break;
-	case PLAN_LOOKUP_NO_SECTION: http_problem(r, 404, "the plan has no such section"); break;
+	case PLAN_LOOKUP_NO_PLAN:
+		http_problemf(r, 404, "%s non ha un piano per il ciclo %s", r->tenant->slug, slug);
+		break;
+	case PLAN_LOOKUP_NO_SECTION: http_problem(r, 404, "il piano non ha la sezione richiesta"); break;
 	case PLAN_LOOKUP_FOUND: answer_section(r, &p, s, 200); break;
 	}
 }
@@ -395,12 +400,12 @@ static void write_section(http_req *r, bool merge)
 	          : v_read_object(r);
 	cycle_template t;
 	cycle_catalog cat;
-	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "the template") ||
-	    !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	if (body == NULL || !http_db_ok(r, cycle_store_load_template(r->db, r->a, c->id, &t), "lo schema") ||
+	    !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "il catalogo"))
 		return;
 	const cycle_section *tpl = cycle_template_section(&t, s->key);
 	if (tpl == NULL) {
-		http_problem(r, 404, "the plan has no such section");
+		http_problem(r, 404, "il piano non ha la sezione richiesta");
 		return;
 	}
 	field_errors *e = http_errors_new(r);
@@ -451,7 +456,8 @@ static void get_finance(http_req *r)
 	cycle *c = cycles_path_cycle(r, false);
 	plan *p = c != NULL ? plans_path_plan(r, c, false) : NULL;
 	plan_finance f;
-	if (p != NULL && http_db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &f), "the finance"))
+	if (p != NULL &&
+	    http_db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &f), "i dati finanziari"))
 		answer_finance(r, p, p->finance_version, &f);
 }
 
@@ -490,14 +496,14 @@ static void write_finance(http_req *r, bool merge)
 		return;
 	json_value *body = merge ? merged_finance(r, p) : v_read_object(r);
 	cycle_catalog cat;
-	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue"))
+	if (body == NULL || !http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "il catalogo"))
 		return;
 	field_errors *e = http_errors_new(r);
 	plan_finance f;
 	plan_finance_parse(e, NULL, body, c, &cat, &f);
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	if (!http_db_ok(r, plan_finance_save(r->db, p->tenant_id, p->cycle_id, &f), "the finance"))
+	if (!http_db_ok(r, plan_finance_save(r->db, p->tenant_id, p->cycle_id, &f), "i dati finanziari"))
 		return;
 	r->audit_detail = arena_printf(r->a, "%zu income lines%s", f.nincome, merge ? " (patched)" : "");
 	answer_finance(r, p, p->finance_version + 1, &f);
@@ -550,7 +556,7 @@ static bool read_note(http_req *r, const char *field, size_t max, bool decision,
 		const char *d = v_string(e, NULL, body, "decision", 1, 32, true);
 		*dec = plan_decision_parse(d);
 		if (d != NULL && *dec < 0)
-			field_errors_add(e, "decision", "must be approve or request_changes");
+			field_errors_add(e, "decision", "deve essere approve o request_changes");
 	}
 	*note = v_text(e, NULL, body, field, max, false);
 	if (*note != NULL && (*note)[strspn(*note, " \t\r\n")] == '\0')
@@ -575,13 +581,13 @@ static void post_submit(http_req *r)
 		for (size_t i = 0; i < s.nmissing; i++)
 			field_errors_add(
 			    e, arena_printf(r->a, "sections.%s.parts.%s", s.missing[i].section, s.missing[i].part),
-			    "is required before the plan can be submitted");
+			    "va compilato prima di inviare il piano");
 		http_errors_answer(r, e, 422,
-		                   arena_printf(r->a, "%zu required parts are not filled in yet", s.nmissing));
+		                   arena_printf(r->a, "%zu parti obbligatorie non sono ancora compilate", s.nmissing));
 		return;
 	}
 	if (rc != DB_OK) {
-		answer_refusal(r, rc, c, s.plan_status, "it can be submitted only while draft or changes_requested");
+		answer_refusal(r, rc, c, s.plan_status, "si può inviare solo in bozza o con modifiche richieste");
 		return;
 	}
 	r->audit_detail =
@@ -629,7 +635,7 @@ static void get_submissions(http_req *r)
 	if (p == NULL ||
 	    !http_db_ok(r,
 	                plan_store_submissions(r->db, r->a, p->tenant_id, p->cycle_id, after, limit, &list, &n, &more),
-	                "the submissions"))
+	                "gli invii"))
 		return;
 	int csv = http_wants_csv(r);
 	if (csv < 0)
@@ -651,7 +657,7 @@ static bool path_revision(http_req *r, long long *revision)
 {
 	if (id_parse(http_param(r, "revision"), REVISION_MAX_DIGITS, revision))
 		return true;
-	http_problem(r, 404, "the plan has no such submission");
+	http_problem(r, 404, "il piano non ha l'invio richiesto");
 	return false;
 }
 
@@ -694,19 +700,19 @@ static void post_review(http_req *r)
 	                     &status);
 	if (rc == PLAN_ENOTLATEST) {
 		http_problemf(r, 409,
-		              "the plan is %s: revision %lld is not its latest submission, the only one reviewed",
-		              plan_status_name(status), revision);
+		              "il piano è in stato «%s»: l'invio %lld non è l'ultimo, il solo che si esamina",
+		              web_plan_status(plan_status_name(status)), revision);
 		return;
 	}
 	if (rc != DB_OK) {
-		answer_refusal(r, rc, c, status, "only a submitted plan can be reviewed");
+		answer_refusal(r, rc, c, status, "si può esaminare solo un piano inviato");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "%s revision %lld: the plan is now %s",
 	                               plan_decision_name((plan_decision)decision), revision, plan_status_name(status));
 	plan_submission s;
 	if (!http_db_ok(r, plan_store_submission(r->db, r->a, r->tenant->id, c->id, revision, &s, NULL, NULL),
-	                "the submission"))
+	                "l'invio"))
 		return;
 	jw *w = http_json_begin(r);
 	render_submission(r, w, &s);
@@ -725,7 +731,7 @@ static void post_publish(http_req *r)
 	long long revision;
 	int rc = plan_publish(r->db, r->tenant->id, c->id, &status, &revision);
 	if (rc != DB_OK) {
-		answer_refusal(r, rc, c, status, "only an approved plan can be published");
+		answer_refusal(r, rc, c, status, "si può pubblicare solo un piano approvato");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "published revision %lld", revision);

@@ -247,7 +247,8 @@ class Validation(unittest.TestCase):
         self.assertEqual(rows, [["10000", "20000"]])
         r = post({"section": "A.1.2", "body": "😀" * 10001})
         self.assertEqual(fields(r), ["body"])
-        self.assertIn("10000", r.json()["errors"][0]["message"])
+        self.assertEqual(r.json()["errors"][0]["message"],
+                         "supera il limite di 10.000 caratteri (ne ha 10.001)")
 
     def test_malformed_bodies(self):
         r = req("POST", COMMENTS, raw=b'{"section": "A.1.2", "body": ', headers={"Content-Type": "application/json"})

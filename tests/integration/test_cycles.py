@@ -241,7 +241,7 @@ class Cycles(unittest.TestCase):
         self.assertIn("draft", r.json()["detail"])
         r = req("PATCH", path, body={"status": "open"}, etag=etag)
         self.assertEqual(r.status, 409)
-        self.assertIn("template", r.json()["detail"])
+        self.assertIn("schema", r.json()["detail"])
         self.assertEqual(put(slug, "catalog", CATALOG).status, 200)
         self.assertEqual(put(slug, "template", TEMPLATE).status, 200)
         etag = req("GET", path).headers["ETag"]
@@ -255,7 +255,7 @@ class Cycles(unittest.TestCase):
         # Open: the years are frozen; title and deadline may still change.
         r = req("PATCH", path, body={"start_year": 2025}, etag=etag)
         self.assertEqual(r.status, 409)
-        self.assertIn("frozen", r.json()["detail"])
+        self.assertIn("bloccati", r.json()["detail"])
         r = req("PATCH", path, body={"title": "Titolo corretto",
                                      "submission_deadline": "2025-09-30T12:00:00Z"},
                 etag=etag)
@@ -287,7 +287,7 @@ class Cycles(unittest.TestCase):
         self.assertEqual(req("PATCH", CYCLES + "/" + slug, body={"status": "open"},
                              etag=etag).status, 200)
         before = counts()
-        msg = "the cycle is open: its rules are frozen so plans stay comparable"
+        msg = "il ciclo è in stato open: le sue regole sono bloccate perché i piani restino confrontabili"
         for res, body in (("template", TEMPLATE), ("catalog", CATALOG),
                           ("glossary", {"terms": []})):
             r = put(slug, res, body)
@@ -422,7 +422,7 @@ class Cycles(unittest.TestCase):
         r = put(slug, "template", unknown)
         self.assertEqual(r.json()["errors"],
                          [{"field": "sections[3].actions[0]",
-                           "message": "unknown action OS9-A1"}])
+                           "message": "azione sconosciuta: OS9-A1"}])
         # Nothing of the refused bodies was stored.
         self.assertEqual(req("GET", CYCLES + "/%s/template" % slug).json(),
                          {"sections": []})
@@ -582,7 +582,7 @@ class Import(unittest.TestCase):
         audit_before = DB.sql("SELECT COUNT(*) FROM audit_log")[0][0]
         p = import_file(path)
         self.assertNotEqual(p.returncode, 0)
-        self.assertIn("%s: template.sections[5].actions[0]: unknown action OS9-A1" % path,
+        self.assertIn("%s: template.sections[5].actions[0]: azione sconosciuta: OS9-A1" % path,
                       p.stderr)
         self.assertEqual(counts(), before)
         self.assertEqual(req("GET", CYCLES + "/broken-2020").status, 404)

@@ -204,14 +204,14 @@ class ProtocolTests(HTTPCase):
     def test_404_is_a_problem_document(self):
         r = self.srv.request("GET", "/no/such/thing")
         doc = self.assertProblem(r, 404)
-        self.assertEqual(doc["title"], "Not Found")
+        self.assertEqual(doc["title"], "Non trovato")
         self.assertRegex(r.headers["X-Request-Id"], GENERATED_ID)
         self.assertNotIn("Allow", r.headers)
 
     def test_405_names_allowed_methods(self):
         r = self.srv.request("POST", "/healthz", body=b"")
         doc = self.assertProblem(r, 405)
-        self.assertEqual(doc["title"], "Method Not Allowed")
+        self.assertEqual(doc["title"], "Metodo non consentito")
         self.assertEqual(r.headers.get("Allow"), "GET")
         r = self.srv.request("DELETE", LOGIN)
         self.assertProblem(r, 405)
@@ -291,7 +291,7 @@ class ProtocolTests(HTTPCase):
         for body in (b'{"email":', b"{'email': 'a'}", b'{"email":"a",}',
                      b"", b"nul", b'{"a":1} {"b":2}', b'{"a":01}'):
             r = self.login_raw(body)
-            self.assertProblem(r, 400, detail_has="malformed")
+            self.assertProblem(r, 400, detail_has="json non valido")
 
     def test_nesting_limit(self):
         r = self.login_raw(nested(33).encode())

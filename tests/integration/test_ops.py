@@ -213,7 +213,7 @@ class ReadinessTests(unittest.TestCase):
             doc = assert_problem(self, r, 503)
             assert_retry_after(self, r)
             self.assertNotIn(mdb.socket, r.text)
-        self.assertIn("database", doc["detail"])
+        self.assertIn("base dati", doc["detail"])
         r = srv.request("POST", LOGIN, body={"email": "a@x.it",
                                              "password": "whatever"})
         assert_problem(self, r, 503)

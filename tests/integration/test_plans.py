@@ -252,16 +252,16 @@ class MarcheFlow(unittest.TestCase):
         # Frozen while submitted.
         r = put_section("ats-20", "I.1", {"parts": {"premessa_politica": "Nuova"}}, "editor")
         self.assertEqual(r.status, 409)
-        self.assertIn("submitted", r.json()["detail"])
+        self.assertIn("stato «inviato»", r.json()["detail"])
         fin = req("GET", path + "/finance", "editor")
         self.assertEqual(req("PUT", path + "/finance", "editor", {"income": []}, etag=fin.headers["ETag"]).status,
                          409)
         r = req("POST", path + "/submit", "coord", {})
         self.assertEqual(r.status, 409)
-        self.assertIn("submitted", r.json()["detail"])
+        self.assertIn("stato «inviato»", r.json()["detail"])
         r = req("POST", path + "/publish", "admin")
         self.assertEqual(r.status, 409)
-        self.assertIn("submitted", r.json()["detail"])
+        self.assertIn("stato «inviato»", r.json()["detail"])
 
         # The Region decides; nobody else.
         review = path + "/submissions/1/review"
@@ -277,7 +277,7 @@ class MarcheFlow(unittest.TestCase):
         self.assertEqual(req("GET", path, "coord").json()["status"], "changes_requested")
         r = req("POST", review, "admin", {"decision": "approve"})
         self.assertEqual(r.status, 409)
-        self.assertIn("changes_requested", r.json()["detail"])
+        self.assertIn("stato «modifiche richieste»", r.json()["detail"])
 
         # Editable again, by the ATS only.
         corrected = dict(by_section["A.1.2"], analisi="Analisi corretta con i dati 2020.")
@@ -313,7 +313,7 @@ class MarcheFlow(unittest.TestCase):
         self.assertEqual((r.json()["status"], r.json()["published_revision"]), ("published", 2))
         r = req("POST", path + "/publish", "admin")
         self.assertEqual(r.status, 409)
-        self.assertIn("published", r.json()["detail"])
+        self.assertIn("stato «pubblicato»", r.json()["detail"])
         self.assertEqual(req("POST", path + "/submit", "coord", {}).status, 409)
         self.assertEqual(put_section("ats-20", "I.1", {"parts": {}}, "editor").status, 409)
         self.assertEqual(req("POST", path + "/submissions/2/review", "admin", {"decision": "approve"}).status, 409)
@@ -422,15 +422,15 @@ class Validation(unittest.TestCase):
     def test_unknown_section_is_404(self):
         path = plan_path("ats-30", CYCLE, "/sections/Z.9")
         r = req("GET", path, "editor30")
-        self.assertEqual((r.status, r.json()["detail"]), (404, "the plan has no such section"))
+        self.assertEqual((r.status, r.json()["detail"]), (404, "il piano non ha la sezione richiesta"))
         self.assertEqual(req("PUT", path, "editor30", {"parts": {}}, etag='"x"').status, 404)
         r = req("GET", plan_path("ats-30", "1999-2001", "/sections/I.1"), "editor30")
-        self.assertEqual((r.status, r.json()["detail"]), (404, "there is no cycle 1999-2001"))
+        self.assertEqual((r.status, r.json()["detail"]), (404, "il ciclo 1999-2001 non esiste"))
         self.assertEqual(req("GET", plan_path("ats-30", "1999-2001"), "editor30").status, 404)
         # A tenant without a plan for the cycle.
         self.assertEqual(req("GET", plan_path("ats-21"), "coord21").status, 404)
         r = req("GET", plan_path("ats-21", CYCLE, "/sections/I.1"), "coord21")
-        self.assertEqual((r.status, r.json()["detail"]), (404, "ats-21 has no plan for cycle %s" % CYCLE))
+        self.assertEqual((r.status, r.json()["detail"]), (404, "ats-21 non ha un piano per il ciclo %s" % CYCLE))
 
     def test_text_length_counts_characters(self):
         # premessa_politica of I.1 allows 3000 characters.

@@ -148,7 +148,7 @@ static void test_versions_and_keep_alive(void)
 
 	const char *w = NULL;
 	CHECK(status_of("GET / HTTP/2.0\r\nHost: x\r\n\r\n", &w) == 505, "HTTP/2.0 -> 505");
-	CHECK_STR(w, "only HTTP/1.0 and HTTP/1.1 are served", "HTTP/2.0 reason");
+	CHECK_STR(w, "si accettano solo HTTP/1.0 e HTTP/1.1", "HTTP/2.0 reason");
 	CHECK(status_of("GET / HTTP/1.2\r\nHost: x\r\n\r\n", NULL) == 505, "HTTP/1.2 -> 505");
 	CHECK(status_of("GET / HTTP/0.9\r\nHost: x\r\n\r\n", NULL) == 505, "HTTP/0.9 -> 505");
 	CHECK(status_of("GET / HTTX/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "HTTX/1.1 -> 400");
@@ -191,12 +191,12 @@ static void test_content_length(void)
 	const char *w = NULL;
 	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", &w) == 400,
 	      "two equal Content-Length -> 400");
-	CHECK_STR(w, "more than one Content-Length", "two Content-Length reason");
+	CHECK_STR(w, "più di un Content-Length", "two Content-Length reason");
 	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\ncontent-length: 2\r\n\r\n", NULL) == 400,
 	      "two different Content-Length -> 400");
 	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 12a\r\n\r\n", &w) == 400,
 	      "Content-Length 12a -> 400");
-	CHECK_STR(w, "invalid Content-Length", "invalid Content-Length reason");
+	CHECK_STR(w, "Content-Length non valido", "invalid Content-Length reason");
 	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", NULL) == 400,
 	      "Content-Length -1 -> 400");
 	CHECK(status_of("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\n", NULL) == 400,
@@ -232,13 +232,14 @@ static void test_request_line_rejections(void)
 	CHECK(status_of("GET:x / HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "':' in method -> 400");
 
 	CHECK(status_of("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", &w) == 400, "absolute-form target -> 400");
-	CHECK_STR(w, "the request target must be an absolute path", "absolute-form reason");
+	CHECK_STR(w, "la destinazione della richiesta deve essere un percorso assoluto", "absolute-form reason");
 	CHECK(status_of("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "asterisk-form target -> 400");
 	CHECK(status_of("GET a/b HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "target without leading / -> 400");
 	CHECK(status_of("GET  / HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "empty target (two spaces) -> 400");
 	CHECK(status_of("GET /a b HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "space in target -> 400");
 	CHECK(status_of("GET /a\x01 HTTP/1.1\r\nHost: x\r\n\r\n", &w) == 400, "control byte in target -> 400");
-	CHECK_STR(w, "the request target must be an absolute path", "control byte in target reason");
+	CHECK_STR(w, "la destinazione della richiesta deve essere un percorso assoluto",
+	          "control byte in target reason");
 	CHECK(status_of("GET /a\x7f HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "DEL in target -> 400");
 	CHECK(status_of("GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "tab in target -> 400");
 	CHECK(status_of("GET /a#frag HTTP/1.1\r\nHost: x\r\n\r\n", NULL) == 400, "'#' in target -> 400");
@@ -250,18 +251,18 @@ static void test_header_rejections(void)
 	const char *w = NULL;
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n c\r\n\r\n", &w) == 400,
 	      "obs-fold (space) continuation -> 400");
-	CHECK_STR(w, "folded header lines are not accepted", "obs-fold reason");
+	CHECK_STR(w, "le righe di intestazione ripiegate non sono accettate", "obs-fold reason");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: b\r\n\tc\r\n\r\n", NULL) == 400,
 	      "obs-fold (tab) continuation -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\n Host: x\r\n\r\n", NULL) == 400, "space before the first header -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost : x\r\n\r\n", &w) == 400, "space before colon -> 400");
-	CHECK_STR(w, "invalid header name", "space before colon reason");
+	CHECK_STR(w, "nome di intestazione non valido", "space before colon reason");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost\t: x\r\n\r\n", NULL) == 400, "tab before colon -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\n: y\r\n\r\n", NULL) == 400, "empty header name -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX(A): y\r\n\r\n", NULL) == 400, "'(' in header name -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", NULL) == 400, "line without colon -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x01z\r\n\r\n", &w) == 400, "control byte in value -> 400");
-	CHECK_STR(w, "control characters in a header value", "control byte in value reason");
+	CHECK_STR(w, "caratteri di controllo nel valore di un'intestazione", "control byte in value reason");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x7fz\r\n\r\n", NULL) == 400, "DEL in value -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\nz\r\n\r\n", NULL) == 400, "bare LF in value -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rz\r\n\r\n", NULL) == 400, "bare CR in value -> 400");
@@ -269,7 +270,8 @@ static void test_header_rejections(void)
 
 	CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", &w) == 501,
 	      "Transfer-Encoding: chunked -> 501");
-	CHECK_STR(w, "chunked request bodies are not accepted: send Content-Length", "Transfer-Encoding reason");
+	CHECK_STR(w, "i corpi a blocchi (chunked) non sono accettati: inviare Content-Length",
+	          "Transfer-Encoding reason");
 	CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\ntransfer-encoding: identity\r\n\r\n", NULL) == 501,
 	      "transfer-encoding: identity -> 501");
 	CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
@@ -277,16 +279,16 @@ static void test_header_rejections(void)
 	      "Content-Length plus Transfer-Encoding -> 501");
 
 	CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n", &w) == 400, "Expect: 200-ok -> 400");
-	CHECK_STR(w, "unsupported Expect", "unsupported Expect reason");
+	CHECK_STR(w, "Expect non supportato", "unsupported Expect reason");
 	CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nExpect:\r\n\r\n", NULL) == 400, "empty Expect -> 400");
 	CHECK(status_of("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue, foo\r\n\r\n", NULL) == 400,
 	      "Expect: 100-continue, foo -> 400");
 
 	CHECK(status_of("GET / HTTP/1.1\r\n\r\n", &w) == 400, "HTTP/1.1 without Host -> 400");
-	CHECK_STR(w, "HTTP/1.1 requires Host", "missing Host reason");
+	CHECK_STR(w, "HTTP/1.1 richiede Host", "missing Host reason");
 	CHECK(status_of("GET / HTTP/1.1\r\nX-Host: x\r\n\r\n", NULL) == 400, "X-Host is not Host -> 400");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", &w) == 400, "two Host -> 400");
-	CHECK_STR(w, "more than one Host", "two Host reason");
+	CHECK_STR(w, "più di un Host", "two Host reason");
 	CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", NULL) == 400, "two Host (same value) -> 400");
 	CHECK(status_of("GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", NULL) == 400, "two Host in HTTP/1.0 -> 400");
 }
@@ -364,7 +366,7 @@ static void test_header_limit(void)
 	s = many_headers(100); /* 101 headers */
 	st = parse(a, s, &h, &why);
 	CHECK(st == 431, "101 headers -> 431");
-	CHECK_STR(why, "too many header fields", "too many headers reason");
+	CHECK_STR(why, "troppe intestazioni", "too many headers reason");
 	free(s);
 	arena_free(a);
 }

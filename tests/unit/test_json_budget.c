@@ -48,7 +48,7 @@ static void test_tiny_values_stop_early(void)
 	json_status st = json_parse_budget(a, b.s, b.len, max_nodes, max_bytes, &v, err, sizeof(err));
 	CHECK(st == JSON_ETOOBIG, "a megabyte of zeros is over its budget");
 	CHECK(v == NULL, "no tree is returned");
-	CHECK(strstr(err, "too many values") != NULL, "the reason says so: %s", err);
+	CHECK(strstr(err, "troppi valori") != NULL, "the reason says so: %s", err);
 	/* Stopped while growing: the arena holds the budget and at most one
 	 * more value (a node and its number text), not the whole tree. */
 	CHECK(arena_used(a) <= max_bytes + 256, "the arena stopped at %zu bytes (budget %zu)", arena_used(a),

@@ -104,12 +104,12 @@ static void test_string(void)
 	fx_init(&f, "{\"altro\":1}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string missing required: NULL");
-	expect_error(&f, "nome", "is required", "v_string missing required");
+	expect_error(&f, "nome", "è obbligatorio", "v_string missing required");
 	fx_free(&f);
 
 	fx_init(&f, "{\"altro\":1}");
 	s = v_string(f.e, "ente", f.body, "nome", 1, 10, true);
-	expect_error(&f, "ente.nome", "is required", "v_string missing required with prefix");
+	expect_error(&f, "ente.nome", "è obbligatorio", "v_string missing required with prefix");
 	fx_free(&f);
 
 	fx_init(&f, "{\"altro\":1}");
@@ -121,35 +121,35 @@ static void test_string(void)
 	fx_init(&f, "{\"nome\":null}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string null required: NULL");
-	expect_error(&f, "nome", "is required", "v_string null counts as missing");
+	expect_error(&f, "nome", "è obbligatorio", "v_string null counts as missing");
 	fx_free(&f);
 
 	fx_init(&f, "{\"nome\":5}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string number: NULL");
-	expect_error(&f, "nome", "must be a string", "v_string number");
+	expect_error(&f, "nome", "deve essere una stringa", "v_string number");
 	fx_free(&f);
 
 	fx_init(&f, "{\"nome\":[\"a\"]}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, false);
-	expect_error(&f, "nome", "must be a string", "v_string array");
+	expect_error(&f, "nome", "deve essere una stringa", "v_string array");
 	fx_free(&f);
 
 	fx_init(&f, "{\"nome\":\"a\\u0001b\"}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string control char: NULL");
-	expect_error(&f, "nome", "must be one line without control characters", "v_string control char");
+	expect_error(&f, "nome", "deve essere una sola riga, senza caratteri di controllo", "v_string control char");
 	fx_free(&f);
 
 	fx_init(&f, "{\"nome\":\"a\\nb\"}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string newline: NULL");
-	expect_error(&f, "nome", "must be one line without control characters", "v_string newline");
+	expect_error(&f, "nome", "deve essere una sola riga, senza caratteri di controllo", "v_string newline");
 	fx_free(&f);
 
 	fx_init(&f, "{\"nome\":\"a\\u007fb\"}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, true);
-	expect_error(&f, "nome", "must be one line without control characters", "v_string DEL");
+	expect_error(&f, "nome", "deve essere una sola riga, senza caratteri di controllo", "v_string DEL");
 	fx_free(&f);
 
 	/* "à" x 10: 20 bytes, 10 characters. */
@@ -165,13 +165,13 @@ static void test_string(void)
 	    "{\"nome\":\"\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\xc3\xa0\"}");
 	s = v_string(f.e, "ente", f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string: 11 x \"à\" with max 10 fails");
-	expect_error(&f, "ente.nome", "is longer than 10 characters", "v_string 11 x à");
+	expect_error(&f, "ente.nome", "supera il limite di 10 caratteri", "v_string 11 x à");
 	fx_free(&f);
 
 	fx_init(&f, "{\"nome\":\"\"}");
 	s = v_string(f.e, NULL, f.body, "nome", 1, 10, true);
 	CHECK(s == NULL, "v_string empty with min 1: NULL");
-	expect_error(&f, "nome", "must not be empty", "v_string empty with min 1");
+	expect_error(&f, "nome", "non può essere vuoto", "v_string empty with min 1");
 	fx_free(&f);
 
 	fx_init(&f, "{\"nome\":\"\"}");
@@ -183,7 +183,7 @@ static void test_string(void)
 	fx_init(&f, "{\"nome\":\"ab\"}");
 	s = v_string(f.e, NULL, f.body, "nome", 3, 10, true);
 	CHECK(s == NULL, "v_string 2 chars with min 3: NULL");
-	expect_error(&f, "nome", "is shorter than 3 characters", "v_string 2 chars with min 3");
+	expect_error(&f, "nome", "deve avere almeno 3 caratteri", "v_string 2 chars with min 3");
 	fx_free(&f);
 
 	bool present = false;
@@ -220,19 +220,32 @@ static void test_text(void)
 	fx_init(&f, "{\"analisi\":\"a\\u0001b\"}");
 	s = v_text(f.e, "parts", f.body, "analisi", 100, true);
 	CHECK(s == NULL, "v_text \\u0001: NULL");
-	expect_error(&f, "parts.analisi", "contains control characters", "v_text \\u0001");
+	expect_error(&f, "parts.analisi", "contiene caratteri di controllo", "v_text \\u0001");
 	fx_free(&f);
 
 	fx_init(&f, "{\"analisi\":\"a\\u001bb\"}");
 	s = v_text(f.e, NULL, f.body, "analisi", 100, true);
-	expect_error(&f, "analisi", "contains control characters", "v_text ESC");
+	expect_error(&f, "analisi", "contiene caratteri di controllo", "v_text ESC");
 	fx_free(&f);
 
 	fx_init(&f, "{\"analisi\":\"citt\xc3\xa0!\"}");
 	s = v_text(f.e, NULL, f.body, "analisi", 5, true);
 	CHECK(s == NULL, "v_text 6 characters with max 5: NULL");
-	expect_error(&f, "analisi", "is longer than 5 characters (it has 6)", "v_text too long");
+	expect_error(&f, "analisi", "supera il limite di 5 caratteri (ne ha 6)", "v_text too long");
 	fx_free(&f);
+
+	/* Large numbers are written the Italian way, a dot between thousands. */
+	{
+		static char big[20400];
+		size_t len = (size_t)snprintf(big, sizeof(big), "{\"analisi\":\"");
+		memset(big + len, 'x', 20345);
+		snprintf(big + len + 20345, sizeof(big) - len - 20345, "\"}");
+		fx_init(&f, big);
+		s = v_text(f.e, NULL, f.body, "analisi", 20000, true);
+		CHECK(s == NULL, "v_text 20345 characters with max 20000: NULL");
+		expect_error(&f, "analisi", "supera il limite di 20.000 caratteri (ne ha 20.345)", "v_text grouped numbers");
+		fx_free(&f);
+	}
 
 	fx_init(&f, "{\"analisi\":\"citt\xc3\xa0\"}");
 	s = v_text(f.e, NULL, f.body, "analisi", 5, true);
@@ -241,12 +254,12 @@ static void test_text(void)
 
 	fx_init(&f, "{}");
 	s = v_text(f.e, NULL, f.body, "analisi", 5, true);
-	expect_error(&f, "analisi", "is required", "v_text missing required");
+	expect_error(&f, "analisi", "è obbligatorio", "v_text missing required");
 	fx_free(&f);
 
 	fx_init(&f, "{\"analisi\":true}");
 	s = v_text(f.e, NULL, f.body, "analisi", 5, true);
-	expect_error(&f, "analisi", "must be a string", "v_text bool");
+	expect_error(&f, "analisi", "deve essere una stringa", "v_text bool");
 	fx_free(&f);
 }
 
@@ -282,43 +295,43 @@ static void test_int_bool(void)
 	ok = v_int(f.e, "bilancio", f.body, "anno", 1900, 2100, true, &n);
 	CHECK(!ok, "v_int below range fails");
 	CHECK(n == -99, "v_int below range leaves out untouched");
-	expect_error(&f, "bilancio.anno", "must be from 1900 to 2100", "v_int below range");
+	expect_error(&f, "bilancio.anno", "deve essere compreso tra 1900 e 2100", "v_int below range");
 	fx_free(&f);
 
 	fx_init(&f, "{\"anno\":2101}");
 	ok = v_int(f.e, NULL, f.body, "anno", 1900, 2100, true, &n);
 	CHECK(!ok, "v_int above range fails");
-	expect_error(&f, "anno", "must be from 1900 to 2100", "v_int above range");
+	expect_error(&f, "anno", "deve essere compreso tra 1900 e 2100", "v_int above range");
 	fx_free(&f);
 
 	fx_init(&f, "{\"anno\":1.5}");
 	ok = v_int(f.e, NULL, f.body, "anno", 0, 10, true, &n);
 	CHECK(!ok, "v_int 1.5 fails");
-	expect_error(&f, "anno", "must be a whole number", "v_int 1.5");
+	expect_error(&f, "anno", "deve essere un numero intero", "v_int 1.5");
 	fx_free(&f);
 
 	fx_init(&f, "{\"anno\":1e3}");
 	ok = v_int(f.e, NULL, f.body, "anno", 0, 10000, true, &n);
 	CHECK(!ok, "v_int 1e3 fails");
-	expect_error(&f, "anno", "must be a whole number", "v_int 1e3");
+	expect_error(&f, "anno", "deve essere un numero intero", "v_int 1e3");
 	fx_free(&f);
 
 	fx_init(&f, "{\"anno\":\"5\"}");
 	ok = v_int(f.e, NULL, f.body, "anno", 0, 10, true, &n);
 	CHECK(!ok, "v_int string fails");
-	expect_error(&f, "anno", "must be a whole number", "v_int string \"5\"");
+	expect_error(&f, "anno", "deve essere un numero intero", "v_int string \"5\"");
 	fx_free(&f);
 
 	fx_init(&f, "{\"anno\":99999999999999999999}");
 	ok = v_int(f.e, NULL, f.body, "anno", 0, 10, true, &n);
 	CHECK(!ok, "v_int beyond long long fails");
-	expect_error(&f, "anno", "must be a whole number", "v_int beyond long long");
+	expect_error(&f, "anno", "deve essere un numero intero", "v_int beyond long long");
 	fx_free(&f);
 
 	fx_init(&f, "{}");
 	ok = v_int(f.e, NULL, f.body, "anno", 0, 10, true, &n);
 	CHECK(!ok, "v_int missing required fails");
-	expect_error(&f, "anno", "is required", "v_int missing required");
+	expect_error(&f, "anno", "è obbligatorio", "v_int missing required");
 	fx_free(&f);
 
 	fx_init(&f, "{}");
@@ -340,19 +353,19 @@ static void test_int_bool(void)
 	fx_init(&f, "{\"attivo\":\"true\"}");
 	ok = v_bool(f.e, NULL, f.body, "attivo", true, &b);
 	CHECK(!ok, "v_bool string fails");
-	expect_error(&f, "attivo", "must be true or false", "v_bool string");
+	expect_error(&f, "attivo", "deve essere true o false", "v_bool string");
 	fx_free(&f);
 
 	fx_init(&f, "{\"attivo\":1}");
 	ok = v_bool(f.e, NULL, f.body, "attivo", true, &b);
 	CHECK(!ok, "v_bool 1 fails");
-	expect_error(&f, "attivo", "must be true or false", "v_bool 1");
+	expect_error(&f, "attivo", "deve essere true o false", "v_bool 1");
 	fx_free(&f);
 
 	fx_init(&f, "{}");
 	ok = v_bool(f.e, NULL, f.body, "attivo", true, &b);
 	CHECK(!ok, "v_bool missing required fails");
-	expect_error(&f, "attivo", "is required", "v_bool missing required");
+	expect_error(&f, "attivo", "è obbligatorio", "v_bool missing required");
 	fx_free(&f);
 }
 
@@ -368,16 +381,16 @@ static void test_money(void)
 	    {"{\"importo\":0.5}", "0.5", NULL},
 	    {"{\"importo\":7}", "7", NULL},
 	    {"{\"importo\":999999999999.99}", "999999999999.99", NULL},
-	    {"{\"importo\":-1}", NULL, "must not be negative"},
-	    {"{\"importo\":-0.01}", NULL, "must not be negative"},
-	    {"{\"importo\":1.234}", NULL, "has more than 2 decimals"},
-	    {"{\"importo\":1e3}", NULL, "must be written as plain decimal euros (e.g. 1234.50)"},
-	    {"{\"importo\":1E3}", NULL, "must be written as plain decimal euros (e.g. 1234.50)"},
-	    {"{\"importo\":1.5e2}", NULL, "must be written as plain decimal euros (e.g. 1234.50)"},
-	    {"{\"importo\":1234567890123}", NULL, "is too large"},
-	    {"{\"importo\":1000000000000.00}", NULL, "is too large"},
-	    {"{\"importo\":\"12\"}", NULL, "must be a number of euros"},
-	    {"{\"importo\":true}", NULL, "must be a number of euros"},
+	    {"{\"importo\":-1}", NULL, "non può essere negativo"},
+	    {"{\"importo\":-0.01}", NULL, "non può essere negativo"},
+	    {"{\"importo\":1.234}", NULL, "ha più di 2 decimali"},
+	    {"{\"importo\":1e3}", NULL, "deve essere un importo in euro con il punto decimale (es. 1234.50)"},
+	    {"{\"importo\":1E3}", NULL, "deve essere un importo in euro con il punto decimale (es. 1234.50)"},
+	    {"{\"importo\":1.5e2}", NULL, "deve essere un importo in euro con il punto decimale (es. 1234.50)"},
+	    {"{\"importo\":1234567890123}", NULL, "è troppo grande"},
+	    {"{\"importo\":1000000000000.00}", NULL, "è troppo grande"},
+	    {"{\"importo\":\"12\"}", NULL, "deve essere un importo in euro"},
+	    {"{\"importo\":true}", NULL, "deve essere un importo in euro"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fx f;
@@ -396,7 +409,7 @@ static void test_money(void)
 	fx f;
 	fx_init(&f, "{}");
 	CHECK(v_money(f.e, NULL, f.body, "importo", true) == NULL, "v_money missing required: NULL");
-	expect_error(&f, "importo", "is required", "v_money missing required");
+	expect_error(&f, "importo", "è obbligatorio", "v_money missing required");
 	fx_free(&f);
 }
 
@@ -424,19 +437,19 @@ static void test_email(void)
 		fx_init(&f, refused[i]);
 		s = v_email(f.e, "utente", f.body, "email", true);
 		CHECK(s == NULL, "v_email refuses %s", refused[i]);
-		expect_error(&f, "utente.email", "is not an email address", label("v_email", refused[i]));
+		expect_error(&f, "utente.email", "non è un indirizzo email valido", label("v_email", refused[i]));
 		fx_free(&f);
 	}
 
 	fx_init(&f, "{\"email\":\"ab\"}");
 	s = v_email(f.e, NULL, f.body, "email", true);
 	CHECK(s == NULL, "v_email refuses a 2-character value");
-	expect_error(&f, "email", "is shorter than 3 characters", "v_email 2 characters");
+	expect_error(&f, "email", "deve avere almeno 3 caratteri", "v_email 2 characters");
 	fx_free(&f);
 
 	fx_init(&f, "{\"email\":42}");
 	s = v_email(f.e, NULL, f.body, "email", true);
-	expect_error(&f, "email", "must be a string", "v_email number");
+	expect_error(&f, "email", "deve essere una stringa", "v_email number");
 	fx_free(&f);
 }
 
@@ -473,9 +486,10 @@ static void test_slug(void)
 		fx_init(&f, refused[i]);
 		s = v_slug(f.e, "ente", f.body, "slug", true);
 		CHECK(s == NULL, "v_slug refuses %s", refused[i]);
-		expect_error(&f, "ente.slug",
-		             "must be lowercase letters, digits and single hyphens (at most 64), e.g. ats-20",
-		             label("v_slug", refused[i]));
+		expect_error(
+		    &f, "ente.slug",
+		    "deve contenere solo lettere minuscole, cifre e trattini singoli (al massimo 64), es. ats-20",
+		    label("v_slug", refused[i]));
 		fx_free(&f);
 	}
 
@@ -504,7 +518,7 @@ static void test_password(void)
 	fx_init(&f, "{\"password\":\"abcdefghijk\"}");
 	s = v_password(f.e, NULL, f.body, "password", true);
 	CHECK(s == NULL, "v_password: 11 ASCII characters fail");
-	expect_error(&f, "password", "must have at least 12 characters", "v_password 11 characters");
+	expect_error(&f, "password", "deve avere almeno 12 caratteri", "v_password 11 characters");
 	fx_free(&f);
 
 	fx_init(&f, "{\"password\":\"abcdefghijkl\"}");
@@ -523,7 +537,7 @@ static void test_password(void)
 	fx_init(&f, big);
 	s = v_password(f.e, "utente", f.body, "password", true);
 	CHECK(s == NULL, "v_password: 1025 bytes fail");
-	expect_error(&f, "utente.password", "is longer than 1024 bytes", "v_password 1025 bytes");
+	expect_error(&f, "utente.password", "supera il limite di 1024 byte", "v_password 1025 bytes");
 	fx_free(&f);
 	/* 1024 bytes: at the limit. */
 	strcpy(big + n + 1024, "\"}");
@@ -535,7 +549,7 @@ static void test_password(void)
 
 	fx_init(&f, "{}");
 	s = v_password(f.e, NULL, f.body, "password", true);
-	expect_error(&f, "password", "is required", "v_password missing");
+	expect_error(&f, "password", "è obbligatorio", "v_password missing");
 	fx_free(&f);
 }
 
@@ -589,8 +603,8 @@ static void test_time(void)
 		} else {
 			CHECK(s == NULL, "%s refuses %s", kind, cases[i].body);
 			expect_error(&f, "periodo.t",
-			             cases[i].date_only ? "must be a date YYYY-MM-DD"
-			                                : "must be a UTC time like 2021-12-31T23:59:59Z",
+			             cases[i].date_only ? "deve essere una data nel formato AAAA-MM-GG"
+			                                : "deve essere un orario UTC nel formato 2021-12-31T23:59:59Z",
 			             label(kind, cases[i].body));
 		}
 		fx_free(&f);
@@ -599,7 +613,7 @@ static void test_time(void)
 	fx f;
 	fx_init(&f, "{\"t\":20211231}");
 	CHECK(v_time(f.e, NULL, f.body, "t", true, true) == NULL, "v_time number: NULL");
-	expect_error(&f, "t", "must be a string", "v_time number");
+	expect_error(&f, "t", "deve essere una stringa", "v_time number");
 	fx_free(&f);
 }
 
@@ -622,24 +636,24 @@ static void test_array_object(void)
 	fx_init(&f, "{\"comuni\":[1,2,3]}");
 	v = v_array(f.e, "ente", f.body, "comuni", 2, true);
 	CHECK(v == NULL, "v_array 3 items with max 2: NULL");
-	expect_error(&f, "ente.comuni", "has more than 2 items", "v_array max_items");
+	expect_error(&f, "ente.comuni", "ha più di 2 elementi", "v_array max_items");
 	fx_free(&f);
 
 	fx_init(&f, "{\"comuni\":{\"a\":1}}");
 	v = v_array(f.e, NULL, f.body, "comuni", 10, true);
 	CHECK(v == NULL, "v_array object: NULL");
-	expect_error(&f, "comuni", "must be a list", "v_array non-array");
+	expect_error(&f, "comuni", "deve essere un elenco", "v_array non-array");
 	fx_free(&f);
 
 	fx_init(&f, "{\"comuni\":\"Pisa\"}");
 	v = v_array(f.e, NULL, f.body, "comuni", 10, false);
-	expect_error(&f, "comuni", "must be a list", "v_array string");
+	expect_error(&f, "comuni", "deve essere un elenco", "v_array string");
 	fx_free(&f);
 
 	fx_init(&f, "{}");
 	v = v_array(f.e, NULL, f.body, "comuni", 10, true);
 	CHECK(v == NULL, "v_array missing: NULL");
-	expect_error(&f, "comuni", "is required", "v_array missing required");
+	expect_error(&f, "comuni", "è obbligatorio", "v_array missing required");
 	fx_free(&f);
 
 	fx_init(&f, "{}");
@@ -657,7 +671,7 @@ static void test_array_object(void)
 	fx_init(&f, "{\"parts\":[]}");
 	v = v_object(f.e, NULL, f.body, "parts", true);
 	CHECK(v == NULL, "v_object array: NULL");
-	expect_error(&f, "parts", "must be an object", "v_object array");
+	expect_error(&f, "parts", "deve essere un oggetto", "v_object array");
 	fx_free(&f);
 }
 
@@ -674,14 +688,14 @@ static void test_only(void)
 	v_only(f.e, NULL, f.body, allowed);
 	CHECK(field_errors_count(f.e) == 2, "v_only: two unknown keys, two errors");
 	CHECK_STR(err_str(&f, 0, "field"), "extra", "v_only: first unknown key");
-	CHECK_STR(err_str(&f, 0, "message"), "is not a known field", "v_only: message");
+	CHECK_STR(err_str(&f, 0, "message"), "non è un campo previsto", "v_only: message");
 	CHECK_STR(err_str(&f, 1, "field"), "altro", "v_only: second unknown key");
 	fx_free(&f);
 
 	fx_init(&f, "{\"comuni\":[{\"nome\":\"Pisa\",\"extra\":true}]}");
 	const json_value *list = json_get(f.body, "comuni");
 	v_only(f.e, "comuni[0]", list->u.array.items[0], allowed);
-	expect_error(&f, "comuni[0].extra", "is not a known field", "v_only with prefix comuni[0]");
+	expect_error(&f, "comuni[0].extra", "non è un campo previsto", "v_only with prefix comuni[0]");
 	fx_free(&f);
 
 	fx_init(&f, "[1,2]");
@@ -729,16 +743,17 @@ static void test_answer(void)
 	      "\"status\":422");
 	CHECK(strstr(f.r.resp_body, "\"status\":422") != NULL, "the body contains \"status\":422");
 	CHECK_STR(json_get_str(doc, "type"), "urn:ambito:problem:invalid-fields", "problem type");
-	CHECK_STR(json_get_str(doc, "title"), "Unprocessable Content", "problem title");
-	CHECK_STR(json_get_str(doc, "detail"), "some fields are not valid", "default detail");
+	CHECK_STR(json_get_str(doc, "title"), "Dati non validi", "problem title");
+	CHECK_STR(json_get_str(doc, "detail"), "alcuni campi non sono validi", "default detail");
 	const json_value *list = json_get(doc, "errors");
 	CHECK(json_is(list, JSON_ARRAY) && list->u.array.n == 3, "\"errors\" lists 3 errors");
 	if (json_is(list, JSON_ARRAY) && list->u.array.n == 3) {
 		CHECK_STR(json_get_str(list->u.array.items[0], "field"), "ente.nome", "first error field");
-		CHECK_STR(json_get_str(list->u.array.items[0], "message"), "must be a string", "first error message");
+		CHECK_STR(json_get_str(list->u.array.items[0], "message"), "deve essere una stringa",
+		          "first error message");
 		CHECK_STR(json_get_str(list->u.array.items[1], "field"), "comuni", "second error field");
 		CHECK_STR(json_get_str(list->u.array.items[2], "field"), "slug", "third error field");
-		CHECK_STR(json_get_str(list->u.array.items[2], "message"), "is required", "third error message");
+		CHECK_STR(json_get_str(list->u.array.items[2], "message"), "è obbligatorio", "third error message");
 	}
 
 	CHECK(http_errors_answer(&f.r, f.e, 409, "conflitto"), "answer with another status and detail");

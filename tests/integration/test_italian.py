@@ -1,0 +1,190 @@
+"""The texts of error answers are Italian, against a real ambitod and MariaDB:
+a representative answer for each status a client meets (400, 401, 403, 404,
+405, 409, 412, 413, 415, 422, 428, 429) has the Italian title of its status,
+a detail (and field messages) without common English words, while the status
+line, field paths and codes stay the machine names they were.
+
+The titles are written here by hand; the English word list is a heuristic
+that an untranslated answer fails."""
+
+import re
+import unittest
+
+import harness
+from test_http import one_response
+
+PASSWORD = "una password lunga abbastanza"
+LOGIN = "/api/v1/auth/login"
+CYCLES = "/api/v1/cycles"
+
+ENGLISH = re.compile(r"\b(the|must|not|is|invalid|only|cannot|found|allowed)\b", re.I)
+
+TITLES = {
+    400: "Richiesta non valida",
+    401: "Autenticazione richiesta",
+    403: "Operazione non consentita",
+    404: "Non trovato",
+    405: "Metodo non consentito",
+    409: "Conflitto",
+    412: "Precondizione non soddisfatta",
+    413: "Contenuto troppo grande",
+    415: "Tipo di contenuto non supportato",
+    422: "Dati non validi",
+    428: "Precondizione richiesta",
+    429: "Troppe richieste",
+}
+
+DB = SRV = None
+TOKENS = {}
+
+
+def add_user(mail, role):
+    harness.ctl_ok(DB, "user", "add", "--email", mail, "--role", role, "--password-stdin",
+                   input=PASSWORD + "\n")
+
+
+def login(mail, password=PASSWORD):
+    return SRV.request("POST", LOGIN, {"email": mail, "password": password})
+
+
+def req(method, path, who=None, body=None, headers=None, **kw):
+    return SRV.request(method, path, body=body, headers=headers, token=TOKENS[who] if who else None, **kw)
+
+
+def setUpModule():
+    global DB, SRV
+    DB = harness.Database()
+    DB.migrate()
+    add_user("admin@example.it", "region_admin")
+    add_user("reviewer@example.it", "region_reviewer")
+    add_user("victim@example.it", "region_reviewer")
+    SRV = harness.Server(DB)
+    for who in ("admin", "reviewer"):
+        r = login(who + "@example.it")
+        assert r.status == 200, r
+        TOKENS[who] = r.json()["access_token"]
+    r = req("POST", CYCLES, "admin", {"slug": "ciclo-2024", "title": "Ciclo 2024", "start_year": 2024,
+                                      "end_year": 2026, "submission_deadline": None})
+    assert r.status == 201, r
+
+
+def tearDownModule():
+    try:
+        if SRV is not None:
+            rc = SRV.stop()
+            if rc != 0:
+                raise AssertionError("ambitod exited %d" % rc)
+    finally:
+        if DB is not None:
+            DB.drop()
+
+
+class ItalianProblems(unittest.TestCase):
+    def assertItalian(self, r, status, detail_has=None):
+        """A problem document of status whose texts read Italian; returns it."""
+        self.assertEqual(r.status, status, r)
+        self.assertTrue(r.headers.get("Content-Type", "").startswith("application/problem+json"), r)
+        doc = r.json()
+        self.assertEqual(doc["status"], status, doc)
+        self.assertEqual(doc["title"], TITLES[status], doc)
+        self.assertIsInstance(doc.get("detail"), str, doc)
+        texts = [doc["title"], doc["detail"]] + [e["message"] for e in doc.get("errors", [])]
+        for t in texts:
+            self.assertIsNone(ENGLISH.search(t), (status, t))
+        if detail_has is not None:
+            self.assertIn(detail_has, doc["detail"], doc)
+        return doc
+
+    def test_heuristic_catches_english(self):
+        # The word list must flag what the server used to answer.
+        for old in ("there is no such cycle", "the body must be a JSON object", "POST is not allowed here",
+                    "only a region_admin may change a cycle or its rules", "Not Found"):
+            self.assertIsNotNone(ENGLISH.search(old), old)
+        for new in ("la risorsa richiesta non esiste", "Non trovato", "è obbligatorio"):
+            self.assertIsNone(ENGLISH.search(new), new)
+
+    def test_400_malformed_json(self):
+        r = SRV.request("POST", LOGIN, raw=b'{"email":', headers={"Content-Type": "application/json"})
+        self.assertItalian(r, 400, "JSON non valido")
+
+    def test_400_bad_query_parameter(self):
+        doc = self.assertItalian(req("GET", CYCLES + "?limit=0", "admin"), 400)
+        self.assertEqual([e["field"] for e in doc["errors"]], ["limit"])
+
+    def test_401_without_token(self):
+        self.assertItalian(req("GET", "/api/v1/users"), 401, "accedere")
+
+    def test_401_wrong_password(self):
+        self.assertItalian(login("admin@example.it", "una password sbagliata"), 401, "email o password errate")
+
+    def test_403_role(self):
+        r = req("POST", CYCLES, "reviewer", {"slug": "vietato", "title": "T", "start_year": 2024,
+                                             "end_year": 2026, "submission_deadline": None})
+        self.assertItalian(r, 403, "solo un region_admin")
+
+    def test_404_unknown_path_keeps_english_status_line(self):
+        r = req("GET", "/no/such/thing")
+        self.assertItalian(r, 404, "la risorsa richiesta non esiste")
+        # Only the JSON title is Italian: the status line keeps its reason.
+        self.assertEqual(r.reason, "Not Found")
+
+    def test_404_unknown_cycle(self):
+        self.assertItalian(req("GET", CYCLES + "/nessuno", "admin"), 404, "il ciclo nessuno non esiste")
+
+    def test_405_method(self):
+        doc = self.assertItalian(req("DELETE", LOGIN), 405)
+        self.assertEqual(doc["detail"], "il metodo DELETE non è ammesso per questo indirizzo")
+
+    def test_409_duplicate(self):
+        r = req("POST", CYCLES, "admin", {"slug": "ciclo-2024", "title": "Doppio", "start_year": 2024,
+                                          "end_year": 2026, "submission_deadline": None})
+        self.assertItalian(r, 409, "il ciclo ciclo-2024 esiste già")
+
+    def test_412_and_428_preconditions(self):
+        path = CYCLES + "/ciclo-2024"
+        self.assertItalian(req("PATCH", path, "admin", {"title": "Nuovo"}), 428, "If-Match")
+        r = req("PATCH", path, "admin", {"title": "Nuovo"}, headers={"If-Match": '"non-questo"'})
+        self.assertItalian(r, 412, "rileggerla")
+
+    def test_413_body_over_the_login_limit(self):
+        head = ("POST %s HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                "Content-Length: 10000000\r\nConnection: close\r\n\r\n" % LOGIN).encode()
+        r = one_response(SRV.raw_request(head))
+        self.assertItalian(r, 413, "byte ammessi")
+
+    def test_415_not_json(self):
+        r = SRV.request("POST", LOGIN, raw=b"email=a&password=b",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertItalian(r, 415, "Content-Type: application/json")
+
+    def test_422_field_messages(self):
+        r = req("POST", CYCLES, "admin", {"slug": "Non Valido", "title": "", "start_year": 1200,
+                                          "end_year": "2026", "submission_deadline": "30/06/2025",
+                                          "colore": "rosso"})
+        doc = self.assertItalian(r, 422)
+        got = {e["field"]: e["message"] for e in doc["errors"]}
+        self.assertEqual(got["slug"], "deve contenere solo lettere minuscole, cifre e trattini singoli "
+                                      "(al massimo 64), es. ats-20")
+        self.assertEqual(got["title"], "non può essere vuoto")
+        self.assertEqual(got["end_year"], "deve essere un numero intero")
+        self.assertEqual(got["colore"], "non è un campo previsto")
+        self.assertRegex(got["start_year"], r"^deve essere compreso tra \d+ e \d+$")
+        self.assertEqual(got["submission_deadline"], "deve essere un orario UTC nel formato 2021-12-31T23:59:59Z")
+
+    def test_422_body_not_an_object(self):
+        self.assertItalian(req("POST", CYCLES, "admin", [1, 2]), 422, "oggetto JSON")
+
+    def test_429_failed_logins(self):
+        statuses = []
+        for i in range(7):
+            r = login("victim@example.it", "sbagliata-%d" % i)
+            statuses.append(r.status)
+            if r.status == 429:
+                break
+        self.assertEqual(statuses[-1], 429, statuses)
+        self.assertItalian(r, 429, "troppi accessi non riusciti: riprovare tra ")
+        self.assertRegex(r.json()["detail"], r"riprovare tra \d+ second[io]$")
+
+
+if __name__ == "__main__":
+    harness.main()
