@@ -858,7 +858,7 @@ static void get_funds(http_req *r)
 		write_head(&m, "source", fc.cols, ncols);
 		out_str(&m.o, ",\"rows\":[");
 	}
-	if (!cmp_pages(&m, funds_page, &fc, "the funds"))
+	if (!cmp_pages(&m, funds_page, &fc, "i fondi"))
 		return;
 	if (!m.csv) {
 		out_str(&m.o, "],\"population\":");

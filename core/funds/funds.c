@@ -63,7 +63,7 @@ static void get_allocations(http_req *r)
 	fund_row *rows;
 	size_t n;
 	cycle *c = cycles_path_cycle(r, false);
-	if (c != NULL && http_db_ok(r, fund_store_list(r->db, r->a, c->id, &rows, &n), "the allocations"))
+	if (c != NULL && http_db_ok(r, fund_store_list(r->db, r->a, c->id, &rows, &n), "le assegnazioni"))
 		answer_rows(r, rows, n);
 }
 
@@ -106,16 +106,16 @@ static void put_allocations(http_req *r)
 	cycle_catalog cat;
 	fund_tenant *tenants;
 	size_t ntenants;
-	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "the catalogue") ||
-	    !http_db_ok(r, fund_store_tenants(r->db, r->a, &tenants, &ntenants), "the tenants"))
+	if (!http_db_ok(r, cycle_store_load_catalog(r->db, r->a, c->id, &cat), "il catalogo") ||
+	    !http_db_ok(r, fund_store_tenants(r->db, r->a, &tenants, &ntenants), "gli ambiti"))
 		return;
 	fund_check(e, c, &cat, tenants, ntenants, rows, n, csv);
 	if (http_errors_answer(r, e, 422, "riparto non registrato: nessuna riga è stata salvata"))
 		return;
-	if (!http_db_ok(r, fund_store_replace(r->db, c->id, rows, n), "the allocations"))
+	if (!http_db_ok(r, fund_store_replace(r->db, c->id, rows, n), "le assegnazioni"))
 		return;
 	r->audit_detail = arena_printf(r->a, "%zu righe (%s)", n, csv ? "CSV" : "JSON");
-	if (http_db_ok(r, fund_store_list(r->db, r->a, c->id, &rows, &n), "the allocations"))
+	if (http_db_ok(r, fund_store_list(r->db, r->a, c->id, &rows, &n), "le assegnazioni"))
 		answer_rows(r, rows, n);
 }
 

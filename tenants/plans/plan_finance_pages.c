@@ -130,7 +130,7 @@ static bool finance_load(http_req *r, bool for_update, finance_ctx *x)
 	if (rc == DB_OK)
 		rc = cycle_store_load_catalog(r->db, r->a, x->c->id, &x->cat);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the finance");
+		http_db_error(r, rc, "le entrate");
 		return false;
 	}
 	return true;
@@ -214,7 +214,7 @@ static void post_finance_page(http_req *r)
 	}
 	int rc = plan_finance_save(r->db, x.p->tenant_id, x.p->cycle_id, &content);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the finance");
+		http_db_error(r, rc, "le entrate");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "%zu income lines saved from the web (version %lld)", content.nincome,

@@ -645,7 +645,7 @@ static void get_section(http_req *r)
 	cycle_catalog cat;
 	int rc = cycle_store_load_catalog(r->db, r->a, x.c->id, &cat);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the catalogue");
+		http_db_error(r, rc, "il catalogo");
 		return;
 	}
 	v.cat = &cat;
@@ -704,7 +704,7 @@ static void post_section(http_req *r)
 	cycle_catalog cat;
 	int rc = cycle_store_load_catalog(r->db, r->a, x.c->id, &cat);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the catalogue");
+		http_db_error(r, rc, "il catalogo");
 		return;
 	}
 	v.cat = &cat;

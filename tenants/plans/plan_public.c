@@ -246,7 +246,7 @@ static void get_public_html(http_req *r)
 	if (p == NULL)
 		return;
 	plan_html_input in = {.sha256 = p->sha256_hex, .reference = p->cycle_reference};
-	if (!http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "the review"))
+	if (!http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "la revisione"))
 		return;
 	in.json_path = arena_printf(r->a, PUBLIC_JSON_PATH, p->tenant_slug, p->cycle_slug);
 	answer_document(
@@ -275,7 +275,7 @@ static void get_draft_html(http_req *r)
 		http_problemf(r, 404, "%s non ha un piano per il ciclo %s", r->tenant->slug, c->slug);
 		return;
 	}
-	if (!http_db_ok(r, rc, "the draft"))
+	if (!http_db_ok(r, rc, "la bozza"))
 		return;
 	plan_html_input in = {.reference = c->reference, .draft = true, .printed_at = now};
 	answer_document(r, r->tenant->id, c->id, arena_printf(r->a, "draft of %s/%s", r->tenant->slug, c->slug),

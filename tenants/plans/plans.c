@@ -107,11 +107,11 @@ static plan_warning *load_warnings(http_req *r, const plan *p, size_t *n)
 	plan_money *income, *spending;
 	size_t nrows, nincome, nspending;
 	if (!http_db_ok(r, fund_store_tenant(r->db, r->a, p->tenant_id, p->cycle_id, &rows, &nrows),
-	                "the allocations") ||
+	                "le assegnazioni") ||
 	    !http_db_ok(r,
 	                plan_store_money_by_source(r->db, r->a, p->tenant_id, p->cycle_id, 0, &income, &nincome,
 	                                           &spending, &nspending),
-	                "the plan's figures"))
+	                "le cifre del piano"))
 		return NULL;
 	plan_money *alloc = arena_calloc(r->a, nrows + 1, sizeof(*alloc));
 	for (size_t i = 0; i < nrows; i++)
@@ -373,7 +373,7 @@ static json_value *read_merged(http_req *r, const char *current, size_t len)
 	if (patch == NULL)
 		return NULL;
 	if (json_parse(r->a, current, len, &base, err, sizeof(err)) != JSON_OK) {
-		http_problem(r, 500, "could not read the stored resource");
+		http_problem(r, 500, "impossibile leggere la risorsa salvata");
 		return NULL;
 	}
 	return json_merge_patch(r->a, base, patch);
@@ -466,7 +466,7 @@ static void get_finance(http_req *r)
 static json_value *merged_finance(http_req *r, const plan *p)
 {
 	plan_finance current;
-	if (!http_db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &current), "the finance"))
+	if (!http_db_ok(r, plan_finance_load(r->db, r->a, p->tenant_id, p->cycle_id, 0, &current), "le entrate"))
 		return NULL;
 	jw *w = jw_new(NULL, NULL);
 	plan_finance_render(w, &current);
@@ -474,7 +474,7 @@ static json_value *merged_finance(http_req *r, const plan *p)
 	const char *buf = jw_buffer(w, &len);
 	json_value *out = NULL;
 	if (jw_failed(w))
-		http_problem(r, 500, "could not read the finance");
+		http_problem(r, 500, "impossibile leggere le entrate");
 	else
 		out = read_merged(r, arena_strndup(r->a, buf, len), len);
 	jw_free(w);
