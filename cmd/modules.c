@@ -12,6 +12,7 @@
 #include "tenants/tenants.h"
 #include "identity/users.h"
 #include "tenants/plans/plan_pages.h"
+#include "tenants/plans/plan_submit_pages.h"
 #include "web/web.h"
 
 void modules_register(void)
@@ -28,5 +29,6 @@ void modules_register(void)
 	plan_comments_register();
 	plan_public_register();
 	plan_pages_register();
+	plan_submit_pages_register();
 	compare_register();
 }

@@ -278,6 +278,10 @@ int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long 
 int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
                    const char *at, plan_submission *out);
 
+/* The draft's required parts not filled yet, in template order: what
+ * plan_submit would refuse with PLAN_EINCOMPLETE. Memory comes from a. */
+int plan_store_missing(db *d, arena *a, const plan *p, const cycle_template *t, plan_missing **out, size_t *n);
+
 /* Up to limit submissions with revision > after, by revision, with their
  * reviews. */
 int plan_store_submissions(db *d, arena *a, long long tenant_id, long long cycle_id, long long after, int limit,
