@@ -148,16 +148,25 @@ static void missing_list(web_page *p, const submit_ctx *x)
 	html_text(h, x->nmissing == 1 ? "Manca una parte obbligatoria: compilala prima dell’invio."
 	                              : arena_printf(r->a, "Mancano %s parti obbligatorie: compilale prima dell’invio.",
 	                                             html_int(r->a, (long long)x->nmissing)));
+	/* Grouped by section, in template order; each part a link to its field. */
 	html_raw(h, "</p><ul class=\"ambito-missing\">");
 	for (size_t i = 0; i < x->nmissing; i++) {
-		const cycle_section *s = find_section(&x->t, x->missing[i].section);
-		html_raw(h, "<li>");
-		link(h,
-		     plan_href(r, x->c,
-		               arena_printf(r->a, "/sezioni/%s#parte-%s", x->missing[i].section, x->missing[i].part)),
-		     arena_printf(r->a, "%s %s — %s", x->missing[i].section, s ? s->title : "",
-		                  part_title(s, x->missing[i].part)));
-		html_raw(h, "</li>");
+		const char *key = x->missing[i].section;
+		const cycle_section *s = find_section(&x->t, key);
+		if (i == 0 || strcmp(x->missing[i - 1].section, key) != 0) {
+			html_raw(h, "<li><span class=\"ambito-missing-section\">");
+			html_text(h, arena_printf(r->a, "%s %s", key, s ? s->title : ""));
+			html_raw(h, "</span><ul>");
+		}
+		html_raw(h, "<li><a href=\"");
+		html_text(h, plan_href(r, x->c, arena_printf(r->a, "/sezioni/%s#parte-%s", key, x->missing[i].part)));
+		html_raw(h, "\">");
+		html_text(h, part_title(s, x->missing[i].part));
+		html_raw(h, "<span class=\"visually-hidden\"> (sezione ");
+		html_text(h, key);
+		html_raw(h, ")</span></a></li>");
+		if (i + 1 == x->nmissing || strcmp(x->missing[i + 1].section, key) != 0)
+			html_raw(h, "</ul></li>");
 	}
 	html_raw(h, "</ul>");
 }

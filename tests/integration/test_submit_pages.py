@@ -119,6 +119,12 @@ class SubmitPages(unittest.TestCase):
         self.assertGreater(len(expected), 10)
         links = re.findall(r'<li><a href="%s/sezioni/([^"#]+)#parte-([^"]+)">' % re.escape(PLAN_1), body)
         self.assertEqual(links, expected)
+        # Grouped under each section once, in template order.
+        titles = {s["key"]: s["title"] for s in TEMPLATE}
+        groups = list(dict.fromkeys(k for k, _ in expected))
+        self.assertEqual([html.unescape(g) for g in re.findall(r'<span class="ambito-missing-section">([^<]+)</span>',
+                                                                 body)],
+                         ["%s %s" % (k, titles[k]) for k in groups])
         self.assertIn("Mancano %d parti obbligatorie" % len(expected), body)
         # Each link lands on its field in the section editor.
         for section, part in (expected[0], expected[-1]):
