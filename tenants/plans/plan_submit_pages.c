@@ -44,7 +44,7 @@ static void status_badge(html *h, plan_status s)
 	html_raw(h, "</span>");
 }
 
-static void link(html *h, const char *href, const char *text)
+static void page_link(html *h, const char *href, const char *text)
 {
 	html_raw(h, "<a href=\"");
 	html_text(h, href);
@@ -257,9 +257,9 @@ static void check_page(http_req *r, const submit_ctx *x, const submit_form *f, i
 		web_page_script(p, "counter.js");
 	}
 	html_raw(h, "<p>");
-	link(h, plan_href(r, x->c, "/storia"), "Storia degli invii");
+	page_link(h, plan_href(r, x->c, "/storia"), "Storia degli invii");
 	html_raw(h, " · ");
-	link(h, plan_href(r, x->c, ""), "Torna all’indice del piano");
+	page_link(h, plan_href(r, x->c, ""), "Torna all’indice del piano");
 	html_raw(h, "</p>");
 	web_page_end(p, status);
 }
@@ -509,9 +509,9 @@ static void get_receipt(http_req *r)
 	else
 		html_text(h, "nessuna");
 	html_raw(h, "</dd></dl><p>");
-	link(h, plan_href(r, c, "/storia"), "Storia degli invii");
+	page_link(h, plan_href(r, c, "/storia"), "Storia degli invii");
 	html_raw(h, " · ");
-	link(h, plan_href(r, c, ""), "Torna all’indice del piano");
+	page_link(h, plan_href(r, c, ""), "Torna all’indice del piano");
 	html_raw(h, "</p>");
 	web_page_end(p, 200);
 }
@@ -587,7 +587,7 @@ static const char *change_label(const char *change)
 
 /* One part's line diff: removed lines in <del>, added ones in <ins>, each
  * with a marker and a hidden word so the change never rests on colour. */
-static void diff_lines(html *h, arena *a, const json_value *lines)
+static void diff_lines(html *h, const json_value *lines)
 {
 	html_raw(h, "<div class=\"ambito-diff\">");
 	long long next_from = 0;
@@ -622,7 +622,6 @@ static void diff_lines(html *h, arena *a, const json_value *lines)
 			html_raw(h, "</p>");
 		}
 	}
-	(void)a;
 	html_raw(h, "</div>");
 }
 
@@ -664,7 +663,7 @@ static void diff_html(html *h, arena *a, const json_value *d, const cycle_templa
 				html_raw(h,
 				         " (confronto troppo lungo: il testo è mostrato tutto rimosso e poi aggiunto)");
 			html_raw(h, "</p>");
-			diff_lines(h, a, json_get(pt, "lines"));
+			diff_lines(h, json_get(pt, "lines"));
 		}
 		html_raw(h, "</section>");
 	}
@@ -750,8 +749,8 @@ static void get_history(http_req *r)
 		for (size_t i = n; i-- > 0;) {
 			const plan_submission *s = &list[i];
 			html_raw(h, "<tr><th scope=\"row\">");
-			link(h, plan_href(r, c, arena_printf(r->a, "/invii/%lld", s->revision)),
-			     arena_printf(r->a, "Revisione %lld", s->revision));
+			page_link(h, plan_href(r, c, arena_printf(r->a, "/invii/%lld", s->revision)),
+			          arena_printf(r->a, "Revisione %lld", s->revision));
 			html_raw(h, "</th><td>");
 			html_text(h, when(r->a, s->submitted_at));
 			if (s->submitted_by_name && *s->submitted_by_name) {
@@ -777,7 +776,7 @@ static void get_history(http_req *r)
 		}
 		html_raw(h, "</tbody></table></div>");
 		if (more)
-			html_text(h, arena_printf(r->a, "Sono mostrati i primi %d invii.", HISTORY_MAX));
+			html_rawf(h, "<p>Sono mostrati i primi %d invii.</p>", HISTORY_MAX);
 	}
 	html_raw(h, "<h2 id=\"confronto\">Differenze tra due revisioni</h2>");
 	if (n < 2)
@@ -797,9 +796,9 @@ static void get_history(http_req *r)
 		diff_html(h, r->a, diff, &t);
 	}
 	html_raw(h, "<p>");
-	link(h, plan_href(r, c, "/invio"), "Controllo e invio del piano");
+	page_link(h, plan_href(r, c, "/invio"), "Controllo e invio del piano");
 	html_raw(h, " · ");
-	link(h, plan_href(r, c, ""), "Torna all’indice del piano");
+	page_link(h, plan_href(r, c, ""), "Torna all’indice del piano");
 	html_raw(h, "</p>");
 	web_page_end(p, 200);
 }
