@@ -14,6 +14,7 @@
 #include "tenants/tenants.h"
 #include "tenants/plans/plan_finance_pages.h"
 #include "tenants/plans/plan_pages.h"
+#include "tenants/plans/plan_submit_pages.h"
 #include "web/web.h"
 
 void modules_register(void)
@@ -31,6 +32,7 @@ void modules_register(void)
 	plan_public_register();
 	plan_pages_register();
 	plan_finance_pages_register();
+	plan_submit_pages_register();
 	compare_register();
 	funds_register();
 }

@@ -331,10 +331,13 @@ static void get_plan_index(http_req *r)
 	html_text(h, completeness(r->a, complete, (long long)nsecs));
 	html_raw(h, "</dd><dt>Scadenza per l’invio</dt><dd>");
 	deadline(h, r->a, c->deadline);
-	html_raw(h, "</dd></dl>");
-	html_raw(h, "<p><a href=\"");
+	html_raw(h, "</dd></dl><p><a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/entrate", r->tenant->slug, c->slug));
-	html_raw(h, "\">Entrate del piano</a></p>");
+	html_raw(h, "\">Entrate del piano</a> · <a href=\"");
+	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/invio", r->tenant->slug, c->slug));
+	html_raw(h, "\">Controllo e invio del piano</a> · <a href=\"");
+	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/storia", r->tenant->slug, c->slug));
+	html_raw(h, "\">Storia degli invii</a></p>");
 
 	const char *group = NULL;
 	for (size_t i = 0; i < tpl.nsections; i++) {

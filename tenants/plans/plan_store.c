@@ -413,6 +413,16 @@ int plan_draft_snapshot(db *d, arena *a, long long tenant_id, const cycle *c, co
 	return *json != NULL ? DB_OK : DB_EERR;
 }
 
+int plan_store_missing(db *d, arena *a, const plan *p, const cycle_template *t, plan_missing **out, size_t *n)
+{
+	plan_submission found = {0};
+	plan_section_content *contents;
+	int rc = load_draft(d, a, p, t, &contents, &found);
+	*out = found.missing;
+	*n = rc == DB_OK ? found.nmissing : 0;
+	return rc;
+}
+
 int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
                 plan_submission *out)
 {

@@ -312,6 +312,9 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
  * time (DATETIME text). Reads only. */
 int plan_draft_snapshot(db *d, arena *a, long long tenant_id, const cycle *c, const char **json, size_t *len,
                         const char **now);
+/* The draft's required parts not filled yet, in template order: what
+ * plan_submit would refuse with PLAN_EINCOMPLETE. Memory comes from a. */
+int plan_store_missing(db *d, arena *a, const plan *p, const cycle_template *t, plan_missing **out, size_t *n);
 
 /* Up to limit submissions with revision > after, by revision, with their
  * reviews. */
