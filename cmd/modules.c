@@ -12,6 +12,8 @@
 #include "tenants/tenants.h"
 #include "identity/users.h"
 #include "tenants/plans/plan_pages.h"
+#include "tenants/member_pages.h"
+#include "tenants/plans/plan_comment_pages.h"
 #include "web/web.h"
 
 void modules_register(void)
@@ -28,5 +30,8 @@ void modules_register(void)
 	plan_comments_register();
 	plan_public_register();
 	plan_pages_register();
+	member_pages_register();
+	plan_comment_pages_register();
+	web_account_register();
 	compare_register();
 }

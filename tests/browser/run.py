@@ -1,4 +1,4 @@
-"""Browser journeys (journeys.test.mjs) against a real ambitod and MariaDB
+"""Browser journeys (journeys.test.mjs, or the spec named as the argument) against a real ambitod and MariaDB
 with the demo data: starts them with the integration tests' harness, then
 runs the journeys with Node on Debian's Chromium. Screenshots go to
 <build>/screenshots."""
@@ -17,6 +17,7 @@ JOURNEYS_TIMEOUT_S = 600
 
 
 def main():
+    spec = sys.argv[1] if len(sys.argv) > 1 else "journeys.test.mjs"
     for need in (CHROMIUM, os.path.join(HERE, "node_modules", "playwright-core")):
         if not os.path.exists(need):
             print("missing %s: run deploy/install-deps" % need, file=sys.stderr)
@@ -36,7 +37,7 @@ def main():
             "AMBITO_DEMO": os.path.join(DATA, "demo-marche.json"),
         })
         p = subprocess.run(["node", "--test", "--test-reporter=spec", "--test-concurrency=1",
-                            os.path.join(HERE, "journeys.test.mjs")],
+                            os.path.join(HERE, spec)],
                            env=env, timeout=JOURNEYS_TIMEOUT_S, cwd=HERE)
         if p.returncode != 0:
             print("ambitod log tail:\n" + srv.log_tail(60), file=sys.stderr)
