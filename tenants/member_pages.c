@@ -36,7 +36,8 @@ static bool can_manage(http_req *r)
 	return r->tenant->role == ROLE_ATS_COORDINATOR || r->tenant->role == ROLE_REGION_ADMIN;
 }
 
-static void role_select(html *h, const char *id, const char *chosen, const char *error)
+/* label: an aria-label, when no <label> names the select. */
+static void role_select(html *h, const char *id, const char *chosen, const char *error, const char *label)
 {
 	html_raw(h, "<select class=\"form-select");
 	if (error)
@@ -44,6 +45,11 @@ static void role_select(html *h, const char *id, const char *chosen, const char 
 	html_raw(h, "\" id=\"");
 	html_text(h, id);
 	html_raw(h, "\" name=\"ruolo\"");
+	if (label) {
+		html_raw(h, " aria-label=\"");
+		html_text(h, label);
+		html_raw(h, "\"");
+	}
 	if (error) {
 		html_raw(h, " aria-invalid=\"true\" aria-describedby=\"errore-");
 		html_text(h, id);
@@ -118,22 +124,18 @@ static void members_page(http_req *r, const add_view *v, int status)
 		html_text(h, m[i].email);
 		html_raw(h, "</td><td>");
 		if (manage && m[i].user_id != r->user->user_id) {
+			/* Names by aria-label, not by visually hidden text: hidden text
+			 * is positioned outside the table's scrolling box and would widen
+			 * the page on a phone. */
 			const char *id = arena_printf(r->a, "ruolo-%lld", m[i].user_id);
 			html_raw(h, "<form method=\"post\" class=\"ambito-inline-form\" action=\"");
 			html_text(h, arena_printf(r->a, "%s/%lld/ruolo", members_href(r), m[i].user_id));
 			html_raw(h, "\">");
 			web_csrf_field(p);
-			html_raw(h, "<label class=\"visually-hidden\" for=\"");
-			html_text(h, id);
-			html_raw(h, "\">Ruolo di ");
-			html_text(h, m[i].email);
-			html_raw(h, "</label>");
-			role_select(h, id, m[i].role, NULL);
-			html_raw(h,
-			         " <button type=\"submit\" class=\"btn btn-outline-primary btn-sm\">Cambia ruolo<span "
-			         "class=\"visually-hidden\"> di ");
-			html_text(h, m[i].email);
-			html_raw(h, "</span></button></form>");
+			role_select(h, id, m[i].role, NULL, arena_printf(r->a, "Ruolo di %s", m[i].email));
+			html_raw(h, " <button type=\"submit\" class=\"btn btn-outline-primary btn-sm\" aria-label=\"");
+			html_text(h, arena_printf(r->a, "Cambia ruolo di %s", m[i].email));
+			html_raw(h, "\">Cambia ruolo</button></form>");
 		} else
 			html_text(h, role_label(m[i].role));
 		html_raw(h, "</td>");
@@ -142,9 +144,9 @@ static void members_page(http_req *r, const add_view *v, int status)
 			if (m[i].user_id != r->user->user_id) {
 				html_raw(h, "<a href=\"");
 				html_text(h, arena_printf(r->a, "%s/%lld/rimuovi", members_href(r), m[i].user_id));
-				html_raw(h, "\">Rimuovi<span class=\"visually-hidden\"> ");
-				html_text(h, m[i].email);
-				html_raw(h, "</span></a>");
+				html_raw(h, "\" aria-label=\"");
+				html_text(h, arena_printf(r->a, "Rimuovi %s", m[i].email));
+				html_raw(h, "\">Rimuovi</a>");
 			} else
 				html_text(h, "sei tu");
 			html_raw(h, "</td>");
@@ -183,7 +185,7 @@ static void members_page(http_req *r, const add_view *v, int status)
 		web_field_input(p, "email", "Email", "email", v->email, v->email_error, "off");
 		web_field_input(p, "nome", "Nome e cognome", "text", v->name, v->name_error, "off");
 		html_raw(h, "<div class=\"form-group ambito-field\"><label for=\"campo-ruolo\">Ruolo</label>");
-		role_select(h, "campo-ruolo", v->role ? v->role : "ats_editor", v->role_error);
+		role_select(h, "campo-ruolo", v->role ? v->role : "ats_editor", v->role_error, NULL);
 		if (v->role_error) {
 			html_raw(h, "<div class=\"invalid-feedback d-block\" id=\"errore-ruolo\">");
 			html_text(h, v->role_error);
