@@ -100,10 +100,10 @@ test('a coordinator adds a member, changes its role, removes it', async () => {
   const row = page.getByRole('row', { name: new RegExp(email.replace(/\./g, '\\.')) });
   await row.waitFor();
 
-  await page.getByLabel(`Ruolo di ${email}`).selectOption('ats_editor');
+  await page.getByLabel(`Ruolo di ${email}`, { exact: true }).selectOption('ats_editor');
   await page.getByRole('button', { name: `Cambia ruolo di ${email}` }).click();
   await page.getByText('Ruolo cambiato.').waitFor();
-  assert.equal(await page.getByLabel(`Ruolo di ${email}`).inputValue(), 'ats_editor');
+  assert.equal(await page.getByLabel(`Ruolo di ${email}`, { exact: true }).inputValue(), 'ats_editor');
 
   await page.getByRole('link', { name: `Rimuovi ${email}` }).click();
   await page.getByRole('heading', { level: 1, name: 'Rimuovere un membro?' }).waitFor();
