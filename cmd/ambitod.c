@@ -1,5 +1,6 @@
 /* ambitod: the HTTP daemon. Reads the configuration, checks the schema is
  * current, registers every module's routes and serves until SIGTERM. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	int rc = server_run(s);
+	/* Stopping already: a second SIGTERM during the teardown must not end
+	 * the process by signal (freeing the server restores its default). */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
 	server_free(s);
 	password_shutdown();
 	return rc;

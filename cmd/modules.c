@@ -15,6 +15,8 @@
 #include "tenants/plans/plan_finance_pages.h"
 #include "tenants/plans/plan_pages.h"
 #include "tenants/plans/plan_submit_pages.h"
+#include "tenants/member_pages.h"
+#include "tenants/plans/plan_comment_pages.h"
 #include "web/web.h"
 
 void modules_register(void)
@@ -33,6 +35,9 @@ void modules_register(void)
 	plan_pages_register();
 	plan_finance_pages_register();
 	plan_submit_pages_register();
+	member_pages_register();
+	plan_comment_pages_register();
+	web_account_register();
 	compare_register();
 	funds_register();
 }

@@ -19,10 +19,10 @@ int member_store_list(db *d, arena *a, long long tenant_id, const char *after, i
 	return DB_OK;
 }
 
-int member_store_add(db *d, long long tenant_id, long long user_id, const char *role)
+int member_store_add(db *d, long long tenant_id, long long user_id, const char *rolename)
 {
 	DB_TRY(db_exec(d, "INSERT INTO memberships (tenant_id, user_id, role) VALUES (?, ?, ?)", "iis", tenant_id,
-	               user_id, role));
+	               user_id, rolename));
 	return DB_OK;
 }
 
@@ -32,5 +32,16 @@ int member_store_remove(db *d, long long tenant_id, long long user_id, bool *rem
 	    db_exec(d, "DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?", "ii", tenant_id, user_id);
 	DB_TRY(n);
 	*removed = n > 0;
+	return DB_OK;
+}
+
+int member_store_set_role(db *d, long long tenant_id, long long user_id, const char *rolename, bool *changed)
+{
+	/* Connections count matched rows (CLIENT_FOUND_ROWS): the same role
+	 * again still counts as a member found. */
+	long long n = db_exec(d, "UPDATE memberships SET role = ? WHERE tenant_id = ? AND user_id = ?", "sii", rolename,
+	                      tenant_id, user_id);
+	DB_TRY(n);
+	*changed = n > 0;
 	return DB_OK;
 }

@@ -14,7 +14,13 @@
 #include "identity/users.h"
 #include "tenants/tenants.h"
 
-#define MANAGERS (SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_ATS_COORDINATOR))
+#define MANAGERS MEMBERS_MANAGERS
+
+bool members_role_ok(const char *rolename)
+{
+	role rl = role_parse(rolename);
+	return rl == ROLE_ATS_COORDINATOR || rl == ROLE_ATS_EDITOR || rl == ROLE_ATS_VIEWER;
+}
 
 static void get_members(http_req *r)
 {
@@ -49,8 +55,56 @@ static void get_members(http_req *r)
 /* A coordinator's answer must not tell whether the e-mail already had an
  * account (elsewhere in the Region): the coordinator always chooses the
  * first password, used only if the account is created, and the answer is
- * the same 201 either way. The region_admin, who sees every user anyway, may
+ * the same either way. The region_admin, who sees every user anyway, may
  * leave the password out and gets a generated one for a new account. */
+members_add_result members_add(http_req *r, field_errors *e, const char *email, const char *name, const char *rolename,
+                               const char *password, long long *id, char generated[MEMBER_GENERATED_PASSWORD_LEN + 1])
+{
+	bool discreet = r->tenant->role != ROLE_REGION_ADMIN;
+	user_account *u;
+	*id = 0;
+	generated[0] = '\0';
+	int rc = user_store_find_email(r->db, r->a, email, &u);
+	if (rc != DB_OK)
+		return rc;
+	if (u != NULL) {
+		/* The one refusal that depends on the account: SPEC §1 forbids an
+		 * ATS membership to a user with a region-level role (region staff,
+		 * university supporters), addresses of the Region's own offices and
+		 * partners. */
+		if (u->region_role != ROLE_NONE) {
+			field_errors_add(e, "email",
+			                 "appartiene a un utente con un ruolo regionale, che non può essere membro di un ambito");
+			return MEMBERS_ADD_REFUSED;
+		}
+		if (password && !discreet) {
+			field_errors_add(e, "password", "l'utente esiste già: la sua password la imposta solo il titolare");
+			return MEMBERS_ADD_REFUSED;
+		}
+		/* The hash a new account costs, spent here too, so that the time
+		 * of the answer does not tell either. */
+		char scratch[PASSWORD_HASH_MAX];
+		int hashed = discreet ? password_hash(password, scratch, sizeof(scratch)) : 0;
+		if (hashed == PASSWORD_EBUSY)
+			return MEMBERS_ADD_BUSY; /* as a new account's would be: 503 either way */
+		if (hashed != 0)
+			return MEMBERS_ADD_FAILED;
+		*id = u->id; /* its owner keeps name and password */
+	} else {
+		long long n = user_store_create(r->db, email, name, NULL, password, generated, id);
+		if (n < 0)
+			return (int)n;
+	}
+	rc = member_store_add(r->db, r->tenant->id, *id, rolename);
+	if (rc == DB_EDUP)
+		return MEMBERS_ADD_ALREADY;
+	if (rc != DB_OK)
+		return rc;
+	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s/members/%lld", r->tenant->slug, *id);
+	r->audit_detail = arena_printf(r->a, "member %s as %s", email, rolename);
+	return MEMBERS_ADD_OK;
+}
+
 static void post_member(http_req *r)
 {
 	json_value *body;
@@ -64,69 +118,21 @@ static void post_member(http_req *r)
 	const char *name = v_string(e, NULL, body, "name", 0, 200, false);
 	const char *rolename = v_string(e, NULL, body, "role", 1, 32, true);
 	const char *password = v_password(e, NULL, body, "password", discreet);
-	role rl = role_parse(rolename);
-	if (rolename && rl != ROLE_ATS_COORDINATOR && rl != ROLE_ATS_EDITOR && rl != ROLE_ATS_VIEWER)
+	if (rolename && !members_role_ok(rolename))
 		field_errors_add(e, "role", "deve essere ats_coordinator, ats_editor o ats_viewer");
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	user_account *u;
-	long long id = 0;
-	int rc = user_store_find_email(r->db, r->a, email, &u);
-	if (rc != DB_OK) {
-		http_db_error(r, rc, "l'utente");
-		return;
+	long long id;
+	char generated[MEMBER_GENERATED_PASSWORD_LEN + 1];
+	int rc = members_add(r, e, email, name, rolename, password, &id, generated);
+	switch (rc) {
+	case MEMBERS_ADD_OK: break;
+	case MEMBERS_ADD_REFUSED: http_errors_answer(r, e, 422, NULL); return;
+	case MEMBERS_ADD_BUSY: http_unavailable(r, NULL); return;
+	case MEMBERS_ADD_FAILED: http_problem(r, 500, "impossibile elaborare la password"); return;
+	case MEMBERS_ADD_ALREADY: http_problemf(r, 409, "%s è già membro di %s", email, r->tenant->slug); return;
+	default: http_db_error(r, rc, "l'appartenenza"); return;
 	}
-	char generated[21] = "";
-	if (u != NULL) {
-		/* The one refusal that depends on the account: SPEC §1 forbids an
-		 * ATS membership to a user with a region-level role (region staff,
-		 * university supporters), addresses of the Region's own offices and
-		 * partners. */
-		if (u->region_role != ROLE_NONE) {
-			field_errors_add(
-			    e, "email",
-			    "appartiene a un utente con un ruolo regionale, che non può essere membro di un ambito");
-			http_errors_answer(r, e, 422, NULL);
-			return;
-		}
-		if (password && !discreet) {
-			field_errors_add(e, "password",
-			                 "l'utente esiste già: la sua password la imposta solo il titolare");
-			http_errors_answer(r, e, 422, NULL);
-			return;
-		}
-		/* The hash a new account costs, spent here too, so that the time
-		 * of the answer does not tell either. */
-		char scratch[PASSWORD_HASH_MAX];
-		int hashed = discreet ? password_hash(password, scratch, sizeof(scratch)) : 0;
-		if (hashed == PASSWORD_EBUSY) {
-			/* As a new account's would be: 503 either way. */
-			http_unavailable(r, NULL);
-			return;
-		}
-		if (hashed != 0) {
-			http_problem(r, 500, "impossibile elaborare la password");
-			return;
-		}
-		id = u->id; /* its owner keeps name and password */
-	} else {
-		long long n = user_store_create(r->db, email, name, NULL, password, generated, &id);
-		if (n < 0) {
-			http_db_error(r, n, "l'utente");
-			return;
-		}
-	}
-	rc = member_store_add(r->db, r->tenant->id, id, rolename);
-	if (rc == DB_EDUP) {
-		http_problemf(r, 409, "%s è già membro di %s", email, r->tenant->slug);
-		return;
-	}
-	if (rc != DB_OK) {
-		http_db_error(r, rc, "l'appartenenza");
-		return;
-	}
-	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s/members/%lld", r->tenant->slug, id);
-	r->audit_detail = arena_printf(r->a, "member %s as %s", email, rolename);
 	jw *w = http_json_begin(r);
 	jw_obj_begin(w);
 	jw_kint(w, "user_id", id);

@@ -7,7 +7,10 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/field_errors.h"
 #include "db/db.h"
+#include "http/http.h"
+#include "identity/scope.h"
 
 typedef struct tenant_comune {
 	const char *istat_code, *name;
@@ -55,9 +58,38 @@ int tenant_store_update(db *d, long long id, const tenant *t, bool comuni);
 int member_store_list(db *d, arena *a, long long tenant_id, const char *after, int limit, tenant_member **out,
                       size_t *n, bool *more);
 /* DB_EDUP when the user is a member already. */
-int member_store_add(db *d, long long tenant_id, long long user_id, const char *role);
+int member_store_add(db *d, long long tenant_id, long long user_id, const char *rolename);
 /* *removed is false when the user was no member. */
 int member_store_remove(db *d, long long tenant_id, long long user_id, bool *removed);
+
+/* Changes the member's role; *changed is false when the user is no member. */
+int member_store_set_role(db *d, long long tenant_id, long long user_id, const char *rolename, bool *changed);
+
+/* ---- members, for the API and the pages (members.c) ---- */
+
+/* Who manages a tenant's members: its coordinators and the region_admin. */
+#define MEMBERS_MANAGERS (SCOPE_ROLE(ROLE_REGION_ADMIN) | SCOPE_ROLE(ROLE_ATS_COORDINATOR))
+/* The length of a generated first password (user_store_create's). */
+#define MEMBER_GENERATED_PASSWORD_LEN 20
+
+/* ats_coordinator, ats_editor or ats_viewer. */
+bool members_role_ok(const char *rolename);
+
+enum {
+	MEMBERS_ADD_OK = 0,
+	MEMBERS_ADD_REFUSED = 1, /* the reason is in the field errors */
+	MEMBERS_ADD_ALREADY = 2, /* a member already */
+	MEMBERS_ADD_BUSY = 3,    /* the hashing pool is full */
+	MEMBERS_ADD_FAILED = 4,  /* the hash could not be made */
+};
+typedef int members_add_result; /* one of the above, or a DB_E* code (< 0) */
+/* Adds email to r's tenant as rolename (already checked), creating the
+ * account with password (the coordinator's choice) or a generated one
+ * (region_admin, password NULL) when there is none; the outcome does not
+ * tell a coordinator whether the account existed. Sets the audit object and
+ * detail on success. */
+members_add_result members_add(http_req *r, field_errors *e, const char *email, const char *name, const char *rolename,
+                               const char *password, long long *id, char generated[MEMBER_GENERATED_PASSWORD_LEN + 1]);
 
 void tenants_register(void);
 void members_register(void);

@@ -75,6 +75,24 @@ typedef struct auth_login {
  * the failure counted. Sets r->audit_object; answers nothing. */
 auth_login_result auth_login_check(http_req *r, const char *email, const char *password, auth_login *out);
 
+typedef enum auth_password_result {
+	AUTH_PASSWORD_CHANGED,
+	AUTH_PASSWORD_WRONG,       /* the current password is not it: counted */
+	AUTH_PASSWORD_SAME,        /* the new one is the current one */
+	AUTH_PASSWORD_BLOCKED,     /* the account is throttled: *retry_after */
+	AUTH_PASSWORD_BUSY,        /* the hashing pool is full: 503, not counted */
+	AUTH_PASSWORD_UNAVAILABLE, /* the database failed */
+	AUTH_PASSWORD_FAILED       /* the hash could not be made */
+} auth_password_result;
+/* The one password change of the API and the browser, for r->user: the
+ * per-account throttle before and after checking cur, a wrong cur counted
+ * like a failed login, the new hash stored and every other login ended.
+ * On CHANGED the change and its audit row (r->status = ok_status) are
+ * committed; otherwise the caller answers and audits. neu has passed the
+ * password rules (v_password's) already. */
+auth_password_result auth_password_change(http_req *r, const char *cur, const char *neu, int ok_status,
+                                          long long *retry_after);
+
 /* Sets r->user (and on a tenant route the tenant row scope.c judges) for a
  * login the caller has already proved some other way (a browser session):
  * the same reads and checks as a Bearer token. DB_OK, a DB_E* code, or 1 when

@@ -320,14 +320,73 @@ static void get_me(http_req *r)
 /* Changing one's password proves the current one, so wrong current
  * passwords are guesses like failed logins: they count against the same
  * per-account throttle (a stolen access token must not become an unlimited
- * password oracle), and a blocked account gets 429 here too. Its own
- * transaction (ROUTE_OWN_TX), because a refused attempt must still count. */
+ * password oracle), and a blocked account is refused here too. The caller's
+ * route has its own transaction (ROUTE_OWN_TX), because a refused attempt
+ * must still count. */
+auth_password_result auth_password_change(http_req *r, const char *cur, const char *neu, int ok_status,
+                                          long long *retry_after)
+{
+	const char *acct = arena_printf(r->a, "acct:%s", r->user->email);
+	char hash[PASSWORD_HASH_MAX];
+	auth_password_result res = AUTH_PASSWORD_UNAVAILABLE;
+	const char *stored;
+	*retry_after = 0;
+	switch (blocked_for(r, acct, NULL, retry_after)) {
+	case AUTH_LOGIN_UNAVAILABLE: goto out;
+	case AUTH_LOGIN_BLOCKED: res = AUTH_PASSWORD_BLOCKED; goto out;
+	default: break;
+	}
+	if (auth_store_password_hash(r->db, r->a, r->user->user_id, &stored) != DB_OK)
+		goto out;
+	int checked = stored != NULL ? password_check(cur, stored) : PASSWORD_MISMATCH;
+	if (checked == PASSWORD_EBUSY) {
+		res = AUTH_PASSWORD_BUSY;
+		goto out;
+	}
+	/* Again after the slow hash, as for logins: guesses sent at once. */
+	switch (blocked_for(r, acct, NULL, retry_after)) {
+	case AUTH_LOGIN_UNAVAILABLE: goto out;
+	case AUTH_LOGIN_BLOCKED: res = AUTH_PASSWORD_BLOCKED; goto out;
+	default: break;
+	}
+	if (checked != PASSWORD_MATCH) {
+		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
+		res = AUTH_PASSWORD_WRONG;
+		goto out;
+	}
+	throttle_clear(r->db, acct);
+	if (strcmp(cur, neu) == 0) {
+		res = AUTH_PASSWORD_SAME;
+		goto out;
+	}
+	int hashed = password_hash(neu, hash, sizeof(hash));
+	if (hashed != 0) {
+		res = hashed == PASSWORD_EBUSY ? AUTH_PASSWORD_BUSY : AUTH_PASSWORD_FAILED;
+		goto out;
+	}
+	/* Other logins end with the change: whoever knew the old password is
+	 * out. The audit row is written inside the change's transaction. */
+	r->audit_detail = "password changed";
+	r->status = ok_status;
+	if (db_begin(r->db) != DB_OK ||
+	    auth_store_set_password(r->db, r->user->user_id, hash, r->user->login_id) != DB_OK ||
+	    audit_write(r) != DB_OK || db_commit(r->db) != DB_OK) {
+		db_rollback(r->db);
+		r->status = 0;
+		r->audit_detail = NULL;
+		goto out;
+	}
+	res = AUTH_PASSWORD_CHANGED;
+out:
+	return res;
+}
+
 static void put_my_password(http_req *r)
 {
 	json_value *body;
 	const char *acct = arena_printf(r->a, "acct:%s", r->user->email);
-	char hash[PASSWORD_HASH_MAX];
 	bool audited = false;
+	long long wait = 0;
 	if ((audited = answered_blocked(r, acct, NULL)))
 		goto out;
 	if (http_read_json(r, &body) != 0)
@@ -337,53 +396,28 @@ static void put_my_password(http_req *r)
 	const char *neu = v_password(e, NULL, body, "new_password", true);
 	if (http_errors_answer(r, e, 422, NULL))
 		goto out;
-	const char *stored;
-	int rc = auth_store_password_hash(r->db, r->a, r->user->user_id, &stored);
-	if (rc != DB_OK) {
-		http_db_error(r, rc, "l'account");
-		goto out;
-	}
-	int checked = stored != NULL ? password_check(cur, stored) : PASSWORD_MISMATCH;
-	if (checked == PASSWORD_EBUSY) {
-		http_unavailable(r, "troppi accessi in corso: riprovare tra poco"); /* 503: not audited */
-		goto out;
-	}
-	bool ok = checked == PASSWORD_MATCH;
-	/* Again after the slow hash, as for logins: guesses sent at once. */
-	if ((audited = answered_blocked(r, acct, NULL)))
-		goto out;
-	if (!ok) {
-		throttle_fail(r->db, acct, THROTTLE_ACCOUNT_FREE);
+	switch (auth_password_change(r, cur, neu, 204, &wait)) {
+	case AUTH_PASSWORD_CHANGED:
+		http_no_content(r);
+		audited = true; /* inside the transaction */
+		break;
+	case AUTH_PASSWORD_WRONG:
 		r->audit_detail = "password change: wrong current password";
 		field_errors_add(e, "current_password", "non corrisponde alla password attuale");
 		http_errors_answer(r, e, 422, NULL);
-		goto out;
-	}
-	throttle_clear(r->db, acct);
-	if (strcmp(cur, neu) == 0) {
+		break;
+	case AUTH_PASSWORD_SAME:
 		field_errors_add(e, "new_password", "deve essere diversa dalla password attuale");
 		http_errors_answer(r, e, 422, NULL);
-		goto out;
+		break;
+	case AUTH_PASSWORD_BLOCKED:
+		answer_blocked(r, wait);
+		audited = true;
+		break;
+	case AUTH_PASSWORD_BUSY: http_unavailable(r, "troppi accessi in corso: riprovare tra poco"); break;
+	case AUTH_PASSWORD_FAILED: http_problem(r, 500, "impossibile elaborare la password"); break;
+	case AUTH_PASSWORD_UNAVAILABLE: http_unavailable(r, NULL); break;
 	}
-	int hashed = password_hash(neu, hash, sizeof(hash));
-	if (hashed == PASSWORD_EBUSY) {
-		http_unavailable(r, "troppi accessi in corso: riprovare tra poco");
-		goto out;
-	}
-	if (hashed != 0) {
-		http_problem(r, 500, "impossibile elaborare la password");
-		goto out;
-	}
-	/* Other logins end with the change: whoever knew the old password is out. */
-	if (db_failed(r, db_begin(r->db)) ||
-	    db_failed(r, auth_store_set_password(r->db, r->user->user_id, hash, r->user->login_id)))
-		goto out;
-	r->audit_detail = "password changed";
-	r->status = 204;
-	if (db_failed(r, audit_write(r)) || db_failed(r, db_commit(r->db)))
-		goto out;
-	http_no_content(r);
-	audited = true; /* inside the transaction */
 out:
 	if (!audited && r->status != 503)
 		audit_write(r);

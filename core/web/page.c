@@ -96,7 +96,16 @@ static void navigation(web_page *p)
 		html_raw(h, "\">Piani di ");
 		html_text(h, u->memberships[i].tenant);
 		html_raw(h, "</a></li>");
+		if (u->memberships[i].role == ROLE_ATS_COORDINATOR) {
+			html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/ats/");
+			html_text(h, u->memberships[i].tenant);
+			html_raw(h, "/membri\">Membri di ");
+			html_text(h, u->memberships[i].tenant);
+			html_raw(h, "</a></li>");
+		}
 	}
+	html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/profilo/password\">Cambia la "
+	            "password</a></li>");
 	html_raw(h, "</ul><p class=\"ambito-role\">Ruolo: ");
 	if (u->region_role != ROLE_NONE)
 		html_text(h, role_label(u->region_role));
@@ -402,4 +411,29 @@ bool web_days_until(const char *dt, long long *days)
 	 * the deadline itself has passed. */
 	*days = secs >= 0 ? (secs + 86399) / 86400 : -((-secs) / 86400);
 	return true;
+}
+
+json_value *web_form_json(http_req *r, const web_form *f, const char *const *names)
+{
+	jw *w = jw_new(NULL, NULL);
+	jw_obj_begin(w);
+	for (size_t i = 0; names[i] != NULL; i++) {
+		const char *v = web_form_get(f, names[i]);
+		if (v != NULL)
+			jw_kstr(w, names[i], v);
+	}
+	jw_obj_end(w);
+	size_t len;
+	const char *text = jw_failed(w) ? NULL : arena_strdup(r->a, jw_buffer(w, &len));
+	jw_free(w);
+	json_value *out = NULL;
+	char err[64];
+	if (text == NULL || json_parse(r->a, text, strlen(text), &out, err, sizeof(err)) != JSON_OK)
+		return NULL;
+	return out;
+}
+
+const char *web_role_label(role ro)
+{
+	return role_label(ro);
 }

@@ -10,7 +10,9 @@
 
 #include "base/config.h"
 #include "base/html.h"
+#include "base/json.h"
 #include "http/http.h"
+#include "identity/auth.h"
 
 #define WEB_SESSION_COOKIE "ambito_sessione"
 #define WEB_TOKEN_LEN 43 /* base64url of 32 random bytes */
@@ -31,6 +33,8 @@ void web_init(const config *cfg);
 /* The routes of the ground (/, /accesso, /esci, /accessibilita, /static/…)
  * and the dispatcher's page hooks. */
 void web_register(void);
+/* The user's own account pages (/profilo/password). */
+void web_account_register(void);
 
 /* ---- pages ---- */
 
@@ -68,6 +72,10 @@ typedef struct web_form {
 int web_form_parse(http_req *r, web_form *f);
 /* The first value of name, or NULL. */
 const char *web_form_get(const web_form *f, const char *name);
+/* The form's fields of names (NULL-terminated) as the JSON object the API
+ * would get, strings only, absent fields left out; for the API's own
+ * validation. NULL when a value cannot be one (invalid UTF-8). */
+json_value *web_form_json(http_req *r, const web_form *f, const char *const *names);
 /* <input type=hidden> with the session's CSRF token. */
 void web_csrf_field(web_page *p);
 /* A labelled input (type "text", "email", "password" …) with its error, if
@@ -84,6 +92,8 @@ void web_error_summary(web_page *p, const char *const *ids, const char *const *m
 const char *web_plan_status(const char *api_status);
 /* "vuota", "parziale", "completa" for the section statuses. */
 const char *web_section_status(const char *api_status);
+/* "coordinamento ATS", "revisione regionale" … for a role; "" for none. */
+const char *web_role_label(role ro);
 /* Whole days from today (Europe/Rome) to the date of a DATETIME text,
  * negative when past; false when unreadable. */
 bool web_days_until(const char *datetime, long long *days);

@@ -20,121 +20,6 @@
 
 #define PLAN_PATH "/api/v1/tenants/{tenant}/plans/{cycle}"
 
-/* A plan_comments row with its people's names. */
-typedef struct comment {
-	long long id;
-	const char *section, *part; /* part NULL for the whole section */
-	const char *body;
-	long long reply_to; /* 0 when it starts a thread */
-	long long author_id;
-	const char *author_name;
-	const char *created_at; /* DATETIME text */
-	bool resolved;
-	long long resolved_by; /* 0 when not resolved */
-	const char *resolved_by_name, *resolved_at;
-} comment;
-
-/* ---------------------------------------------------------------- data access */
-
-#define COMMENT_COLUMNS                                                                                                \
-	"c.id, c.section_key, c.part_key, c.body, c.reply_to, c.author_id, ua.name, c.created_at, c.resolved,"         \
-	" c.resolved_by, ur.name, c.resolved_at FROM plan_comments c LEFT JOIN users ua ON ua.id = c.author_id"        \
-	" LEFT JOIN users ur ON ur.id = c.resolved_by"
-
-static void read_comment(const db_res *res, size_t i, comment *c)
-{
-	*c = (comment){
-	    .id = db_int(res, i, 0),
-	    .section = db_val(res, i, 1),
-	    .part = db_val(res, i, 2),
-	    .body = db_val(res, i, 3),
-	    .reply_to = db_int(res, i, 4),
-	    .author_id = db_int(res, i, 5),
-	    .author_name = db_val(res, i, 6) ? db_val(res, i, 6) : "",
-	    .created_at = db_val(res, i, 7),
-	    .resolved = db_int(res, i, 8) == 1,
-	    .resolved_by = db_int(res, i, 9),
-	    .resolved_by_name = db_val(res, i, 10) ? db_val(res, i, 10) : "",
-	    .resolved_at = db_val(res, i, 11),
-	};
-}
-
-/* *out NULL when the plan has no comment id. */
-static int comment_find(db *d, arena *a, const plan *p, long long id, bool for_update, comment **out)
-{
-	db_res *res;
-	*out = NULL;
-	int rc = db_query(
-	    d, a, &res,
-	    for_update ? "SELECT " COMMENT_COLUMNS " WHERE c.tenant_id = ? AND c.cycle_id = ? AND c.id = ? FOR UPDATE"
-	               : "SELECT " COMMENT_COLUMNS " WHERE c.tenant_id = ? AND c.cycle_id = ? AND c.id = ?",
-	    "iii", p->tenant_id, p->cycle_id, id);
-	if (rc != DB_OK)
-		return rc;
-	if (db_nrows(res) == 1) {
-		*out = arena_alloc(a, sizeof(**out));
-		read_comment(res, 0, *out);
-	}
-	return DB_OK;
-}
-
-/* Up to limit comments with id > after, by id; section and resolved (NULL,
- * "0" or "1") narrow the list when given. */
-static int comment_list(db *d, arena *a, const plan *p, long long after, int limit, const char *section,
-                        const char *resolved, comment **out, size_t *n, bool *more)
-{
-	db_res *res;
-	int rc = db_query(d, a, &res,
-	                  "SELECT " COMMENT_COLUMNS " WHERE c.tenant_id = ? AND c.cycle_id = ? AND c.id > ?"
-	                  " AND (? IS NULL OR c.section_key = ?) AND (? IS NULL OR c.resolved = ?)"
-	                  " ORDER BY c.id LIMIT ?",
-	                  "iiissssi", p->tenant_id, p->cycle_id, after, section, section, resolved, resolved,
-	                  (long long)limit + 1);
-	if (rc != DB_OK)
-		return rc;
-	*n = db_page_rows(res, limit, more);
-	*out = arena_calloc(a, *n + 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++)
-		read_comment(res, i, &(*out)[i]);
-	return DB_OK;
-}
-
-static int comment_count(db *d, arena *a, const plan *p, long long *count)
-{
-	db_res *res;
-	int rc = db_query(d, a, &res, "SELECT COUNT(*) FROM plan_comments WHERE tenant_id = ? AND cycle_id = ?", "ii",
-	                  p->tenant_id, p->cycle_id);
-	if (rc == DB_OK)
-		*count = db_int(res, 0, 0);
-	return rc;
-}
-
-/* Inserts c (its id is set). */
-static int comment_insert(db *d, const plan *p, comment *c)
-{
-	long long rc =
-	    db_exec(d,
-	            "INSERT INTO plan_comments (tenant_id, cycle_id, section_key, part_key, reply_to, body,"
-	            " author_id) VALUES (?, ?, ?, ?, NULLIF(?, 0), ?, ?)",
-	            "iissisi", p->tenant_id, p->cycle_id, c->section, c->part, c->reply_to, c->body, c->author_id);
-	if (rc < 0)
-		return (int)rc;
-	c->id = (long long)db_last_id(d);
-	return DB_OK;
-}
-
-/* Marks the comment resolved by user_id now, or open again. */
-static int comment_resolve(db *d, const plan *p, long long id, bool resolved, long long user_id)
-{
-	long long rc = db_exec(d,
-	                       "UPDATE plan_comments SET resolved = ?, resolved_by = NULLIF(?, 0),"
-	                       " resolved_at = IF(? = 1, CURRENT_TIMESTAMP(6), NULL)"
-	                       " WHERE tenant_id = ? AND cycle_id = ? AND id = ?",
-	                       "iiiiii", (long long)resolved, resolved ? user_id : 0LL, (long long)resolved,
-	                       p->tenant_id, p->cycle_id, id);
-	return rc < 0 ? (int)rc : DB_OK;
-}
-
 /* ---------------------------------------------------------------- common */
 
 /* The tenant's plan for the path's cycle, or NULL after answering 404 (or
@@ -159,7 +44,7 @@ static const char *comment_path(http_req *r, const plan *p, long long id)
 /* The tag changes when the comment is resolved or opened again; the rest
  * of a comment never changes. ETag characters exclude spaces, so only the
  * digits of the time are used. */
-static const char *comment_etag(http_req *r, const comment *c)
+static const char *comment_etag(http_req *r, const plan_comment *c)
 {
 	char stamp[32] = "open";
 	if (c->resolved && c->resolved_at != NULL) {
@@ -172,7 +57,7 @@ static const char *comment_etag(http_req *r, const comment *c)
 	return arena_printf(r->a, "comment-%lld-%s", c->id, stamp);
 }
 
-static void render_comment(jw *w, arena *a, const comment *c)
+static void render_comment(jw *w, arena *a, const plan_comment *c)
 {
 	jw_obj_begin(w);
 	jw_kint(w, "id", c->id);
@@ -192,20 +77,12 @@ static void render_comment(jw *w, arena *a, const comment *c)
 	jw_obj_end(w);
 }
 
-static void answer_comment(http_req *r, const comment *c, int status)
+static void answer_comment(http_req *r, const plan_comment *c, int status)
 {
 	http_set_etag(r, comment_etag(r, c));
 	jw *w = http_json_begin(r);
 	render_comment(w, r->a, c);
 	http_json_end(r, w, status);
-}
-
-static bool section_has_part(const cycle_section *s, const char *key)
-{
-	for (size_t i = 0; i < s->nparts; i++)
-		if (strcmp(s->parts[i].key, key) == 0)
-			return true;
-	return false;
 }
 
 static bool is_blank(const char *s)
@@ -244,10 +121,10 @@ static void get_comments(http_req *r)
 	}
 	if (http_errors_answer(r, e, 400, "un parametro della query non è valido"))
 		return;
-	comment *list;
+	plan_comment *list;
 	size_t n;
 	bool more;
-	if (!http_db_ok(r, comment_list(r->db, r->a, p, after, limit, section, resolved, &list, &n, &more),
+	if (!http_db_ok(r, plan_comment_store_list(r->db, r->a, p, after, limit, section, resolved, &list, &n, &more),
 	                "i commenti"))
 		return;
 	jw *w = http_json_begin(r);
@@ -258,36 +135,13 @@ static void get_comments(http_req *r)
 	http_json_end(r, w, 200);
 }
 
-/* Checks the section, the part and the comment replied to against the
- * template and the plan's comments, filling c; errors go to e. */
-static bool check_target(http_req *r, field_errors *e, const plan *p, long long cycle_id, comment *c)
+/* Checks the comment's target (plan_comment_target); false after answering
+ * when the database fails. */
+static bool check_target(http_req *r, field_errors *e, const plan *p, long long cycle_id, plan_comment *c)
 {
 	cycle_template t;
-	if (!http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "lo schema"))
-		return false;
-	const cycle_section *s = c->section ? cycle_template_section(&t, c->section) : NULL;
-	if (c->section != NULL && s == NULL)
-		field_errors_add(e, "section", "non è una sezione dello schema del ciclo");
-	if (s != NULL && c->part != NULL && !section_has_part(s, c->part))
-		field_errors_add(e, "part", "non è una parte della sezione %s", s->key);
-	if (c->reply_to == 0)
-		return true;
-	comment *parent;
-	if (!http_db_ok(r, comment_find(r->db, r->a, p, c->reply_to, false, &parent), "il commento a cui si risponde"))
-		return false;
-	if (parent == NULL) {
-		field_errors_add(e, "reply_to", "non è un commento di questo piano");
-	} else if (c->section != NULL &&
-	           (strcmp(parent->section, c->section) != 0 ||
-	            !((parent->part == NULL && c->part == NULL) ||
-	              (parent->part != NULL && c->part != NULL && strcmp(parent->part, c->part) == 0)))) {
-		field_errors_add(e, "reply_to",
-		                 "è un commento su %s%s%s: una risposta indica la stessa sezione e parte",
-		                 parent->section, parent->part ? ", part " : "", parent->part ? parent->part : "");
-	} else if (parent->reply_to != 0) {
-		c->reply_to = parent->reply_to; /* threads are one level deep */
-	}
-	return true;
+	return http_db_ok(r, cycle_store_load_template(r->db, r->a, cycle_id, &t), "lo schema") &&
+	       http_db_ok(r, plan_comment_target(r->db, r->a, e, p, &t, c), "il commento a cui si risponde");
 }
 
 static void post_comment(http_req *r)
@@ -303,7 +157,7 @@ static void post_comment(http_req *r)
 	static const char *const fields[] = {"section", "part", "body", "reply_to", NULL};
 	v_only(e, NULL, body, fields);
 	bool present;
-	comment c = {.author_id = r->user->user_id};
+	plan_comment c = {.author_id = r->user->user_id};
 	c.section = v_string(e, NULL, body, "section", 1, SECTION_KEY_MAX, true);
 	c.part = v_string_or_null(e, NULL, body, "part", PART_KEY_MAX, &present);
 	c.body = v_text(e, NULL, body, "body", COMMENT_BODY_MAX_CHARS, true);
@@ -313,15 +167,15 @@ static void post_comment(http_req *r)
 	if (!check_target(r, e, p, cy->id, &c) || http_errors_answer(r, e, 422, NULL))
 		return;
 	long long count;
-	if (!http_db_ok(r, comment_count(r->db, r->a, p, &count), "i commenti"))
+	if (!http_db_ok(r, plan_comment_store_count(r->db, r->a, p, &count), "i commenti"))
 		return;
 	if (count >= COMMENTS_MAX_PER_PLAN) {
 		http_problemf(r, 409, "il piano ha già %d commenti, il massimo consentito", COMMENTS_MAX_PER_PLAN);
 		return;
 	}
-	comment *stored;
-	if (!http_db_ok(r, comment_insert(r->db, p, &c), "il commento") ||
-	    !http_db_ok(r, comment_find(r->db, r->a, p, c.id, false, &stored), "il commento"))
+	plan_comment *stored;
+	if (!http_db_ok(r, plan_comment_store_insert(r->db, p, &c), "il commento") ||
+	    !http_db_ok(r, plan_comment_store_find(r->db, r->a, p, c.id, false, &stored), "il commento"))
 		return;
 	if (stored == NULL) {
 		http_problem(r, 500, "impossibile rileggere il commento");
@@ -336,12 +190,12 @@ static void post_comment(http_req *r)
 }
 
 /* The comment the path names, or NULL after answering 404 (or 503). */
-static comment *path_comment(http_req *r, const plan *p, bool for_update)
+static plan_comment *path_comment(http_req *r, const plan *p, bool for_update)
 {
 	long long id;
-	comment *c = NULL;
+	plan_comment *c = NULL;
 	if (id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id) &&
-	    !http_db_ok(r, comment_find(r->db, r->a, p, id, for_update, &c), "il commento"))
+	    !http_db_ok(r, plan_comment_store_find(r->db, r->a, p, id, for_update, &c), "il commento"))
 		return NULL;
 	if (c == NULL)
 		http_problem(r, 404, "il commento richiesto non esiste in questo piano");
@@ -353,7 +207,7 @@ static void get_comment(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
 	plan *p = path_plan(r, NULL);
-	comment *c = p ? path_comment(r, p, false) : NULL;
+	plan_comment *c = p ? path_comment(r, p, false) : NULL;
 	if (c != NULL)
 		answer_comment(r, c, 200);
 }
@@ -364,7 +218,7 @@ static void patch_comment(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0)
 		return;
 	plan *p = path_plan(r, NULL);
-	comment *c = p ? path_comment(r, p, true) : NULL;
+	plan_comment *c = p ? path_comment(r, p, true) : NULL;
 	if (c == NULL || http_if_match(r, comment_etag(r, c)) != 0 || http_read_json(r, &body) != 0 ||
 	    !v_body_object(r, body))
 		return;
@@ -381,9 +235,9 @@ static void patch_comment(http_req *r)
 		answer_comment(r, c, 200);
 		return;
 	}
-	comment *after;
-	if (!http_db_ok(r, comment_resolve(r->db, p, c->id, resolved, r->user->user_id), "il commento") ||
-	    !http_db_ok(r, comment_find(r->db, r->a, p, c->id, false, &after), "il commento"))
+	plan_comment *after;
+	if (!http_db_ok(r, plan_comment_store_resolve(r->db, p, c->id, resolved, r->user->user_id), "il commento") ||
+	    !http_db_ok(r, plan_comment_store_find(r->db, r->a, p, c->id, false, &after), "il commento"))
 		return;
 	if (after == NULL) {
 		http_problem(r, 500, "impossibile rileggere il commento");

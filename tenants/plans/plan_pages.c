@@ -592,7 +592,9 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 	}
 	html_raw(h, "<p><a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s", r->tenant->slug, c->slug));
-	html_raw(h, "\">Torna all’indice del piano</a></p>");
+	html_raw(h, "\">Torna all’indice del piano</a> · <a href=\"");
+	html_text(h, arena_printf(r->a, "%s/commenti", editor_href(r, c, tpl->key)));
+	html_raw(h, "\">Commenti sulla sezione</a></p>");
 	web_page_end(p, status);
 }
 
