@@ -3,78 +3,17 @@
 // sees them; a bad amount is refused beside its cell; an income line is added
 // on the Entrate page. axe-core checks every page (no serious or critical
 // violation); each is photographed at 1280 and 390 pixels wide.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { checkA11y, logInHome, newPage, shoot } from './lib.mjs';
 
-const BASE = process.env.AMBITO_URL;
-const SHOTS = process.env.AMBITO_SCREENSHOTS;
-const DEMO = JSON.parse(fs.readFileSync(process.env.AMBITO_DEMO, 'utf8'));
-const PASSWORD = Object.fromEntries(DEMO.users.map((u) => [u.email, u.password]));
 const COORD_1 = 'coordinatore.ats1@demo.ambito.invalid';
-const WIDTHS = [1280, 390];
-
-let browser;
-
-before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.AMBITO_CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function newPage() {
-  const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
-  const page = await context.newPage();
-  const blocked = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) blocked.push(m.text());
-  });
-  page.on('requestfailed', (r) => blocked.push('failed: ' + r.url()));
-  return { context, page, blocked };
-}
-
-async function checkA11y(page, what) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
-    `axe on ${what}`);
-}
-
-async function shoot(page, name) {
-  const original = page.viewportSize();
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await checkA11y(page, `${name} at ${width} px`);
-    // Wide tables scroll inside their frame: the page itself never gets wider.
-    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), width, `${name}: page width`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize(original);
-}
-
-async function logIn(page, email) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD[email]);
-  await page.getByRole('button', { name: 'Accedi' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-}
 
 const cell = (page, label) => page.getByLabel(label, { exact: true });
 
 test('a coordinator adds two indicators and a spending line, then a bad amount is refused', async () => {
   const { context, page, blocked } = await newPage();
-  await logIn(page, COORD_1);
+  await logInHome(page, COORD_1);
   await page.goto('/ats/ats-1/piani/2020-2022/sezioni/B.4');
   await page.getByRole('heading', { level: 1, name: /^B\.4 / }).waitFor();
   await page.getByRole('heading', { level: 2, name: 'Indicatori' }).waitFor();
@@ -95,7 +34,7 @@ test('a coordinator adds two indicators and a spending line, then a bad amount i
   await cell(page, 'Importo (euro), riga 1').fill('1.234,56');
   await cell(page, 'Fonte di finanziamento, riga 1').selectOption({ label: 'Fondo nazionale per le politiche sociali' });
   await checkA11y(page, 'section editor with tables');
-  await shoot(page, 'editor-tabelle');
+  await shoot(page, 'editor-tabelle', { checkWidth: true });
 
   await page.getByRole('button', { name: 'Salva la sezione' }).click();
   await page.getByRole('status').filter({ hasText: 'Sezione salvata.' }).waitFor();
@@ -105,7 +44,7 @@ test('a coordinator adds two indicators and a spending line, then a bad amount i
   assert.equal(await cell(page, 'Tipo, riga 2').inputValue(), 'result');
   assert.equal(await cell(page, 'Importo (euro), riga 1').inputValue(), '1.234,56');
   assert.equal(await cell(page, 'Fonte di finanziamento, riga 1').inputValue(), 'fnps');
-  await shoot(page, 'editor-tabelle-salvate');
+  await shoot(page, 'editor-tabelle-salvate', { checkWidth: true });
 
   // A bad amount: the error beside the cell, the summary links to it, the text stays.
   await cell(page, 'Importo (euro), riga 1').fill('12,345');
@@ -118,19 +57,19 @@ test('a coordinator adds two indicators and a spending line, then a bad amount i
   assert.match(await page.locator('#' + described).textContent(), /ad esempio 1\.234,56/);
   await page.getByRole('link', { name: /Spesa, riga 1, Importo/ }).click();
   assert.equal(new URL(page.url()).hash, '#spending-0-amount_eur');
-  await shoot(page, 'editor-tabelle-errore');
+  await shoot(page, 'editor-tabelle-errore', { checkWidth: true });
   assert.deepEqual(blocked, []);
   await context.close();
 });
 
 test('an income line is added on the Entrate page', async () => {
   const { context, page, blocked } = await newPage();
-  await logIn(page, COORD_1);
+  await logInHome(page, COORD_1);
   await page.getByRole('link', { name: /Apri l’indice del piano/ }).first().click();
   await page.getByRole('link', { name: 'Entrate del piano' }).click();
   await page.getByRole('heading', { level: 1, name: 'Entrate del piano 2020-2022' }).waitFor();
   await checkA11y(page, 'income page');
-  await shoot(page, 'entrate');
+  await shoot(page, 'entrate', { checkWidth: true });
   const stored = await page.locator('input[name$=".amount_eur"]').evaluateAll(
     (els) => els.filter((e) => e.value !== '').length);
   const row = stored + 1;
@@ -143,7 +82,7 @@ test('an income line is added on the Entrate page', async () => {
   assert.equal(await cell(page, `Importo (euro), riga ${row}`).inputValue(), '3.000,50');
   assert.equal(await cell(page, `Nota, riga ${row}`).inputValue(), 'Quota aggiuntiva');
   await checkA11y(page, 'income page, saved');
-  await shoot(page, 'entrate-salvate');
+  await shoot(page, 'entrate-salvate', { checkWidth: true });
   assert.deepEqual(blocked, []);
   await context.close();
 });

@@ -2,71 +2,13 @@
 // their label, buttons and links by their text. axe-core checks every page
 // visited (no serious or critical violation); the main pages are
 // photographed at 1280 and 390 pixels wide.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { checkA11y, logIn, newPage, shoot } from './lib.mjs';
 
-const BASE = process.env.AMBITO_URL;
-const SHOTS = process.env.AMBITO_SCREENSHOTS;
-const DEMO = JSON.parse(fs.readFileSync(process.env.AMBITO_DEMO, 'utf8'));
-const PASSWORD = Object.fromEntries(DEMO.users.map((u) => [u.email, u.password]));
 const COORD_1 = 'coordinatore.ats1@demo.ambito.invalid';
 const COORD_7 = 'coordinatore.ats7@demo.ambito.invalid';
 const REVIEWER = 'revisore.regione@demo.ambito.invalid';
-const WIDTHS = [1280, 390];
-
-let browser;
-
-before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.AMBITO_CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function newPage() {
-  const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
-  const page = await context.newPage();
-  const blocked = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) blocked.push(m.text());
-  });
-  page.on('requestfailed', (r) => blocked.push('failed: ' + r.url()));
-  return { context, page, blocked };
-}
-
-async function checkA11y(page, what) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
-    `axe on ${what}`);
-}
-
-async function shoot(page, name) {
-  const original = page.viewportSize();
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await checkA11y(page, `${name} at ${width} px`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize(original);
-}
-
-async function logIn(page, email, password = PASSWORD[email]) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Accedi' }).click();
-}
 
 test('the login page, and a wrong password in Italian', async () => {
   const { context, page, blocked } = await newPage();
@@ -126,9 +68,8 @@ test('a coordinator logs in, sees the home and the plan index, logs out', async 
   await page.getByRole('button', { name: 'Esci' }).click();
   await page.getByRole('button', { name: 'Accedi' }).waitFor();
   // The old cookie, presented again, opens nothing.
-  const again = await browser.newContext({ baseURL: BASE });
+  const { context: again, page: p2 } = await newPage();
   await again.addCookies([session]);
-  const p2 = await again.newPage();
   await p2.goto('/ats/ats-1/piani/2020-2022');
   await p2.getByRole('button', { name: 'Accedi' }).waitFor();
   assert.equal(new URL(p2.url()).pathname, '/');

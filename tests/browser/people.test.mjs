@@ -2,73 +2,14 @@
 // section, one's own password. axe-core checks every page visited (no
 // serious or critical violation); each page is photographed at 1280 and 390
 // pixels wide.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { checkA11y, logInHome, newPage, PASSWORD, shoot } from './lib.mjs';
 
-const BASE = process.env.AMBITO_URL;
-const SHOTS = process.env.AMBITO_SCREENSHOTS;
-const DEMO = JSON.parse(fs.readFileSync(process.env.AMBITO_DEMO, 'utf8'));
-const PASSWORD = Object.fromEntries(DEMO.users.map((u) => [u.email, u.password]));
 const COORD_20 = 'coordinatore.ats20@demo.ambito.invalid';
 const VIEWER_20 = 'lettore.ats20@demo.ambito.invalid';
 const EDITOR_20 = 'redattore.ats20@demo.ambito.invalid';
 const UNIVERSITY = 'universita@demo.ambito.invalid';
-const WIDTHS = [1280, 390];
-
-let browser;
-
-before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.AMBITO_CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function newPage() {
-  const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
-  const page = await context.newPage();
-  const blocked = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) blocked.push(m.text());
-  });
-  page.on('requestfailed', (r) => blocked.push('failed: ' + r.url()));
-  return { context, page, blocked };
-}
-
-async function checkA11y(page, what) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
-    `axe on ${what}`);
-}
-
-async function shoot(page, name) {
-  const original = page.viewportSize();
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await checkA11y(page, `${name} at ${width} px`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize(original);
-}
-
-async function logIn(page, email, password = PASSWORD[email]) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Accedi' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-}
 
 async function logOut(page) {
   await page.getByRole('button', { name: 'Esci' }).click();
@@ -77,7 +18,7 @@ async function logOut(page) {
 
 test('a coordinator adds a member, changes its role, removes it', async () => {
   const { context, page, blocked } = await newPage();
-  await logIn(page, COORD_20);
+  await logInHome(page, COORD_20);
   await page.getByRole('link', { name: 'Membri di ats-20' }).click();
   await page.getByRole('heading', { level: 1, name: /^Membri di / }).waitFor();
   await shoot(page, 'membri');
@@ -117,7 +58,7 @@ test('a coordinator adds a member, changes its role, removes it', async () => {
 
 test('a university user comments on a section, the coordinator replies and resolves', async () => {
   const { context, page, blocked } = await newPage();
-  await logIn(page, UNIVERSITY);
+  await logInHome(page, UNIVERSITY);
   await page.goto('/ats/ats-20/piani/2020-2022/sezioni/I.1');
   await page.getByRole('link', { name: 'Commenti sulla sezione' }).click();
   await page.getByRole('heading', { level: 1, name: /^Commenti su I\.1/ }).waitFor();
@@ -133,7 +74,7 @@ test('a university user comments on a section, the coordinator replies and resol
   await page.getByText('Manca la fonte dei dati demografici.').waitFor();
   await logOut(page);
 
-  await logIn(page, COORD_20);
+  await logInHome(page, COORD_20);
   await page.goto('/ats/ats-20/piani/2020-2022/sezioni/I.1/commenti');
   await page.getByText('(università)').waitFor();
   await page.getByLabel('Rispondi').fill('Aggiunta in nota tecnica, grazie.');
@@ -150,7 +91,7 @@ test('a university user comments on a section, the coordinator replies and resol
 
 test('a user changes their password and logs in with the new one', async () => {
   const { context, page, blocked } = await newPage();
-  await logIn(page, EDITOR_20);
+  await logInHome(page, EDITOR_20);
   await page.getByRole('link', { name: 'Cambia la password' }).click();
   await page.getByRole('heading', { level: 1, name: 'Cambia la password' }).waitFor();
   await shoot(page, 'password');
@@ -166,14 +107,14 @@ test('a user changes their password and logs in with the new one', async () => {
   await page.getByRole('button', { name: 'Cambia la password' }).click();
   await page.getByText(/Password cambiata\./).waitFor();
   await logOut(page);
-  await logIn(page, EDITOR_20, 'Nuova-Password-22');
+  await logInHome(page, EDITOR_20, 'Nuova-Password-22');
   assert.deepEqual(blocked, []);
   await context.close();
 });
 
 test('a viewer cannot see the members page', async () => {
   const { context, page } = await newPage();
-  await logIn(page, VIEWER_20);
+  await logInHome(page, VIEWER_20);
   assert.equal(await page.getByRole('link', { name: 'Membri di ats-20' }).count(), 0);
   const resp = await page.goto('/ats/ats-20/membri');
   assert.equal(resp.status(), 403);

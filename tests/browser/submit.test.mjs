@@ -4,74 +4,14 @@
 // the receipt, the history shows the revisions and what changed. axe-core
 // checks every page (no serious or critical violation); each page is
 // photographed at 1280 and 390 pixels wide.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { checkA11y, EXTRA, logInHome, newPage, shoot } from './lib.mjs';
 
-const BASE = process.env.AMBITO_URL;
-const SHOTS = process.env.AMBITO_SCREENSHOTS;
-const DEMO = JSON.parse(fs.readFileSync(process.env.AMBITO_DEMO, 'utf8'));
-const EXTRA = JSON.parse(process.env.AMBITO_EXTRA_USERS || '[]');
-const PASSWORD = Object.fromEntries([...DEMO.users, ...EXTRA].map((u) => [u.email, u.password]));
 const COORD_1 = 'coordinatore.ats1@demo.ambito.invalid';
 const COORD_7 = 'coordinatore.ats7@demo.ambito.invalid';
 const EDITOR_7 = EXTRA.find((u) => u.tenant === 'ats-7' && u.role === 'ats_editor')?.email;
-const WIDTHS = [1280, 390];
 const ADDED = 'Frase aggiunta dopo le note della Regione.';
-
-let browser;
-
-before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.AMBITO_CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function newPage() {
-  const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1280, height: 900 }, locale: 'it-IT' });
-  const page = await context.newPage();
-  const blocked = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) blocked.push(m.text());
-  });
-  page.on('requestfailed', (r) => blocked.push('failed: ' + r.url()));
-  return { context, page, blocked };
-}
-
-async function checkA11y(page, what) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
-    `axe on ${what}`);
-}
-
-async function shoot(page, name) {
-  const original = page.viewportSize();
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 900 });
-    await checkA11y(page, `${name} at ${width} px`);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize(original);
-}
-
-async function logIn(page, email) {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD[email]);
-  await page.getByRole('button', { name: 'Accedi' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
-}
 
 async function openPlan(page) {
   await page.getByRole('link', { name: /Apri l’indice del piano/ }).first().click();
@@ -80,7 +20,7 @@ async function openPlan(page) {
 
 test('the check page lists the missing parts of a draft, each a link to its field', async () => {
   const { context, page, blocked } = await newPage();
-  await logIn(page, COORD_1);
+  await logInHome(page, COORD_1);
   await openPlan(page);
   await page.getByRole('link', { name: 'Controllo e invio del piano' }).click();
   await page.getByRole('heading', { level: 1, name: 'Invio del piano alla Regione' }).waitFor();
@@ -106,7 +46,7 @@ test('the check page lists the missing parts of a draft, each a link to its fiel
 test('an editor sees the check but no submit button', async () => {
   assert.ok(EDITOR_7, 'the run provides an editor of ATS 7');
   const { context, page, blocked } = await newPage();
-  await logIn(page, EDITOR_7);
+  await logInHome(page, EDITOR_7);
   await openPlan(page);
   await page.getByRole('link', { name: 'Controllo e invio del piano' }).click();
   await page.getByText('Tutte le parti obbligatorie sono compilate.').waitFor();
@@ -120,7 +60,7 @@ test('an editor sees the check but no submit button', async () => {
 
 test('a coordinator corrects the plan, submits it and reads the receipt and the history', async () => {
   const { context, page, blocked } = await newPage();
-  await logIn(page, COORD_7);
+  await logInHome(page, COORD_7);
   await page.getByText('Note della Regione').first().waitFor();
   await openPlan(page);
 
