@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identity/auth.h"
-#include "identity/dispatch.h"
 #include "base/config.h"
-#include "db/db.h"
 #include "base/log.h"
-#include "http/metrics.h"
-#include "db/migrate.h"
-#include "modules.h"
 #include "base/password.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "identity/auth.h"
+#include "identity/dispatch.h"
+#include "modules.h"
 #include "web/web.h"
 
 static void usage(void)

@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 #include "base/arena.h"
-#include "db/db.h"
 #include "base/json.h"
+#include "db/db.h"
 
 /* Loads the "plans" array of a demo set into cycle_slug, inside the caller's
  * transaction; *loaded counts them. -1 with a message in err on the first

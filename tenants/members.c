@@ -73,12 +73,14 @@ members_add_result members_add(http_req *r, field_errors *e, const char *email, 
 		 * university supporters), addresses of the Region's own offices and
 		 * partners. */
 		if (u->region_role != ROLE_NONE) {
-			field_errors_add(e, "email",
-			                 "appartiene a un utente con un ruolo regionale, che non può essere membro di un ambito");
+			field_errors_add(
+			    e, "email",
+			    "appartiene a un utente con un ruolo regionale, che non può essere membro di un ambito");
 			return MEMBERS_ADD_REFUSED;
 		}
 		if (password && !discreet) {
-			field_errors_add(e, "password", "l'utente esiste già: la sua password la imposta solo il titolare");
+			field_errors_add(e, "password",
+			                 "l'utente esiste già: la sua password la imposta solo il titolare");
 			return MEMBERS_ADD_REFUSED;
 		}
 		/* The hash a new account costs, spent here too, so that the time

@@ -769,9 +769,8 @@ static bool funds_fill(const compare_funds *g, size_t ng, const long long *ids, 
 		if (c < 0 || t == k)
 			continue;
 		long long *cell = &cells[(t * ncols + (size_t)c) * FUND_FIGURES];
-		const char *text[FUND_FIGURES] = {[FUND_ALLOCATED] = g[i].allocated,
-		                                  [FUND_INCOME] = g[i].income,
-		                                  [FUND_SPENDING] = g[i].spending};
+		const char *text[FUND_FIGURES] = {
+		    [FUND_ALLOCATED] = g[i].allocated, [FUND_INCOME] = g[i].income, [FUND_SPENDING] = g[i].spending};
 		for (size_t f = 0; f < FUND_FIGURES; f++) {
 			int64_t cents;
 			if (money_parse(text[f] ? text[f] : "0", &cents) != MONEY_OK)
@@ -851,7 +850,8 @@ static void get_funds(http_req *r)
 		for (size_t c = 0; c < ncols; c++)
 			for (size_t f = 0; f < FUND_FIGURES; f++) {
 				csv_field(&m.cw, arena_printf(r->a, "%s %s_eur", fc.cols[c], fund_names[f]));
-				csv_field(&m.cw, arena_printf(r->a, "%s %s_per_inhabitant_eur", fc.cols[c], fund_names[f]));
+				csv_field(&m.cw,
+				          arena_printf(r->a, "%s %s_per_inhabitant_eur", fc.cols[c], fund_names[f]));
 			}
 		csv_end(&m.cw);
 	} else {

@@ -26,8 +26,9 @@ const char *fund_amount_text(arena *a, const char *s, const char **why)
 	if (s[0] == '-' && rc != MONEY_ESYNTAX) /* "-0.00" too: no sign at all */
 		*why = "non può essere negativo";
 	else if (rc == MONEY_ESYNTAX)
-		*why = strchr(s, ',') ? "scrivere i decimali con il punto (es. 1234.50), senza separatori delle migliaia"
-		                      : "deve essere un importo in euro (es. 1234.50)";
+		*why = strchr(s, ',')
+		           ? "scrivere i decimali con il punto (es. 1234.50), senza separatori delle migliaia"
+		           : "deve essere un importo in euro (es. 1234.50)";
 	else if (rc == MONEY_EDECIMALS)
 		*why = "ha più di 2 decimali";
 	else if (rc != MONEY_OK || cents >= FUND_AMOUNT_MAX_CENTS)

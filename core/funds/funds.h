@@ -21,8 +21,8 @@
 #define FUND_MAX_ROWS 60000
 /* Bytes of one upload, JSON or CSV: FUND_MAX_ROWS rows of about 60 bytes. */
 #define FUND_MAX_BODY (4 * 1024 * 1024)
-#define FUND_SLUG_MAX 64       /* tenants.slug */
-#define FUND_SOURCE_MAX 32     /* allocations.source */
+#define FUND_SLUG_MAX 64                        /* tenants.slug */
+#define FUND_SOURCE_MAX 32                      /* allocations.source */
 #define FUND_AMOUNT_MAX_CENTS 100000000000000LL /* amounts below 10^12 euros */
 
 /* One allocation. tenant_id is 0 until the slug is resolved; amount is

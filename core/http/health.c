@@ -2,8 +2,8 @@
 #include "http/health.h"
 
 #include "db/db.h"
-#include "http/metrics.h"
 #include "db/migrate.h"
+#include "http/metrics.h"
 #include "http/openapi.h"
 #include "http/router.h"
 

@@ -522,7 +522,7 @@ int http_if_match(http_req *r, const char *etag)
 malformed:
 	e400 = http_errors_new(r);
 	field_errors_add(e400, "If-Match",
-	                "deve contenere l'ETag esattamente come è stato dato, virgolette doppie comprese");
+	                 "deve contenere l'ETag esattamente come è stato dato, virgolette doppie comprese");
 	http_errors_answer(r, e400, 400, "l'intestazione If-Match non è valida");
 	return -1;
 }

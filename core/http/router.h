@@ -11,12 +11,12 @@
 typedef void (*http_handler)(http_req *r);
 
 enum route_flags {
-	ROUTE_INLINE = 1 << 0,  /* cheap, no database: runs on the I/O thread */
-	ROUTE_PUBLIC = 1 << 1,  /* no authentication */
-	ROUTE_TENANT = 1 << 2,  /* {tenant} resolved and scoped before the handler */
-	ROUTE_STREAM = 1 << 3,  /* may stream its answer */
-	ROUTE_OWN_TX = 1 << 4,  /* a write that runs its own transactions and
-	                           audit (login: a failure must still count) */
+	ROUTE_INLINE = 1 << 0,   /* cheap, no database: runs on the I/O thread */
+	ROUTE_PUBLIC = 1 << 1,   /* no authentication */
+	ROUTE_TENANT = 1 << 2,   /* {tenant} resolved and scoped before the handler */
+	ROUTE_STREAM = 1 << 3,   /* may stream its answer */
+	ROUTE_OWN_TX = 1 << 4,   /* a write that runs its own transactions and
+	                            audit (login: a failure must still count) */
 	ROUTE_UNSCOPED = 1 << 5, /* with ROUTE_PUBLIC: {tenant} names the tenant of
 	                           a published document anyone reads; not scoped */
 	ROUTE_PAGE = 1 << 6      /* a page of the web interface: authenticated by

@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 
-#include "identity/auth.h"
 #include "http/http.h"
+#include "identity/auth.h"
 
 typedef struct tenant_ref {
 	long long id;

@@ -125,7 +125,8 @@ int plan_comment_target(db *d, arena *a, field_errors *e, const plan *p, const c
 	           (strcmp(parent->section, c->section) != 0 ||
 	            !((parent->part == NULL && c->part == NULL) ||
 	              (parent->part != NULL && c->part != NULL && strcmp(parent->part, c->part) == 0)))) {
-		field_errors_add(e, "reply_to", "è un commento su %s%s%s: una risposta indica la stessa sezione e parte",
+		field_errors_add(e, "reply_to",
+		                 "è un commento su %s%s%s: una risposta indica la stessa sezione e parte",
 		                 parent->section, parent->part ? ", parte " : "", parent->part ? parent->part : "");
 	} else if (parent->reply_to != 0) {
 		c->reply_to = parent->reply_to; /* threads are one level deep */

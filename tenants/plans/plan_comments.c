@@ -261,8 +261,7 @@ static json_value *load_snapshot(http_req *r, const plan *p, const char *param, 
 	             ? plan_store_submission(r->db, r->a, p->tenant_id, p->cycle_id, rev, &sub, &snap, &len)
 	             : PLAN_ENOREVISION;
 	if (rc == PLAN_ENOREVISION) {
-		http_problemf(r, 404, "il piano non ha l'invio %s",
-		              rev > 0 ? http_param(r, param) : "con quel numero");
+		http_problemf(r, 404, "il piano non ha l'invio %s", rev > 0 ? http_param(r, param) : "con quel numero");
 		return NULL;
 	}
 	if (!http_db_ok(r, rc, "l'invio"))

@@ -17,8 +17,8 @@
 #include "identity/auth.h"
 #include "identity/scope.h"
 #include "identity/users.h"
-#include "web/web.h"
 #include "tenants/plans/plans.h"
+#include "web/web.h"
 
 #define PLANS_PATH "/api/v1/tenants/{tenant}/plans"
 #define PLAN_PATH PLANS_PATH "/{cycle}"
@@ -699,8 +699,7 @@ static void post_review(http_req *r)
 	int rc = plan_review(r->db, r->tenant->id, c->id, revision, (plan_decision)decision, note, r->user->user_id,
 	                     &status);
 	if (rc == PLAN_ENOTLATEST) {
-		http_problemf(r, 409,
-		              "il piano è in stato «%s»: l'invio %lld non è l'ultimo, il solo che si esamina",
+		http_problemf(r, 409, "il piano è in stato «%s»: l'invio %lld non è l'ultimo, il solo che si esamina",
 		              web_plan_status(plan_status_name(status)), revision);
 		return;
 	}

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
 #include "base/csv.h"
+#include "check.h"
 
 #define OUT_MAX 4096
 

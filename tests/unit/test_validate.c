@@ -243,7 +243,8 @@ static void test_text(void)
 		fx_init(&f, big);
 		s = v_text(f.e, NULL, f.body, "analisi", 20000, true);
 		CHECK(s == NULL, "v_text 20345 characters with max 20000: NULL");
-		expect_error(&f, "analisi", "supera il limite di 20.000 caratteri (ne ha 20.345)", "v_text grouped numbers");
+		expect_error(&f, "analisi", "supera il limite di 20.000 caratteri (ne ha 20.345)",
+		             "v_text grouped numbers");
 		fx_free(&f);
 	}
 
