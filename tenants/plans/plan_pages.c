@@ -337,7 +337,9 @@ static void get_plan_index(http_req *r)
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/invio", r->tenant->slug, c->slug));
 	html_raw(h, "\">Controllo e invio del piano</a> · <a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/storia", r->tenant->slug, c->slug));
-	html_raw(h, "\">Storia degli invii</a></p>");
+	html_raw(h, "\">Storia degli invii</a> · <a href=\"");
+	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/bozza", r->tenant->slug, c->slug));
+	html_raw(h, "\">Bozza stampabile</a></p>");
 
 	const char *group = NULL;
 	for (size_t i = 0; i < tpl.nsections; i++) {

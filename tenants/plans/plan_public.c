@@ -295,6 +295,9 @@ static const route routes[] = {
      "The printable draft: the same HTML document from the plan as it is now, marked BOZZA on every page "
      "(readers of the plan; errors are problem+json)",
      NULL, NULL},
+    /* The same document for the browser: the API does not take a session. */
+    {HTTP_GET, "/ats/{tenant}/piani/{cycle}/bozza", get_draft_html, ROUTE_PAGE | ROUTE_TENANT,
+     "La bozza stampabile del piano"},
 };
 
 void plan_public_register(void)

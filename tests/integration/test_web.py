@@ -338,6 +338,23 @@ class Web(unittest.TestCase):
                 self.assertPage(other, 404)
                 self.assertEqual(other.text, missing.text)
 
+    def test_printable_draft_for_the_browser(self):
+        # The draft document the API serves to a Bearer token, here to the
+        # session: linked from the plan index, marked BOZZA, with the
+        # document's own CSP; another ATS's is the 404 page.
+        token = self.login(COORD_1)
+        index = self.get("/ats/ats-1/piani/2020-2022", token)
+        self.assertIn('href="/ats/ats-1/piani/2020-2022/bozza"', index.text)
+        r = self.get("/ats/ats-1/piani/2020-2022/bozza", token)
+        self.assertEqual(r.status, 200, r.text[:300])
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
+        self.assertIn("BOZZA", r.text)
+        self.assertIn("default-src 'none'", r.headers["Content-Security-Policy"])
+        self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+        self.assertPage(self.get("/ats/ats-20/piani/2020-2022/bozza", token), 404)
+        anonymous = self.get("/ats/ats-1/piani/2020-2022/bozza")
+        self.assertEqual((anonymous.status, anonymous.headers.get("Location")), (303, "/"))
+
     def test_region_and_university_homes(self):
         body = self.assertPage(self.get("/", self.login(REVIEWER)), 200)
         for slug in ("ats-1", "ats-7", "ats-13", "ats-20"):
