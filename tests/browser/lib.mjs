@@ -11,7 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 
 const BASE = process.env.AMBITO_URL;
 const SHOTS = process.env.AMBITO_SCREENSHOTS;
-const DEMO = JSON.parse(fs.readFileSync(process.env.AMBITO_DEMO, 'utf8'));
+export const DEMO = JSON.parse(fs.readFileSync(process.env.AMBITO_DEMO, 'utf8'));
 export const EXTRA = JSON.parse(process.env.AMBITO_EXTRA_USERS || '[]');
 export const PASSWORD = Object.fromEntries([...DEMO.users, ...EXTRA].map((u) => [u.email, u.password]));
 const WIDTHS = [1280, 390];

@@ -6,7 +6,7 @@
 // photographed at 1280 and 390 pixels wide.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkA11y, EXTRA, logInHome, newPage, shoot } from './lib.mjs';
+import { checkA11y, DEMO, EXTRA, logInHome, newPage, shoot } from './lib.mjs';
 
 const COORD_1 = 'coordinatore.ats1@demo.ambito.invalid';
 const COORD_7 = 'coordinatore.ats7@demo.ambito.invalid';
