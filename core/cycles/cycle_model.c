@@ -109,8 +109,8 @@ static bool is_funding_code(const char *s)
 	return true;
 }
 
-/* ^[A-Z](\.[0-9]{1,2}){1,3}$ */
-static bool is_section_key(const char *s)
+/* ^[A-Z](\.[0-9]{1,2}){min,max}$ */
+static bool is_dotted_key(const char *s, int min, int max)
 {
 	if (!is_upper(s[0]))
 		return false;
@@ -123,24 +123,19 @@ static bool is_section_key(const char *s)
 		s += 1 + n;
 		groups++;
 	}
-	return *s == '\0' && groups >= 1 && groups <= 3;
+	return *s == '\0' && groups >= min && groups <= max;
 }
 
-/* ^[A-Z](\.[0-9]{1,2}){0,2}$: a letter, or the start of the keys it holds. */
+/* A section's key: A.1, A.1.2, B.3.1.4 at most. */
+static bool is_section_key(const char *s)
+{
+	return is_dotted_key(s, 1, 3);
+}
+
+/* A group's key: a letter, or the start of the keys it holds. */
 static bool is_group_key(const char *s)
 {
-	if (!is_upper(s[0]))
-		return false;
-	s++;
-	int groups = 0;
-	while (*s == '.') {
-		size_t n = digits12(s + 1);
-		if (n == 0)
-			return false;
-		s += 1 + n;
-		groups++;
-	}
-	return *s == '\0' && groups <= 2;
+	return is_dotted_key(s, 0, 2);
 }
 
 /* ^[a-z][a-z0-9_]*$, the key of a text part in plans' JSON. */

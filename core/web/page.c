@@ -413,6 +413,18 @@ bool web_days_until(const char *dt, long long *days)
 	return true;
 }
 
+json_value *web_json_finish(http_req *r, jw *w)
+{
+	size_t len;
+	const char *text = jw_failed(w) ? NULL : arena_strdup(r->a, jw_buffer(w, &len));
+	jw_free(w);
+	json_value *out = NULL;
+	char err[64];
+	if (text == NULL || json_parse(r->a, text, strlen(text), &out, err, sizeof(err)) != JSON_OK)
+		return NULL;
+	return out;
+}
+
 json_value *web_form_json(http_req *r, const web_form *f, const char *const *names)
 {
 	jw *w = jw_new(NULL, NULL);
@@ -423,14 +435,7 @@ json_value *web_form_json(http_req *r, const web_form *f, const char *const *nam
 			jw_kstr(w, names[i], v);
 	}
 	jw_obj_end(w);
-	size_t len;
-	const char *text = jw_failed(w) ? NULL : arena_strdup(r->a, jw_buffer(w, &len));
-	jw_free(w);
-	json_value *out = NULL;
-	char err[64];
-	if (text == NULL || json_parse(r->a, text, strlen(text), &out, err, sizeof(err)) != JSON_OK)
-		return NULL;
-	return out;
+	return web_json_finish(r, w);
 }
 
 const char *web_role_label(role ro)

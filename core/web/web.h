@@ -76,6 +76,9 @@ const char *web_form_get(const web_form *f, const char *name);
  * would get, strings only, absent fields left out; for the API's own
  * validation. NULL when a value cannot be one (invalid UTF-8). */
 json_value *web_form_json(http_req *r, const web_form *f, const char *const *names);
+/* Frees w, a finished JSON document written for the API's validators, and
+ * returns it parsed back into a tree in r's arena; NULL when it failed. */
+json_value *web_json_finish(http_req *r, jw *w);
 /* <input type=hidden> with the session's CSRF token. */
 void web_csrf_field(web_page *p);
 /* A labelled input (type "text", "email", "password" …) with its error, if

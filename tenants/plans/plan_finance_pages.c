@@ -191,12 +191,8 @@ static void post_finance_page(http_req *r)
 	jw_obj_begin(w);
 	plan_table_write(v.table, r->a, w);
 	jw_obj_end(w);
-	size_t len;
-	const char *body_text = jw_failed(w) ? NULL : arena_strdup(r->a, jw_buffer(w, &len));
-	jw_free(w);
-	json_value *body;
-	char err[64];
-	if (body_text == NULL || json_parse(r->a, body_text, strlen(body_text), &body, err, sizeof(err)) != JSON_OK) {
+	json_value *body = web_json_finish(r, w);
+	if (body == NULL) {
 		web_error_page(r, 400, "Il testo inviato non è valido (UTF-8).");
 		return;
 	}

@@ -292,12 +292,8 @@ static void submit_validate(http_req *r, submit_form *f)
 	jw_kstr(w, "number", f->number);
 	jw_kstr(w, "note", f->note);
 	jw_obj_end(w);
-	size_t len;
-	const char *text = jw_failed(w) ? NULL : arena_strdup(r->a, jw_buffer(w, &len));
-	jw_free(w);
-	json_value *body = NULL;
-	char err[64];
-	if (text == NULL || json_parse(r->a, text, strlen(text), &body, err, sizeof(err)) != JSON_OK) {
+	json_value *body = web_json_finish(r, w);
+	if (body == NULL) {
 		f->number_err = "il testo inviato non è valido.";
 		f->nerrors++;
 		return;
