@@ -16,6 +16,7 @@
 #include "identity/auth.h"
 #include "identity/dispatch.h"
 #include "modules.h"
+#include "sso/sso.h"
 #include "web/web.h"
 
 static void usage(void)
@@ -92,6 +93,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	web_init(&cfg);
+	if (!sso_init(&cfg, err, sizeof(err))) {
+		log_msg(LOG_ERROR, "configuration: %s", err);
+		return 1;
+	}
 	metrics_init(router_count());
 	server *s = server_new(&cfg, dispatch_request, err, sizeof(err));
 	if (s == NULL) {

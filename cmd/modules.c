@@ -8,6 +8,7 @@
 #include "identity/audit.h"
 #include "identity/auth.h"
 #include "identity/users.h"
+#include "sso/sso.h"
 #include "tenants/member_pages.h"
 #include "tenants/plans/plan_comment_pages.h"
 #include "tenants/plans/plan_comments.h"
@@ -23,6 +24,7 @@ void modules_register(void)
 {
 	health_register();
 	web_register();
+	sso_register();
 	auth_register();
 	users_register();
 	tenants_register();

@@ -3,6 +3,7 @@
 folders below it, never above or beside it. Prints one TAP line a folder.
 
     base < db < http < identity < web < cycles < funds < compare
+                                        web < sso
                                         cycles < tenants < tenants/plans
                                         funds < tenants/plans
     everything < cmd
@@ -18,6 +19,7 @@ BELOW = {
     "core/http": ["core/base", "core/db"],
     "core/identity": ["core/base", "core/db", "core/http"],
     "core/web": ["core/base", "core/db", "core/http", "core/identity"],
+    "core/sso": ["core/base", "core/db", "core/http", "core/identity", "core/web"],
     "core/cycles": ["core/base", "core/db", "core/http", "core/identity", "core/web"],
     "core/funds": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
     "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds"],

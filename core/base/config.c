@@ -68,6 +68,12 @@ static const key keys[] = {
     STR("static_dir", "AMBITO_STATIC_DIR", static_dir),
     INT("session_idle_timeout", "AMBITO_SESSION_IDLE_TIMEOUT", session_idle_s, 60, 7 * 24 * 3600),
     INT("session_lifetime", "AMBITO_SESSION_LIFETIME", session_lifetime_s, 300, 30 * 24 * 3600),
+    STR("oidc_issuer", "AMBITO_OIDC_ISSUER", oidc_issuer),
+    STR("oidc_client_id", "AMBITO_OIDC_CLIENT_ID", oidc_client_id),
+    STR("oidc_client_secret", "AMBITO_OIDC_CLIENT_SECRET", oidc_client_secret),
+    STR("oidc_claim", "AMBITO_OIDC_CLAIM", oidc_claim),
+    STR("oidc_label", "AMBITO_OIDC_LABEL", oidc_label),
+    INT("password_login", "AMBITO_PASSWORD_LOGIN", password_login, 0, 1),
 };
 
 /* Database work is short round trips: a few workers a core keep the cores
@@ -122,6 +128,9 @@ static void defaults(config *c)
 	snprintf(c->region_name, sizeof(c->region_name), "Regione");
 	c->session_idle_s = 30 * 60;
 	c->session_lifetime_s = 12 * 3600;
+	snprintf(c->oidc_claim, sizeof(c->oidc_claim), "email");
+	snprintf(c->oidc_label, sizeof(c->oidc_label), "Entra con l’identità digitale (SPID, CIE)");
+	c->password_login = 1;
 }
 
 static int set(config *c, const key *k, const char *v, const char *where, char *err, size_t errlen)

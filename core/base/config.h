@@ -47,6 +47,13 @@ typedef struct config {
 	char static_dir[CONFIG_STR_MAX];  /* the design kit's files; "" finds them */
 	int session_idle_s;               /* a browser session unused this long ends */
 	int session_lifetime_s;           /* and any session ends this long after login */
+	/* Single sign-on through the Region's OpenID Connect provider. */
+	char oidc_issuer[CONFIG_STR_MAX]; /* "" : no single sign-on */
+	char oidc_client_id[CONFIG_STR_MAX];
+	char oidc_client_secret[CONFIG_STR_MAX];
+	char oidc_claim[CONFIG_STR_MAX]; /* the claim matched to users' e-mail */
+	char oidc_label[CONFIG_STR_MAX]; /* the login page's button */
+	int password_login;              /* 0: passwords log nobody in */
 } config;
 
 /* Fills cfg. Returns 0, or -1 with a message in err (unknown key, bad number,

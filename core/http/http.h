@@ -115,6 +115,8 @@ int http_read_json(http_req *r, json_value **out);
 
 /* Response building. */
 void http_set_header(http_req *r, const char *name, const char *value);
+/* Adds a header line even when one of that name is set (Set-Cookie). */
+void http_add_header(http_req *r, const char *name, const char *value);
 void http_body(http_req *r, int status, const char *content_type, const void *buf, size_t len);
 void http_append(http_req *r, const void *buf, size_t len);
 void http_no_content(http_req *r);

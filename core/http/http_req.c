@@ -223,6 +223,11 @@ void http_set_header(http_req *r, const char *name, const char *value)
 			return;
 		}
 	}
+	http_add_header(r, name, value);
+}
+
+void http_add_header(http_req *r, const char *name, const char *value)
+{
 	if (r->nresp == r->capresp) {
 		size_t cap = r->capresp ? r->capresp * 2 : 8;
 		http_header *h = arena_calloc(r->a, cap, sizeof(*h));

@@ -61,8 +61,11 @@ typedef enum {
 	AUTH_LOGIN_WRONG,
 	AUTH_LOGIN_BLOCKED,
 	AUTH_LOGIN_UNAVAILABLE,
-	AUTH_LOGIN_BUSY /* the hashing pool is full: 503, not a failed guess */
+	AUTH_LOGIN_BUSY,    /* the hashing pool is full: 503, not a failed guess */
+	AUTH_LOGIN_DISABLED /* password login is switched off (single sign-on only) */
 } auth_login_result;
+/* Whether passwords log in at all (setting password_login; on by default). */
+void auth_set_password_login(bool on);
 typedef struct auth_login {
 	const char *email; /* lowercased */
 	long long user_id; /* when OK */

@@ -134,6 +134,13 @@ static bool answered_blocked(http_req *r, const char *acct, const char *addr)
 	}
 }
 
+static bool password_login = true;
+
+void auth_set_password_login(bool on)
+{
+	password_login = on;
+}
+
 /* The password check every login goes through, the API's and the browser's:
  * the throttle before and after the slow hash, the active flag, and the
  * failure counted. Answers nothing: the caller answers (and audits). */
@@ -146,6 +153,8 @@ auth_login_result auth_login_check(http_req *r, const char *email, const char *p
 	char *acct = arena_printf(r->a, "acct:%s", lower), *addr = arena_printf(r->a, "ip:%s", r->client_addr);
 	r->audit_object = arena_printf(r->a, "login:%.200s", lower);
 	*out = (auth_login){.email = lower, .db_rc = DB_EUNAVAIL};
+	if (!password_login)
+		return AUTH_LOGIN_DISABLED;
 
 	/* Full already: refused before any query. */
 	if (password_busy())
@@ -195,6 +204,10 @@ static void post_login(http_req *r)
 	case AUTH_LOGIN_UNAVAILABLE: db_failed(r, who.db_rc); return;
 	case AUTH_LOGIN_BLOCKED: answer_blocked(r, who.retry_after); return;
 	case AUTH_LOGIN_BUSY: answer_busy(r); return;
+	case AUTH_LOGIN_DISABLED:
+		http_problem(r, 403,
+		             "l’accesso con password è disattivato: si entra con l’identità digitale della Regione");
+		return;
 	case AUTH_LOGIN_WRONG:
 		http_problem(r, 401, "email o password errate");
 		r->audit_detail = "login failed";

@@ -18,7 +18,7 @@
 #include "identity/auth.h"
 #include "web/web.h"
 
-static void new_token(char out[WEB_TOKEN_LEN + 1])
+void web_new_token(char out[WEB_TOKEN_LEN + 1])
 {
 	unsigned char raw[32];
 	char b64[48];
@@ -36,20 +36,19 @@ static void sha256(const char *s, unsigned char out[32])
 	EVP_Digest(s, strlen(s), out, &n, EVP_sha256(), NULL);
 }
 
-/* The session token of the Cookie header, or NULL when there is none of the
- * right shape (anything else is not ours and is not looked up). */
-static const char *cookie_token(arena *a, const char *cookies)
+const char *web_cookie_token(http_req *r, const char *cookie)
 {
-	static const char name[] = WEB_SESSION_COOKIE "=";
+	const char *cookies = http_header_get(r, "Cookie");
+	size_t nl = strlen(cookie);
 	for (const char *p = cookies; p != NULL && *p;) {
 		while (*p == ' ' || *p == ';')
 			p++;
 		size_t len = strcspn(p, ";");
-		if (len == sizeof(name) - 1 + WEB_TOKEN_LEN && strncmp(p, name, sizeof(name) - 1) == 0) {
-			const char *v = p + sizeof(name) - 1;
+		if (len == nl + 1 + WEB_TOKEN_LEN && strncmp(p, cookie, nl) == 0 && p[nl] == '=') {
+			const char *v = p + nl + 1;
 			if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") >=
 			    WEB_TOKEN_LEN)
-				return arena_strndup(a, v, WEB_TOKEN_LEN);
+				return arena_strndup(r->a, v, WEB_TOKEN_LEN);
 		}
 		p += len;
 	}
@@ -73,8 +72,8 @@ int web_session_create(http_req *r, long long user_id, char token[WEB_TOKEN_LEN 
 {
 	char csrf[WEB_TOKEN_LEN + 1];
 	unsigned char h[32];
-	new_token(token);
-	new_token(csrf);
+	web_new_token(token);
+	web_new_token(csrf);
 	sha256(token, h);
 	/* The user's sessions that ended unseen go now, so the table holds
 	 * live sessions only (an expired one is also removed when presented). */
@@ -113,7 +112,7 @@ int web_session_end(http_req *r)
  * deleted and its cookie cleared. */
 static int load_session(http_req *r)
 {
-	const char *token = cookie_token(r->a, http_header_get(r, "Cookie"));
+	const char *token = web_cookie_token(r, WEB_SESSION_COOKIE);
 	if (token == NULL)
 		return DB_OK;
 	web_session *s = arena_calloc(r->a, 1, sizeof(*s));

@@ -108,6 +108,21 @@ bool web_days_until(const char *datetime, long long *days);
 typedef void (*web_home_fn)(web_page *p);
 void web_set_home(web_home_fn fn);
 
+/* ---- logging in (the password form and single sign-on) ---- */
+
+/* A random token: base64url of 32 random bytes. */
+void web_new_token(char out[WEB_TOKEN_LEN + 1]);
+/* The value of cookie when it has a token's shape, else NULL (in r's arena). */
+const char *web_cookie_token(http_req *r, const char *cookie);
+/* Opens a browser session for a user whose identity was just proven (how is
+ * said by detail, for the audit), in one transaction with its audit row, and
+ * sends the browser home with the session cookie; an error page otherwise. */
+void web_login_finish(http_req *r, long long user_id, const char *email, role region_role, const char *detail);
+/* Set from the single sign-on settings: the label of the login page's button
+ * (NULL: no single sign-on), and whether the password form is offered. */
+extern const char *web_sso_label;
+extern bool web_password_login;
+
 /* ---- internal to core/web ---- */
 int web_authenticate(http_req *r);
 void web_error_hook(http_req *r);

@@ -17,6 +17,8 @@
 #include "web/web.h"
 
 const char *web_region_name = "Regione";
+const char *web_sso_label;
+bool web_password_login = true;
 bool web_secure;
 int web_session_idle_s = 1800, web_session_lifetime_s = 43200;
 static web_home_fn home_fn;
@@ -60,11 +62,24 @@ static void login_page(http_req *r, int status, const char *email, const char *e
 		html_raw(h, "</div>");
 	}
 	web_error_summary(p, ids, msgs, n);
-	html_raw(h, "<p>Accedi con l’indirizzo email e la password del tuo account per scrivere, controllare e inviare "
-	            "il Piano Sociale di Ambito.</p><form method=\"post\" action=\"/accesso\" novalidate>");
-	web_field_input(p, "email", "Email", "email", email, email_error, "username");
-	web_field_input(p, "password", "Password", "password", NULL, password_error, "current-password");
-	html_raw(h, "<button type=\"submit\" class=\"btn btn-primary\">Accedi</button></form></div></div>");
+	if (web_sso_label != NULL) {
+		html_raw(
+		    h, "<p>Accedi con l’identità digitale che la Regione riconosce per scrivere, controllare e inviare "
+		       "il Piano Sociale di Ambito.</p><p><a class=\"btn btn-primary\" href=\"/accesso/sso\">");
+		html_text(h, web_sso_label);
+		html_raw(h, "</a></p>");
+	}
+	if (web_password_login) {
+		if (web_sso_label != NULL)
+			html_raw(h, "<h2 class=\"h4 mt-5\">Accesso con email e password</h2>");
+		html_raw(
+		    h, "<p>Accedi con l’indirizzo email e la password del tuo account per scrivere, controllare e "
+		       "inviare il Piano Sociale di Ambito.</p><form method=\"post\" action=\"/accesso\" novalidate>");
+		web_field_input(p, "email", "Email", "email", email, email_error, "username");
+		web_field_input(p, "password", "Password", "password", NULL, password_error, "current-password");
+		html_raw(h, "<button type=\"submit\" class=\"btn btn-primary\">Accedi</button></form>");
+	}
+	html_raw(h, "</div></div>");
 	web_page_end(p, status);
 }
 
@@ -78,6 +93,31 @@ static void get_root(http_req *r)
 	if (home_fn != NULL)
 		home_fn(p);
 	web_page_end(p, r->status >= 400 ? r->status : 200);
+}
+
+void web_login_finish(http_req *r, long long user_id, const char *email, role region_role, const char *detail)
+{
+	char token[WEB_TOKEN_LEN + 1];
+	identity self = {.user_id = user_id, .email = email, .region_role = region_role};
+	int rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = web_session_create(r, user_id, token);
+	if (rc == DB_OK) {
+		r->user = &self;
+		r->status = 303;
+		r->audit_detail = detail;
+		rc = audit_write(r);
+		r->user = NULL;
+	}
+	if (rc == DB_OK)
+		rc = db_commit(r->db);
+	if (rc != DB_OK) {
+		db_rollback(r->db);
+		web_error_page(r, rc == DB_EUNAVAIL || rc == DB_ECONFLICT ? 503 : 500, NULL);
+		return;
+	}
+	web_redirect(r, "/");
+	web_set_cookie(r, token);
 }
 
 static void post_login(http_req *r)
@@ -104,6 +144,10 @@ static void post_login(http_req *r)
 	auth_login who;
 	switch (auth_login_check(r, email, password, &who)) {
 	case AUTH_LOGIN_UNAVAILABLE: web_error_page(r, 503, NULL); return;
+	case AUTH_LOGIN_DISABLED:
+		login_page(r, 403, NULL, NULL, NULL,
+		           "L’accesso con password è disattivato: entra con il pulsante qui sopra.");
+		return;
 	case AUTH_LOGIN_BUSY: /* as the API's: 503, not counted, not audited */
 		web_error_page(r, 503, NULL);
 		http_set_header(r, "Retry-After", "5");
@@ -122,27 +166,7 @@ static void post_login(http_req *r)
 		return;
 	case AUTH_LOGIN_OK: break;
 	}
-	char token[WEB_TOKEN_LEN + 1];
-	identity self = {.user_id = who.user_id, .email = who.email, .region_role = who.region_role};
-	int rc = db_begin(r->db);
-	if (rc == DB_OK)
-		rc = web_session_create(r, who.user_id, token);
-	if (rc == DB_OK) {
-		r->user = &self;
-		r->status = 303;
-		r->audit_detail = "browser session";
-		rc = audit_write(r);
-		r->user = NULL;
-	}
-	if (rc == DB_OK)
-		rc = db_commit(r->db);
-	if (rc != DB_OK) {
-		db_rollback(r->db);
-		web_error_page(r, rc == DB_EUNAVAIL || rc == DB_ECONFLICT ? 503 : 500, NULL);
-		return;
-	}
-	web_redirect(r, "/");
-	web_set_cookie(r, token);
+	web_login_finish(r, who.user_id, who.email, who.region_role, "browser session");
 }
 
 static void post_logout(http_req *r)

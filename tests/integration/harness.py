@@ -307,11 +307,11 @@ def ctl_ok(db, *args, **kw):
 # ---------------------------------------------------------------- HTTP
 
 
-def run_refused_ambitod(tc, db, timeout=20):
-    """Starts ambitod against db, which must refuse to start: returns (exit
-    code, stderr text). Kills it and fails tc if it starts serving, or if a
-    sanitizer reported anything."""
-    env = child_env(db, extra={"AMBITO_LISTEN": "127.0.0.1:0"})
+def run_refused_ambitod(tc, db, timeout=20, extra=None):
+    """Starts ambitod against db (with the variables of extra), which must
+    refuse to start: returns (exit code, stderr text). Kills it and fails tc
+    if it starts serving, or if a sanitizer reported anything."""
+    env = child_env(db, extra=dict({"AMBITO_LISTEN": "127.0.0.1:0"}, **(extra or {})))
     p = subprocess.Popen([program("ambitod")], env=env,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
