@@ -16,6 +16,7 @@
 #include "identity/auth.h"
 #include "identity/dispatch.h"
 #include "modules.h"
+#include "opendata/opendata.h"
 #include "web/web.h"
 
 static void usage(void)
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	web_init(&cfg);
+	opendata_init(&cfg);
 	metrics_init(router_count());
 	server *s = server_new(&cfg, dispatch_request, err, sizeof(err));
 	if (s == NULL) {
