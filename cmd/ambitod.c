@@ -16,6 +16,7 @@
 #include "identity/auth.h"
 #include "identity/dispatch.h"
 #include "modules.h"
+#include "opendata/opendata.h"
 #include "sso/sso.h"
 #include "web/web.h"
 
@@ -97,6 +98,7 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "configuration: %s", err);
 		return 1;
 	}
+	opendata_init(&cfg);
 	metrics_init(router_count());
 	server *s = server_new(&cfg, dispatch_request, err, sizeof(err));
 	if (s == NULL) {

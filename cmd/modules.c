@@ -8,6 +8,7 @@
 #include "identity/audit.h"
 #include "identity/auth.h"
 #include "identity/users.h"
+#include "opendata/opendata.h"
 #include "sso/sso.h"
 #include "tenants/member_pages.h"
 #include "tenants/plans/plan_comment_pages.h"
@@ -42,4 +43,5 @@ void modules_register(void)
 	web_account_register();
 	compare_register();
 	funds_register();
+	opendata_register();
 }

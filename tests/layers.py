@@ -2,7 +2,7 @@
 """The folders are layers: a file may include headers of its own folder and of
 folders below it, never above or beside it. Prints one TAP line a folder.
 
-    base < db < http < identity < web < cycles < funds < compare
+    base < db < http < identity < web < cycles < funds < compare < opendata
                                         web < sso
                                         cycles < tenants < tenants/plans
                                         funds < tenants/plans
@@ -23,6 +23,8 @@ BELOW = {
     "core/cycles": ["core/base", "core/db", "core/http", "core/identity", "core/web"],
     "core/funds": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
     "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds"],
+    "core/opendata": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds",
+                      "core/compare"],
     "tenants": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
     "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds",
                       "tenants"],

@@ -65,6 +65,8 @@ static const key keys[] = {
     {"max_request_memory", "AMBITO_MAX_REQUEST_MEMORY", K_SIZE, offsetof(config, max_request_memory), 1024L * 1024,
      64L * 1024 * 1024 * 1024},
     STR("region_name", "AMBITO_REGION_NAME", region_name),
+    STR("region_ipa", "AMBITO_REGION_IPA", region_ipa),
+    STR("region_email", "AMBITO_REGION_EMAIL", region_email),
     STR("static_dir", "AMBITO_STATIC_DIR", static_dir),
     INT("session_idle_timeout", "AMBITO_SESSION_IDLE_TIMEOUT", session_idle_s, 60, 7 * 24 * 3600),
     INT("session_lifetime", "AMBITO_SESSION_LIFETIME", session_lifetime_s, 300, 30 * 24 * 3600),

@@ -43,10 +43,12 @@ typedef struct config {
 	int max_connections;       /* open client connections; 0: from RLIMIT_NOFILE */
 	size_t max_request_memory; /* bytes held by requests in flight; past it: 503 */
 	/* The web interface. */
-	char region_name[CONFIG_STR_MAX]; /* shown in every page's header */
-	char static_dir[CONFIG_STR_MAX];  /* the design kit's files; "" finds them */
-	int session_idle_s;               /* a browser session unused this long ends */
-	int session_lifetime_s;           /* and any session ends this long after login */
+	char region_name[CONFIG_STR_MAX];  /* shown in every page's header */
+	char region_ipa[CONFIG_STR_MAX];   /* the Region's IPA code, for the open-data catalogue */
+	char region_email[CONFIG_STR_MAX]; /* the open data's contact point */
+	char static_dir[CONFIG_STR_MAX];   /* the design kit's files; "" finds them */
+	int session_idle_s;                /* a browser session unused this long ends */
+	int session_lifetime_s;            /* and any session ends this long after login */
 	/* Single sign-on through the Region's OpenID Connect provider. */
 	char oidc_issuer[CONFIG_STR_MAX]; /* "" : no single sign-on */
 	char oidc_client_id[CONFIG_STR_MAX];

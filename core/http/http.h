@@ -172,6 +172,9 @@ const char *http_status_text(int status);
 /* ETag handling: sets the ETag header; http_if_match answers 428/412 and
  * returns -1 unless If-Match equals etag. */
 void http_set_etag(http_req *r, const char *etag);
+/* Whether If-None-Match names etag (given quoted; the header's tags weak or
+ * not, RFC 9110 §13.1.2) or is "*": the client has it, answer 304. */
+bool http_if_none_match(const http_req *r, const char *etag);
 int http_if_match(http_req *r, const char *etag);
 
 #endif

@@ -467,6 +467,29 @@ bool http_errors_answer(http_req *r, const field_errors *e, int status, const ch
 	return true;
 }
 
+/* Whether If-None-Match names etag (quoted, weak or not) or is "*". */
+bool http_if_none_match(const http_req *r, const char *etag)
+{
+	const char *inm = http_header_get(r, "If-None-Match");
+	size_t elen = strlen(etag);
+	while (inm != NULL && *inm != '\0') {
+		inm += strspn(inm, " \t,");
+		size_t n = strcspn(inm, ",");
+		const char *tag = inm;
+		size_t tlen = n;
+		while (tlen > 0 && (tag[tlen - 1] == ' ' || tag[tlen - 1] == '\t'))
+			tlen--;
+		if (tlen >= 2 && strncmp(tag, "W/", 2) == 0) {
+			tag += 2;
+			tlen -= 2;
+		}
+		if ((tlen == 1 && tag[0] == '*') || (tlen == elen && memcmp(tag, etag, elen) == 0))
+			return true;
+		inm += n;
+	}
+	return false;
+}
+
 void http_set_etag(http_req *r, const char *etag)
 {
 	http_set_header(r, "ETag", arena_printf(r->a, "\"%s\"", etag));

@@ -148,29 +148,6 @@ static published *path_published(http_req *r)
 	return p;
 }
 
-/* Whether If-None-Match names etag (quoted, weak or not) or is "*". */
-static bool none_match(const http_req *r, const char *etag)
-{
-	const char *inm = http_header_get(r, "If-None-Match");
-	size_t elen = strlen(etag);
-	while (inm != NULL && *inm != '\0') {
-		inm += strspn(inm, " \t,");
-		size_t n = strcspn(inm, ",");
-		const char *tag = inm;
-		size_t tlen = n;
-		while (tlen > 0 && (tag[tlen - 1] == ' ' || tag[tlen - 1] == '\t'))
-			tlen--;
-		if (tlen >= 2 && strncmp(tag, "W/", 2) == 0) {
-			tag += 2;
-			tlen -= 2;
-		}
-		if ((tlen == 1 && tag[0] == '*') || (tlen == elen && memcmp(tag, etag, elen) == 0))
-			return true;
-		inm += n;
-	}
-	return false;
-}
-
 /* ---------------------------------------------------------------- routes */
 
 static void get_public_json(http_req *r)
@@ -187,7 +164,7 @@ static void get_public_json(http_req *r)
 	http_set_header(r, "Link",
 	                arena_printf(r->a, "<" PUBLIC_HTML_PATH ">; rel=\"alternate\"; type=\"text/html\"",
 	                             p->tenant_slug, p->cycle_slug));
-	if (none_match(r, etag)) {
+	if (http_if_none_match(r, etag)) {
 		r->status = 304;
 		r->content_type = NULL;
 		r->resp_len = 0;

@@ -586,6 +586,8 @@ static int publish_locked(db *d, arena *a, long long tenant_id, long long cycle_
 	               "UPDATE plans SET status = 'published', published_revision = revision, updated_at = NOW(6)"
 	               " WHERE tenant_id = ? AND cycle_id = ?",
 	               "ii", tenant_id, cycle_id));
+	DB_TRY(db_exec(d, "INSERT INTO plan_publications (tenant_id, cycle_id, revision) VALUES (?, ?, ?)", "iii",
+	               tenant_id, cycle_id, p->revision));
 	*status = PLAN_PUBLISHED;
 	return DB_OK;
 }

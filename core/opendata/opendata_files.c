@@ -1,0 +1,266 @@
+/* The open-data files of a cycle, built from the published snapshots on
+ * request (measured in the README: a few milliseconds for the demo, and
+ * validators let caches skip the body):
+ *   piani.csv    one row per published plan;
+ *   sezioni.csv  one row per plan × section × azione di sistema (a section
+ *                without azioni: one row with the azione empty);
+ *   {cycle}.zip  both, every published snapshot byte for byte (its SHA-256
+ *                verifies) and LEGGIMI.txt describing every column.
+ * Columns are documented once, in LEGGIMI.txt below, and never change
+ * meaning: a new one is added at the end. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/csv.h"
+#include "base/json.h"
+#include "base/money.h"
+#include "base/utf8.h"
+#include "base/zip.h"
+#include "opendata/opendata.h"
+#include "opendata/opendata_parts.h"
+#include "web/web.h"
+
+static const char *const plan_columns[] = {"ciclo",  "ats",           "codice_ats",   "nome_ats",  "provincia",
+                                           "comuni", "numero_comuni", "abitanti",     "revisione", "pubblicato_il",
+                                           "sha256", "url_json",      "url_documento"};
+static const char *const section_columns[] = {"ciclo",          "ats",      "nome_ats", "revisione", "sezione",
+                                              "titolo_sezione", "azione",   "area",     "stato",     "caratteri_testo",
+                                              "indicatori",     "spesa_eur"};
+
+static const char readme[] =
+    "Dati aperti dei Piani Sociali di Ambito\n"
+    "=======================================\n\n"
+    "Questo archivio contiene i piani approvati e pubblicati dalla Regione per un ciclo di programmazione.\n"
+    "Licenza: Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0),\n"
+    "https://creativecommons.org/licenses/by/4.0/deed.it — si possono riutilizzare citando la fonte.\n\n"
+    "I file CSV sono in UTF-8, separati da virgole, con la prima riga di intestazione; gli importi usano il\n"
+    "punto come separatore dei decimali. Le colonne non cambiano mai significato: una colonna nuova si\n"
+    "aggiunge in fondo. Una cella di testo che comincerebbe con = + - @ è preceduta da un apostrofo, perché\n"
+    "un foglio di calcolo non la esegua come formula.\n\n"
+    "piani/<ats>.json\n"
+    "  Il piano pubblicato di ogni ATS, byte per byte come è stato inviato: la sua impronta SHA-256 è quella\n"
+    "  della colonna sha256 di piani.csv e del documento stampabile.\n\n"
+    "piani.csv — un piano pubblicato per riga\n"
+    "  ciclo            identificativo del ciclo di programmazione (es. marche-2020-2022)\n"
+    "  ats              identificativo dell'Ambito Territoriale Sociale (es. ats-20)\n"
+    "  codice_ats       codice dell'ATS assegnato dalla Regione\n"
+    "  nome_ats         nome dell'ATS\n"
+    "  provincia        sigla della provincia\n"
+    "  comuni           i Comuni dell'ATS, separati da virgola e spazio\n"
+    "  numero_comuni    quanti sono i Comuni\n"
+    "  abitanti         popolazione totale dei Comuni, quella usata per i valori per abitante\n"
+    "  revisione        numero dell'invio pubblicato (1 il primo)\n"
+    "  pubblicato_il    data e ora della pubblicazione, UTC, AAAA-MM-GG hh:mm:ss\n"
+    "  sha256           impronta SHA-256 (esadecimale) del file piani/<ats>.json\n"
+    "  url_json         indirizzo pubblico dello stesso file\n"
+    "  url_documento    indirizzo del documento stampabile\n\n"
+    "sezioni.csv — una riga per piano, sezione del modello e azione di sistema\n"
+    "  ciclo, ats, nome_ats, revisione   come in piani.csv\n"
+    "  sezione          chiave della sezione nell'indice del piano (es. A.1.2)\n"
+    "  titolo_sezione   titolo della sezione\n"
+    "  azione           azione di sistema a cui la sezione concorre (es. OS1-A6); vuota se nessuna\n"
+    "  area             area di intervento della sezione (es. B1); vuota se nessuna\n"
+    "  stato            vuota, parziale o completa: se le parti richieste sono scritte\n"
+    "  caratteri_testo  caratteri scritti nelle parti di testo della sezione\n"
+    "  indicatori       numero di indicatori di processo e di risultato della sezione\n"
+    "  spesa_eur        spesa prevista della sezione, somma delle righe, in euro\n"
+    "  Una sezione con più azioni occupa più righe, con gli stessi valori: per i totali si conti una\n"
+    "  sola riga per sezione.\n";
+
+static const char *url(arena *a, const char *path)
+{
+	return arena_printf(a, "%s%s", od_public_url, path);
+}
+
+static void write_plans_csv(arena *a, const od_cycle *cy, const od_plan *plans, size_t n, od_membuf *m)
+{
+	csv_writer w;
+	csv_init(&w, od_membuf_sink, m);
+	csv_fields(&w, plan_columns, sizeof(plan_columns) / sizeof(plan_columns[0]));
+	csv_end(&w);
+	for (size_t i = 0; i < n; i++) {
+		const od_plan *p = &plans[i];
+		csv_field(&w, cy->slug);
+		csv_field(&w, p->tenant_slug);
+		csv_field(&w, p->tenant_code);
+		csv_field(&w, p->tenant_name);
+		csv_field(&w, p->province);
+		csv_field(&w, p->comuni);
+		csv_fieldf(&w, "%lld", p->ncomuni);
+		csv_fieldf(&w, "%lld", p->population);
+		csv_fieldf(&w, "%lld", p->revision);
+		csv_field(&w, p->published_at ? arena_strndup(a, p->published_at, 19) : "");
+		csv_field(&w, p->sha256);
+		csv_field(&w, url(a, arena_printf(a, "/api/v1/public/tenants/%s/plans/%s", p->tenant_slug, cy->slug)));
+		csv_field(&w, url(a, arena_printf(a, "/public/%s/%s", p->tenant_slug, cy->slug)));
+		csv_end(&w);
+	}
+}
+
+static const char *section_status(const char *s)
+{
+	return s == NULL                    ? ""
+	       : strcmp(s, "complete") == 0 ? "completa"
+	       : strcmp(s, "partial") == 0  ? "parziale"
+	                                    : "vuota";
+}
+
+/* The rows of one published snapshot; false when it cannot be read. */
+static bool write_section_rows(arena *a, csv_writer *w, const od_cycle *cy, const od_plan *p)
+{
+	json_value *snap = NULL;
+	char err[128];
+	if (json_parse(a, p->snapshot, p->snapshot_len, &snap, err, sizeof(err)) != JSON_OK)
+		return false;
+	const json_value *sections = json_get(snap, "sections");
+	if (!json_is(sections, JSON_ARRAY))
+		return false;
+	for (size_t i = 0; i < sections->u.array.n; i++) {
+		const json_value *s = sections->u.array.items[i];
+		size_t chars = 0, nind = 0;
+		int64_t spent = 0;
+		const json_value *parts = json_get(s, "parts"), *ind = json_get(s, "indicators"),
+		                 *spending = json_get(s, "spending"), *actions = json_get(s, "actions");
+		for (size_t k = 0; json_is(parts, JSON_OBJECT) && k < parts->u.object.n; k++)
+			if (json_is(parts->u.object.values[k], JSON_STRING))
+				chars += utf8_chars(parts->u.object.values[k]->u.string.s,
+				                    parts->u.object.values[k]->u.string.len);
+		if (json_is(ind, JSON_ARRAY))
+			nind = ind->u.array.n;
+		for (size_t k = 0; json_is(spending, JSON_ARRAY) && k < spending->u.array.n; k++) {
+			const json_value *amount = json_get(spending->u.array.items[k], "amount_eur");
+			int64_t cents;
+			if (json_is(amount, JSON_NUMBER) && money_parse(amount->u.number.text, &cents) == 0)
+				money_add(&spent, cents);
+		}
+		size_t nact = json_is(actions, JSON_ARRAY) ? actions->u.array.n : 0;
+		for (size_t k = 0; k < (nact ? nact : 1); k++) {
+			const json_value *act = nact ? actions->u.array.items[k] : NULL;
+			csv_field(w, cy->slug);
+			csv_field(w, p->tenant_slug);
+			csv_field(w, p->tenant_name);
+			csv_fieldf(w, "%lld", p->revision);
+			csv_field(w, json_get_str(s, "key"));
+			csv_field(w, json_get_str(s, "title"));
+			csv_field(w, json_is(act, JSON_STRING) ? act->u.string.s : "");
+			csv_field(w, json_get_str(s, "area") ? json_get_str(s, "area") : "");
+			csv_field(w, section_status(json_get_str(s, "status")));
+			csv_fieldf(w, "%zu", chars);
+			csv_fieldf(w, "%zu", nind);
+			csv_number(w, money_text(a, spent));
+			csv_end(w);
+		}
+	}
+	return true;
+}
+
+static bool write_sections_csv(arena *a, const od_cycle *cy, const od_plan *plans, size_t n, od_membuf *m)
+{
+	csv_writer w;
+	csv_init(&w, od_membuf_sink, m);
+	csv_fields(&w, section_columns, sizeof(section_columns) / sizeof(section_columns[0]));
+	csv_end(&w);
+	for (size_t i = 0; i < n; i++)
+		if (!write_section_rows(a, &w, cy, &plans[i]))
+			return false;
+	return true;
+}
+
+/* The cycle's published plans (with snapshots when asked), or false after an
+ * error page. */
+static bool load(http_req *r, od_cycle *cy, bool snapshots, od_plan **plans, size_t *n)
+{
+	if (od_store_plans(r->db, r->a, cy->id, snapshots, plans, n) != DB_OK) {
+		web_error_page(r, 503, NULL);
+		return false;
+	}
+	return true;
+}
+
+static void answer_csv(http_req *r, od_membuf *m, const char *last_modified)
+{
+	if (m->failed)
+		web_error_page(r, 500, NULL);
+	else
+		od_answer(r, "text/csv; charset=utf-8", m->data, m->len, last_modified);
+	free(m->data);
+}
+
+void od_plans_csv(http_req *r)
+{
+	od_cycle *cy = od_path_cycle(r);
+	od_plan *plans;
+	size_t n;
+	if (cy == NULL || !load(r, cy, false, &plans, &n))
+		return;
+	od_membuf m = {0};
+	write_plans_csv(r->a, cy, plans, n, &m);
+	answer_csv(r, &m, cy->last_published);
+}
+
+void od_sections_csv(http_req *r)
+{
+	od_cycle *cy = od_path_cycle(r);
+	od_plan *plans;
+	size_t n;
+	if (cy == NULL || !load(r, cy, true, &plans, &n))
+		return;
+	od_membuf m = {0};
+	if (!write_sections_csv(r->a, cy, plans, n, &m))
+		m.failed = true;
+	answer_csv(r, &m, cy->last_published);
+}
+
+static time_t utc_time(const char *datetime)
+{
+	struct tm tm = {0};
+	return datetime && strptime(datetime, "%Y-%m-%d %H:%M:%S", &tm) ? timegm(&tm) : time(NULL);
+}
+
+void od_cycle_zip(http_req *r)
+{
+	/* /opendata/{cycle}.zip: the router matches the whole segment. */
+	const char *file = http_param(r, "file");
+	size_t fl = file ? strlen(file) : 0;
+	if (fl <= 4 || strcmp(file + fl - 4, ".zip") != 0) {
+		web_error_page(r, 404, NULL);
+		return;
+	}
+	od_cycle *cy = NULL;
+	if (od_store_cycle(r->db, r->a, arena_strndup(r->a, file, fl - 4), &cy) != DB_OK) {
+		web_error_page(r, 503, NULL);
+		return;
+	}
+	od_plan *plans;
+	size_t n;
+	if (cy == NULL) {
+		web_error_page(r, 404, NULL);
+		return;
+	}
+	if (!load(r, cy, true, &plans, &n))
+		return;
+	time_t when = utc_time(cy->last_published);
+	od_membuf pcsv = {0}, scsv = {0};
+	write_plans_csv(r->a, cy, plans, n, &pcsv);
+	bool ok = write_sections_csv(r->a, cy, plans, n, &scsv) && !pcsv.failed && !scsv.failed;
+	zip_writer *z = zip_new();
+	ok = ok && z != NULL && zip_add(z, "LEGGIMI.txt", readme, strlen(readme), when) == 0 &&
+	     zip_add(z, "piani.csv", pcsv.data ? pcsv.data : "", pcsv.len, when) == 0 &&
+	     zip_add(z, "sezioni.csv", scsv.data ? scsv.data : "", scsv.len, when) == 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = zip_add(z, arena_printf(r->a, "piani/%s.json", plans[i].tenant_slug), plans[i].snapshot,
+		             plans[i].snapshot_len, utc_time(plans[i].published_at)) == 0;
+	size_t len = 0;
+	const unsigned char *bytes = ok ? zip_finish(z, &len) : NULL;
+	if (bytes == NULL) {
+		web_error_page(r, 500, NULL);
+	} else {
+		od_answer(r, "application/zip", bytes, len, cy->last_published);
+		http_set_header(r, "Content-Disposition",
+		                arena_printf(r->a, "attachment; filename=\"%s.zip\"", cy->slug));
+	}
+	zip_free(z);
+	free(pcsv.data);
+	free(scsv.data);
+}

@@ -1,0 +1,116 @@
+/* The settings, the answer every public file and page shares (validators and
+ * cache headers), and the route table of the part. */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/sha256.h"
+#include "http/router.h"
+#include "opendata/opendata.h"
+#include "opendata/opendata_parts.h"
+#include "web/web.h"
+
+const char *od_region_name = "Regione", *od_region_ipa = "", *od_region_email = "", *od_public_url = "";
+
+void opendata_init(const config *cfg)
+{
+	static char name[CONFIG_STR_MAX], ipa[CONFIG_STR_MAX], email[CONFIG_STR_MAX], url[CONFIG_STR_MAX];
+	snprintf(name, sizeof(name), "%s", cfg->region_name);
+	snprintf(ipa, sizeof(ipa), "%s", cfg->region_ipa);
+	snprintf(email, sizeof(email), "%s", cfg->region_email);
+	size_t n = strlen(cfg->public_url);
+	snprintf(url, sizeof(url), "%.*s", (int)(n > 0 && cfg->public_url[n - 1] == '/' ? n - 1 : n), cfg->public_url);
+	od_region_name = name;
+	od_region_ipa = ipa;
+	od_region_email = email;
+	od_public_url = url;
+}
+
+void od_membuf_sink(void *ctx, const void *buf, size_t len)
+{
+	od_membuf *m = ctx;
+	if (m->failed)
+		return;
+	if (m->len + len > m->cap) {
+		size_t cap = m->cap ? m->cap : 16384;
+		while (cap < m->len + len)
+			cap *= 2;
+		char *d = realloc(m->data, cap);
+		if (d == NULL) {
+			m->failed = true;
+			return;
+		}
+		m->data = d;
+		m->cap = cap;
+	}
+	memcpy(m->data + m->len, buf, len);
+	m->len += len;
+}
+
+/* "Tue, 01 Dec 2026 10:00:00 GMT" from a DATETIME text in UTC, or now. */
+static const char *http_date(arena *a, const char *datetime)
+{
+	struct tm tm = {0};
+	time_t t = time(NULL);
+	if (datetime != NULL && strptime(datetime, "%Y-%m-%d %H:%M:%S", &tm) != NULL)
+		t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	char buf[64];
+	strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	return arena_strdup(a, buf);
+}
+
+void od_answer(http_req *r, const char *content_type, const void *body, size_t len, const char *last_modified)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	if (sha256_hex(body, len, hex) != 0) {
+		web_error_page(r, 500, NULL);
+		return;
+	}
+	const char *etag = arena_printf(r->a, "\"%.32s\"", hex);
+	bool fresh = http_if_none_match(r, etag);
+	if (fresh) {
+		r->status = 304;
+		r->content_type = NULL;
+		r->resp_len = 0;
+	} else {
+		http_body(r, 200, content_type, body, len);
+	}
+	http_set_header(r, "ETag", etag);
+	http_set_header(r, "Last-Modified", http_date(r->a, last_modified));
+	http_set_header(r, "Cache-Control", OD_CACHE_CONTROL);
+}
+
+od_cycle *od_path_cycle(http_req *r)
+{
+	const char *slug = http_param(r, "cycle");
+	od_cycle *c = NULL;
+	int rc = slug ? od_store_cycle(r->db, r->a, slug, &c) : DB_OK;
+	if (rc != DB_OK) {
+		web_error_page(r, 503, NULL);
+		return NULL;
+	}
+	if (c == NULL)
+		web_error_page(r, 404, NULL);
+	return c;
+}
+
+#define PUBLIC ROUTE_PAGE | ROUTE_PUBLIC
+
+static const route routes[] = {
+    {HTTP_GET, "/trasparenza", od_portal_home, PUBLIC, "Trasparenza: i cicli e i piani pubblicati"},
+    {HTTP_GET, "/trasparenza/{cycle}", od_portal_cycle, PUBLIC, "Trasparenza: i piani pubblicati di un ciclo"},
+    {HTTP_GET, "/opendata/catalog.rdf", od_catalog_rdf, PUBLIC, "Il catalogo DCAT-AP_IT dei dati aperti (RDF/XML)"},
+    {HTTP_GET, "/opendata/catalog.ttl", od_catalog_ttl, PUBLIC, "Il catalogo DCAT-AP_IT dei dati aperti (Turtle)"},
+    {HTTP_GET, "/opendata/{cycle}/piani.csv", od_plans_csv, PUBLIC, "I piani pubblicati di un ciclo (CSV)"},
+    {HTTP_GET, "/opendata/{cycle}/sezioni.csv", od_sections_csv, PUBLIC,
+     "Le sezioni dei piani pubblicati per azione di sistema (CSV)"},
+    {HTTP_GET, "/opendata/{file}", od_cycle_zip, PUBLIC, "Tutti i dati aperti di un ciclo ({ciclo}.zip)"},
+};
+
+void opendata_register(void)
+{
+	router_add(routes, sizeof(routes) / sizeof(routes[0]));
+}
