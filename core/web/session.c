@@ -200,6 +200,18 @@ static int refuse(http_req *r, const char *detail)
 	return -1;
 }
 
+/* An account whose password was reset must choose its own first: every
+ * page but the change itself and the logout sends it there (the API answers
+ * 403 password_change_required in dispatch.c). */
+static int must_change_password(http_req *r)
+{
+	if (r->user == NULL || !r->user->must_change_password || strcmp(r->route->pattern, WEB_PASSWORD_PATH) == 0 ||
+	    strcmp(r->route->pattern, "/esci") == 0)
+		return 0;
+	web_redirect(r, WEB_PASSWORD_PATH);
+	return -1;
+}
+
 int web_authenticate(http_req *r)
 {
 	const route *rt = r->route;
@@ -227,11 +239,11 @@ int web_authenticate(http_req *r)
 			return refuse(
 			    r, "Il modulo è scaduto o non è valido: nulla è stato modificato. Ricarica la pagina e "
 			       "riprova.");
-		return 0;
+		return must_change_password(r);
 	}
 	if (r->session == NULL && !(rt->flags & ROUTE_PUBLIC)) {
 		web_redirect(r, "/");
 		return -1;
 	}
-	return 0;
+	return must_change_password(r);
 }
