@@ -1,6 +1,7 @@
 /* The list of modules that serve routes. */
 #include "modules.h"
 
+#include "admin/admin.h"
 #include "compare/compare.h"
 #include "cycles/cycles.h"
 #include "funds/funds.h"
@@ -40,4 +41,5 @@ void modules_register(void)
 	web_account_register();
 	compare_register();
 	funds_register();
+	admin_register();
 }

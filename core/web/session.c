@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "db/db.h"
+#include "http/multipart.h"
 #include "http/router.h"
 #include "identity/audit.h"
 #include "identity/auth.h"
@@ -182,12 +183,27 @@ static bool same_origin(const http_req *r)
 	return strncmp(origin, scheme, sl) == 0 && strcmp(origin + sl, host) == 0;
 }
 
+/* The token of a multipart form (an upload), NUL-terminated in r's arena. */
+static const char *multipart_csrf(http_req *r)
+{
+	multipart_part parts[MULTIPART_MAX_PARTS];
+	int n =
+	    multipart_parse(r->a, http_header_get(r, "Content-Type"), r->body, r->body_len, parts, MULTIPART_MAX_PARTS);
+	const multipart_part *t = n > 0 ? multipart_get(parts, (size_t)n, WEB_CSRF_FIELD) : NULL;
+	return t != NULL && t->len <= WEB_TOKEN_LEN ? arena_strndup(r->a, t->data, t->len) : NULL;
+}
+
 static bool csrf_ok(http_req *r)
 {
 	web_form f;
-	if (r->session == NULL || web_form_parse(r, &f) != 0)
+	const char *sent = NULL;
+	if (r->session == NULL)
 		return false;
-	const char *sent = web_form_get(&f, WEB_CSRF_FIELD);
+	const char *type = http_header_get(r, "Content-Type");
+	if (type != NULL && strncasecmp(type, "multipart/form-data", 19) == 0)
+		sent = multipart_csrf(r);
+	else if (web_form_parse(r, &f) == 0)
+		sent = web_form_get(&f, WEB_CSRF_FIELD);
 	const char *want = r->session->csrf;
 	return sent != NULL && strlen(sent) == strlen(want) && CRYPTO_memcmp(sent, want, strlen(want)) == 0;
 }
