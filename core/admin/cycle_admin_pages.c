@@ -490,8 +490,20 @@ static int change(http_req *r, cycle *c, jw *w, field_errors *e)
 		http_db_error(r, rc, "il ciclo");
 		return -1;
 	}
-	if (rc == CYCLES_ANSWERED)
+	if (rc == CYCLES_ANSWERED) {
+		/* The API's refusal (409) as a page that says why, in its words. */
+		json_value *problem = NULL;
+		char err[64];
+		const char *detail = NULL;
+		int status = r->status;
+		if (r->resp_body != NULL && json_parse(r->a, arena_strndup(r->a, r->resp_body, r->resp_len),
+		                                       r->resp_len, &problem, err, sizeof(err)) == JSON_OK)
+			detail = json_get_str(problem, "detail");
+		http_reset_answer(r);
+		r->audit_object = arena_printf(r->a, "cycle:%s", c->slug);
+		web_error_page(r, status, detail ? arena_printf(r->a, "Non è possibile: %s.", detail) : NULL);
 		return -1;
+	}
 	r->audit_detail = arena_printf(r->a, "%s (from the web)", r->audit_detail ? r->audit_detail : "changed");
 	return rc;
 }

@@ -182,7 +182,8 @@ class AdminPages(unittest.TestCase):
         token = self.login(ADMIN)
         body = html.unescape(self.page(self.get("/amministrazione/ambiti", token), 200))
         order = re.findall(r'href="/amministrazione/ambiti/(ats-\d+)"', body)
-        self.assertEqual(order, ["ats-1", "ats-7", "ats-13", "ats-20"])
+        demo_slugs = {"ats-1", "ats-7", "ats-13", "ats-20"}
+        self.assertEqual([s for s in order if s in demo_slugs], ["ats-1", "ats-7", "ats-13", "ats-20"])
         # Every Comune of the demo with its population, written the Italian way.
         demo = json.load(open(DEMO, encoding="utf-8"))
         for t in demo["tenants"]:
