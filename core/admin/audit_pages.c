@@ -133,7 +133,7 @@ static void get_audit(http_req *r)
 	html_raw(h, "</div><div class=\"col-12 col-md-6 col-lg-4\">");
 	web_field_input(p, "utente", "Utente (email)", "text", user, admin_error_of(&errs, "campo-utente"), "off");
 	html_raw(h, "</div><div class=\"col-12 col-md-6 col-lg-4\">");
-	web_field_input(p, "azione", "Azione (parte di metodo e indirizzo, es. POST /api/v1/users)", "text", action,
+	web_field_input(p, "azione", "Azione (es. POST /api/v1/users)", "text", action,
 	                admin_error_of(&errs, "campo-azione"), "off");
 	html_raw(h, "</div><div class=\"col-12 col-md-6 col-lg-4\">");
 	web_field_input(p, "dal", "Dal giorno", "date", from, admin_error_of(&errs, "campo-dal"), "off");

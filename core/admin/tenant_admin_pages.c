@@ -67,7 +67,7 @@ static void get_tenants(http_req *r)
 		html_text(h, t->slug);
 		html_raw(h, "\">");
 		html_text(h, t->name);
-		html_raw(h, "</a></th><td>");
+		html_raw(h, "</a></th><td class=\"text-nowrap\">");
 		html_text(h, t->code);
 		html_raw(h, "</td><td>");
 		html_text(h, t->capofila);

@@ -43,7 +43,7 @@ test('the admin creates an ATS and a user, and resets a password', async () => {
   await page.getByLabel('Comune, riga 2').fill('Montefortino');
   await page.getByLabel('Popolazione, riga 2').fill('1.150');
   await page.getByRole('button', { name: 'Crea l’ambito' }).click();
-  await page.getByText('Ci sono errori nel modulo:').waitFor();
+  await page.getByText('C’è un errore nel modulo:').waitFor();
   assert.equal(await page.getByLabel('Codice ISTAT, riga 2').getAttribute('aria-invalid'), 'true');
   await shoot(page, 'admin-ambito-errori');
   await page.getByLabel('Codice ISTAT, riga 2').fill('109020');
