@@ -88,8 +88,8 @@ test('the admin creates an ATS and a user, and resets a password', async () => {
   await shoot(page, 'admin-password-obbligatoria');
   await page.goto('/ats/ats-21');
   await page.getByRole('heading', { level: 1, name: 'Cambia la password' }).waitFor();
-  await page.getByLabel('Password attuale').fill(otp);
-  await page.getByLabel('Nuova password').fill('Giulia-Verdi-2026!');
+  await page.getByLabel('Password attuale', { exact: true }).fill(otp);
+  await page.getByLabel('Nuova password', { exact: true }).fill('Giulia-Verdi-2026!');
   await page.getByLabel('Ripeti la nuova password').fill('Giulia-Verdi-2026!');
   await page.getByRole('button', { name: 'Cambia la password' }).click();
   await page.getByText('Password cambiata.').waitFor();
