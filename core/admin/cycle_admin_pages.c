@@ -88,9 +88,9 @@ static void list_page(http_req *r, new_view *v, int status)
 		web_field_input(p, "title", "Titolo", "text", v->title, admin_error_of(&v->errs, "campo-title"), "off");
 		web_field_input(p, "reference", "Atti di riferimento (facoltativo)", "text", v->reference,
 		                admin_error_of(&v->errs, "campo-reference"), "off");
-		web_field_input(p, "start_year", "Primo anno", "text\" inputmode=\"numeric", v->start,
+		web_field_input(p, "start_year", "Primo anno", "text", v->start,
 		                admin_error_of(&v->errs, "campo-start_year"), "off");
-		web_field_input(p, "end_year", "Ultimo anno", "text\" inputmode=\"numeric", v->end,
+		web_field_input(p, "end_year", "Ultimo anno", "text", v->end,
 		                admin_error_of(&v->errs, "campo-end_year"), "off");
 		web_field_input(p, "submission_deadline",
 		                "Scadenza per l’invio (facoltativa: AAAA-MM-GG, fino alle 23:59 ora italiana)", "date",
