@@ -158,8 +158,8 @@ static void tenant_form(http_req *r, tenant_view *v, int status)
 		for (size_t k = 0; k < 3; k++) {
 			const char *id = arena_printf(r->a, "comuni-%zu-%s", i, keys[k]);
 			admin_cell_input(p, id, arena_printf(r->a, "comuni[%zu].%s", i, keys[k]),
-			                 arena_printf(r->a, "%s, riga %zu", labels[k], i + 1), k == 2 ? "text" : "text",
-			                 vals[k], admin_error_of(&v->errs, id));
+			                 arena_printf(r->a, "%s, riga %zu", labels[k], i + 1), "text", vals[k],
+			                 admin_error_of(&v->errs, id));
 		}
 		const char *id = arena_printf(r->a, "comuni-%zu-rimuovi", i);
 		html_raw(h, "<td><input type=\"checkbox\" class=\"ambito-remove\" id=\"");
