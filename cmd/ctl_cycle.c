@@ -83,14 +83,6 @@ static const char *print_errors(arena *a, const char *file, const field_errors *
 	return arena_printf(a, "%s: %s", field_errors_field(e, 0), field_errors_message(e, 0));
 }
 
-static size_t count_actions(const cycle_catalog *cat)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < cat->nobjectives; i++)
-		n += cat->objectives[i].nactions;
-	return n;
-}
-
 static int import_usage(void)
 {
 	fputs("usage: ambitoctl import FILE.json [--replace]\n"
@@ -130,42 +122,34 @@ int ctl_import(db *d, int argc, char **argv)
 	}
 	field_errors *e = field_errors_new(a);
 	cycle_document doc;
-	if (cycle_parse_document(e, root, &doc) > 0) {
+	bool replaced;
+	const char *refusal, *refusal_it;
+	int rc = db_begin(d);
+	if (rc != DB_OK)
+		goto db_fail;
+	switch (cycle_import(d, a, e, root, replace, &doc, &replaced, &refusal, &refusal_it, &rc)) {
+	case CYCLE_IMPORT_OK: break;
+	case CYCLE_IMPORT_INVALID: {
+		db_rollback(d);
 		const char *first = print_errors(a, file, e);
 		const char *slug = json_get_str(json_get(root, "cycle"), "slug");
 		audit(d, arena_printf(a, "cycle:%s", slug ? slug : "?"), 422, first);
 		goto out;
 	}
-
-	const char *object = arena_printf(a, "cycle:%s", doc.cycle.slug);
-	cycle *old;
-	int rc = db_begin(d);
-	if (rc == DB_OK)
-		rc = cycle_store_find(d, a, doc.cycle.slug, true, &old);
-	if (rc != DB_OK)
-		goto db_fail;
-	const char *refusal = NULL;
-	if (old != NULL && !replace)
-		refusal = arena_printf(
-		    a, "cycle.slug: a cycle %s already exists (--replace overwrites it while it is a draft)",
-		    doc.cycle.slug);
-	else if (old != NULL && old->status != CYCLE_DRAFT)
-		refusal =
-		    arena_printf(a, "cycle.slug: the cycle %s is %s: its rules are frozen so plans stay comparable",
-		                 doc.cycle.slug, cycle_status_name(old->status));
-	if (refusal != NULL) {
+	case CYCLE_IMPORT_REFUSED:
 		db_rollback(d);
 		fprintf(stderr, "%s: %s\nambitoctl import: %s: nothing was imported\n", file, refusal, file);
-		audit(d, object, 409, refusal);
+		audit(d, arena_printf(a, "cycle:%s", doc.cycle.slug), 409, refusal);
 		goto out;
+	case CYCLE_IMPORT_FAILED: goto db_fail;
 	}
-	rc = cycle_store_save_document(d, &doc, old ? old->id : 0);
-	if (rc == DB_OK)
-		rc = audit(d, object, old ? 200 : 201,
-		           arena_printf(a, "%s %s: %zu objectives, %zu actions, %zu norms, %zu terms, %zu sections",
-		                        old ? "replaced from" : "imported from", file, doc.catalog.nobjectives,
-		                        count_actions(&doc.catalog), doc.nnorms, doc.glossary.nterms,
-		                        doc.template.nsections));
+	const char *object = arena_printf(a, "cycle:%s", doc.cycle.slug);
+	bool old = replaced;
+	rc = audit(d, object, old ? 200 : 201,
+	           arena_printf(a, "%s %s: %zu objectives, %zu actions, %zu norms, %zu terms, %zu sections",
+	                        old ? "replaced from" : "imported from", file, doc.catalog.nobjectives,
+	                        cycle_count_actions(&doc.catalog), doc.nnorms, doc.glossary.nterms,
+	                        doc.template.nsections));
 	if (rc == DB_OK)
 		rc = db_commit(d);
 	if (rc != DB_OK)
@@ -173,8 +157,8 @@ int ctl_import(db *d, int argc, char **argv)
 	printf("%s cycle %s (%s): %zu objectives, %zu actions, %zu areas, %zu funding sources, %zu norms, "
 	       "%zu glossary terms, %zu template sections\n",
 	       old ? "replaced" : "imported", doc.cycle.slug, cycle_status_name(doc.cycle.status),
-	       doc.catalog.nobjectives, count_actions(&doc.catalog), doc.catalog.nareas, doc.catalog.nfunding_sources,
-	       doc.nnorms, doc.glossary.nterms, doc.template.nsections);
+	       doc.catalog.nobjectives, cycle_count_actions(&doc.catalog), doc.catalog.nareas,
+	       doc.catalog.nfunding_sources, doc.nnorms, doc.glossary.nterms, doc.template.nsections);
 	ret = 0;
 	goto out;
 

@@ -16,7 +16,9 @@ static int usage(void)
 {
 	fputs("usage: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]\n"
 	      "  R: region_admin, region_reviewer, university (with --tenant: assigned ATS, repeatable),\n"
-	      "     ats_coordinator, ats_editor, ats_viewer (with --tenant)\n",
+	      "     ats_coordinator, ats_editor, ats_viewer (with --tenant)\n"
+	      "       ambitoctl user reset-password --email E\n"
+	      "  prints a one-time password once; the account must change it at its next login\n",
 	      stderr);
 	return 2;
 }
@@ -28,11 +30,57 @@ static int fail(db *d, const char *what)
 	return 1;
 }
 
+/* The address as every write and lookup keeps it: ASCII letters lowercased. */
+static void lowercase(char *out, size_t size, const char *email)
+{
+	snprintf(out, size, "%s", email);
+	for (char *p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+}
+
+/* A one-time password, as POST /api/v1/users/{id}/password-reset gives. */
+static int reset_password(db *d, int argc, char **argv)
+{
+	if (argc != 4 || strcmp(argv[2], "--email") != 0 || !v_is_line(argv[3]) || strlen(argv[3]) > 254)
+		return usage();
+	char lower[256], generated[USER_ONE_TIME_PASSWORD_LEN + 1];
+	lowercase(lower, sizeof(lower), argv[3]);
+	arena *a = arena_new();
+	user_account *u = NULL;
+	int ret = 1;
+	int rc = db_begin(d);
+	if (rc == DB_OK)
+		rc = user_store_find_email(d, a, lower, &u);
+	if (rc == DB_OK && u == NULL) {
+		db_rollback(d);
+		fprintf(stderr, "ambitoctl user reset-password: there is no user %s\n", lower);
+		goto out;
+	}
+	if (rc == DB_OK)
+		rc = user_store_reset_password(d, u->id, generated);
+	if (rc == DB_OK)
+		rc = audit_cli(d, "user reset-password", lower, 200, "one-time password issued, every login ended");
+	if (rc == DB_OK)
+		rc = db_commit(d);
+	if (rc != DB_OK) {
+		fail(d, "cannot reset the password");
+		goto out;
+	}
+	printf("one-time password for %s (shown once; to be changed at the next login): %s\n", lower, generated);
+	ret = 0;
+out:
+	arena_free(a);
+	return ret;
+}
+
 int ctl_user(db *d, int argc, char **argv)
 {
 	const char *email = NULL, *name = "", *rolename = NULL, *tenants[16];
 	int ntenants = 0;
 	bool from_stdin = false;
+	if (argc >= 2 && strcmp(argv[1], "reset-password") == 0)
+		return reset_password(d, argc, argv);
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
 		return usage();
 	for (int i = 2; i < argc; i++) {
@@ -59,10 +107,7 @@ int ctl_user(db *d, int argc, char **argv)
 		return 2;
 	}
 	char lower[256], pw[PASSWORD_MAX_BYTES + 2], generated[21];
-	snprintf(lower, sizeof(lower), "%s", email);
-	for (char *p = lower; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
+	lowercase(lower, sizeof(lower), email);
 	if (from_stdin) {
 		if (fgets(pw, sizeof(pw), stdin) == NULL) {
 			fputs("ambitoctl user add: no password on stdin\n", stderr);

@@ -1,6 +1,7 @@
 /* The list of modules that serve routes. */
 #include "modules.h"
 
+#include "admin/admin.h"
 #include "compare/compare.h"
 #include "cycles/cycles.h"
 #include "funds/funds.h"
@@ -44,4 +45,5 @@ void modules_register(void)
 	compare_register();
 	funds_register();
 	opendata_register();
+	admin_register();
 }

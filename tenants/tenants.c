@@ -10,7 +10,7 @@
 #include "identity/auth.h"
 #include "identity/scope.h"
 
-#define COMUNI_MAX 200
+#define COMUNI_MAX TENANT_COMUNI_MAX
 #define TENANT_FIELD_MAX 200
 
 static const char *const tenant_fields[] = {"slug",         "code",     "name",   "capofila",
@@ -162,31 +162,48 @@ static void get_tenants(http_req *r)
 	http_json_end(r, w, 200);
 }
 
+int tenants_create(http_req *r, field_errors *e, const json_value *body, long long *id)
+{
+	tenant_input in;
+	*id = 0;
+	tenant_read(r->a, e, body, false, &in);
+	if (field_errors_count(e) > 0)
+		return TENANTS_REFUSED;
+	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s", in.t.slug);
+	int rc = tenant_store_insert(r->db, &in.t, id);
+	if (rc == DB_EDUP)
+		return *id == 0 ? TENANTS_TAKEN : TENANTS_COMUNE_TAKEN;
+	if (rc != DB_OK)
+		return rc;
+	r->audit_tenant_id = *id;
+	return TENANTS_OK;
+}
+
 static void post_tenants(http_req *r)
 {
 	json_value *body;
-	tenant_input in;
 	long long id = 0;
 	if (!require_region_admin(r) || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
 	field_errors *e = http_errors_new(r);
-	tenant_read(r->a, e, body, false, &in);
-	if (http_errors_answer(r, e, 422, NULL))
+	int rc = tenants_create(r, e, body, &id);
+	if (rc == TENANTS_REFUSED) {
+		http_errors_answer(r, e, 422, NULL);
 		return;
-	int rc = tenant_store_insert(r->db, &in.t, &id);
-	if (rc == DB_EDUP) {
-		if (id == 0)
-			http_problemf(r, 409, "esiste già un ambito con slug %s o codice %s", in.t.slug, in.t.code);
-		else
-			http_problem(r, 409, "uno dei Comuni appartiene già a un altro ambito");
+	}
+	if (rc == TENANTS_TAKEN) {
+		http_problemf(r, 409, "esiste già un ambito con slug %s o codice %s", json_get_str(body, "slug"),
+		              json_get_str(body, "code"));
+		return;
+	}
+	if (rc == TENANTS_COMUNE_TAKEN) {
+		http_problem(r, 409, "uno dei Comuni appartiene già a un altro ambito");
 		return;
 	}
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "l'ambito");
 		return;
 	}
-	r->audit_tenant_id = id;
-	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s", in.t.slug);
 	answer_tenant(r, id, 201);
 	http_set_header(r, "Location", r->audit_object);
 }
@@ -196,10 +213,20 @@ static void get_tenant(http_req *r)
 	answer_tenant(r, r->tenant->id, 200);
 }
 
+int tenants_change(http_req *r, field_errors *e, long long id, const char *slug, const json_value *body)
+{
+	tenant_input in;
+	tenant_read(r->a, e, body, true, &in);
+	if (in.t.slug && strcmp(in.t.slug, slug) != 0)
+		field_errors_add(e, "slug", "non si può modificare");
+	if (field_errors_count(e) > 0)
+		return TENANTS_REFUSED;
+	return tenant_store_update(r->db, id, &in.t, in.comuni);
+}
+
 static void patch_tenant(http_req *r)
 {
 	json_value *body;
-	tenant_input in;
 	long long version;
 	if (!require_region_admin(r))
 		return;
@@ -212,12 +239,11 @@ static void patch_tenant(http_req *r)
 	    !v_body_object(r, body))
 		return;
 	field_errors *e = http_errors_new(r);
-	tenant_read(r->a, e, body, true, &in);
-	if (in.t.slug && strcmp(in.t.slug, r->tenant->slug) != 0)
-		field_errors_add(e, "slug", "non si può modificare");
-	if (http_errors_answer(r, e, 422, NULL))
+	rc = tenants_change(r, e, r->tenant->id, r->tenant->slug, body);
+	if (rc == TENANTS_REFUSED) {
+		http_errors_answer(r, e, 422, NULL);
 		return;
-	rc = tenant_store_update(r->db, r->tenant->id, &in.t, in.comuni);
+	}
 	if (rc != DB_OK) {
 		http_db_error(r, rc, rc == DB_EDUP ? "quel codice o uno di quei Comuni" : "l'ambito");
 		return;

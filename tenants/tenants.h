@@ -91,6 +91,22 @@ typedef int members_add_result; /* one of the above, or a DB_E* code (< 0) */
 members_add_result members_add(http_req *r, field_errors *e, const char *email, const char *name, const char *rolename,
                                const char *password, long long *id, char generated[MEMBER_GENERATED_PASSWORD_LEN + 1]);
 
+/* ---- the API's rules, for the API and the administration pages (tenants.c) ---- */
+#define TENANT_COMUNI_MAX 200 /* Comuni of one ATS */
+enum {
+	TENANTS_OK = 0,
+	TENANTS_REFUSED = 1,      /* the reasons are in the field errors */
+	TENANTS_TAKEN = 2,        /* the slug or the code names another ATS */
+	TENANTS_COMUNE_TAKEN = 3, /* a Comune belongs to another ATS */
+};
+/* Creates an ATS from the body POST /api/v1/tenants takes, checked as the
+ * API checks it. One of the above or a DB_E* code; sets the audit object. */
+int tenants_create(http_req *r, field_errors *e, const json_value *body, long long *id);
+/* Changes ATS id (slug, locked by the caller) from the body PATCH takes:
+ * TENANTS_OK, TENANTS_REFUSED or a DB_E* code (DB_EDUP: the code or a
+ * Comune is another's). */
+int tenants_change(http_req *r, field_errors *e, long long id, const char *slug, const json_value *body);
+
 void tenants_register(void);
 void members_register(void);
 

@@ -6,6 +6,7 @@ folders below it, never above or beside it. Prints one TAP line a folder.
                                         web < sso
                                         cycles < tenants < tenants/plans
                                         funds < tenants/plans
+    compare, tenants < admin (the Region's administration pages)
     everything < cmd
 """
 import os
@@ -29,6 +30,8 @@ BELOW = {
     "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds",
                       "tenants"],
 }
+BELOW["core/admin"] = ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles",
+                       "core/funds", "core/compare", "tenants"]
 BELOW["cmd"] = list(BELOW) # the programs compose every part
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

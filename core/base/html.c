@@ -240,3 +240,21 @@ const char *html_datetime(arena *a, const char *utc)
 	civil_from_days(days, &y, &mo, &d);
 	return arena_printf(a, "%d %s %d, ore %02lld:%02lld", d, months[mo - 1], y, secs / 3600, secs % 3600 / 60);
 }
+
+const char *html_rome_utc(arena *a, const char *date, int hh, int mm, int ss)
+{
+	int y, mo, d;
+	if (!read_date(date, &y, &mo, &d) || date[10] != '\0' || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 ||
+	    ss > 59)
+		return NULL;
+	long long local = days_from_civil(y, mo, d) * SECONDS_PER_DAY + hh * 3600LL + mm * 60LL + ss;
+	/* Summer time if the instant, read as summer time, falls in summer. */
+	long long at = local - UTC_TO_CEST;
+	if (!(at >= last_sunday_0100(y, 3) && at < last_sunday_0100(y, 10)))
+		at = local - UTC_TO_CET;
+	long long days = at >= 0 ? at / SECONDS_PER_DAY : (at - SECONDS_PER_DAY + 1) / SECONDS_PER_DAY;
+	long long secs = at - days * SECONDS_PER_DAY;
+	civil_from_days(days, &y, &mo, &d);
+	return arena_printf(a, "%04d-%02d-%02dT%02lld:%02lld:%02lldZ", y, mo, d, secs / 3600, secs % 3600 / 60,
+	                    secs % 60);
+}

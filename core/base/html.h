@@ -44,5 +44,8 @@ const char *html_date(arena *a, const char *iso);
 /* "30 giugno 2021, ore 12:00" in Italian time (CET/CEST) from an RFC 3339
  * UTC time or MariaDB DATETIME text (taken as UTC); NULL when unreadable. */
 const char *html_datetime(arena *a, const char *utc);
+/* The UTC instant "YYYY-MM-DDTHH:MM:SSZ" of hh:mm:ss Italian time on the
+ * day date ("YYYY-MM-DD"); NULL when date is not one. */
+const char *html_rome_utc(arena *a, const char *date, int hh, int mm, int ss);
 
 #endif

@@ -145,6 +145,16 @@ static void get_cycles(http_req *r)
 	http_json_end(r, w, 200);
 }
 
+int cycles_create(http_req *r, field_errors *e, const json_value *body, cycle *c)
+{
+	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_CREATE, c, NULL);
+	if (field_errors_count(e) > 0)
+		return CYCLES_REFUSED;
+	r->audit_object = arena_printf(r->a, "cycle:%s", c->slug);
+	int rc = cycle_store_insert(r->db, c);
+	return rc == DB_EDUP ? CYCLES_TAKEN : rc;
+}
+
 static void post_cycle(http_req *r)
 {
 	if (!require_admin(r))
@@ -154,12 +164,12 @@ static void post_cycle(http_req *r)
 		return;
 	field_errors *e = http_errors_new(r);
 	cycle c;
-	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_CREATE, &c, NULL);
-	if (http_errors_answer(r, e, 422, NULL))
+	int rc = cycles_create(r, e, body, &c);
+	if (rc == CYCLES_REFUSED) {
+		http_errors_answer(r, e, 422, NULL);
 		return;
-	r->audit_object = arena_printf(r->a, "cycle:%s", c.slug);
-	int rc = cycle_store_insert(r->db, &c);
-	if (rc == DB_EDUP) {
+	}
+	if (rc == CYCLES_TAKEN) {
 		http_problemf(r, 409, "il ciclo %s esiste già", c.slug);
 		return;
 	}
@@ -226,6 +236,28 @@ static bool patch_allowed(http_req *r, const cycle *cur, const cycle *next)
 	return true;
 }
 
+int cycles_change(http_req *r, field_errors *e, const cycle *cur, const json_value *body, cycle *next)
+{
+	*next = *cur;
+	unsigned present;
+	r->audit_object = arena_printf(r->a, "cycle:%s", cur->slug);
+	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_PATCH, next, &present);
+	if ((present & CYCLE_F_SLUG) && strcmp(next->slug, cur->slug) != 0)
+		field_errors_add(e, "slug", "non si può modificare: identifica il ciclo in ogni indirizzo e piano");
+	if (field_errors_count(e) > 0)
+		return CYCLES_REFUSED;
+	if (!patch_allowed(r, cur, next))
+		return CYCLES_ANSWERED;
+	int rc = cycle_store_update(r->db, next);
+	if (rc != DB_OK)
+		return rc;
+	next->version = cur->version + 1;
+	if (next->status != cur->status)
+		r->audit_detail = arena_printf(r->a, "status %s -> %s", cycle_status_name(cur->status),
+		                               cycle_status_name(next->status));
+	return CYCLES_OK;
+}
+
 static void patch_cycle(http_req *r)
 {
 	cycle *cur = cycle_for_write(r);
@@ -235,20 +267,14 @@ static void patch_cycle(http_req *r)
 	if (body == NULL)
 		return;
 	field_errors *e = http_errors_new(r);
-	cycle next = *cur;
-	unsigned present;
-	cycle_parse_fields(e, NULL, body, CYCLE_FIELDS_PATCH, &next, &present);
-	if ((present & CYCLE_F_SLUG) && strcmp(next.slug, cur->slug) != 0)
-		field_errors_add(e, "slug", "non si può modificare: identifica il ciclo in ogni indirizzo e piano");
-	if (http_errors_answer(r, e, 422, NULL) || !patch_allowed(r, cur, &next))
-		return;
-	if (!http_db_ok(r, cycle_store_update(r->db, &next), "il ciclo"))
-		return;
-	next.version = cur->version + 1;
-	if (next.status != cur->status)
-		r->audit_detail = arena_printf(r->a, "status %s -> %s", cycle_status_name(cur->status),
-		                               cycle_status_name(next.status));
-	answer_cycle(r, &next, 200);
+	cycle next;
+	int rc = cycles_change(r, e, cur, body, &next);
+	if (rc == CYCLES_REFUSED)
+		http_errors_answer(r, e, 422, NULL);
+	else if (rc < 0)
+		http_db_error(r, rc, "il ciclo");
+	else if (rc == CYCLES_OK)
+		answer_cycle(r, &next, 200);
 }
 
 /* ---------------------------------------------------------------- catalogue */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "base/arena.h"
+#include "base/field_errors.h"
 #include "base/json.h"
 #include "db/db.h"
 #include "http/http.h"
@@ -248,6 +249,38 @@ int cycle_store_load_document(db *d, arena *a, const cycle *c, cycle_document *o
 /* For routes under a cycle: the cycle the path's {cycle} names, or NULL
  * after answering 404 (or 503). for_update locks its row. */
 cycle *cycles_path_cycle(http_req *r, bool for_update);
+
+/* ---- the API's rules, for the API and the administration pages (cycles.c) ---- */
+enum {
+	CYCLES_OK = 0,
+	CYCLES_REFUSED = 1,  /* the reasons are in the field errors */
+	CYCLES_TAKEN = 2,    /* the slug names another cycle */
+	CYCLES_ANSWERED = 3, /* refused with a problem answered on r (409) */
+};
+/* A new draft cycle from the body POST /api/v1/cycles takes; sets the audit
+ * object. One of the above or a DB_E* code. */
+int cycles_create(http_req *r, field_errors *e, const json_value *body, cycle *c);
+/* cur (locked) changed by the body PATCH takes, with the API's rules on
+ * status, years and deadline; *next gets the new values. */
+int cycles_change(http_req *r, field_errors *e, const cycle *cur, const json_value *body, cycle *next);
+
+/* ---- import (cycle_import.c): ambitoctl import and the upload page ---- */
+typedef enum {
+	CYCLE_IMPORT_OK,
+	CYCLE_IMPORT_INVALID, /* the document's errors are in e */
+	CYCLE_IMPORT_REFUSED, /* the cycle exists (without replace) or is no draft: *refusal */
+	CYCLE_IMPORT_FAILED   /* the database: *db_rc */
+} cycle_import_result;
+/* Checks root as an "ambito-cycle/1" document and writes it inside the
+ * caller's transaction: a new cycle, or over a draft of the same slug when
+ * replace. *doc gets the document, *replaced whether a cycle was replaced;
+ * *refusal is English "path: reason" text for the command line, *refusal_it
+ * the same in Italian. */
+cycle_import_result cycle_import(db *d, arena *a, field_errors *e, const json_value *root, bool replace,
+                                 cycle_document *doc, bool *replaced, const char **refusal, const char **refusal_it,
+                                 int *db_rc);
+/* "12 objectives, 40 actions, …" of a document, for the audit and outputs. */
+size_t cycle_count_actions(const cycle_catalog *cat);
 
 void cycles_register(void); /* /api/v1/cycles... */
 

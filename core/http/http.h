@@ -137,6 +137,8 @@ void http_list_end(jw *w, const char *next_cursor);
 /* Problem documents (RFC 9457). detail may be NULL. */
 void http_problem(http_req *r, int status, const char *detail);
 void http_problemf(http_req *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a "code" member a program reads (password_change_required). */
+void http_problem_code(http_req *r, int status, const char *code, const char *detail);
 /* Answers a failed database call: 503 for an unreachable database or a lock
  * conflict, 409 for a duplicate, 500 otherwise (what names the object). */
 void http_db_error(http_req *r, long long rc, const char *what);

@@ -384,13 +384,15 @@ static const char *problem_title(int status)
 	}
 }
 
-static void problem_write(http_req *r, int status, const char *detail, const field_errors *e)
+static void problem_write_code(http_req *r, int status, const char *code, const char *detail, const field_errors *e)
 {
 	jw *w = http_json_begin(r);
 	jw_obj_begin(w);
 	jw_kstr(w, "type", e ? "urn:ambito:problem:invalid-fields" : "about:blank");
 	jw_kstr(w, "title", problem_title(status));
 	jw_kint(w, "status", status);
+	if (code)
+		jw_kstr(w, "code", code);
 	if (detail)
 		jw_kstr(w, "detail", detail);
 	if (r->request_id)
@@ -420,6 +422,16 @@ static void problem_write(http_req *r, int status, const char *detail, const fie
 		r->resp_len = 0;
 		http_append(r, fallback, sizeof(fallback) - 1);
 	}
+}
+
+static void problem_write(http_req *r, int status, const char *detail, const field_errors *e)
+{
+	problem_write_code(r, status, NULL, detail, e);
+}
+
+void http_problem_code(http_req *r, int status, const char *code, const char *detail)
+{
+	problem_write_code(r, status, code, detail, NULL);
 }
 
 void http_problem(http_req *r, int status, const char *detail)

@@ -297,7 +297,9 @@ void openapi_render(http_req *r)
 	jw_kstr(w, "version", AMBITO_VERSION);
 	jw_kstr(w, "description",
 	        "Piani Sociali d'Ambito: the Region publishes the planning cycle, each "
-	        "ATS drafts and submits its plan, plans are compared across ATS.");
+	        "ATS drafts and submits its plan, plans are compared across ATS. An account whose "
+	        "password the region_admin reset gets 403 with code password_change_required on every "
+	        "route but GET /api/v1/me and PUT /api/v1/me/password until it sets a new one.");
 	jw_obj_end(w);
 	/* The server that serves this document: relative, so it holds behind
 	 * any host name or proxy. */

@@ -37,6 +37,17 @@ int audit_store_insert(struct db *d, const audit_entry *e);
 int audit_store_list(struct db *d, arena *a, long long tenant_id, const char *since, long long before, int limit,
                      audit_row **out, size_t *n, bool *more);
 
+/* What the administration's audit page filters by; NULL or 0: any. */
+typedef struct audit_filter {
+	long long tenant_id;
+	const char *since, *until; /* DATETIME text: at >= since, at < until */
+	const char *user_email;    /* exact, lowercased */
+	const char *action;        /* a piece of "METHOD route" */
+} audit_filter;
+/* audit_store_list with every filter. */
+int audit_store_search(struct db *d, arena *a, const audit_filter *f, long long before, int limit, audit_row **out,
+                       size_t *n, bool *more);
+
 void audit_register(void); /* GET /api/v1/audit */
 
 #endif

@@ -17,14 +17,25 @@ int audit_store_insert(db *d, const audit_entry *e)
 int audit_store_list(db *d, arena *a, long long tenant_id, const char *since, long long before, int limit,
                      audit_row **out, size_t *n, bool *more)
 {
+	audit_filter f = {.tenant_id = tenant_id, .since = since};
+	return audit_store_search(d, a, &f, before, limit, out, n, more);
+}
+
+int audit_store_search(db *d, arena *a, const audit_filter *f, long long before, int limit, audit_row **out, size_t *n,
+                       bool *more)
+{
 	db_res *res;
 	DB_TRY(db_query(d, a, &res,
 	                "SELECT a.id, DATE_FORMAT(a.at, '%Y-%m-%dT%H:%i:%s.%fZ'), a.user_id, a.user_email, a.role,"
 	                " t.slug, a.method, a.route, a.object, a.status, a.outcome, a.request_id, a.detail"
 	                " FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id"
-	                " WHERE (? = 0 OR a.tenant_id = ?) AND (? IS NULL OR a.at >= ?) AND (? = 0 OR a.id < ?)"
+	                " WHERE (? = 0 OR a.tenant_id = ?) AND (? IS NULL OR a.at >= ?) AND (? IS NULL OR a.at < ?)"
+	                " AND (? IS NULL OR a.user_email = ?)"
+	                " AND (? IS NULL OR INSTR(CONCAT(a.method, ' ', a.route), ?) > 0)"
+	                " AND (? = 0 OR a.id < ?)"
 	                " ORDER BY a.id DESC LIMIT ?",
-	                "iissiii", tenant_id, tenant_id, since, since, before, before, (long long)limit + 1));
+	                "iissssssssiii", f->tenant_id, f->tenant_id, f->since, f->since, f->until, f->until,
+	                f->user_email, f->user_email, f->action, f->action, before, before, (long long)limit + 1));
 	*n = db_page_rows(res, limit, more);
 	*out = arena_calloc(a, *n + 1, sizeof(**out));
 	for (size_t i = 0; i < *n; i++)

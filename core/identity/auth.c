@@ -162,18 +162,18 @@ done:
 /* One round trip: the user and its login, then its memberships and
  * assignments, as rows tagged 'u', 'm', 'a'. */
 #define IDENTITY_SQL                                                                                                   \
-	"SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL"                             \
+	"SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL, u.must_change_password"     \
 	"  FROM users u JOIN logins l ON l.id = ? AND l.user_id = u.id WHERE u.id = ?"                                 \
-	" UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL"                                         \
+	" UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL, NULL"                                   \
 	"  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"                                \
-	" UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL"                                           \
+	" UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL, NULL"                                     \
 	"  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?"
 static const char identity_sql[] = IDENTITY_SQL;
 /* For a route under /tenants/{tenant}: the same, and the tenant the path
  * names as a row tagged 't', so that scoping needs no round trip of its own.
  * Whether the caller may see that tenant is still decided by scope.c alone. */
 static const char identity_tenant_sql[] =
-    IDENTITY_SQL " UNION ALL SELECT 't', t.id, t.slug, t.name, NULL, NULL, NULL FROM tenants t WHERE t.slug = ?";
+    IDENTITY_SQL " UNION ALL SELECT 't', t.id, t.slug, t.name, NULL, NULL, NULL, NULL FROM tenants t WHERE t.slug = ?";
 
 static identity *identity_from(http_req *r, db_res *res, long long login_id);
 
@@ -228,6 +228,7 @@ static identity *identity_from(http_req *r, db_res *res, long long login_id)
 	size_t n = db_nrows(res);
 	identity *u = arena_calloc(r->a, 1, sizeof(*u));
 	u->active = db_int(res, 0, 5) == 1;
+	u->must_change_password = db_int(res, 0, 7) == 1;
 	u->user_id = db_int(res, 0, 1);
 	u->login_id = login_id;
 	u->email = db_val(res, 0, 2);

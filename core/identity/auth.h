@@ -39,6 +39,9 @@ typedef struct identity {
 	const char **assigned_slugs;
 	size_t nassigned;
 	bool active;
+	/* the password was given by a reset: the account must choose its own
+	 * before anything else (README, "Password reset") */
+	bool must_change_password;
 } identity;
 
 #define AUTH_TOKEN_TTL_S 900 /* access tokens live 15 minutes */

@@ -75,8 +75,10 @@ int auth_store_password_hash(db *d, arena *a, long long user_id, const char **ha
 
 int auth_store_set_password(db *d, long long user_id, const char *hash, long long keep_login_id)
 {
-	DB_TRY(
-	    db_exec(d, "UPDATE users SET password_hash = ?, version = version + 1 WHERE id = ?", "si", hash, user_id));
+	DB_TRY(db_exec(d,
+	               "UPDATE users SET password_hash = ?, must_change_password = FALSE, version = version + 1"
+	               " WHERE id = ?",
+	               "si", hash, user_id));
 	DB_TRY(db_exec(d,
 	               "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'password changed'"
 	               " WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",

@@ -14,6 +14,7 @@
 #include "identity/scope.h"
 
 #include <openssl/rand.h>
+#include <string.h>
 #include <time.h>
 
 static bool is_write(const http_req *r)
@@ -99,6 +100,15 @@ static void run_write(http_req *r)
 	}
 }
 
+/* What an account whose password was reset may still do over the API: read
+ * itself, choose a new password, log out (the refresh and logout routes are
+ * public and never get here). */
+static bool password_change_allowed(const route *rt)
+{
+	return (rt->method == HTTP_GET && strcmp(rt->pattern, "/api/v1/me") == 0) ||
+	       (rt->method == HTTP_PUT && strcmp(rt->pattern, "/api/v1/me/password") == 0);
+}
+
 static const dispatch_pages *pages;
 
 void dispatch_set_pages(const dispatch_pages *p)
@@ -123,6 +133,15 @@ void dispatch_request(http_req *r)
 		 * account can be stopped if it floods), only counted when not. */
 		if (is_write(r) && r->status == 401)
 			metrics_refusal(REFUSAL_UNAUTHENTICATED_WRITE);
+		return;
+	}
+	if (!page && r->user != NULL && r->user->must_change_password && !password_change_allowed(rt)) {
+		http_problem_code(
+		    r, 403, "password_change_required",
+		    "la password è stata reimpostata: prima di ogni altra operazione occorre sceglierne una "
+		    "nuova con PUT /api/v1/me/password");
+		if (r->db != NULL && is_write(r))
+			audit_write(r);
 		return;
 	}
 	if ((rt->flags & ROUTE_TENANT) && scope_resolve_tenant(r) != 0) {

@@ -179,3 +179,22 @@ int user_store_set_role(db *d, long long id, const char *region_role)
 	DB_TRY(db_exec(d, "UPDATE users SET region_role = ? WHERE id = ?", "si", region_role, id));
 	return DB_OK;
 }
+
+int user_store_reset_password(db *d, long long id, char generated[21])
+{
+	char hash[PASSWORD_HASH_MAX];
+	password_generate(generated);
+	int hashed = password_hash(generated, hash, sizeof(hash));
+	if (hashed != 0)
+		return hashed == PASSWORD_EBUSY ? DB_EUNAVAIL : DB_EERR;
+	/* Whoever held the old password is out: every login of the account ends. */
+	DB_TRY(db_exec(d,
+	               "UPDATE users SET password_hash = ?, must_change_password = TRUE, version = version + 1"
+	               " WHERE id = ?",
+	               "si", hash, id));
+	DB_TRY(db_exec(d,
+	               "UPDATE logins SET revoked_at = NOW(6), revoked_why = 'password reset'"
+	               " WHERE user_id = ? AND revoked_at IS NULL",
+	               "i", id));
+	return DB_OK;
+}

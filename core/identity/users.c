@@ -176,37 +176,51 @@ static void get_users(http_req *r)
 	http_json_end(r, w, 200);
 }
 
-static void post_users(http_req *r)
+int users_create(http_req *r, field_errors *e, const json_value *body, long long *id, char generated[21])
 {
-	json_value *body;
 	user_input in;
-	if (!require_admin(r) || http_read_json(r, &body) != 0 || !v_body_object(r, body))
-		return;
-	field_errors *e = http_errors_new(r);
+	*id = 0;
+	generated[0] = '\0';
 	user_read(e, body, false, &in);
 	if (field_errors_count(e) == 0)
 		check_combination(e, in.role, in.memberships ? in.memberships->u.array.n : 0,
 		                  in.assignments ? in.assignments->u.array.n : 0);
-	if (http_errors_answer(r, e, 422, NULL))
+	if (field_errors_count(e) > 0)
+		return USERS_REFUSED;
+	long long rc = user_store_create(r->db, in.email, in.name, in.role, in.password, generated, id);
+	if (rc == DB_EDUP)
+		return USERS_TAKEN;
+	if (rc >= 0 && in.active_given && !in.active)
+		rc = user_store_set_active(r->db, *id, false);
+	if (rc >= 0)
+		rc = store_roles(r, e, *id, in.memberships, in.assignments);
+	if (rc < 0)
+		return (int)rc;
+	if (field_errors_count(e) > 0)
+		return USERS_REFUSED;
+	r->audit_object = arena_printf(r->a, "/api/v1/users/%lld", *id);
+	return USERS_OK;
+}
+
+static void post_users(http_req *r)
+{
+	json_value *body;
+	if (!require_admin(r) || http_read_json(r, &body) != 0 || !v_body_object(r, body))
 		return;
+	field_errors *e = http_errors_new(r);
 	char generated[21];
 	long long id;
-	long long rc = user_store_create(r->db, in.email, in.name, in.role, in.password, generated, &id);
-	if (rc == DB_EDUP) {
-		http_problemf(r, 409, "esiste già un utente con email %s", in.email);
+	int rc = users_create(r, e, body, &id, generated);
+	if (rc == USERS_TAKEN) {
+		http_problemf(r, 409, "esiste già un utente con email %s", json_get_str(body, "email"));
 		return;
 	}
-	if (rc >= 0 && in.active_given && !in.active)
-		rc = user_store_set_active(r->db, id, false);
-	if (rc >= 0)
-		rc = store_roles(r, e, id, in.memberships, in.assignments);
 	if (rc < 0) {
 		http_db_error(r, rc, "l'utente");
 		return;
 	}
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
-	r->audit_object = arena_printf(r->a, "/api/v1/users/%lld", id);
 	answer_user(r, id, 201, generated);
 	http_set_header(r, "Location", r->audit_object);
 }
@@ -218,10 +232,42 @@ static void get_user(http_req *r)
 		answer_user(r, id, 200, NULL);
 }
 
+int users_change(http_req *r, field_errors *e, long long id, const identity *cur, const json_value *body)
+{
+	user_input in;
+	user_read(e, body, true, &in);
+	if (in.email)
+		field_errors_add(e, "email", "non si può modificare: creare invece un nuovo utente");
+	if (in.password)
+		field_errors_add(e, "password", "può modificarla solo il titolare (PUT /api/v1/me/password)");
+	const char *role_after = in.role_given ? in.role : role_name(cur->region_role);
+	if (role_after && *role_after == '\0')
+		role_after = NULL;
+	if (field_errors_count(e) == 0)
+		check_combination(e, role_after, in.memberships ? in.memberships->u.array.n : cur->nmemberships,
+		                  in.assignments ? in.assignments->u.array.n
+		                                 : (role_parse(role_after) == ROLE_UNIVERSITY ? cur->nassigned : 0));
+	if (id == r->user->user_id &&
+	    ((in.role_given && role_parse(in.role) != ROLE_REGION_ADMIN) || (in.active_given && !in.active)))
+		field_errors_add(e, in.active_given && !in.active ? "active" : "role",
+		                 "non si può togliere a sé stessi l'accesso da amministratore");
+	if (field_errors_count(e) > 0)
+		return USERS_REFUSED;
+	long long n = user_store_update(r->db, id, in.name, in.active_given, in.active);
+	if (n >= 0 && in.role_given)
+		n = user_store_set_role(r->db, id, in.role);
+	if (n >= 0 && in.role_given && role_parse(in.role) != ROLE_UNIVERSITY && !in.assignments)
+		n = user_store_clear_assignments(r->db, id);
+	if (n >= 0)
+		n = store_roles(r, e, id, in.memberships, in.assignments);
+	if (n < 0)
+		return (int)n;
+	return field_errors_count(e) > 0 ? USERS_REFUSED : USERS_OK;
+}
+
 static void patch_user(http_req *r)
 {
 	json_value *body;
-	user_input in;
 	identity *cur;
 	long long version;
 	long long id = user_id_param(r);
@@ -242,38 +288,59 @@ static void patch_user(http_req *r)
 	    !v_body_object(r, body))
 		return;
 	field_errors *e = http_errors_new(r);
-	user_read(e, body, true, &in);
-	if (in.email)
-		field_errors_add(e, "email", "non si può modificare: creare invece un nuovo utente");
-	if (in.password)
-		field_errors_add(e, "password", "può modificarla solo il titolare (PUT /api/v1/me/password)");
-	const char *role_after = in.role_given ? in.role : role_name(cur->region_role);
-	if (role_after && *role_after == '\0')
-		role_after = NULL;
-	if (field_errors_count(e) == 0)
-		check_combination(e, role_after, in.memberships ? in.memberships->u.array.n : cur->nmemberships,
-		                  in.assignments ? in.assignments->u.array.n
-		                                 : (role_parse(role_after) == ROLE_UNIVERSITY ? cur->nassigned : 0));
-	if (id == r->user->user_id &&
-	    ((in.role_given && role_parse(in.role) != ROLE_REGION_ADMIN) || (in.active_given && !in.active)))
-		field_errors_add(e, in.active_given && !in.active ? "active" : "role",
-		                 "non si può togliere a sé stessi l'accesso da amministratore");
-	if (http_errors_answer(r, e, 422, NULL))
-		return;
-	long long n = user_store_update(r->db, id, in.name, in.active_given, in.active);
-	if (n >= 0 && in.role_given)
-		n = user_store_set_role(r->db, id, in.role);
-	if (n >= 0 && in.role_given && role_parse(in.role) != ROLE_UNIVERSITY && !in.assignments)
-		n = user_store_clear_assignments(r->db, id);
-	if (n >= 0)
-		n = store_roles(r, e, id, in.memberships, in.assignments);
-	if (n < 0) {
-		http_db_error(r, n, "l'utente");
+	rc = users_change(r, e, id, cur, body);
+	if (rc < 0) {
+		http_db_error(r, rc, "l'utente");
 		return;
 	}
 	if (http_errors_answer(r, e, 422, NULL))
 		return;
 	answer_user(r, id, 200, NULL);
+}
+
+int users_reset_password(http_req *r, long long id, char generated[USER_ONE_TIME_PASSWORD_LEN + 1])
+{
+	long long version;
+	generated[0] = '\0';
+	r->audit_object = arena_printf(r->a, "/api/v1/users/%lld/password-reset", id);
+	int rc = user_store_lock(r->db, id, &version);
+	if (rc != DB_OK)
+		return rc;
+	if (version == 0)
+		return USERS_MISSING;
+	rc = user_store_reset_password(r->db, id, generated);
+	if (rc != DB_OK) {
+		generated[0] = '\0';
+		return rc;
+	}
+	/* Never the password itself: only that one was given. */
+	r->audit_detail = arena_printf(r->a, "one-time password issued for user %lld, every login ended", id);
+	return USERS_OK;
+}
+
+/* The one-time password is in the answer once and nowhere else. */
+static void post_password_reset(http_req *r)
+{
+	long long id = user_id_param(r);
+	if (id <= 0 || !require_admin(r))
+		return;
+	char generated[USER_ONE_TIME_PASSWORD_LEN + 1];
+	int rc = users_reset_password(r, id, generated);
+	if (rc == USERS_MISSING) {
+		http_problem(r, 404, "l'utente non esiste");
+		return;
+	}
+	if (rc != USERS_OK) {
+		http_db_error(r, rc, "la password");
+		return;
+	}
+	jw *w = http_json_begin(r);
+	jw_obj_begin(w);
+	jw_kstr(w, "one_time_password", generated);
+	jw_kbool(w, "must_change_password", true);
+	jw_obj_end(w);
+	http_json_end(r, w, 200);
+	http_set_header(r, "Cache-Control", "no-store");
 }
 
 static const route routes[] = {
@@ -288,6 +355,9 @@ static const route routes[] = {
      "UserInput",
      "User",
      {P_IF_MATCH}},
+    {HTTP_POST, "/api/v1/users/{id}/password-reset", post_password_reset, 0,
+     "Reset a password to a one-time password that must be changed at the next login (region_admin)", NULL,
+     "PasswordReset"},
 };
 
 void users_render_ref(jw *w, const char *key, long long id, const char *name)

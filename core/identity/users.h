@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 
+#include "base/field_errors.h"
 #include "base/json.h"
 #include "db/db.h"
+#include "http/http.h"
 #include "identity/auth.h"
 
 /* ---- data access (user_store.c) ----
@@ -51,6 +53,30 @@ int user_store_update(db *d, long long id, const char *name, bool active_given, 
 int user_store_set_active(db *d, long long id, bool active);
 /* region_role NULL removes it. */
 int user_store_set_role(db *d, long long id, const char *region_role);
+
+/* A new random password for the account, which must change it at the next
+ * login; every login of the account ends. */
+int user_store_reset_password(db *d, long long id, char generated[21]);
+
+/* ---- the API's rules, for the API and the administration pages (users.c) ---- */
+#define USER_ONE_TIME_PASSWORD_LEN 20 /* password_generate's */
+enum {
+	USERS_OK = 0,
+	USERS_REFUSED = 1, /* the reasons are in the field errors */
+	USERS_TAKEN = 2,   /* the email has an account already */
+	USERS_MISSING = 3, /* no such user */
+};
+/* Creates a user from the body POST /api/v1/users takes, checked as the API
+ * checks it; generated gets the first password when the body has none.
+ * One of the above or a DB_E* code (< 0). Sets the audit object. */
+int users_create(http_req *r, field_errors *e, const json_value *body, long long *id, char generated[21]);
+/* Changes user id (locked and read into cur by the caller) from the body
+ * PATCH /api/v1/users/{id} takes. */
+int users_change(http_req *r, field_errors *e, long long id, const identity *cur, const json_value *body);
+/* Gives user id a one-time password (into generated) that must be changed
+ * at the next login, and ends its logins. Sets the audit object and detail
+ * (never the password). */
+int users_reset_password(http_req *r, long long id, char generated[USER_ONE_TIME_PASSWORD_LEN + 1]);
 
 /* A member key: {"id","name"} of a user, or null when id is 0. */
 void users_render_ref(jw *w, const char *key, long long id, const char *name);

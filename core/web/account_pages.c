@@ -12,7 +12,7 @@
 #include "identity/auth.h"
 #include "web/web.h"
 
-#define ACCOUNT_PASSWORD_PATH "/profilo/password"
+#define ACCOUNT_PASSWORD_PATH WEB_PASSWORD_PATH
 
 typedef struct password_view {
 	const char *current_error, *new_error, *repeat_error;
@@ -42,6 +42,10 @@ static void password_page(http_req *r, const password_view *v, int status)
 	if (v->done)
 		html_raw(h, "<div class=\"alert alert-success\" role=\"status\">Password cambiata. Gli altri accessi "
 		            "con la vecchia password sono stati chiusi.</div>");
+	if (r->user->must_change_password && !v->done)
+		html_raw(h, "<div class=\"alert alert-warning\" role=\"status\">La password che hai ricevuto vale una "
+		            "volta sola: per continuare scegline una tua. Come password attuale scrivi quella "
+		            "ricevuta.</div>");
 	if (v->message) {
 		html_raw(h, "<div class=\"alert alert-danger\" role=\"alert\">");
 		html_text(h, v->message);

@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "db/db.h"
+#include "http/multipart.h"
 #include "http/router.h"
 #include "identity/audit.h"
 #include "identity/auth.h"
@@ -181,12 +182,27 @@ static bool same_origin(const http_req *r)
 	return strncmp(origin, scheme, sl) == 0 && strcmp(origin + sl, host) == 0;
 }
 
+/* The token of a multipart form (an upload), NUL-terminated in r's arena. */
+static const char *multipart_csrf(http_req *r)
+{
+	multipart_part parts[MULTIPART_MAX_PARTS];
+	int n =
+	    multipart_parse(r->a, http_header_get(r, "Content-Type"), r->body, r->body_len, parts, MULTIPART_MAX_PARTS);
+	const multipart_part *t = n > 0 ? multipart_get(parts, (size_t)n, WEB_CSRF_FIELD) : NULL;
+	return t != NULL && t->len <= WEB_TOKEN_LEN ? arena_strndup(r->a, t->data, t->len) : NULL;
+}
+
 static bool csrf_ok(http_req *r)
 {
 	web_form f;
-	if (r->session == NULL || web_form_parse(r, &f) != 0)
+	const char *sent = NULL;
+	if (r->session == NULL)
 		return false;
-	const char *sent = web_form_get(&f, WEB_CSRF_FIELD);
+	const char *type = http_header_get(r, "Content-Type");
+	if (type != NULL && strncasecmp(type, "multipart/form-data", 19) == 0)
+		sent = multipart_csrf(r);
+	else if (web_form_parse(r, &f) == 0)
+		sent = web_form_get(&f, WEB_CSRF_FIELD);
 	const char *want = r->session->csrf;
 	return sent != NULL && strlen(sent) == strlen(want) && CRYPTO_memcmp(sent, want, strlen(want)) == 0;
 }
@@ -196,6 +212,18 @@ static int refuse(http_req *r, const char *detail)
 	web_error_page(r, 403, detail);
 	if (r->db != NULL)
 		audit_write(r); /* a refused write is audited like any other */
+	return -1;
+}
+
+/* An account whose password was reset must choose its own first: every
+ * page but the change itself and the logout sends it there (the API answers
+ * 403 password_change_required in dispatch.c). */
+static int must_change_password(http_req *r)
+{
+	if (r->user == NULL || !r->user->must_change_password || strcmp(r->route->pattern, WEB_PASSWORD_PATH) == 0 ||
+	    strcmp(r->route->pattern, "/esci") == 0)
+		return 0;
+	web_redirect(r, WEB_PASSWORD_PATH);
 	return -1;
 }
 
@@ -226,11 +254,11 @@ int web_authenticate(http_req *r)
 			return refuse(
 			    r, "Il modulo è scaduto o non è valido: nulla è stato modificato. Ricarica la pagina e "
 			       "riprova.");
-		return 0;
+		return must_change_password(r);
 	}
 	if (r->session == NULL && !(rt->flags & ROUTE_PUBLIC)) {
 		web_redirect(r, "/");
 		return -1;
 	}
-	return 0;
+	return must_change_password(r);
 }

@@ -20,6 +20,7 @@
 #define WEB_TOUCH_S 60 /* last_seen_at is written at most once a minute */
 #define WEB_FORM_MAX_FIELDS 2000
 #define WEB_EMAIL_MAX 254
+#define WEB_PASSWORD_PATH "/profilo/password" /* the change of one's own password */
 
 /* The browser session of a page request (r->session), when logged in. */
 typedef struct web_session {
