@@ -3,7 +3,7 @@
 folders below it, never above or beside it. Prints one TAP line a folder.
 
     base < db < http < identity < web < cycles < funds < compare
-                                        cycles < tenants < tenants/plans
+                                        cycles < tenants < tenants/participation < tenants/plans
                                         funds < tenants/plans
     everything < cmd
 """
@@ -22,8 +22,10 @@ BELOW = {
     "core/funds": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
     "core/compare": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds"],
     "tenants": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
+    "tenants/participation": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles",
+                              "tenants"],
     "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds",
-                      "tenants"],
+                      "tenants", "tenants/participation"],
 }
 BELOW["cmd"] = list(BELOW) # the programs compose every part
 

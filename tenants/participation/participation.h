@@ -1,0 +1,138 @@
+/* Participation (SPEC §7): an ATS's thematic tables (tavoli tematici) with
+ * their participants, and the tables' meetings with agenda, minutes and
+ * attendance. Three parts share this header: the model (part_model.c:
+ * reading bodies into structs with field errors, writing them as JSON, the
+ * snapshot's groups, the iCalendar feed; no database, no HTTP), the data
+ * access (part_store.c, every statement scoped by tenant_id) and the routes
+ * (part_routes.c). The plans module reads the groups for a section's
+ * working_group block and for its snapshots. */
+#ifndef AMBITO_PARTICIPATION_H
+#define AMBITO_PARTICIPATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "base/field_errors.h"
+#include "base/json.h"
+#include "cycles/cycles.h"
+#include "db/db.h"
+
+/* Limits, checked where the input arrives. */
+#define PART_NAME_MAX 300          /* a table's name, referent, organisation */
+#define PART_PERSON_NAME_MAX 100   /* first or last name */
+#define PART_KIND_MAX 64           /* the kind of body a participant stands for */
+#define PART_ROLE_MAX 200          /* a participant's role in the table */
+#define PART_DESCRIPTION_MAX 5000  /* a table's objectives and method */
+#define PART_MAX_PARTICIPANTS 300  /* per table */
+#define PART_MAX_SECTIONS 100      /* template sections a table serves */
+#define PART_PLACE_MAX 300         /* where a meeting is held */
+#define PART_AGENDA_MAX 10000      /* a meeting's agenda */
+#define PART_MINUTES_MAX 100000    /* a meeting's minutes (CommonMark) */
+#define PART_ICS_MAX_MEETINGS 2000 /* the feed's most recent meetings */
+/* Bodies: a table with PART_MAX_PARTICIPANTS participants of about 1 KB each
+ * (every character may come as a 6-byte escape); a meeting's minutes. */
+#define PART_GROUP_BODY_MAX (2 * 1024 * 1024)
+#define PART_MEETING_BODY_MAX (1024 * 1024)
+
+/* Codes beyond DB_E*. */
+enum {
+	PART_ENOGROUP = -200,  /* no such table in the tenant */
+	PART_ENOMEETING = -201 /* no such meeting in the tenant */
+};
+
+typedef struct part_participant {
+	long long id; /* 0 for one a body adds */
+	const char *first_name, *last_name, *organization;
+	const char *kind, *role, *email; /* NULL when not given */
+} part_participant;
+
+typedef struct part_group {
+	long long id, cycle_id, version;
+	const char *cycle_slug;
+	const char *name, *referent;
+	const char *area;        /* a catalogue area code, NULL when none */
+	const char *description; /* NULL when none */
+	const char **sections;   /* template section keys */
+	size_t nsections;
+	part_participant *participants;
+	size_t nparticipants;
+	const char *created_at, *updated_at; /* DATETIME text */
+} part_group;
+
+typedef struct part_meeting {
+	long long id, group_id, version;
+	const char *group_name;          /* when loaded with it */
+	const char *starts_at, *ends_at; /* DATETIME text, UTC; ends_at NULL when not given */
+	const char *place;
+	const char *agenda, *minutes; /* NULL when none */
+	long long *attendees;         /* participant ids */
+	size_t nattendees;
+	const char *created_at, *updated_at; /* DATETIME text */
+} part_meeting;
+
+/* ---- model (part_model.c) ----
+ * The parsers add one error per broken rule to e, with the field's path
+ * ("participants[2].last_name"), and return how many they added. Read-only
+ * members a GET answered (id, cycle, version, times) are ignored. */
+
+/* A table against its cycle's template and catalogue: name, referent, an
+ * area of the catalogue or template sections (or both), participants. */
+size_t part_group_parse(field_errors *e, const json_value *obj, const cycle_template *t, const cycle_catalog *cat,
+                        part_group *out);
+/* A meeting: starts_at (RFC 3339 UTC), ends_at after it, place, agenda,
+ * minutes, attendees (ids; that they belong to the table is the store's
+ * check). */
+size_t part_meeting_parse(field_errors *e, const json_value *obj, part_meeting *out);
+/* The API's JSON of a table (with e-mails) and of a meeting. */
+void part_group_render(jw *w, const part_group *g);
+void part_meeting_render(jw *w, const part_meeting *m);
+/* The snapshot's "groups": every table of the cycle with its participants'
+ * names, organisations, kinds and roles (never e-mails) and its meetings
+ * (time, place, agenda, number attending), as a JSON tree in a, written in
+ * canonical order by the snapshot's writer. meetings[i] are those of
+ * groups[i]. NULL when it could not be written. */
+json_value *part_snapshot_groups(arena *a, const part_group *groups, size_t ngroups, part_meeting *const *meetings,
+                                 const size_t *nmeetings);
+
+/* The iCalendar (RFC 5545) of the tenant's meetings: CRLF lines folded at
+ * 75 octets, text escaped, times in UTC, a UID stable per meeting
+ * (meeting-ID@host), DTSTAMP the meeting's last change. In a. */
+const char *part_ics(arena *a, const char *tenant_slug, const char *tenant_name, const char *host,
+                     const part_meeting *m, size_t n, size_t *len);
+
+/* ---- data access (part_store.c) ----
+ * DB_OK or a negative DB_E* / PART_E* code; data live in a; writes run in
+ * the caller's transaction. */
+
+/* A page of the tenant's tables after id `after`, by id; cycle_id 0 for
+ * every cycle. Participants loaded. */
+int part_store_groups(db *d, arena *a, long long tenant_id, long long cycle_id, long long after, int limit,
+                      part_group **out, size_t *n, bool *more);
+/* PART_ENOGROUP when the tenant has no such table. */
+int part_store_group(db *d, arena *a, long long tenant_id, long long id, bool for_update, part_group **out);
+int part_store_group_insert(db *d, long long tenant_id, part_group *g);
+/* Replaces the table's fields and participants: those named by an id of the
+ * table are kept (and updated), the others removed, new ones added.
+ * PART_ENOGROUP when a participant's id is not one of the table's. */
+int part_store_group_update(db *d, long long tenant_id, part_group *g);
+/* Whether the tenant has table id in the cycle. */
+int part_store_group_in_cycle(db *d, long long tenant_id, long long cycle_id, long long id, bool *found);
+
+int part_store_meetings(db *d, arena *a, long long tenant_id, long long group_id, part_meeting **out, size_t *n);
+/* The tenant's meetings of every table, latest first, at most limit. */
+int part_store_all_meetings(db *d, arena *a, long long tenant_id, int limit, part_meeting **out, size_t *n);
+int part_store_meeting(db *d, arena *a, long long tenant_id, long long id, bool for_update, part_meeting **out);
+/* PART_ENOGROUP when an attendee is not a participant of the meeting's
+ * table (its id then in *bad). */
+int part_store_meeting_insert(db *d, long long tenant_id, part_meeting *m, long long *bad);
+int part_store_meeting_update(db *d, long long tenant_id, part_meeting *m, long long *bad);
+
+/* The snapshot's groups of the tenant's tables in the cycle, read in a
+ * fixed number of statements. */
+int part_store_snapshot(db *d, arena *a, long long tenant_id, long long cycle_id, json_value **out);
+
+/* ---- routes (part_routes.c) ---- */
+void participation_register(void);
+
+#endif

@@ -1,0 +1,295 @@
+"""Participation (SPEC §7) on the demo data: ATS 7's coordinator creates a
+thematic table tied to B.1 with its participants, names it in B.1's
+working_group block, holds a meeting with minutes and attendance, and
+submits the plan; the snapshot and the printable document carry the table
+and the meeting without a single e-mail. The iCalendar feed parses with a
+real iCalendar parser (Debian's python3-icalendar) and gives the meetings in
+Europe/Rome time. Another ATS's coordinator gets 404 on every one of it.
+
+Expected values are written here (names, times, counts), never read back
+from the server to compare with itself."""
+
+import datetime
+import json
+import os
+import sys
+import unittest
+from zoneinfo import ZoneInfo
+
+import harness
+
+try:
+    import icalendar
+except ImportError:  # Debian's package, under a Python of another install
+    sys.path.append("/usr/lib/python3/dist-packages")
+    import icalendar
+
+DATA = os.path.join(harness.source_dir(), "deploy", "data")
+MARCHE = os.path.join(DATA, "marche-2020-2022.json")
+DEMO = os.path.join(DATA, "demo-marche.json")
+with open(DEMO, encoding="utf-8") as _f:
+    DEMO_DOC = json.load(_f)
+PASSWORDS = {u["email"]: u["password"] for u in DEMO_DOC["users"]}
+COORD_7 = "coordinatore.ats7@demo.ambito.invalid"
+COORD_1 = "coordinatore.ats1@demo.ambito.invalid"
+REVIEWER = "revisore.regione@demo.ambito.invalid"
+GROUPS = "/api/v1/tenants/ats-7/groups"
+PLAN_7 = "/api/v1/tenants/ats-7/plans/2020-2022"
+MERGE = {"Content-Type": "application/merge-patch+json"}
+
+PEOPLE = [
+    {"first_name": "Maria", "last_name": "Rossi", "organization": "Caritas diocesana",
+     "kind": "terzo settore", "role": "volontaria", "email": "maria.rossi@esempio.invalid"},
+    {"first_name": "Giovanni", "last_name": "Verdi", "organization": "Comune di Fermo",
+     "kind": "Comune", "role": "assistente sociale", "email": "g.verdi@esempio.invalid"},
+    {"first_name": "Anna", "last_name": "Neri, detta \"Annina\"", "organization": "CGIL; sede di Fermo",
+     "kind": "sindacato", "email": "anna.neri@esempio.invalid"},
+]
+
+
+class Participation(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.db = harness.Database()
+        cls.db.migrate()
+        harness.ctl_ok(cls.db, "import", MARCHE)
+        harness.ctl_ok(cls.db, "demo-load", DEMO)
+        cls.srv = harness.Server(cls.db)
+        cls.tok = {e: cls.login(e) for e in (COORD_7, COORD_1, REVIEWER)}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        cls.db.drop()
+
+    @classmethod
+    def login(cls, email):
+        r = cls.srv.request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORDS[email]})
+        assert r.status == 200, r
+        return r.json()["access_token"]
+
+    def req(self, method, path, body=None, who=COORD_7, headers=None):
+        return self.srv.request(method, path, body, headers=headers, token=self.tok[who])
+
+    def new_group(self, name="Tavolo povertà e inclusione", **extra):
+        body = {"cycle": "2020-2022", "name": name, "area": "B1", "sections": ["B.1"],
+                "referent": "Dott.ssa Paola Bianchi", "participants": PEOPLE}
+        body.update(extra)
+        r = self.req("POST", GROUPS, body)
+        self.assertEqual(r.status, 201, r)
+        return r
+
+    # -- tables
+
+    def test_a_table_with_its_participants(self):
+        r = self.new_group()
+        g = r.json()
+        self.assertEqual(r.headers["Location"], "%s/%d" % (GROUPS, g["id"]))
+        self.assertEqual((g["cycle"], g["area"], g["sections"], g["version"]), ("2020-2022", "B1", ["B.1"], 1))
+        self.assertEqual([(p["last_name"], p["email"]) for p in g["participants"]],
+                         [(p["last_name"], p["email"]) for p in PEOPLE])
+        got = self.req("GET", "%s/%d" % (GROUPS, g["id"]), who=REVIEWER)
+        self.assertEqual(got.status, 200, got)
+        self.assertEqual(got.json()["participants"][1]["organization"], "Comune di Fermo")
+        listed = self.req("GET", GROUPS + "?cycle=2020-2022").json()["items"]
+        self.assertIn(g["id"], [x["id"] for x in listed])
+        audit = self.db.sql("SELECT object, status FROM audit_log WHERE object = '%s/%d' AND method = 'POST'"
+                            % (GROUPS, g["id"]))
+        self.assertEqual([tuple(a) for a in audit], [("%s/%d" % (GROUPS, g["id"]), "201")])
+
+    def test_refusals_name_their_fields(self):
+        r = self.req("POST", GROUPS, {"cycle": "2020-2022", "name": "", "area": "B99", "sections": ["Z.9"],
+                                      "referent": "x" * 301,
+                                      "participants": [{"first_name": "A", "organization": "B",
+                                                        "email": "non-una-email"}]})
+        self.assertEqual(r.status, 422, r)
+        fields = {e["field"] for e in r.json()["errors"]}
+        self.assertEqual(fields, {"name", "area", "sections[0]", "referent", "participants[0].last_name",
+                                  "participants[0].email"})
+        r = self.req("POST", GROUPS, {"cycle": "1999-2000", "name": "x", "referent": "y"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual([e["field"] for e in r.json()["errors"]], ["cycle"])
+        # Viewers of the Region read but do not write.
+        r = self.req("POST", GROUPS, {"cycle": "2020-2022", "name": "x", "referent": "y"}, who=REVIEWER)
+        self.assertEqual(r.status, 403, r)
+
+    def test_patch_keeps_named_participants(self):
+        g = self.new_group("Tavolo da modificare").json()
+        url = "%s/%d" % (GROUPS, g["id"])
+        keep = g["participants"][0]
+        body = {"name": "Tavolo modificato",
+                "participants": [dict(keep, role="portavoce"), {"first_name": "Luca", "last_name": "Gialli",
+                                                                "organization": "Istituto comprensivo"}]}
+        r = self.req("PATCH", url, body, headers=MERGE)
+        self.assertEqual(r.status, 428, r)
+        r = self.req("PATCH", url, body, headers=dict(MERGE, **{"If-Match": '"group-%d-1"' % g["id"]}))
+        self.assertEqual(r.status, 200, r)
+        after = r.json()
+        self.assertEqual(after["name"], "Tavolo modificato")
+        self.assertEqual(after["version"], 2)
+        self.assertEqual([(p["last_name"], p["role"]) for p in after["participants"]],
+                         [("Rossi", "portavoce"), ("Gialli", None)])
+        self.assertEqual(after["participants"][0]["id"], keep["id"])
+        self.assertEqual(after["area"], "B1")  # not named: kept
+        # An id of another table's participant is refused.
+        other = self.new_group("Altro tavolo").json()
+        r = self.req("PATCH", url, {"participants": [other["participants"][0]]},
+                     headers=dict(MERGE, **{"If-Match": '"group-%d-2"' % g["id"]}))
+        self.assertEqual(r.status, 422, r)
+        r = self.req("PATCH", url, {"cycle": "2021-2023"}, headers=dict(MERGE, **{"If-Match": '"group-%d-2"' % g["id"]}))
+        self.assertEqual(r.status, 422, r)
+
+    # -- meetings and the feed
+
+    def test_meeting_attendance_among_participants(self):
+        g = self.new_group("Tavolo con incontri").json()
+        ids = [p["id"] for p in g["participants"]]
+        other = self.new_group("Tavolo senza incontri").json()
+        url = "%s/%d/meetings" % (GROUPS, g["id"])
+        r = self.req("POST", url, {"starts_at": "2021-04-12T15:00:00Z", "place": "Sala consiliare",
+                                   "attendees": [ids[0], other["participants"][0]["id"]]})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json()["errors"][0]["field"], "attendees")
+        r = self.req("POST", url, {"starts_at": "2021-04-12T15:00:00Z", "ends_at": "2021-04-12T14:00:00Z",
+                                   "place": ""})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual({e["field"] for e in r.json()["errors"]}, {"ends_at", "place"})
+        r = self.req("POST", url, {"starts_at": "2021-04-12T15:00:00Z", "place": "Sala consiliare",
+                                   "agenda": "1. Analisi dei bisogni", "minutes": "# Verbale\n\nPresenti: due.",
+                                   "attendees": ids[:2]})
+        self.assertEqual(r.status, 201, r)
+        m = r.json()
+        self.assertEqual((m["starts_at"], m["attendees"]), ("2021-04-12T15:00:00Z", sorted(ids[:2])))
+        murl = "/api/v1/tenants/ats-7/meetings/%d" % m["id"]
+        r = self.req("PATCH", murl, {"attendees": ids}, headers=dict(MERGE, **{"If-Match": '"meeting-%d-1"' % m["id"]}))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json()["attendees"], r.json()["place"]), (sorted(ids), "Sala consiliare"))
+        self.assertEqual(len(self.req("GET", url, who=REVIEWER).json()["items"]), 1)
+
+    def test_ics_feed_in_rome_time(self):
+        g = self.new_group("Tavolo; anziani, non autosufficienza").json()
+        url = "%s/%d/meetings" % (GROUPS, g["id"])
+        place = "Via Roma 1, Fermo; sala \\ grande " + "lunga " * 20
+        # 16:00 UTC in July is 18:00 in Rome (CEST); 09:30 UTC in January 10:30 (CET).
+        summer = self.req("POST", url, {"starts_at": "2021-07-05T16:00:00Z", "ends_at": "2021-07-05T18:00:00Z",
+                                        "place": place, "agenda": "Primo punto\nSecondo punto, ultimo"}).json()
+        winter = self.req("POST", url, {"starts_at": "2022-01-20T09:30:00Z", "place": "Municipio"}).json()
+        r = self.req("GET", "/api/v1/tenants/ats-7/meetings.ics")
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/calendar"), r.headers)
+        raw = r.body
+        for line in raw.split(b"\r\n")[:-1]:
+            self.assertLessEqual(len(line), 75, line)
+        self.assertNotIn(b"\n", raw.replace(b"\r\n", b""))
+        cal = icalendar.Calendar.from_ical(raw)
+        events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+        rome = ZoneInfo("Europe/Rome")
+        ev = events["meeting-%d@ats-7.ambito" % summer["id"]]
+        start = ev.decoded("DTSTART").astimezone(rome)
+        self.assertEqual((start.date(), start.hour, start.minute), (datetime.date(2021, 7, 5), 18, 0))
+        self.assertEqual(ev.decoded("DTEND").astimezone(rome).hour, 20)
+        self.assertEqual(str(ev["LOCATION"]), place)
+        self.assertEqual(str(ev["DESCRIPTION"]), "Primo punto\nSecondo punto, ultimo")
+        self.assertEqual(str(ev["SUMMARY"]), "Tavolo: Tavolo; anziani, non autosufficienza")
+        ev = events["meeting-%d@ats-7.ambito" % winter["id"]]
+        start = ev.decoded("DTSTART").astimezone(rome)
+        self.assertEqual((start.hour, start.minute), (10, 30))
+        self.assertIn("DTSTAMP", ev)
+        # The UID stays when the meeting changes.
+        r = self.req("PATCH", "/api/v1/tenants/ats-7/meetings/%d" % winter["id"], {"place": "Municipio, sala 2"},
+                     headers=dict(MERGE, **{"If-Match": '"meeting-%d-1"' % winter["id"]}))
+        self.assertEqual(r.status, 200, r)
+        cal = icalendar.Calendar.from_ical(self.req("GET", "/api/v1/tenants/ats-7/meetings.ics").body)
+        places = {str(e["UID"]): str(e["LOCATION"]) for e in cal.walk("VEVENT")}
+        self.assertEqual(places["meeting-%d@ats-7.ambito" % winter["id"]], "Municipio, sala 2")
+
+    # -- the plan: working_group, snapshot, document
+
+    def test_z_submitted_plan_carries_the_table(self):
+        g = self.new_group("Tavolo inclusione sociale").json()
+        ids = [p["id"] for p in g["participants"]]
+        r = self.req("POST", "%s/%d/meetings" % (GROUPS, g["id"]),
+                     {"starts_at": "2021-05-03T08:30:00Z", "place": "Centro servizi di Porto San Giorgio",
+                      "minutes": "Il tavolo ha condiviso l'analisi.", "attendees": ids})
+        self.assertEqual(r.status, 201, r)
+        sec = self.req("GET", PLAN_7 + "/sections/B.1")
+        self.assertEqual(sec.status, 200, sec)
+        etag = sec.headers["ETag"]
+        # A table of another tenant (or none) is refused.
+        r1 = self.srv.request("POST", "/api/v1/tenants/ats-1/groups",
+                              {"cycle": "2020-2022", "name": "Tavolo ATS 1", "referent": "R"},
+                              token=self.tok[COORD_1])
+        self.assertEqual(r1.status, 201, r1)
+        for bad in (r1.json()["id"], 999999):
+            r = self.req("PATCH", PLAN_7 + "/sections/B.1", {"working_group": {"group": bad}},
+                         headers=dict(MERGE, **{"If-Match": etag}))
+            self.assertEqual(r.status, 422, r)
+            self.assertEqual(r.json()["errors"][0]["field"], "working_group.group")
+        # A section whose template has no working_group block refuses it.
+        a12 = self.req("GET", PLAN_7 + "/sections/A.1.2")
+        r = self.req("PATCH", PLAN_7 + "/sections/A.1.2", {"working_group": {"group": g["id"]}},
+                     headers=dict(MERGE, **{"If-Match": a12.headers["ETag"]}))
+        self.assertEqual(r.status, 422, r)
+        r = self.req("PATCH", PLAN_7 + "/sections/B.1", {"working_group": {"group": g["id"]}},
+                     headers=dict(MERGE, **{"If-Match": etag}))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["working_group"], {"group": g["id"]})
+
+        r = self.req("POST", PLAN_7 + "/submit", {"note": "Con il tavolo"})
+        self.assertEqual(r.status, 201, r)
+        rev = r.json()["revision"]
+        snap = self.req("GET", "%s/submissions/%d" % (PLAN_7, rev))
+        self.assertEqual(snap.status, 200, snap)
+        self.assertNotIn(b"@esempio.invalid", snap.body)
+        doc = snap.json()
+        b1 = [s for s in doc["sections"] if s["key"] == "B.1"][0]
+        self.assertEqual(b1["working_group"], {"group": g["id"]})
+        table = [x for x in doc["groups"] if x["id"] == g["id"]][0]
+        self.assertEqual(table["name"], "Tavolo inclusione sociale")
+        self.assertEqual([(p["first_name"], p["last_name"], p["organization"]) for p in table["participants"]],
+                         [(p["first_name"], p["last_name"], p["organization"]) for p in PEOPLE])
+        for p in table["participants"]:
+            self.assertNotIn("email", p)
+        self.assertEqual([(m["starts_at"], m["place"], m["attendance"]) for m in table["meetings"]],
+                         [("2021-05-03T08:30:00Z", "Centro servizi di Porto San Giorgio", 3)])
+        # The tables of ATS 1 are not in ATS 7's snapshot.
+        self.assertNotIn("Tavolo ATS 1", snap.text)
+
+        page = self.req("GET", PLAN_7 + "/document")
+        self.assertEqual(page.status, 200, page)
+        text = page.text
+        self.assertNotIn("@esempio.invalid", text)
+        self.assertIn("Tavolo tematico: Tavolo inclusione sociale", text)
+        self.assertIn("<td>Giovanni Verdi</td><td>Comune di Fermo</td>", text)
+        self.assertIn("Neri, detta &quot;Annina&quot;", text)
+        # 08:30 UTC in May is 10:30 in Rome; three attended.
+        self.assertIn("<td>3 maggio 2021, ore 10:30</td><td>Centro servizi di Porto San Giorgio</td>"
+                      "<td class=\"num\">3</td>", text)
+
+    # -- isolation
+
+    def test_another_ats_gets_404(self):
+        g = self.new_group("Tavolo riservato").json()
+        m = self.req("POST", "%s/%d/meetings" % (GROUPS, g["id"]),
+                     {"starts_at": "2021-06-01T10:00:00Z", "place": "Sede"}).json()
+        paths = [("GET", GROUPS, None), ("POST", GROUPS, {"cycle": "2020-2022", "name": "x", "referent": "y"}),
+                 ("GET", "%s/%d" % (GROUPS, g["id"]), None),
+                 ("PATCH", "%s/%d" % (GROUPS, g["id"]), {"name": "preso"}),
+                 ("GET", "%s/%d/meetings" % (GROUPS, g["id"]), None),
+                 ("POST", "%s/%d/meetings" % (GROUPS, g["id"]), {"starts_at": "2021-06-01T10:00:00Z",
+                                                                  "place": "x"}),
+                 ("GET", "/api/v1/tenants/ats-7/meetings/%d" % m["id"], None),
+                 ("PATCH", "/api/v1/tenants/ats-7/meetings/%d" % m["id"], {"place": "x"}),
+                 ("GET", "/api/v1/tenants/ats-7/meetings.ics", None)]
+        for method, path, body in paths:
+            r = self.req(method, path, body, who=COORD_1, headers=MERGE if method == "PATCH" else None)
+            self.assertEqual(r.status, 404, (method, path, r))
+        # Through its own tenant, ATS 1 cannot reach ATS 7's table or meeting either.
+        for path in ("/api/v1/tenants/ats-1/groups/%d" % g["id"], "/api/v1/tenants/ats-1/meetings/%d" % m["id"]):
+            r = self.req("GET", path, who=COORD_1)
+            self.assertEqual(r.status, 404, (path, r))
+        self.assertEqual(self.req("GET", "%s/%d" % (GROUPS, g["id"])).json()["name"], "Tavolo riservato")
+
+
+if __name__ == "__main__":
+    harness.main()
