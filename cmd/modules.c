@@ -42,4 +42,5 @@ void modules_register(void)
 	compare_register();
 	funds_register();
 	participation_register();
+	part_calls_register();
 }

@@ -17,6 +17,7 @@
 #include "base/json.h"
 #include "cycles/cycles.h"
 #include "db/db.h"
+#include "http/http.h"
 
 /* Limits, checked where the input arrives. */
 #define PART_NAME_MAX 300          /* a table's name, referent, organisation */
@@ -132,7 +133,89 @@ int part_store_meeting_update(db *d, long long tenant_id, part_meeting *m, long 
  * fixed number of statements. */
 int part_store_snapshot(db *d, arena *a, long long tenant_id, long long cycle_id, json_value **out);
 
-/* ---- routes (part_routes.c) ---- */
-void participation_register(void);
+/* ---- public calls and candidacies (part_calls.c, part_call_store.c) ---- */
+
+#define PART_CALL_TITLE_MAX 300
+#define PART_CALL_TEXT_MAX 20000 /* the call's text */
+#define PART_CALL_MAX_GROUPS 50  /* tables one may join through a call */
+#define PART_CONTACT_MAX 200     /* a candidate's name */
+#define PART_MOTIVATION_MAX 4000 /* why the candidate wants to join */
+#define PART_CANDIDACY_FREE 5    /* candidacies per client address in 15 minutes: the 5th blocks */
+#define PART_CALL_BODY_MAX (256 * 1024)
+/* A candidacy's fields at their limits, every character a 6-byte escape. */
+#define PART_CANDIDACY_BODY_MAX (64 * 1024)
+#define PART_PUBLIC_CALLS_MAX 500 /* open calls listed at once, all tenants */
+
+enum {
+	PART_ENOCALL = -202,      /* no such call (in the tenant, or open) */
+	PART_ECLOSED = -203,      /* the call is not open now */
+	PART_ENOCANDIDACY = -204, /* no such candidacy in the tenant */
+	PART_ESTATE = -205        /* the candidacy's status does not allow it */
+};
+
+typedef struct part_call_group {
+	long long id;
+	const char *name;
+} part_call_group;
+
+typedef struct part_call {
+	long long id, cycle_id, tenant_id;
+	const char *tenant_slug, *tenant_name, *cycle_slug;
+	const char *title, *description;
+	const char *opens_at, *closes_at; /* DATETIME text, UTC */
+	part_call_group *groups;
+	size_t ngroups;
+	bool open;             /* opens_at <= now < closes_at */
+	long long candidacies; /* how many received, when loaded for the ATS */
+	const char *created_at;
+} part_call;
+
+typedef struct part_candidacy {
+	long long id, call_id;
+	const char *status; /* received, accepted, rejected, withdrawn */
+	const char *organization, *kind, *contact_name, *email, *motivation; /* NULL once erased */
+	long long *groups;
+	size_t ngroups;
+	const char *received_at, *decided_at, *erased_at;
+} part_candidacy;
+
+/* {"title","description","opens_at","closes_at","groups":[ids]}: the ids'
+ * existence and cycle are the store's check. */
+size_t part_call_parse(field_errors *e, const json_value *obj, part_call *out);
+/* {"organization","kind","contact_name","email","groups","motivation",
+ * "privacy_consent":true}: consent required, groups among the call's. */
+size_t part_candidacy_parse(field_errors *e, const json_value *obj, const part_call *call, part_candidacy *out);
+/* with_tenant adds the tenant; with_count the number of candidacies. */
+void part_call_render(jw *w, const part_call *c, bool with_tenant, bool with_count);
+void part_candidacy_render(jw *w, const part_candidacy *c);
+
+/* The tenant's calls, newest first (tenant_id 0: every tenant's calls open
+ * now, for the public). */
+int part_store_calls(db *d, arena *a, long long tenant_id, part_call **out, size_t *n);
+/* PART_ENOCALL when missing; tenant_id 0: any tenant (the public route). */
+int part_store_call(db *d, arena *a, long long tenant_id, long long id, part_call **out);
+/* Checks the groups are the tenant's and of one cycle (PART_ENOGROUP,
+ * *bad the first that is not) and stores the call. */
+int part_store_call_insert(db *d, long long tenant_id, part_call *c, long long *bad);
+int part_store_candidacies(db *d, arena *a, long long tenant_id, long long call_id, part_candidacy **out, size_t *n);
+int part_store_candidacy(db *d, arena *a, long long tenant_id, long long id, bool for_update, part_candidacy **out);
+int part_store_candidacy_insert(db *d, long long tenant_id, part_candidacy *c);
+/* received -> accepted: the person joins each chosen table as a
+ * participant (PART_ESTATE when not received). */
+int part_store_candidacy_accept(db *d, long long tenant_id, const part_candidacy *c, long long user_id);
+int part_store_candidacy_reject(db *d, long long tenant_id, const part_candidacy *c, long long user_id);
+/* Erases the personal data of a rejected or withdrawn candidacy, keeping
+ * the row (status, times) as a tombstone; PART_ESTATE otherwise. */
+int part_store_candidacy_erase(db *d, long long tenant_id, const part_candidacy *c);
+
+/* ---- routes ---- */
+void participation_register(void); /* participation.c: tables, meetings, feed */
+void part_calls_register(void);    /* part_calls.c: calls and candidacies */
+/* A candidacy to call_id from anyone, for the API and the public form: 404
+ * for no call, 409 when not open, 422 with e's errors, else 201 stored,
+ * audited and committed in its own transaction (dropped silently, with the
+ * same answer, when the honeypot field is filled). The caller counted the
+ * attempt against the client's address. True when answered 201. */
+bool part_candidacy_submit(http_req *r, long long call_id, const json_value *body, field_errors *e);
 
 #endif

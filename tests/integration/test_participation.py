@@ -54,7 +54,9 @@ class Participation(unittest.TestCase):
         cls.db.migrate()
         harness.ctl_ok(cls.db, "import", MARCHE)
         harness.ctl_ok(cls.db, "demo-load", DEMO)
-        cls.srv = harness.Server(cls.db)
+        # Candidacies are counted per client address: each test speaks from
+        # addresses of its own through a trusted proxy (the loopback).
+        cls.srv = harness.Server(cls.db, env={"AMBITO_TRUSTED_PROXIES": "127.0.0.1/32 ::1"})
         cls.tok = {e: cls.login(e) for e in (COORD_7, COORD_1, REVIEWER)}
 
     @classmethod
@@ -266,6 +268,112 @@ class Participation(unittest.TestCase):
         self.assertIn("<td>3 maggio 2021, ore 10:30</td><td>Centro servizi di Porto San Giorgio</td>"
                       "<td class=\"num\">3</td>", text)
 
+    # -- public calls and candidacies
+
+    def new_call(self, groups, opens, closes, title="Avviso di manifestazione di interesse"):
+        r = self.req("POST", "/api/v1/tenants/ats-7/calls",
+                     {"title": title, "description": "Partecipa ai tavoli tematici dell'ATS 7.",
+                      "opens_at": opens, "closes_at": closes, "groups": groups})
+        self.assertEqual(r.status, 201, r)
+        return r.json()
+
+    def apply(self, call, addr, **fields):
+        body = {"organization": "Associazione Il Ponte", "kind": "terzo settore",
+                "contact_name": "Carla Maria Bruni", "email": "carla.bruni@esempio.invalid",
+                "groups": call["groups_ids"] if "groups_ids" in call else [g["id"] for g in call["groups"]],
+                "motivation": "Lavoriamo con le famiglie in difficoltà.", "privacy_consent": True}
+        body.update(fields)
+        return self.srv.request("POST", "/api/v1/public/calls/%d/candidacies" % call["id"], body,
+                                headers={"X-Forwarded-For": addr})
+
+    def test_calls_and_candidacies(self):
+        g = self.new_group("Tavolo famiglie e minori").json()
+        now = datetime.datetime.now(datetime.timezone.utc)
+        fmt = "%Y-%m-%dT%H:%M:%SZ"
+        call = self.new_call([g["id"]], (now - datetime.timedelta(days=1)).strftime(fmt),
+                             (now + datetime.timedelta(days=30)).strftime(fmt))
+        self.assertEqual((call["open"], call["groups"], call["candidacies"]),
+                         (True, [{"id": g["id"], "name": "Tavolo famiglie e minori"}], 0))
+        closed = self.new_call([g["id"]], "2020-01-01T00:00:00Z", "2020-02-01T00:00:00Z", "Avviso chiuso")
+        self.assertFalse(closed["open"])
+        # Editors of the ATS and the Region do not open calls.
+        r = self.req("POST", "/api/v1/tenants/ats-7/calls", {"title": "x"}, who=REVIEWER)
+        self.assertEqual(r.status, 403, r)
+
+        public = self.srv.request("GET", "/api/v1/public/calls")
+        self.assertEqual(public.status, 200, public)
+        ids = [c["id"] for c in public.json()["items"]]
+        self.assertIn(call["id"], ids)
+        self.assertNotIn(closed["id"], ids)
+        self.assertNotIn(b"@", public.body)
+
+        r = self.apply(closed, "192.0.2.1")
+        self.assertEqual(r.status, 409, r)
+        r = self.apply(call, "192.0.2.1", privacy_consent=False)
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual([e["field"] for e in r.json()["errors"]], ["privacy_consent"])
+        r = self.apply(call, "192.0.2.1", privacy_consent=None, motivation="x" * 4001, organization="")
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual({e["field"] for e in r.json()["errors"]}, {"privacy_consent", "motivation", "organization"})
+        r = self.apply(call, "192.0.2.2", groups=[g["id"] + 1000])
+        self.assertEqual(r.status, 422, r)
+        # The honeypot: the same answer, nothing stored.
+        r = self.apply(call, "192.0.2.3", website="http://spam.invalid", email="robot@esempio.invalid")
+        self.assertEqual((r.status, r.json()), (201, {"call": call["id"], "status": "received"}))
+        r = self.apply(call, "192.0.2.3")
+        self.assertEqual((r.status, r.json()), (201, {"call": call["id"], "status": "received"}))
+        r = self.apply(call, "192.0.2.4", contact_name="Paolo Sarti", email="p.sarti@esempio.invalid",
+                       organization="Cooperativa Sole")
+        self.assertEqual(r.status, 201, r)
+
+        url = "/api/v1/tenants/ats-7/calls/%d/candidacies" % call["id"]
+        got = self.req("GET", url)
+        self.assertEqual(got.status, 200, got)
+        items = got.json()["items"]
+        self.assertEqual([(c["contact_name"], c["email"], c["status"]) for c in items],
+                         [("Carla Maria Bruni", "carla.bruni@esempio.invalid", "received"),
+                          ("Paolo Sarti", "p.sarti@esempio.invalid", "received")])
+        self.assertEqual(self.req("GET", url, who=REVIEWER).status, 200)
+        self.assertEqual(self.req("GET", url, who=COORD_1).status, 404)
+        audit = self.db.sql("SELECT COUNT(*) FROM audit_log WHERE route = '/api/v1/public/calls/{id}/candidacies'"
+                            " AND status = 201 AND user_id IS NULL AND tenant_id IS NOT NULL")
+        self.assertEqual(int(audit[0][0]), 2)
+
+        carla, paolo = items
+        r = self.req("POST", "/api/v1/tenants/ats-7/candidacies/%d/accept" % carla["id"])
+        self.assertEqual((r.status, r.json()["status"]), (200, "accepted"))
+        r = self.req("POST", "/api/v1/tenants/ats-7/candidacies/%d/accept" % carla["id"])
+        self.assertEqual(r.status, 409, r)
+        people = self.req("GET", "%s/%d" % (GROUPS, g["id"])).json()["participants"]
+        self.assertEqual([(p["first_name"], p["last_name"], p["organization"], p["kind"]) for p in people[-1:]],
+                         [("Carla Maria", "Bruni", "Associazione Il Ponte", "terzo settore")])
+        self.assertEqual(len(people), len(PEOPLE) + 1)
+
+        cand = "/api/v1/tenants/ats-7/candidacies/%d" % paolo["id"]
+        self.assertEqual(self.req("DELETE", cand).status, 409)  # not rejected yet
+        self.assertEqual(self.req("POST", cand + "/reject").json()["status"], "rejected")
+        self.assertEqual(self.req("DELETE", cand, who=COORD_1).status, 404)
+        r = self.req("DELETE", cand)
+        self.assertEqual(r.status, 204, r)
+        after = [c for c in self.req("GET", url).json()["items"] if c["id"] == paolo["id"]][0]
+        self.assertEqual((after["contact_name"], after["email"], after["organization"], after["status"]),
+                         (None, None, None, "rejected"))
+        self.assertIsNotNone(after["erased_at"])
+        row = self.db.sql("SELECT COUNT(*) FROM participation_candidacies WHERE email = 'p.sarti@esempio.invalid'")
+        self.assertEqual(int(row[0][0]), 0)
+        self.assertEqual(self.req("DELETE", "/api/v1/tenants/ats-7/candidacies/%d" % carla["id"]).status, 409)
+
+    def test_candidacies_rate_limited_per_address(self):
+        g = self.new_group("Tavolo giovani").json()
+        call = self.new_call([g["id"]], "2021-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "Avviso giovani")
+        seen = [self.apply(call, "198.51.100.9", privacy_consent=False).status for _ in range(5)]
+        self.assertEqual(seen, [422] * 5)
+        r = self.apply(call, "198.51.100.9")
+        self.assertEqual(r.status, 429, r)
+        self.assertGreater(int(r.headers["Retry-After"]), 0)
+        # Another address is not held back.
+        self.assertEqual(self.apply(call, "198.51.100.10").status, 201)
+
     # -- isolation
 
     def test_another_ats_gets_404(self):
@@ -280,7 +388,9 @@ class Participation(unittest.TestCase):
                                                                   "place": "x"}),
                  ("GET", "/api/v1/tenants/ats-7/meetings/%d" % m["id"], None),
                  ("PATCH", "/api/v1/tenants/ats-7/meetings/%d" % m["id"], {"place": "x"}),
-                 ("GET", "/api/v1/tenants/ats-7/meetings.ics", None)]
+                 ("GET", "/api/v1/tenants/ats-7/meetings.ics", None),
+                 ("GET", "/api/v1/tenants/ats-7/calls", None),
+                 ("POST", "/api/v1/tenants/ats-7/calls", {"title": "x"})]
         for method, path, body in paths:
             r = self.req(method, path, body, who=COORD_1, headers=MERGE if method == "PATCH" else None)
             self.assertEqual(r.status, 404, (method, path, r))
