@@ -43,4 +43,5 @@ void modules_register(void)
 	funds_register();
 	participation_register();
 	part_calls_register();
+	part_stakeholders_register();
 }

@@ -156,6 +156,35 @@ size_t part_meeting_parse(field_errors *e, const json_value *obj, part_meeting *
 	return field_errors_count(e) - before;
 }
 
+size_t part_stakeholder_parse(field_errors *e, const json_value *obj, part_stakeholder *out)
+{
+	static const char *const allowed[] = {"id", "name", "kind", "comune", "contact", "public", "created_at", NULL};
+	size_t before = field_errors_count(e);
+	*out = (part_stakeholder){0};
+	v_only(e, NULL, obj, allowed);
+	out->name = v_string(e, NULL, obj, "name", 1, PART_NAME_MAX, true);
+	out->kind = v_string(e, NULL, obj, "kind", 1, PART_KIND_MAX, true);
+	out->comune = optional_line(e, NULL, obj, "comune", PART_COMUNE_MAX);
+	out->contact = optional_line(e, NULL, obj, "contact", PART_NAME_MAX);
+	v_bool(e, NULL, obj, "public", false, &out->public);
+	return field_errors_count(e) - before;
+}
+
+void part_stakeholder_render(jw *w, const part_stakeholder *s, bool with_contact)
+{
+	jw_obj_begin(w);
+	if (with_contact)
+		jw_kint(w, "id", s->id);
+	jw_kstr(w, "name", s->name);
+	jw_kstr(w, "kind", s->kind);
+	jw_kstr(w, "comune", s->comune);
+	if (with_contact) {
+		jw_kstr(w, "contact", s->contact);
+		jw_kbool(w, "public", s->public);
+	}
+	jw_obj_end(w);
+}
+
 /* ---------------------------------------------------------------- JSON */
 
 static void render_participant(jw *w, const part_participant *p, bool with_email)

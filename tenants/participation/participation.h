@@ -208,9 +208,37 @@ int part_store_candidacy_reject(db *d, long long tenant_id, const part_candidacy
  * the row (status, times) as a tombstone; PART_ESTATE otherwise. */
 int part_store_candidacy_erase(db *d, long long tenant_id, const part_candidacy *c);
 
+/* ---- the map of local bodies (part_stakeholders.c, part_stakeholder_store.c) ---- */
+
+#define PART_STAKEHOLDERS_MAX 5000 /* bodies on one ATS's map */
+#define PART_COMUNE_MAX 200
+#define PART_STAKEHOLDER_BODY_MAX (16 * 1024)
+
+typedef struct part_stakeholder {
+	long long id;
+	const char *name, *kind;
+	const char *comune, *contact; /* NULL when not given */
+	bool public;
+	const char *created_at;
+} part_stakeholder;
+
+/* {"name","kind","comune","contact","public"}. */
+size_t part_stakeholder_parse(field_errors *e, const json_value *obj, part_stakeholder *out);
+/* with_contact false for the public: no contact at all, since whether it
+ * names a person cannot be told. */
+void part_stakeholder_render(jw *w, const part_stakeholder *s, bool with_contact);
+
+/* The tenant's bodies by kind, Comune and name; public_only for the map. */
+int part_store_stakeholders(db *d, arena *a, long long tenant_id, bool public_only, part_stakeholder **out, size_t *n);
+int part_store_stakeholder_insert(db *d, long long tenant_id, part_stakeholder *s);
+/* The tenant of a slug with a public map: *tenant_id 0 when there is no
+ * such tenant or it has no public body (the same answer either way). */
+int part_store_public_map(db *d, arena *a, const char *slug, long long *tenant_id, const char **name);
+
 /* ---- routes ---- */
-void participation_register(void); /* participation.c: tables, meetings, feed */
-void part_calls_register(void);    /* part_calls.c: calls and candidacies */
+void participation_register(void);     /* participation.c: tables, meetings, feed */
+void part_calls_register(void);        /* part_calls.c: calls and candidacies */
+void part_stakeholders_register(void); /* part_stakeholders.c: the map, its public page and CSV */
 /* A candidacy to call_id from anyone, for the API and the public form: 404
  * for no call, 409 when not open, 422 with e's errors, else 201 stored,
  * audited and committed in its own transaction (dropped silently, with the

@@ -374,6 +374,66 @@ class Participation(unittest.TestCase):
         # Another address is not held back.
         self.assertEqual(self.apply(call, "198.51.100.10").status, 201)
 
+    # -- the map of local bodies
+
+    def test_public_map_lists_only_public_bodies(self):
+        bodies = [
+            {"name": "Comune di Fermo", "kind": "Comune", "comune": "Fermo", "contact": "protocollo@esempio.invalid",
+             "public": True},
+            {"name": "Cooperativa <Il Sole>", "kind": "terzo settore", "comune": "Fermo",
+             "contact": "tel. 0734 000000, sig.ra Rossi", "public": True},
+            {"name": "Associazione Aiuto", "kind": "terzo settore", "comune": "Porto San Giorgio", "public": True},
+            {"name": "Gruppo informale riservato", "kind": "terzo settore", "comune": "Fermo",
+             "contact": "mario@esempio.invalid", "public": False},
+        ]
+        # Before anything is public the map answers as for a tenant that does not exist.
+        absent = self.srv.request("GET", "/api/v1/public/tenants/ats-zz/stakeholders")
+        self.assertEqual(absent.status, 404, absent)
+        for b in bodies:
+            r = self.req("POST", "/api/v1/tenants/ats-7/stakeholders", b)
+            self.assertEqual(r.status, 201, r)
+        r = self.req("POST", "/api/v1/tenants/ats-7/stakeholders", {"name": "", "kind": "x" * 65, "public": "sì"})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual({e["field"] for e in r.json()["errors"]}, {"name", "kind", "public"})
+        own = self.req("GET", "/api/v1/tenants/ats-7/stakeholders").json()["items"]
+        self.assertEqual(len(own), 4)
+        self.assertIn("mario@esempio.invalid", [b["contact"] for b in own])
+
+        pub = self.srv.request("GET", "/api/v1/public/tenants/ats-7/stakeholders")
+        self.assertEqual(pub.status, 200, pub)
+        self.assertEqual(pub.json()["items"], [
+            {"name": "Comune di Fermo", "kind": "Comune", "comune": "Fermo"},
+            {"name": "Cooperativa <Il Sole>", "kind": "terzo settore", "comune": "Fermo"},
+            {"name": "Associazione Aiuto", "kind": "terzo settore", "comune": "Porto San Giorgio"}])
+        for text in ("@", "0734", "riservato"):
+            self.assertNotIn(text, pub.text)
+        csv = self.srv.request("GET", "/api/v1/public/tenants/ats-7/stakeholders?format=csv")
+        self.assertEqual(csv.status, 200, csv)
+        lines = csv.text.lstrip("\ufeff").splitlines()
+        self.assertEqual(lines, ["name,kind,comune", "Comune di Fermo,Comune,Fermo",
+                                 "Cooperativa <Il Sole>,terzo settore,Fermo",
+                                 "Associazione Aiuto,terzo settore,Porto San Giorgio"])
+        page = self.srv.request("GET", "/partecipa/ats-7/enti")
+        self.assertEqual(page.status, 200, page)
+        text = page.text
+        self.assertNotIn("@esempio", text)
+        self.assertNotIn("riservato", text)
+        self.assertIn("Cooperativa &lt;Il Sole&gt;", text)
+        # Grouped: the kind, then its Comuni in order, each with its bodies.
+        at = 0
+        for x in ("<h2 class=\"h4\">Comune</h2>", "<h3 class=\"h6\">Fermo</h3>", "<li>Comune di Fermo</li>",
+                  "<h2 class=\"h4\">terzo settore</h2>", "<h3 class=\"h6\">Fermo</h3>",
+                  "<li>Cooperativa &lt;Il Sole&gt;</li>", "<h3 class=\"h6\">Porto San Giorgio</h3>",
+                  "<li>Associazione Aiuto</li>"):
+            at = text.index(x, at)
+        self.assertEqual(text.count("<h2 class=\"h4\">"), 2)
+        # ATS 1 has no public body: the same 404 as a tenant that does not exist.
+        a = self.srv.request("GET", "/api/v1/public/tenants/ats-1/stakeholders").json()
+        b = self.srv.request("GET", "/api/v1/public/tenants/ats-zz/stakeholders").json()
+        a.pop("request_id"), b.pop("request_id")
+        self.assertEqual(a, b)
+        self.assertEqual(self.srv.request("GET", "/partecipa/ats-1/enti").status, 404)
+
     # -- isolation
 
     def test_another_ats_gets_404(self):
@@ -390,7 +450,9 @@ class Participation(unittest.TestCase):
                  ("PATCH", "/api/v1/tenants/ats-7/meetings/%d" % m["id"], {"place": "x"}),
                  ("GET", "/api/v1/tenants/ats-7/meetings.ics", None),
                  ("GET", "/api/v1/tenants/ats-7/calls", None),
-                 ("POST", "/api/v1/tenants/ats-7/calls", {"title": "x"})]
+                 ("POST", "/api/v1/tenants/ats-7/calls", {"title": "x"}),
+                 ("GET", "/api/v1/tenants/ats-7/stakeholders", None),
+                 ("POST", "/api/v1/tenants/ats-7/stakeholders", {"name": "x", "kind": "y"})]
         for method, path, body in paths:
             r = self.req(method, path, body, who=COORD_1, headers=MERGE if method == "PATCH" else None)
             self.assertEqual(r.status, 404, (method, path, r))
