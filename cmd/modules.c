@@ -9,6 +9,7 @@
 #include "identity/auth.h"
 #include "identity/users.h"
 #include "tenants/member_pages.h"
+#include "tenants/participation/part_pages.h"
 #include "tenants/participation/participation.h"
 #include "tenants/plans/plan_comment_pages.h"
 #include "tenants/plans/plan_comments.h"
@@ -44,4 +45,6 @@ void modules_register(void)
 	participation_register();
 	part_calls_register();
 	part_stakeholders_register();
+	part_pages_register();
+	part_public_pages_register();
 }

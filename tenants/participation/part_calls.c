@@ -207,90 +207,88 @@ static void get_public_calls(http_req *r)
 	http_json_end(r, w, 200);
 }
 
-/* Counts the attempt against the client's address and answers 429 when
- * the address is blocked: true to go on. The count is outside any
- * transaction, so a refused attempt counts too. */
-static bool rate_ok(http_req *r)
+long long part_candidacy_rate(http_req *r)
 {
+	/* Counted outside any transaction, so a refused attempt counts too. */
 	const char *key = arena_printf(r->a, "candidacy:%s", r->client_addr ? r->client_addr : "");
 	long long wait = throttle_blocked(r->db, key);
+	if (wait != 0)
+		return wait;
+	int rc = throttle_fail(r->db, key, PART_CANDIDACY_FREE);
+	return rc != DB_OK ? rc : 0;
+}
+
+int part_candidacy_receive(http_req *r, long long call_id, const json_value *body, field_errors *e, part_call **call)
+{
+	int rc = part_store_call(r->db, r->a, 0, call_id, call);
+	if (rc == DB_OK && !(*call)->open)
+		rc = PART_ECLOSED;
+	if (rc != DB_OK)
+		return rc;
+	part_candidacy c;
+	if (part_candidacy_parse(e, body, *call, &c) > 0)
+		return PART_EINVALID;
+	const json_value *trap = json_get(body, HONEYPOT);
+	if (json_is(trap, JSON_STRING) && trap->u.string.len > 0)
+		return DB_OK; /* dropped, and answered as if kept */
+	c.call_id = (*call)->id;
+	rc = db_begin(r->db);
+	if (rc == DB_OK)
+		rc = part_store_candidacy_insert(r->db, (*call)->tenant_id, &c);
+	if (rc == DB_OK) {
+		int status = r->status;
+		r->status = 201; /* what the audit row records: a candidacy created */
+		r->audit_tenant_id = (*call)->tenant_id;
+		r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s/candidacies/%lld", (*call)->tenant_slug, c.id);
+		r->audit_detail =
+		    arena_printf(r->a, "candidacy %lld to call %lld for %zu groups", c.id, (*call)->id, c.ngroups);
+		rc = audit_write(r);
+		r->status = status;
+	}
+	if (rc == DB_OK)
+		rc = db_commit(r->db);
+	if (rc != DB_OK)
+		db_rollback(r->db);
+	return rc;
+}
+
+static void post_candidacy(http_req *r)
+{
+	long long id;
+	if (!path_id(r, &id))
+		return;
+	long long wait = part_candidacy_rate(r);
 	if (wait < 0) {
 		http_unavailable(r, NULL);
-		return false;
+		return;
 	}
 	if (wait > 0) {
 		http_problemf(r, 429, "troppe candidature da questo indirizzo: riprovare tra %lld %s", wait,
 		              wait == 1 ? "secondo" : "secondi");
 		http_set_header(r, "Retry-After", arena_printf(r->a, "%lld", wait));
-		return false;
+		return;
 	}
-	if (throttle_fail(r->db, key, PART_CANDIDACY_FREE) != DB_OK) {
-		http_unavailable(r, NULL);
-		return false;
+	json_value *body = v_read_object(r);
+	if (body == NULL)
+		return;
+	field_errors *e = http_errors_new(r);
+	part_call *call = NULL;
+	int rc = part_candidacy_receive(r, id, body, e, &call);
+	if (rc == PART_EINVALID) {
+		http_errors_answer(r, e, 422, NULL);
+		return;
 	}
-	return true;
-}
-
-bool part_candidacy_submit(http_req *r, long long call_id, const json_value *body, field_errors *e)
-{
-	part_call *call;
-	int rc = part_store_call(r->db, r->a, 0, call_id, &call);
-	if (rc == DB_OK && !call->open)
-		rc = PART_ECLOSED;
 	if (rc != DB_OK) {
-		answer_error(r, rc, "l'avviso");
-		return false;
+		answer_error(r, rc, "la candidatura");
+		return;
 	}
-	part_candidacy c;
-	part_candidacy_parse(e, body, call, &c);
-	if (http_errors_answer(r, e, 422, NULL))
-		return false;
-	const json_value *trap = json_get(body, HONEYPOT);
-	bool dropped = json_is(trap, JSON_STRING) && trap->u.string.len > 0;
-	c.call_id = call->id;
-	if (!dropped) {
-		rc = db_begin(r->db);
-		if (rc == DB_OK)
-			rc = part_store_candidacy_insert(r->db, call->tenant_id, &c);
-		if (rc != DB_OK) {
-			db_rollback(r->db);
-			answer_error(r, rc, "la candidatura");
-			return false;
-		}
-	}
-	/* The same answer either way: a robot learns nothing from it. */
+	/* The same answer whether kept or dropped: a robot learns nothing. */
 	jw *w = http_json_begin(r);
 	jw_obj_begin(w);
 	jw_kint(w, "call", call->id);
 	jw_kstr(w, "status", "received");
 	jw_obj_end(w);
 	http_json_end(r, w, 201);
-	if (dropped)
-		return true;
-	r->audit_tenant_id = call->tenant_id;
-	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s/candidacies/%lld", call->tenant_slug, c.id);
-	r->audit_detail = arena_printf(r->a, "candidacy %lld to call %lld for %zu groups", c.id, call->id, c.ngroups);
-	rc = audit_write(r);
-	if (rc == DB_OK)
-		rc = db_commit(r->db);
-	if (rc != DB_OK) {
-		db_rollback(r->db);
-		http_reset_answer(r);
-		http_unavailable(r, "la candidatura non si è potuta salvare: riprovare");
-		return false;
-	}
-	return true;
-}
-
-static void post_candidacy(http_req *r)
-{
-	long long id;
-	if (!path_id(r, &id) || !rate_ok(r))
-		return;
-	json_value *body = v_read_object(r);
-	if (body == NULL)
-		return;
-	part_candidacy_submit(r, id, body, http_errors_new(r));
 }
 
 static const route routes[] = {

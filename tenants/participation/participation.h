@@ -150,7 +150,8 @@ enum {
 	PART_ENOCALL = -202,      /* no such call (in the tenant, or open) */
 	PART_ECLOSED = -203,      /* the call is not open now */
 	PART_ENOCANDIDACY = -204, /* no such candidacy in the tenant */
-	PART_ESTATE = -205        /* the candidacy's status does not allow it */
+	PART_ESTATE = -205,       /* the candidacy's status does not allow it */
+	PART_EINVALID = -206      /* the body breaks a rule: see the field errors */
 };
 
 typedef struct part_call_group {
@@ -239,11 +240,14 @@ int part_store_public_map(db *d, arena *a, const char *slug, long long *tenant_i
 void participation_register(void);     /* participation.c: tables, meetings, feed */
 void part_calls_register(void);        /* part_calls.c: calls and candidacies */
 void part_stakeholders_register(void); /* part_stakeholders.c: the map, its public page and CSV */
-/* A candidacy to call_id from anyone, for the API and the public form: 404
- * for no call, 409 when not open, 422 with e's errors, else 201 stored,
- * audited and committed in its own transaction (dropped silently, with the
- * same answer, when the honeypot field is filled). The caller counted the
- * attempt against the client's address. True when answered 201. */
-bool part_candidacy_submit(http_req *r, long long call_id, const json_value *body, field_errors *e);
+/* Counts a candidacy attempt against the client's address: 0 to go on,
+ * the seconds the address is still blocked, or a DB_E* code. */
+long long part_candidacy_rate(http_req *r);
+/* A candidacy to call_id from anyone, for the API and the public form:
+ * PART_ENOCALL, PART_ECLOSED (not open now), PART_EINVALID (e says why), a
+ * DB_E* code, or DB_OK once stored, audited and committed in its own
+ * transaction, or dropped when the honeypot field is filled (the caller
+ * answers both the same). *call is set once found. */
+int part_candidacy_receive(http_req *r, long long call_id, const json_value *body, field_errors *e, part_call **call);
 
 #endif

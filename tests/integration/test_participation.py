@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import unittest
+import urllib.parse
 from zoneinfo import ZoneInfo
 
 import harness
@@ -362,6 +363,39 @@ class Participation(unittest.TestCase):
         row = self.db.sql("SELECT COUNT(*) FROM participation_candidacies WHERE email = 'p.sarti@esempio.invalid'")
         self.assertEqual(int(row[0][0]), 0)
         self.assertEqual(self.req("DELETE", "/api/v1/tenants/ats-7/candidacies/%d" % carla["id"]).status, 409)
+
+    def test_public_form(self):
+        g = self.new_group("Tavolo sport per tutti").json()
+        call = self.new_call([g["id"]], "2021-01-01T00:00:00Z", "2099-01-01T00:00:00Z", "Avviso sport")
+        form = [("organization", "ASD <Corri> & Vinci"), ("kind", "associazione sportiva"),
+                ("contact_name", "Rita Levi"), ("email", "rita.levi@esempio.invalid"), ("groups", str(g["id"])),
+                ("motivation", "Sport per tutti"), ("website", "")]
+        path = "/partecipa/avvisi/%d" % call["id"]
+        origin = "http://%s:%d" % (self.srv.host, self.srv.port)
+        h = {"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": "203.0.113.50"}
+        page = self.srv.request("GET", path)
+        self.assertEqual(page.status, 200, page)
+        self.assertIn("art. 13 del Regolamento UE 2016/679", page.text)
+        # Another site's form: refused before anything is read or stored.
+        r = self.srv.request("POST", path, urllib.parse.urlencode(form + [("privacy_consent", "1")]),
+                             headers=dict(h, Origin="https://altro.invalid"))
+        self.assertEqual(r.status, 403, r)
+        same = dict(h, Origin=origin, **{"Sec-Fetch-Site": "same-origin"})
+        r = self.srv.request("POST", path, urllib.parse.urlencode(form), headers=same)
+        self.assertEqual(r.status, 422, r)
+        self.assertIn("Consenso: serve il consenso", r.text)
+        self.assertIn('value="ASD &lt;Corri&gt; &amp; Vinci"', r.text)
+        r = self.srv.request("POST", path, urllib.parse.urlencode(form + [("privacy_consent", "1")]), headers=same)
+        self.assertEqual(r.status, 201, r)
+        self.assertIn("la candidatura è stata ricevuta", r.text)
+        # A robot fills the hidden field: the same page, nothing kept.
+        robot = [(k, "http://spam.invalid" if k == "website" else v) for k, v in form] + [("privacy_consent", "1")]
+        r = self.srv.request("POST", path, urllib.parse.urlencode(robot), headers=dict(same, **{"X-Forwarded-For": "203.0.113.51"}))
+        self.assertEqual(r.status, 201, r)
+        got = self.req("GET", "/api/v1/tenants/ats-7/calls/%d/candidacies" % call["id"]).json()["items"]
+        self.assertEqual([(c["organization"], c["contact_name"]) for c in got], [("ASD <Corri> & Vinci", "Rita Levi")])
+        listed = self.srv.request("GET", "/partecipa")
+        self.assertIn("Avviso sport", listed.text)
 
     def test_candidacies_rate_limited_per_address(self):
         g = self.new_group("Tavolo giovani").json()
