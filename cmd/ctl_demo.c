@@ -132,18 +132,26 @@ int ctl_demo_load(db *d, int argc, char **argv)
 			}
 		nu++;
 	}
+	size_t npart = 0;
+	if (ctl_demo_load_participation(d, a, str(doc, "cycle"), json_get(doc, "participation"),
+	                                (json_value *)json_get(doc, "plans"), &npart, err, sizeof(err)) != 0) {
+		rc = fail(d, path, "cannot load the participation", err);
+		goto out;
+	}
 	size_t np = 0;
 	if (ctl_demo_load_plans(d, a, str(doc, "cycle"), json_get(doc, "plans"), &np, err, sizeof(err)) != 0) {
 		rc = fail(d, path, "cannot load the plans", err);
 		goto out;
 	}
 	if (audit_cli(d, "demo-load", path, 201,
-	              arena_printf(a, "demo data: %zu tenants, %zu users, %zu plans", nt, nu, np)) != DB_OK ||
+	              arena_printf(a, "demo data: %zu tenants, %zu users, %zu plans, participation of %zu", nt, nu, np,
+	                           npart)) != DB_OK ||
 	    db_commit(d) != DB_OK) {
 		rc = fail(d, path, "cannot save", db_error(d));
 		goto out;
 	}
-	printf("demo data loaded: %zu tenants, %zu users, %zu plans\n", nt, nu, np);
+	printf("demo data loaded: %zu tenants, %zu users, %zu plans, participation of %zu tenants\n", nt, nu, np,
+	       npart);
 	rc = 0;
 out:
 	arena_free(a);

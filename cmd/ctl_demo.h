@@ -16,4 +16,12 @@
 int ctl_demo_load_plans(db *d, arena *a, const char *cycle_slug, const json_value *plans, size_t *loaded, char *err,
                         size_t errlen);
 
+/* Loads the "participation" array of a demo set (per tenant: tables with
+ * their meetings, calls with their candidacies, the map of local bodies)
+ * into cycle_slug, before the plans: a plan section's working_group may name
+ * a table by its name, and is given the table's id in plans. -1 with a
+ * message in err on the first thing that cannot be loaded. */
+int ctl_demo_load_participation(db *d, arena *a, const char *cycle_slug, const json_value *list, json_value *plans,
+                                size_t *loaded, char *err, size_t errlen);
+
 #endif

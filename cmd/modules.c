@@ -12,6 +12,8 @@
 #include "opendata/opendata.h"
 #include "sso/sso.h"
 #include "tenants/member_pages.h"
+#include "tenants/participation/part_pages.h"
+#include "tenants/participation/participation.h"
 #include "tenants/plans/plan_comment_pages.h"
 #include "tenants/plans/plan_comments.h"
 #include "tenants/plans/plan_finance_pages.h"
@@ -46,4 +48,9 @@ void modules_register(void)
 	funds_register();
 	opendata_register();
 	admin_register();
+	participation_register();
+	part_calls_register();
+	part_stakeholders_register();
+	part_pages_register();
+	part_public_pages_register();
 }

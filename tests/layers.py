@@ -4,7 +4,7 @@ folders below it, never above or beside it. Prints one TAP line a folder.
 
     base < db < http < identity < web < cycles < funds < compare < opendata
                                         web < sso
-                                        cycles < tenants < tenants/plans
+                                        cycles < tenants < tenants/participation < tenants/plans
                                         funds < tenants/plans
     compare, tenants < admin (the Region's administration pages)
     everything < cmd
@@ -27,8 +27,10 @@ BELOW = {
     "core/opendata": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds",
                       "core/compare"],
     "tenants": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles"],
+    "tenants/participation": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles",
+                              "tenants"],
     "tenants/plans": ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles", "core/funds",
-                      "tenants"],
+                      "tenants", "tenants/participation"],
 }
 BELOW["core/admin"] = ["core/base", "core/db", "core/http", "core/identity", "core/web", "core/cycles",
                        "core/funds", "core/compare", "tenants"]

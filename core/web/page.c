@@ -96,6 +96,11 @@ static void navigation(web_page *p)
 		html_raw(h, "\">Piani di ");
 		html_text(h, u->memberships[i].tenant);
 		html_raw(h, "</a></li>");
+		html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/ats/");
+		html_text(h, u->memberships[i].tenant);
+		html_raw(h, "/partecipazione\">Partecipazione di ");
+		html_text(h, u->memberships[i].tenant);
+		html_raw(h, "</a></li>");
 		if (u->memberships[i].role == ROLE_ATS_COORDINATOR) {
 			html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/ats/");
 			html_text(h, u->memberships[i].tenant);

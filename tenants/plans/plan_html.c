@@ -124,7 +124,8 @@ typedef struct doc {
 	const plan_html_input *in;
 	long long start_year, end_year; /* 0 when the snapshot has none */
 	tally spending, income;
-	long long markdown_ns; /* CPU time spent in Markdown so far */
+	long long markdown_ns;    /* CPU time spent in Markdown so far */
+	const json_value *groups; /* the snapshot's thematic tables */
 } doc;
 
 /* ---------------------------------------------------------------- lookups */
@@ -679,6 +680,65 @@ static void render_spending(doc *d, const json_value *list)
 	html_raw(h, "</tr></tfoot>\n</table>\n");
 }
 
+/* The section's thematic table: who sits on it (names and organisations,
+ * never e-mails: the snapshot has none) and the meetings held. */
+static void render_working_group(doc *d, const json_value *wg)
+{
+	html *h = d->h;
+	long long id = 0;
+	const json_value *g = NULL;
+	if (wg == NULL || !int_member(wg, "group", &id))
+		return;
+	for (size_t i = 0; i < array_len(d->groups) && g == NULL; i++) {
+		long long gid = 0;
+		if (int_member(array_at(d->groups, i), "id", &gid) && gid == id)
+			g = array_at(d->groups, i);
+	}
+	if (g == NULL)
+		return;
+	const json_value *people = member(g, "participants", JSON_ARRAY);
+	const json_value *meetings = member(g, "meetings", JSON_ARRAY);
+	html_raw(h, "<div class=\"tavolo\">\n<h4>Tavolo tematico: ");
+	html_text(h, json_get_str(g, "name"));
+	html_raw(h, "</h4>\n<p>Referente: ");
+	html_text(h, json_get_str(g, "referent"));
+	html_raw(h, "</p>\n");
+	if (array_len(people) > 0) {
+		html_raw(h, "<table class=\"tavolo-composizione\">\n<caption>Composizione del tavolo</caption>\n"
+		            "<thead><tr><th scope=\"col\">Nome e cognome</th><th scope=\"col\">Organizzazione</th>"
+		            "<th scope=\"col\">Ruolo</th></tr></thead>\n<tbody>\n");
+		for (size_t i = 0; i < array_len(people); i++) {
+			const json_value *p = array_at(people, i);
+			html_raw(h, "<tr>");
+			cell_text(h, arena_printf(d->a, "%s %s",
+			                          json_get_str(p, "first_name") ? json_get_str(p, "first_name") : "",
+			                          json_get_str(p, "last_name") ? json_get_str(p, "last_name") : ""));
+			cell_text(h, json_get_str(p, "organization"));
+			cell_text(h, json_get_str(p, "role"));
+			html_raw(h, "</tr>\n");
+		}
+		html_raw(h, "</tbody>\n</table>\n");
+	}
+	if (array_len(meetings) == 0) {
+		html_raw(h, "<p class=\"vuota\">Nessun incontro registrato.</p>\n</div>\n");
+		return;
+	}
+	html_raw(h, "<table class=\"tavolo-incontri\">\n<caption>Incontri del tavolo</caption>\n"
+	            "<thead><tr><th scope=\"col\">Data e ora</th><th scope=\"col\">Luogo</th>"
+	            "<th scope=\"col\" class=\"num\">Presenti</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < array_len(meetings); i++) {
+		const json_value *m = array_at(meetings, i);
+		long long attendance = 0;
+		html_raw(h, "<tr>");
+		cell_text(h, html_datetime(d->a, json_get_str(m, "starts_at")));
+		cell_text(h, json_get_str(m, "place"));
+		html_raw(h, "<td class=\"num\">");
+		html_text(h, int_member(m, "attendance", &attendance) ? html_int(d->a, attendance) : EMPTY_CELL);
+		html_raw(h, "</td></tr>\n");
+	}
+	html_raw(h, "</tbody>\n</table>\n</div>\n");
+}
+
 static void render_section(doc *d, const json_value *s, const char *key)
 {
 	html *h = d->h;
@@ -705,6 +765,7 @@ static void render_section(doc *d, const json_value *s, const char *key)
 		render_indicators(d, indicators);
 	if (array_len(spending) > 0)
 		render_spending(d, spending);
+	render_working_group(d, member(s, "working_group", JSON_OBJECT));
 	html_raw(h, "<p class=\"torna solo-schermo\"><a href=\"#sommario\">↑ Sommario</a></p>\n</section>\n");
 }
 
@@ -966,6 +1027,7 @@ void plan_html_render(html *h, const plan_html_input *in)
 	const char *ats = json_get_str(member(snap, "tenant", JSON_OBJECT), "name");
 	const char *cycle_title = json_get_str(cyc, "title");
 	const json_value *sections = member(snap, "sections", JSON_ARRAY);
+	d.groups = member(snap, "groups", JSON_ARRAY);
 	if (!int_member(cyc, "start_year", &d.start_year) || !int_member(cyc, "end_year", &d.end_year) ||
 	    d.start_year > d.end_year)
 		d.start_year = d.end_year = 0;

@@ -328,18 +328,40 @@ static void parse_spending(field_errors *e, const char *prefix, const json_value
 		field_errors_add(e, v_path(e, prefix, "spending"), "supera in totale 9999999999999.99 euro");
 }
 
+/* {"group": id}: the table that works on the section. That the tenant has
+ * it in the cycle is the store's check (plan_section_save). */
+static void parse_working_group(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
+                                plan_section_content *out)
+{
+	static const char *const allowed[] = {"group", NULL};
+	const json_value *v = json_get(obj, "working_group");
+	if (v == NULL || v->type == JSON_NULL)
+		return;
+	const json_value *wg = v_object(e, prefix, obj, "working_group", false);
+	if (wg == NULL)
+		return;
+	const char *wp = v_path(e, prefix, "working_group");
+	if (!has_block(tpl, "working_group")) {
+		field_errors_add(e, wp, "nello schema la sezione %s non ha il blocco working_group", tpl->key);
+		return;
+	}
+	v_only(e, wp, wg, allowed);
+	v_int(e, wp, wg, "group", 1, 999999999999999999LL, true, &out->working_group);
+}
+
 size_t plan_section_parse(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
                           const cycle *c, const cycle_catalog *cat, plan_section_content *out)
 {
 	/* What GET answers may come back: the read-only members are ignored. */
-	static const char *const allowed[] = {"parts",  "indicators", "spending",   "key", "title",
-	                                      "status", "updated_at", "updated_by", NULL};
+	static const char *const allowed[] = {"parts", "indicators", "spending",   "working_group", "key",
+	                                      "title", "status",     "updated_at", "updated_by",    NULL};
 	size_t before = field_errors_count(e);
 	*out = (plan_section_content){0};
 	v_only(e, prefix, obj, allowed);
 	parse_parts(e, prefix, obj, tpl, out);
 	parse_indicators(e, prefix, obj, tpl, out);
 	parse_spending(e, prefix, obj, tpl, c, cat, out);
+	parse_working_group(e, prefix, obj, tpl, out);
 	return field_errors_count(e) - before;
 }
 
@@ -405,6 +427,9 @@ bool plan_section_content_read(arena *a, const json_value *v, plan_section_conte
 			                    .funding_source = str_or_null(sv, "funding_source")};
 		}
 	}
+	const json_value *group = json_get(json_get(v, "working_group"), "group");
+	if (json_is(group, JSON_NUMBER) && group->u.number.is_integer)
+		out->working_group = group->u.number.integer;
 	return true;
 }
 
@@ -470,12 +495,25 @@ static void render_spending(jw *w, const plan_section_content *c)
 	jw_arr_end(w);
 }
 
+/* Written only when set, so a section without a table keeps the bytes it
+ * had before tables existed. */
+static void render_working_group(jw *w, const plan_section_content *c)
+{
+	if (c->working_group == 0)
+		return;
+	jw_key(w, "working_group");
+	jw_obj_begin(w);
+	jw_kint(w, "group", c->working_group);
+	jw_obj_end(w);
+}
+
 void plan_section_content_render(jw *w, const plan_section_content *content)
 {
 	jw_obj_begin(w);
 	render_indicators(w, content);
 	render_parts(w, content);
 	render_spending(w, content);
+	render_working_group(w, content);
 	jw_obj_end(w);
 }
 
@@ -571,6 +609,7 @@ static void render_snapshot_section(jw *w, const cycle_section *tpl, const plan_
 	render_spending(w, content);
 	jw_kstr(w, "status", plan_section_status_name(plan_section_status(tpl, content)));
 	jw_kstr(w, "title", tpl->title);
+	render_working_group(w, content);
 	jw_obj_end(w);
 }
 
@@ -588,10 +627,14 @@ const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t 
 	jw_key(w, "finance");
 	plan_finance_render(w, in->finance);
 	jw_kstr(w, "format", PLAN_SNAPSHOT_FORMAT);
-	/* The participation groups join here once that module exists. */
+	/* The thematic tables, as participation wrote them: written canonical. */
 	jw_key(w, "groups");
-	jw_arr_begin(w);
-	jw_arr_end(w);
+	if (in->groups != NULL) {
+		jw_canonical(w, in->groups);
+	} else {
+		jw_arr_begin(w);
+		jw_arr_end(w);
+	}
 	jw_kbool(w, "late", in->late);
 	jw_kstr(w, "note", in->note);
 	jw_kint(w, "revision", in->revision);

@@ -789,6 +789,8 @@ static void post_section(http_req *r)
 		content.spending = x.stored.spending;
 		content.nspending = x.stored.nspending;
 	}
+	/* The table is chosen through the API; the editor keeps it. */
+	content.working_group = x.stored.working_group;
 	plan_section saved;
 	rc = plan_section_save(r->db, r->a, x.p->tenant_id, x.p->cycle_id, tpl, &content, r->user->user_id, &saved);
 	if (rc != DB_OK) {

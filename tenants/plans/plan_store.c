@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/sha256.h"
+#include "tenants/participation/participation.h"
 #include "tenants/plans/plans.h"
 
 #define EMPTY_CONTENT "{\"indicators\":[],\"parts\":{},\"spending\":[]}"
@@ -201,6 +202,12 @@ static int touch_plan(db *d, long long tenant_id, long long cycle_id)
 int plan_section_save(db *d, arena *a, long long tenant_id, long long cycle_id, const cycle_section *tpl,
                       const plan_section_content *content, long long user_id, plan_section *out)
 {
+	if (content->working_group != 0) {
+		bool found;
+		DB_TRY(part_store_group_in_cycle(d, tenant_id, cycle_id, content->working_group, &found));
+		if (!found)
+			return PLAN_ENOGROUP;
+	}
 	const char *json = plan_section_content_json(a, content);
 	if (json == NULL)
 		return DB_EERR;
@@ -397,6 +404,8 @@ int plan_draft_snapshot(db *d, arena *a, long long tenant_id, const cycle *c, co
 	DB_TRY(cycle_store_load_template(d, a, c->id, &t));
 	DB_TRY(load_draft(d, a, p, &t, &contents, &unused));
 	DB_TRY(plan_finance_load(d, a, tenant_id, c->id, 0, &finance));
+	json_value *groups;
+	DB_TRY(part_store_snapshot(d, a, tenant_id, c->id, &groups));
 	DB_TRY(db_query(d, a, &res, "SELECT slug, name, NOW(6) FROM tenants WHERE id = ?", "i", tenant_id));
 	if (db_nrows(res) != 1)
 		return DB_EERR;
@@ -407,6 +416,7 @@ int plan_draft_snapshot(db *d, arena *a, long long tenant_id, const cycle *c, co
 	    .tenant_name = db_val(res, 0, 1),
 	    .sections = contents,
 	    .finance = &finance,
+	    .groups = groups,
 	};
 	*json = plan_snapshot_build(a, &in, len);
 	*now = db_val(res, 0, 2);
@@ -450,6 +460,8 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 		return PLAN_EINCOMPLETE;
 	plan_finance finance;
 	DB_TRY(plan_finance_load(d, a, tenant_id, c->id, 0, &finance));
+	json_value *groups;
+	DB_TRY(part_store_snapshot(d, a, tenant_id, c->id, &groups));
 
 	/* Who, when, and whether after the deadline, in one round trip; the
 	 * time is the database's, like every other stored time. */
@@ -476,6 +488,7 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 	    .note = note,
 	    .sections = contents,
 	    .finance = &finance,
+	    .groups = groups,
 	};
 	size_t len;
 	const char *snapshot = plan_snapshot_build(a, &in, &len);

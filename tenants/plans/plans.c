@@ -415,6 +415,12 @@ static void write_section(http_req *r, bool merge)
 		return;
 	plan_section saved;
 	int rc = plan_section_save(r->db, r->a, p->tenant_id, p->cycle_id, tpl, &content, r->user->user_id, &saved);
+	if (rc == PLAN_ENOGROUP) {
+		field_errors_add(e, "working_group.group", "non è un tavolo tematico dell'ATS per il ciclo %s",
+		                 c->slug);
+		http_errors_answer(r, e, 422, NULL);
+		return;
+	}
 	if (rc != DB_OK) {
 		answer_refusal(r, rc, c, p->status, "");
 		return;

@@ -49,7 +49,8 @@ enum {
 	PLAN_ENOREVISION = -104, /* no submission with that revision */
 	PLAN_ENOTLATEST = -105,  /* a review of a revision that is not the latest */
 	PLAN_ENOSECTION = -106,  /* the plan has no section with that key */
-	PLAN_ETOOLARGE = -107    /* the snapshot would exceed PLAN_SNAPSHOT_MAX_BYTES */
+	PLAN_ETOOLARGE = -107,   /* the snapshot would exceed PLAN_SNAPSHOT_MAX_BYTES */
+	PLAN_ENOGROUP = -108     /* working_group names no table of the tenant's cycle */
 };
 
 typedef enum { PLAN_DRAFT, PLAN_SUBMITTED, PLAN_CHANGES_REQUESTED, PLAN_APPROVED, PLAN_PUBLISHED } plan_status;
@@ -106,6 +107,7 @@ typedef struct plan_section_content {
 	size_t nindicators;
 	plan_spending *spending;
 	size_t nspending;
+	long long working_group; /* the section's thematic table; 0 when none */
 } plan_section_content;
 
 /* A plan_sections row. content is its canonical JSON text (NULL when loaded
@@ -209,6 +211,7 @@ typedef struct plan_snapshot_input {
 	const char *note;                     /* NULL when none */
 	const plan_section_content *sections; /* one per template section, in its order */
 	const plan_finance *finance;
+	const json_value *groups; /* the thematic tables (part_store_snapshot); NULL: none */
 } plan_snapshot_input;
 
 /* The "ambito-plan-snapshot/1" document as canonical JSON (keys sorted

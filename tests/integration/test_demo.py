@@ -66,6 +66,31 @@ class DemoLoad(unittest.TestCase):
                              (status, revision), tenant)
             self.assertFalse(r.json()["late"], tenant)
 
+    def test_ats_20_participation(self):
+        # Seed 000: ATS 20's thematic tables, a call for self-candidacies
+        # and a public map of the bodies involved.
+        want = DEMO_DOC["participation"][0]
+        self.assertEqual(want["tenant"], "ats-20")
+        token = self.login(COORD_20)
+        groups = self.srv.request("GET", "/api/v1/tenants/ats-20/groups", token=token).json()["items"]
+        self.assertEqual([g["name"] for g in groups], [g["name"] for g in want["groups"]])
+        # The accepted candidate joined the table she chose.
+        families = [g for g in groups if g["name"] == "Tavolo famiglie e minori"][0]
+        self.assertIn("Sara", [p["first_name"] for p in families["participants"]])
+        calls = self.srv.request("GET", "/api/v1/tenants/ats-20/calls", token=token).json()["items"]
+        self.assertEqual([c["candidacies"] for c in calls], [3])
+        cands = self.srv.request("GET", "/api/v1/tenants/ats-20/calls/%d/candidacies" % calls[0]["id"],
+                                 token=token).json()["items"]
+        self.assertEqual(sorted(c["status"] for c in cands), ["accepted", "received", "rejected"])
+        public = self.srv.request("GET", "/api/v1/public/tenants/ats-20/stakeholders").json()["items"]
+        self.assertEqual(len(public), len([b for b in want["stakeholders"] if b["public"]]))
+        # The published document shows B.1's table and its two meetings, no e-mail.
+        doc = self.srv.request("GET", "/public/ats-20/2020-2022")
+        self.assertEqual(doc.status, 200, doc)
+        self.assertIn("Tavolo tematico: Tavolo povertà e inclusione sociale", doc.text)
+        self.assertIn("15 giugno 2021, ore 09:30", doc.text)  # 07:30 UTC in June
+        self.assertNotIn("@demo.ambito.invalid", doc.text)
+
     def test_sections_hold_the_demo_text(self):
         token = self.login(COORD_20)
         want = DEMO_DOC["plans"][0]

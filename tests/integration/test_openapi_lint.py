@@ -41,6 +41,9 @@ class OpenApiLint(unittest.TestCase):
         cls.db = harness.Database()
         cls.db.migrate()
         cls.db.sql("INSERT INTO tenants (slug, code, name) VALUES ('ats-a', 'ATS A', 'Ambito A')")
+        # A public map of local bodies exists only once a body on it is public.
+        cls.db.sql("INSERT INTO participation_stakeholders (tenant_id, name, kind, public)"
+                   " SELECT id, 'Comune A', 'Comune', 1 FROM tenants WHERE slug = 'ats-a'")
         harness.ctl_ok(cls.db, "user", "add", "--email", "lint-admin@x.it", "--role", "region_admin",
                        "--password-stdin", input=PASSWORD + "\n")
         cls.server = harness.Server(cls.db)
