@@ -9,6 +9,7 @@
 #include "identity/auth.h"
 #include "identity/users.h"
 #include "tenants/member_pages.h"
+#include "tenants/plans/monitoring.h"
 #include "tenants/plans/plan_comment_pages.h"
 #include "tenants/plans/plan_comments.h"
 #include "tenants/plans/plan_finance_pages.h"
@@ -40,4 +41,9 @@ void modules_register(void)
 	web_account_register();
 	compare_register();
 	funds_register();
+	fund_pages_register();
+	monitoring_register();
+	monitoring_compare_register();
+	monitoring_pages_register();
+	monitoring_compare_pages_register();
 }

@@ -22,16 +22,22 @@ PART(reviews)
 PART(public)
 PART(compare)
 PART(funds)
+PART(monitoring)
 #undef PART
 static const struct {
 	const char *name;
 	const char *text;
 	const size_t *len;
 } parts[] = {
-    {"base", openapi_base, &openapi_base_len},          {"identity", openapi_identity, &openapi_identity_len},
-    {"cycles", openapi_cycles, &openapi_cycles_len},    {"plans", openapi_plans, &openapi_plans_len},
-    {"reviews", openapi_reviews, &openapi_reviews_len}, {"public", openapi_public, &openapi_public_len},
-    {"compare", openapi_compare, &openapi_compare_len}, {"funds", openapi_funds, &openapi_funds_len},
+    {"base", openapi_base, &openapi_base_len},
+    {"identity", openapi_identity, &openapi_identity_len},
+    {"cycles", openapi_cycles, &openapi_cycles_len},
+    {"plans", openapi_plans, &openapi_plans_len},
+    {"reviews", openapi_reviews, &openapi_reviews_len},
+    {"public", openapi_public, &openapi_public_len},
+    {"compare", openapi_compare, &openapi_compare_len},
+    {"funds", openapi_funds, &openapi_funds_len},
+    {"monitoring", openapi_monitoring, &openapi_monitoring_len},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 
