@@ -16,6 +16,7 @@
 #include "tenants/plans/plan_pages.h"
 #include "tenants/plans/plan_public.h"
 #include "tenants/plans/plan_submit_pages.h"
+#include "tenants/plans/plan_update_pages.h"
 #include "tenants/plans/plans.h"
 #include "tenants/tenants.h"
 #include "web/web.h"
@@ -45,5 +46,6 @@ void modules_register(void)
 	monitoring_register();
 	monitoring_compare_register();
 	monitoring_pages_register();
+	plan_update_pages_register();
 	monitoring_compare_pages_register();
 }

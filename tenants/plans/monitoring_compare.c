@@ -487,15 +487,17 @@ static void get_compare_page(http_req *r)
 		}
 	}
 	html_raw(h, "<h2>Indicatori</h2><p class=\"ambito-summary\">");
-	html_text(h, arena_printf(a, "%zu ambiti con una relazione per il %lld; %zu indicatori numerici misurati",
-	                          m.ntenants, m.year, measured));
+	html_text(h, arena_printf(a, "%zu %s per il %lld; %zu %s", m.ntenants,
+	                          m.ntenants == 1 ? "ambito con una relazione" : "ambiti con una relazione", m.year,
+	                          measured,
+	                          measured == 1 ? "indicatore numerico misurato" : "indicatori numerici misurati"));
 	if (measured > 0) {
 		char *mean = arena_printf(a, "%.2Lf", sum / (long double)measured);
 		char *dot = strchr(mean, '.');
 		if (dot != NULL)
 			*dot = ',';
-		html_text(h,
-		          arena_printf(a, ", avanzamento medio %s %%, %zu hanno raggiunto l’obiettivo", mean, reached));
+		html_text(h, arena_printf(a, ", avanzamento medio %s %%, %zu %s l’obiettivo", mean, reached,
+		                          reached == 1 ? "ha raggiunto" : "hanno raggiunto"));
 	}
 	html_raw(h, ".</p>");
 	if (nvalues == 0)

@@ -11,6 +11,7 @@
 #include "identity/scope.h"
 #include "tenants/plans/plan_pages.h"
 #include "tenants/plans/plan_tables.h"
+#include "tenants/plans/plan_update_pages.h"
 #include "tenants/plans/plans.h"
 #include "web/web.h"
 
@@ -340,6 +341,7 @@ static void get_plan_index(http_req *r)
 	html_raw(h, "\">Storia degli invii</a> · <a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/bozza", r->tenant->slug, c->slug));
 	html_raw(h, "\">Bozza stampabile</a></p>");
+	plan_update_index(p, r, c, pl);
 
 	const char *group = NULL;
 	for (size_t i = 0; i < tpl.nsections; i++) {
