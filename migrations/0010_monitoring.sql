@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS plan_monitoring_report_spending (
   planned_eur DECIMAL(15,2) NOT NULL,
   amount_eur DECIMAL(15,2) NULL,
   PRIMARY KEY (tenant_id, cycle_id, year, number, section_key, source),
+  KEY plan_monitoring_report_spending_year (cycle_id, year),
   CONSTRAINT plan_monitoring_report_spending_report FOREIGN KEY (tenant_id, cycle_id, year, number)
     REFERENCES plan_monitoring_reports (tenant_id, cycle_id, year, number) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

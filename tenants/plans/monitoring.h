@@ -171,6 +171,7 @@ typedef struct monitoring_tenant {
 } monitoring_tenant;
 typedef struct monitoring_value_row {
 	long long tenant_id;
+	long long number;     /* the report's */
 	size_t section_index; /* set by the caller: the section's template position */
 	long long position;   /* in the report */
 	const char *item;     /* the indicator's canonical JSON object */
@@ -178,6 +179,7 @@ typedef struct monitoring_value_row {
 } monitoring_value_row;
 typedef struct monitoring_spending_row {
 	long long tenant_id;
+	long long number; /* the report's */
 	const char *source;
 	const char *planned_eur, *amount_eur; /* DECIMAL text; amount NULL when none entered */
 } monitoring_spending_row;
@@ -185,11 +187,12 @@ typedef struct monitoring_spending_row {
 /* The tenants with a report for the year, by slug. */
 int monitoring_store_compare_tenants(db *d, arena *a, long long cycle_id, long long year, monitoring_tenant **out,
                                      size_t *n);
-/* The indicators of one section in the latest reports, in no order. */
+/* The indicators of one section in every report of the year, in no order:
+ * the caller keeps those of each tenant's latest report. */
 int monitoring_store_compare_values(db *d, arena *a, long long cycle_id, long long year, const char *section,
                                     monitoring_value_row **out, size_t *n);
-/* Planned and actual spending of the latest reports per tenant and source
- * (every section summed), in no order. */
+/* Planned and actual spending per report of the year and source (every
+ * section summed), in no order: the caller keeps each tenant's latest. */
 int monitoring_store_compare_spending(db *d, arena *a, long long cycle_id, long long year,
                                       monitoring_spending_row **out, size_t *n);
 

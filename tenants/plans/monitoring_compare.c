@@ -154,8 +154,9 @@ static monitoring_value_row *load_values(mcmp *m, size_t *n)
 		}
 		for (size_t i = 0; i < nrows; i++) {
 			size_t rank;
-			if (tenant_of(m, rows[i].tenant_id, &rank) == NULL)
-				continue; /* a tenant the caller does not see */
+			const monitoring_tenant *tn = tenant_of(m, rows[i].tenant_id, &rank);
+			if (tn == NULL || tn->number != rows[i].number)
+				continue; /* a tenant the caller does not see, or an older report */
 			rows[i].tenant_id = (long long)rank;
 			rows[i].section_index = s;
 			all[count++] = rows[i];
@@ -224,7 +225,8 @@ static monitoring_spending_row *load_spending(mcmp *m, size_t *n)
 		return NULL;
 	for (size_t i = 0; i < nrows; i++) {
 		size_t rank;
-		if (tenant_of(m, rows[i].tenant_id, &rank) == NULL)
+		const monitoring_tenant *tn = tenant_of(m, rows[i].tenant_id, &rank);
+		if (tn == NULL || tn->number != rows[i].number)
 			continue;
 		rows[i].tenant_id = (long long)rank;
 		rows[kept++] = rows[i];
