@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "cycles/cycles.h"
 #include "identity/audit.h"
+#include "tenants/plans/monitoring.h"
 #include "tenants/plans/plans.h"
 
 #define DEMO_MAX_TENANTS 3000     /* 30 Comuni each fit the 100 000 fake ISTAT codes */
@@ -42,9 +43,12 @@
 #define DEMO_MAX_SPENDING 4
 #define DEMO_MIN_INCOME 3
 #define DEMO_MAX_INCOME 8
-#define PCT_SUBMITTED 88   /* of the plans */
-#define PCT_REOPENED 15    /* of the submitted: changes requested, draft edited */
-#define PCT_RESUBMITTED 50 /* of the reopened: submitted again */
+#define PCT_SUBMITTED 88       /* of the plans */
+#define PCT_REOPENED 15        /* of the submitted: changes requested, draft edited */
+#define PCT_RESUBMITTED 50     /* of the reopened: submitted again */
+#define PCT_APPROVED 75        /* of the submitted and not reopened: approved, then monitored */
+#define DEMO_ALLOC_SOURCES 3   /* allocations per tenant and year, of the catalogue's first sources */
+#define DEMO_MONITORED_YEARS 1 /* reports from the cycle's second year on */
 
 /* ---------------------------------------------------------------- randomness */
 
@@ -297,7 +301,7 @@ typedef struct demo {
 	cycle_template tpl;
 	long long reviewer; /* signs the requests for changes */
 	/* Counts for the summary. */
-	size_t tenants_made, plans_made, submitted, reopened, resubmitted;
+	size_t tenants_made, plans_made, submitted, reopened, resubmitted, approved, reports, allocations;
 } demo;
 
 static void slug_of(char *buf, size_t size, long long i)
@@ -548,7 +552,75 @@ static int edit_after_review(demo *m, arena *a, long long i, const plan_fate *f)
 	return DB_OK;
 }
 
-/* Submits, and for some plans requests changes, edits and submits again. */
+/* The Region's allocations to the tenant: every year of the cycle, the
+ * catalogue's first sources, 50 000 to 1 500 000 euros. */
+static int add_allocations(demo *m, arena *a, long long i, long long tenant)
+{
+	rng g = rng_for(m->seed, (uint64_t)i, (uint64_t)m->cy->id + 2);
+	for (long long y = m->cy->start_year; y <= m->cy->end_year; y++)
+		for (size_t k = 0; k < DEMO_ALLOC_SOURCES && k < m->cat.nfunding_sources; k++) {
+			long long n =
+			    db_exec(m->d,
+			            "INSERT IGNORE INTO allocations (tenant_id, cycle_id, year, source, amount_eur)"
+			            " VALUES (?, ?, ?, ?, ?)",
+			            "iiiss", tenant, m->cy->id, y, m->cat.funding_sources[k].code,
+			            money_text(a, between(&g, 5000000, 150000000)));
+			if (n < 0)
+				return (int)n;
+			m->allocations += (size_t)n;
+		}
+	return DB_OK;
+}
+
+/* A value between baseline and target (the text "in corso" for a
+ * qualitative indicator), and the planned spending of the year give or
+ * take 30 %: saved as the year's entry and sent as report 1. */
+static int add_monitoring(demo *m, arena *a, long long i, const plan_fate *f, long long revision)
+{
+	rng g = rng_for(m->seed, (uint64_t)i, (uint64_t)m->cy->id + 3);
+	plan_section_content *contents;
+	int rc = plan_store_contents(m->d, a, f->tenant, m->cy->id, revision, &m->tpl, &contents);
+	for (long long y = m->cy->start_year + 1;
+	     rc == DB_OK && y <= m->cy->end_year && y < m->cy->start_year + 1 + DEMO_MONITORED_YEARS; y++) {
+		monitoring_plan mp;
+		monitoring_plan_build(a, &m->tpl, contents, y, &mp);
+		monitoring_entry e = {.values = arena_calloc(a, mp.nindicators + 1, sizeof(*e.values)),
+		                      .spending = arena_calloc(a, mp.nplanned + 1, sizeof(*e.spending))};
+		for (size_t k = 0; k < mp.nindicators; k++) {
+			const plan_indicator *ind = mp.indicators[k].ind;
+			const char *b = monitoring_number(ind->baseline, ind->baseline_num);
+			const char *t = monitoring_number(ind->target, ind->target_num);
+			monitoring_value *v = &e.values[e.nvalues++];
+			v->id = mp.indicators[k].id;
+			if (b != NULL && t != NULL) {
+				double x = strtod(b, NULL) + (strtod(t, NULL) - strtod(b, NULL)) * uniform(&g) * 1.2;
+				v->value = arena_printf(a, "%.0f", x);
+				v->value_num = true;
+			} else
+				v->value = "in corso";
+			if (chance(&g, 30))
+				v->note = PICK(&g, sentences);
+		}
+		for (size_t k = 0; k < mp.nplanned; k++)
+			e.spending[e.nspending++] =
+			    (monitoring_spending){mp.planned[k].section, mp.planned[k].source,
+			                          money_text(a, mp.planned[k].cents * between(&g, 70, 130) / 100)};
+		long long version;
+		monitoring_report rep;
+		const char *json = monitoring_entry_json(a, &e);
+		rc = json == NULL ? DB_EERR
+		                  : monitoring_store_save(m->d, a, f->tenant, m->cy->id, y, json, f->user, &version);
+		if (rc == DB_OK)
+			rc = monitoring_store_submit(m->d, a, f->tenant, m->cy, y, revision, &mp, &e, f->user, NULL,
+			                             &rep);
+		if (rc == DB_OK)
+			m->reports++;
+	}
+	return rc;
+}
+
+/* Submits, and for some plans requests changes, edits and submits again;
+ * most of the others are approved and monitored. */
 static int play_fate(demo *m, arena *a, long long i, const plan_fate *f)
 {
 	plan_submission sub;
@@ -556,8 +628,18 @@ static int play_fate(demo *m, arena *a, long long i, const plan_fate *f)
 	if (rc != DB_OK)
 		return rc;
 	m->submitted++;
-	if (!f->reopen)
-		return DB_OK;
+	if (!f->reopen) {
+		rng g = rng_for(m->seed, (uint64_t)i, (uint64_t)m->cy->id + 4);
+		if (!chance(&g, PCT_APPROVED))
+			return DB_OK;
+		plan_status after;
+		rc = plan_review(m->d, f->tenant, m->cy->id, sub.revision, PLAN_APPROVE, NULL, m->reviewer, &after);
+		if (rc == DB_OK) {
+			m->approved++;
+			rc = add_monitoring(m, a, i, f, sub.revision);
+		}
+		return rc;
+	}
 	plan_status after;
 	rc = plan_review(m->d, f->tenant, m->cy->id, sub.revision, PLAN_REQUEST_CHANGES,
 	                 "Integrare l'analisi dei bisogni con i dati dei tavoli tematici.", m->reviewer, &after);
@@ -657,10 +739,10 @@ static int run_batch(demo *m, long long first, long long last, char *err, size_t
 		goto fail;
 	step = "submit the plans";
 	for (size_t k = 0; k < nfates; k++) {
-		if (!fates[k].submit)
-			continue;
 		arena *pa = arena_new();
-		rc = play_fate(m, pa, index_of[k], &fates[k]);
+		rc = add_allocations(m, pa, index_of[k], fates[k].tenant);
+		if (rc == DB_OK && fates[k].submit)
+			rc = play_fate(m, pa, index_of[k], &fates[k]);
 		arena_free(pa);
 		if (rc != DB_OK)
 			goto fail;
@@ -792,6 +874,8 @@ int ctl_synth(db *d, int argc, char **argv)
 	printf("demo data in cycle %s: %zu ATS created, %zu plans written, %zu submitted (%zu reopened with changes "
 	       "requested, %zu of them submitted again) in %.1f s\n",
 	       slug, m.tenants_made, m.plans_made, m.submitted, m.reopened, m.resubmitted, seconds_since(&t0));
+	printf("%zu approved and monitored (%zu monitoring reports), %zu allocations\n", m.approved, m.reports,
+	       m.allocations);
 	if (m.plans_made == 0)
 		printf("nothing to do: demo-0001..demo-%04lld already have their plans in %s\n", ntenants, slug);
 	rc = 0;

@@ -14,12 +14,14 @@
 #include "tenants/member_pages.h"
 #include "tenants/participation/part_pages.h"
 #include "tenants/participation/participation.h"
+#include "tenants/plans/monitoring.h"
 #include "tenants/plans/plan_comment_pages.h"
 #include "tenants/plans/plan_comments.h"
 #include "tenants/plans/plan_finance_pages.h"
 #include "tenants/plans/plan_pages.h"
 #include "tenants/plans/plan_public.h"
 #include "tenants/plans/plan_submit_pages.h"
+#include "tenants/plans/plan_update_pages.h"
 #include "tenants/plans/plans.h"
 #include "tenants/tenants.h"
 #include "web/web.h"
@@ -53,4 +55,10 @@ void modules_register(void)
 	part_stakeholders_register();
 	part_pages_register();
 	part_public_pages_register();
+	fund_pages_register();
+	monitoring_register();
+	monitoring_compare_register();
+	monitoring_pages_register();
+	plan_update_pages_register();
+	monitoring_compare_pages_register();
 }

@@ -217,7 +217,15 @@ fail:
 /* The tables whose rows are never changed once written: the trigger refuses
  * UPDATE and DELETE, and ambitod's account may not even try, nor TRUNCATE. A
  * new append-only table is named here, the one place that says so. */
-static const char *const append_only[] = {"audit_log", "plan_submissions", "plan_reviews", "plan_publications"};
+static const char *const append_only[] = {"audit_log",
+                                          "plan_submissions",
+                                          "plan_reviews",
+                                          "plan_monitoring_reports",
+                                          "plan_monitoring_report_values",
+                                          "plan_monitoring_report_spending",
+                                          "plan_monitoring_reviews",
+                                          "plan_reopenings",
+                                          "plan_publications"};
 /* Written by migrate alone; ambitod reads it at start-up and for /readyz. */
 static const char *const read_only[] = {"schema_migrations"};
 

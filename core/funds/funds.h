@@ -73,6 +73,7 @@ int fund_store_tenant(db *d, arena *a, long long tenant_id, long long cycle_id, 
  * transaction. */
 int fund_store_replace(db *d, long long cycle_id, const fund_row *rows, size_t n);
 
-void funds_register(void); /* /api/v1/cycles/{cycle}/allocations */
+void funds_register(void);      /* /api/v1/cycles/{cycle}/allocations */
+void fund_pages_register(void); /* /regione/cicli/{cycle}/assegnazioni */
 
 #endif

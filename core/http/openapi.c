@@ -23,6 +23,7 @@ PART(public)
 PART(compare)
 PART(funds)
 PART(participation)
+PART(monitoring)
 #undef PART
 static const struct {
 	const char *name;
@@ -38,6 +39,7 @@ static const struct {
     {"compare", openapi_compare, &openapi_compare_len},
     {"funds", openapi_funds, &openapi_funds_len},
     {"participation", openapi_participation, &openapi_participation_len},
+    {"monitoring", openapi_monitoring, &openapi_monitoring_len},
 };
 #define NPARTS (sizeof(parts) / sizeof(parts[0]))
 

@@ -128,6 +128,8 @@ typedef struct doc {
 	const json_value *groups; /* the snapshot's thematic tables */
 } doc;
 
+static void render_history(doc *d);
+
 /* ---------------------------------------------------------------- lookups */
 
 static const json_value *member(const json_value *obj, const char *key, json_type t)
@@ -488,12 +490,43 @@ static void render_title_page(doc *d, const json_value *snap, const char *ats, c
 		            "revisione e l'impronta SHA-256.</p>\n</header>\n");
 		return;
 	}
+	render_history(d);
 	html_raw(h, "<p class=\"verifica\">Questo documento riproduce il piano pubblicato in formato JSON "
 	            "all'indirizzo <code>");
 	html_text(h, d->in->json_path);
 	html_raw(h, "</code>. L'impronta SHA-256 di quel file coincide con quella qui riportata: chiunque può "
 	            "calcolarla (per esempio con <code>sha256sum</code>) e verificare che la copia stampata "
 	            "corrisponda al piano approvato.</p>\n</header>\n");
+}
+
+/* The annual updates: every published revision, when, and why the plan
+ * was reopened before it. */
+static void render_history(doc *d)
+{
+	html *h = d->h;
+	arena *a = d->a;
+	if (d->in->nhistory < 2)
+		return;
+	html_raw(h, "<table class=\"storia\">\n<caption>Storia del piano: revisioni pubblicate e aggiornamenti"
+	            "</caption>\n<thead><tr><th scope=\"col\">Revisione</th><th scope=\"col\">Pubblicata il</th>"
+	            "<th scope=\"col\">Aggiornamento</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < d->in->nhistory; i++) {
+		const plan_history *e = &d->in->history[i];
+		const char *when = html_datetime(a, e->published_at);
+		html_rawf(h, "<tr><td>%lld</td><td>", e->revision);
+		html_text(h, when != NULL ? when : e->published_at);
+		html_raw(h, "</td><td>");
+		if (e->reason != NULL) {
+			const char *reopened = e->reopened_at != NULL ? html_datetime(a, e->reopened_at) : NULL;
+			if (reopened != NULL) {
+				html_text(h, arena_printf(a, "Riaperto il %s: ", reopened));
+			}
+			html_text(h, e->reason);
+		} else
+			html_text(h, "Prima pubblicazione");
+		html_raw(h, "</td></tr>\n");
+	}
+	html_raw(h, "</tbody>\n</table>\n");
 }
 
 static void render_index(doc *d, const json_value *sections)

@@ -14,6 +14,7 @@
 #include "base/html.h"
 #include "base/json.h"
 #include "cycles/cycles.h"
+#include "tenants/plans/plans.h"
 
 typedef struct plan_html_comune {
 	const char *istat_code, *name;
@@ -40,6 +41,10 @@ typedef struct plan_html_input {
 	 * (DATETIME text). */
 	bool draft;
 	const char *printed_at;
+	/* The published revisions with the updates that led to them (none
+	 * shown when fewer than two: a plan never updated has no history). */
+	const plan_history *history;
+	size_t nhistory;
 } plan_html_input;
 
 /* Writes the whole document (<!DOCTYPE html> to </html>) to h. */

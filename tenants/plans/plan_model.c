@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "base/money.h"
 #include "http/validate.h"
 #include "tenants/plans/plans.h"
@@ -273,10 +275,73 @@ static const json_value *block_list(field_errors *e, const char *prefix, const j
 	return list;
 }
 
+bool plan_decimal_text(const char *s)
+{
+	if (s == NULL)
+		return false;
+	size_t n = strlen(s), i = 0;
+	if (n == 0 || n > PLAN_INDICATOR_NUMBER_MAX)
+		return false;
+	if (s[i] == '-')
+		i++;
+	size_t digits = strspn(s + i, "0123456789");
+	if (digits == 0)
+		return false;
+	i += digits;
+	if (s[i] == '.') {
+		size_t frac = strspn(s + i + 1, "0123456789");
+		if (frac == 0)
+			return false;
+		i += 1 + frac;
+	}
+	return s[i] == '\0';
+}
+
+static bool id_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+	       ch == '_' || ch == '-' || ch == '#';
+}
+
+static const char *indicator_id(field_errors *e, const char *prefix, const json_value *obj)
+{
+	const json_value *v = json_get(obj, "id");
+	if (v == NULL || v->type == JSON_NULL)
+		return NULL;
+	const char *s = v_string(e, prefix, obj, "id", 1, PLAN_INDICATOR_ID_MAX, false);
+	if (s == NULL)
+		return NULL;
+	for (const char *p = s; *p != '\0'; p++)
+		if (!id_char(*p)) {
+			field_errors_add(e, v_path(e, prefix, "id"), "solo lettere, cifre e . _ - #");
+			return NULL;
+		}
+	return s;
+}
+
+/* A baseline or target: a JSON number (a plain decimal, kept as written) or
+ * a line of text for a qualitative indicator. */
+static const char *indicator_value(field_errors *e, const char *prefix, const json_value *obj, const char *key,
+                                   bool *num)
+{
+	const json_value *v = json_get(obj, key);
+	*num = false;
+	if (v == NULL || v->type != JSON_NUMBER)
+		return optional_line(e, prefix, obj, key, PLAN_INDICATOR_FIELD_MAX);
+	if (!plan_decimal_text(v->u.number.text)) {
+		field_errors_add(e, v_path(e, prefix, key),
+		                 "un numero decimale senza esponente, al massimo %d caratteri (es. 1234.5)",
+		                 PLAN_INDICATOR_NUMBER_MAX);
+		return NULL;
+	}
+	*num = true;
+	return v->u.number.text;
+}
+
 static void parse_indicators(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
                              plan_section_content *out)
 {
-	static const char *const allowed[] = {"name", "kind", "unit", "baseline", "target", "source", NULL};
+	static const char *const allowed[] = {"id", "name", "kind", "unit", "baseline", "target", "source", NULL};
 	const json_value *list = block_list(e, prefix, obj, "indicators", PLAN_MAX_INDICATORS, tpl);
 	if (list == NULL)
 		return;
@@ -289,6 +354,12 @@ static void parse_indicators(field_errors *e, const char *prefix, const json_val
 		if (!item_object(e, ip, iv))
 			continue;
 		v_only(e, ip, iv, allowed);
+		ind->id = indicator_id(e, ip, iv);
+		for (size_t j = 0; ind->id != NULL && j < i; j++)
+			if (out->indicators[j].id != NULL && strcmp(out->indicators[j].id, ind->id) == 0) {
+				field_errors_add(e, v_path(e, ip, "id"), "è già l'id dell'indicatore %zu", j + 1);
+				break;
+			}
 		ind->name = name_field(e, ip, iv, "name", PLAN_INDICATOR_NAME_MAX);
 		ind->kind = v_string(e, ip, iv, "kind", 1, PLAN_INDICATOR_FIELD_MAX, true);
 		if (ind->kind != NULL && strcmp(ind->kind, "process") != 0 && strcmp(ind->kind, "result") != 0) {
@@ -296,10 +367,32 @@ static void parse_indicators(field_errors *e, const char *prefix, const json_val
 			ind->kind = NULL;
 		}
 		ind->unit = optional_line(e, ip, iv, "unit", PLAN_INDICATOR_FIELD_MAX);
-		ind->baseline = optional_line(e, ip, iv, "baseline", PLAN_INDICATOR_FIELD_MAX);
-		ind->target = optional_line(e, ip, iv, "target", PLAN_INDICATOR_FIELD_MAX);
+		ind->baseline = indicator_value(e, ip, iv, "baseline", &ind->baseline_num);
+		ind->target = indicator_value(e, ip, iv, "target", &ind->target_num);
 		ind->source = optional_line(e, ip, iv, "source", PLAN_INDICATOR_FIELD_MAX);
 	}
+}
+
+bool plan_indicators_assign_ids(arena *a, plan_section_content *content)
+{
+	for (size_t i = 0; i < content->nindicators; i++) {
+		plan_indicator *ind = &content->indicators[i];
+		if (ind->id != NULL)
+			continue;
+		unsigned char raw[PLAN_INDICATOR_ID_RANDOM_BYTES];
+		if (RAND_bytes(raw, sizeof(raw)) != 1)
+			return false;
+		char hex[2 * sizeof(raw) + 1];
+		for (size_t k = 0; k < sizeof(raw); k++)
+			snprintf(hex + 2 * k, 3, "%02x", raw[k]);
+		ind->id = arena_printf(a, "ind-%s", hex);
+	}
+	return true;
+}
+
+const char *plan_indicator_key(arena *a, const char *section_key, const plan_indicator *ind, size_t index)
+{
+	return ind->id != NULL ? ind->id : arena_printf(a, "%s#%zu", section_key, index + 1);
 }
 
 static void parse_spending(field_errors *e, const char *prefix, const json_value *obj, const cycle_section *tpl,
@@ -407,9 +500,17 @@ bool plan_section_content_read(arena *a, const json_value *v, plan_section_conte
 		out->indicators = arena_calloc(a, list->u.array.n + 1, sizeof(*out->indicators));
 		for (size_t i = 0; i < list->u.array.n; i++) {
 			const json_value *iv = list->u.array.items[i];
+			const json_value *b = json_get(iv, "baseline"), *t = json_get(iv, "target");
 			out->indicators[out->nindicators++] = (plan_indicator){
-			    str_or_null(iv, "name"),     str_or_null(iv, "kind"),   str_or_null(iv, "unit"),
-			    str_or_null(iv, "baseline"), str_or_null(iv, "target"), str_or_null(iv, "source")};
+			    .name = str_or_null(iv, "name"),
+			    .kind = str_or_null(iv, "kind"),
+			    .unit = str_or_null(iv, "unit"),
+			    .baseline = json_is(b, JSON_NUMBER) ? b->u.number.text : str_or_null(iv, "baseline"),
+			    .target = json_is(t, JSON_NUMBER) ? t->u.number.text : str_or_null(iv, "target"),
+			    .source = str_or_null(iv, "source"),
+			    .id = str_or_null(iv, "id"),
+			    .baseline_num = json_is(b, JSON_NUMBER),
+			    .target_num = json_is(t, JSON_NUMBER)};
 		}
 	}
 	list = json_get(v, "spending");
@@ -445,11 +546,18 @@ static void render_indicators(jw *w, const plan_section_content *c)
 	for (size_t i = 0; i < c->nindicators; i++) {
 		const plan_indicator *ind = &c->indicators[i];
 		jw_obj_begin(w);
-		jw_kstr(w, "baseline", ind->baseline);
+		if (ind->baseline_num)
+			jw_knum_text(w, "baseline", ind->baseline);
+		else
+			jw_kstr(w, "baseline", ind->baseline);
+		jw_kstr(w, "id", ind->id);
 		jw_kstr(w, "kind", ind->kind);
 		jw_kstr(w, "name", ind->name);
 		jw_kstr(w, "source", ind->source);
-		jw_kstr(w, "target", ind->target);
+		if (ind->target_num)
+			jw_knum_text(w, "target", ind->target);
+		else
+			jw_kstr(w, "target", ind->target);
 		jw_kstr(w, "unit", ind->unit);
 		jw_obj_end(w);
 	}

@@ -11,6 +11,7 @@
 #include "identity/scope.h"
 #include "tenants/plans/plan_pages.h"
 #include "tenants/plans/plan_tables.h"
+#include "tenants/plans/plan_update_pages.h"
 #include "tenants/plans/plans.h"
 #include "web/web.h"
 
@@ -340,6 +341,7 @@ static void get_plan_index(http_req *r)
 	html_raw(h, "\">Storia degli invii</a> · <a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/bozza", r->tenant->slug, c->slug));
 	html_raw(h, "\">Bozza stampabile</a></p>");
+	plan_update_index(p, r, c, pl);
 
 	const char *group = NULL;
 	for (size_t i = 0; i < tpl.nsections; i++) {
@@ -717,8 +719,7 @@ static void post_section(http_req *r)
 	v.cat = &cat;
 	/* A table the form does not carry at all stays as stored. */
 	editor_tables(r->a, tpl, &x.stored, &v);
-	if (v.indicators)
-		plan_table_read_form(v.indicators, r->a, &f);
+	bool indicators_sent = v.indicators && plan_table_read_form(v.indicators, r->a, &f);
 	if (v.spending)
 		plan_table_read_form(v.spending, r->a, &f);
 	const char *version = web_form_get(&f, "versione");
@@ -750,6 +751,12 @@ static void post_section(http_req *r)
 	field_errors *e = http_errors_new(r);
 	plan_section_content content;
 	plan_section_parse(e, NULL, body, tpl, x.c, &cat, &content);
+	if (v.indicators && !indicators_sent) {
+		/* Cells are text: written back they would turn a stored "62" into
+		 * the number 62. */
+		content.indicators = x.stored.indicators;
+		content.nindicators = x.stored.nindicators;
+	}
 	for (size_t k = 0; k < field_errors_kept(e); k++) {
 		const char *field = field_errors_field(e, k), *msg = field_errors_message(e, k);
 		for (size_t i = 0; i < tpl->nparts; i++) {

@@ -173,6 +173,33 @@ static void get_public_json(http_req *r)
 	http_body(r, 200, "application/json", p->snapshot, p->snapshot_len);
 }
 
+/* The published revisions and the updates between them. */
+static void get_public_history(http_req *r)
+{
+	published *p = path_published(r);
+	plan_history *list;
+	size_t n;
+	if (p == NULL || !http_db_ok(r, plan_store_history(r->db, r->a, p->tenant_id, p->cycle_id, &list, &n),
+	                             "la storia del piano"))
+		return;
+	http_set_header(r, "Cache-Control", "no-cache");
+	jw *w = http_json_begin(r);
+	jw_obj_begin(w);
+	jw_key(w, "items");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		jw_obj_begin(w);
+		jw_kint(w, "revision", list[i].revision);
+		jw_kstr(w, "published_at", cycle_time_rfc3339(r->a, list[i].published_at));
+		jw_kstr(w, "reason", list[i].reason);
+		jw_kstr(w, "reopened_at", cycle_time_rfc3339(r->a, list[i].reopened_at));
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+	http_json_end(r, w, 200);
+}
+
 static void to_body(void *ctx, const char *buf, size_t len)
 {
 	http_append(ctx, buf, len);
@@ -223,8 +250,12 @@ static void get_public_html(http_req *r)
 	if (p == NULL)
 		return;
 	plan_html_input in = {.sha256 = p->sha256_hex, .reference = p->cycle_reference};
-	if (!http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "la revisione"))
+	plan_history *history;
+	if (!http_db_ok(r, load_approval(r->db, r->a, p, &in.approved_at), "la revisione") ||
+	    !http_db_ok(r, plan_store_history(r->db, r->a, p->tenant_id, p->cycle_id, &history, &in.nhistory),
+	                "la storia del piano"))
 		return;
+	in.history = history;
 	in.json_path = arena_printf(r->a, PUBLIC_JSON_PATH, p->tenant_slug, p->cycle_slug);
 	answer_document(
 	    r, p->tenant_id, p->cycle_id,
@@ -265,6 +296,10 @@ static const route routes[] = {
     {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}", get_public_json, ROUTE_PUBLIC | ROUTE_UNSCOPED,
      "The published plan: its snapshot byte for byte, SHA-256 in Repr-Digest and ETag (anonymous)", NULL,
      "PublishedPlan"},
+    {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}/history", get_public_history,
+     ROUTE_PUBLIC | ROUTE_UNSCOPED,
+     "The published revisions of a plan, oldest first, with the reason and date of each annual update", NULL,
+     "PlanHistory"},
     {HTTP_GET, "/public/{tenant}/{cycle}", get_public_html, ROUTE_PUBLIC | ROUTE_UNSCOPED,
      "The published plan as a printable Italian HTML document, text/html (anonymous; errors are problem+json)", NULL,
      NULL},

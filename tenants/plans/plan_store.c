@@ -200,8 +200,15 @@ static int touch_plan(db *d, long long tenant_id, long long cycle_id)
 }
 
 int plan_section_save(db *d, arena *a, long long tenant_id, long long cycle_id, const cycle_section *tpl,
-                      const plan_section_content *content, long long user_id, plan_section *out)
+                      const plan_section_content *given, long long user_id, plan_section *out)
 {
+	/* Every writer passes here, so every stored indicator has an id. */
+	plan_section_content copy = *given, *content = &copy;
+	copy.indicators = arena_calloc(a, given->nindicators + 1, sizeof(*copy.indicators));
+	if (given->nindicators > 0)
+		memcpy(copy.indicators, given->indicators, given->nindicators * sizeof(*copy.indicators));
+	if (!plan_indicators_assign_ids(a, &copy))
+		return DB_EERR;
 	if (content->working_group != 0) {
 		bool found;
 		DB_TRY(part_store_group_in_cycle(d, tenant_id, cycle_id, content->working_group, &found));
@@ -342,21 +349,13 @@ int plan_store_submission(db *d, arena *a, long long tenant_id, long long cycle_
 
 /* ---------------------------------------------------------------- submit */
 
-/* The draft's sections, one per template section in its order (an absent
- * row reads as empty), with the required parts not filled added to out. */
-static int load_draft(db *d, arena *a, const plan *p, const cycle_template *t, plan_section_content **contents,
-                      plan_submission *out)
+int plan_store_contents(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
+                        const cycle_template *t, plan_section_content **contents)
 {
 	plan_section *rows;
 	size_t nrows;
-	DB_TRY(plan_store_sections(d, a, p->tenant_id, p->cycle_id, 0, true, &rows, &nrows));
+	DB_TRY(plan_store_sections(d, a, tenant_id, cycle_id, revision, true, &rows, &nrows));
 	*contents = arena_calloc(a, t->nsections + 1, sizeof(**contents));
-	size_t nrequired = 0;
-	for (size_t i = 0; i < t->nsections; i++)
-		for (size_t k = 0; k < t->sections[i].nparts; k++)
-			nrequired += t->sections[i].parts[k].required;
-	out->missing = arena_calloc(a, nrequired + 1, sizeof(*out->missing));
-	out->nmissing = 0;
 	size_t j = 0;
 	for (size_t i = 0; i < t->nsections; i++) {
 		const cycle_section *tpl = &t->sections[i];
@@ -374,6 +373,24 @@ static int load_draft(db *d, arena *a, const plan *p, const cycle_template *t, p
 		    json_parse(a, row->content, strlen(row->content), &v, err, sizeof(err)) != JSON_OK)
 			return DB_EERR;
 		plan_section_content_read(a, v, &(*contents)[i]);
+	}
+	return DB_OK;
+}
+
+/* The draft's sections, one per template section in its order (an absent
+ * row reads as empty), with the required parts not filled added to out. */
+static int load_draft(db *d, arena *a, const plan *p, const cycle_template *t, plan_section_content **contents,
+                      plan_submission *out)
+{
+	DB_TRY(plan_store_contents(d, a, p->tenant_id, p->cycle_id, 0, t, contents));
+	size_t nrequired = 0;
+	for (size_t i = 0; i < t->nsections; i++)
+		for (size_t k = 0; k < t->sections[i].nparts; k++)
+			nrequired += t->sections[i].parts[k].required;
+	out->missing = arena_calloc(a, nrequired + 1, sizeof(*out->missing));
+	out->nmissing = 0;
+	for (size_t i = 0; i < t->nsections; i++) {
+		const cycle_section *tpl = &t->sections[i];
 		const plan_section_content *c = &(*contents)[i];
 		for (size_t k = 0; k < tpl->nparts; k++) {
 			if (!tpl->parts[k].required)
@@ -602,6 +619,62 @@ static int publish_locked(db *d, arena *a, long long tenant_id, long long cycle_
 	DB_TRY(db_exec(d, "INSERT INTO plan_publications (tenant_id, cycle_id, revision) VALUES (?, ?, ?)", "iii",
 	               tenant_id, cycle_id, p->revision));
 	*status = PLAN_PUBLISHED;
+	return DB_OK;
+}
+
+int plan_reopen(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *reason,
+                plan_status *status)
+{
+	plan *p;
+	DB_TRY(plan_store_find(d, a, tenant_id, c->id, true, &p));
+	if (p == NULL)
+		return PLAN_ENOPLAN;
+	*status = p->status;
+	if (p->status != PLAN_APPROVED && p->status != PLAN_PUBLISHED)
+		return PLAN_ESTATUS;
+	if (c->status != CYCLE_OPEN)
+		return PLAN_ECYCLE;
+	DB_TRY(db_exec(d,
+	               "INSERT INTO plan_reopenings (tenant_id, cycle_id, after_revision, reason, reopened_by)"
+	               " VALUES (?, ?, ?, ?, ?)",
+	               "iiisi", tenant_id, c->id, p->revision, reason, user_id));
+	/* published_revision stays: the public reads it until the next
+	 * publication. */
+	DB_TRY(db_exec(d, "UPDATE plans SET status = 'draft', updated_at = NOW(6) WHERE tenant_id = ? AND cycle_id = ?",
+	               "ii", tenant_id, c->id));
+	*status = PLAN_DRAFT;
+	return DB_OK;
+}
+
+int plan_store_history(db *d, arena *a, long long tenant_id, long long cycle_id, plan_history **out, size_t *n)
+{
+	db_res *pub, *reo;
+	DB_TRY(db_query(d, a, &pub,
+	                "SELECT revision, published_at FROM plan_publications WHERE tenant_id = ? AND cycle_id = ?"
+	                " ORDER BY revision",
+	                "ii", tenant_id, cycle_id));
+	DB_TRY(db_query(d, a, &reo,
+	                "SELECT after_revision, reason, reopened_at FROM plan_reopenings WHERE tenant_id = ?"
+	                " AND cycle_id = ? ORDER BY after_revision",
+	                "ii", tenant_id, cycle_id));
+	*n = db_nrows(pub);
+	*out = arena_calloc(a, *n + 1, sizeof(**out));
+	long long previous = 0;
+	for (size_t i = 0; i < *n; i++) {
+		plan_history *h = &(*out)[i];
+		h->revision = db_int(pub, i, 0);
+		h->published_at = db_val(pub, i, 1);
+		/* The update that led here: the last reopening after the
+		 * previous publication. */
+		for (size_t k = 0; k < db_nrows(reo); k++) {
+			long long after = db_int(reo, k, 0);
+			if (after >= previous && after < h->revision && previous > 0) {
+				h->reason = db_val(reo, k, 1);
+				h->reopened_at = db_val(reo, k, 2);
+			}
+		}
+		previous = h->revision;
+	}
 	return DB_OK;
 }
 

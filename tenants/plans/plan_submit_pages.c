@@ -3,13 +3,16 @@
  * approval act, its receipt, the list of submissions with the Region's
  * reviews and the diff between two revisions. They call the same store
  * and diff functions as the JSON API; scoping is the route's (ROUTE_TENANT). */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/id.h"
+#include "base/money.h"
 #include "base/utf8.h"
 #include "cycles/cycles.h"
+#include "funds/funds.h"
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/auth.h"
@@ -199,6 +202,55 @@ static void note_field(web_page *p, const submit_form *f)
 }
 
 /* The check page, with the form when the user may submit. */
+/* The warnings of the plan answer, never a refusal: income below the
+ * Region's allocation, spending above income, per source and year. */
+static void warnings_list(web_page *p, const submit_ctx *x)
+{
+	http_req *r = web_req(p);
+	html *h = web_html(p);
+	fund_row *rows;
+	plan_money *income, *spending;
+	size_t nrows, nincome, nspending;
+	if (fund_store_tenant(r->db, r->a, x->p->tenant_id, x->p->cycle_id, &rows, &nrows) != DB_OK ||
+	    plan_store_money_by_source(r->db, r->a, x->p->tenant_id, x->p->cycle_id, 0, &income, &nincome, &spending,
+	                               &nspending) != DB_OK) {
+		html_raw(h, "<p>Non è stato possibile confrontare le entrate con le assegnazioni.</p>");
+		return;
+	}
+	plan_money *alloc = arena_calloc(r->a, nrows + 1, sizeof(*alloc));
+	for (size_t i = 0; i < nrows; i++)
+		alloc[i] = (plan_money){rows[i].source, rows[i].year, rows[i].amount};
+	plan_warning *w;
+	size_t n = plan_warnings(r->a, alloc, nrows, income, nincome, spending, nspending, &w);
+	html_raw(h, "<h2>Entrate, assegnazioni e spesa</h2>");
+	if (n == 0) {
+		html_raw(h, "<p class=\"ambito-check-ok\">Le entrate coprono le assegnazioni della Regione e la spesa "
+		            "prevista.</p>");
+		return;
+	}
+	html_raw(h, "<p>Avvisi (il piano si può inviare comunque):</p><ul class=\"ambito-warnings\">");
+	for (size_t i = 0; i < n; i++) {
+		int64_t cents;
+		char buf[MONEY_TEXT_MAX];
+		const char *missing = w[i].missing_eur;
+		if (money_parse(missing, &cents) == MONEY_OK) {
+			money_format_it(buf, cents);
+			missing = arena_strdup(r->a, buf);
+		}
+		char *code = arena_strdup(r->a, w[i].source);
+		for (char *c = code; *c != '\0'; c++)
+			*c = (char)toupper((unsigned char)*c);
+		html_raw(h, "<li>");
+		html_text(h, strcmp(w[i].code, "income_below_allocation") == 0
+		                 ? arena_printf(r->a, "Entrate %s %lld inferiori all’assegnazione di %s", code,
+		                                w[i].year, missing)
+		                 : arena_printf(r->a, "Spesa %s %lld superiore alle entrate di %s", code, w[i].year,
+		                                missing));
+		html_raw(h, "</li>");
+	}
+	html_raw(h, "</ul>");
+}
+
 static void check_page(http_req *r, const submit_ctx *x, const submit_form *f, int status)
 {
 	web_page *p = submit_begin(r, x->c, "Invio del piano alla Regione");
@@ -236,6 +288,7 @@ static void check_page(http_req *r, const submit_ctx *x, const submit_form *f, i
 		html_raw(h, "</div>");
 	}
 	missing_list(p, x);
+	warnings_list(p, x);
 	bool coordinator = r->tenant->role == ROLE_ATS_COORDINATOR;
 	if (!coordinator)
 		html_raw(h, "<p><strong>Solo il coordinatore dell’ATS può inviare il piano alla Regione.</strong></p>");

@@ -14,9 +14,10 @@ static const plan_table_col indicator_cols[] = {
     {"name", "Nome", PT_TEXT, true, PLAN_INDICATOR_NAME_MAX},
     {"kind", "Tipo", PT_KIND, true, 0},
     {"unit", "Unità di misura", PT_TEXT, false, PLAN_INDICATOR_FIELD_MAX},
-    {"baseline", "Valore di partenza", PT_TEXT, false, PLAN_INDICATOR_FIELD_MAX},
-    {"target", "Obiettivo", PT_TEXT, false, PLAN_INDICATOR_FIELD_MAX},
+    {"baseline", "Valore di partenza", PT_VALUE, false, PLAN_INDICATOR_FIELD_MAX},
+    {"target", "Obiettivo", PT_VALUE, false, PLAN_INDICATOR_FIELD_MAX},
     {"source", "Fonte del dato", PT_TEXT, false, PLAN_INDICATOR_FIELD_MAX},
+    {"id", "Identificativo", PT_HIDDEN, false, PLAN_INDICATOR_ID_MAX},
 };
 
 static const plan_table_col spending_cols[] = {
@@ -77,6 +78,7 @@ void plan_table_indicators(plan_table *t, arena *a, const plan_indicator *rows, 
 		c[3] = rows[i].baseline;
 		c[4] = rows[i].target;
 		c[5] = rows[i].source;
+		c[6] = rows[i].id;
 	}
 }
 
@@ -158,7 +160,7 @@ bool plan_table_read_form(plan_table *t, arena *a, const web_form *f)
 	for (size_t i = 0; i < nidx; i++) {
 		bool empty = true;
 		for (size_t c = 0; c < t->ncols && empty; c++)
-			empty = blank(cells[i][c]);
+			empty = t->cols[c].type == PT_HIDDEN || blank(cells[i][c]);
 		if (!removed[i] && !empty)
 			cells[kept++] = cells[i];
 	}
@@ -214,6 +216,18 @@ void plan_table_write(plan_table *t, arena *a, jw *w)
 				else
 					set_error(t, i, c, MONEY_HINT);
 				break;
+			case PT_VALUE: {
+				/* "12,5" is how an Italian writes 12.5 */
+				char *dot = arena_strdup(a, v);
+				char *comma = strchr(dot, ',');
+				if (comma != NULL && strchr(comma + 1, ',') == NULL)
+					*comma = '.';
+				if (plan_decimal_text(dot))
+					jw_knum_text(w, col->key, dot);
+				else
+					jw_kstr(w, col->key, v);
+				break;
+			}
 			default: jw_kstr(w, col->key, v); break;
 			}
 		}
@@ -229,7 +243,9 @@ static const char *cell_message(arena *a, const plan_table_col *col, const cycle
 	case PT_YEAR: return arena_printf(a, "Scrivi un anno del ciclo, dal %lld al %lld.", c->start_year, c->end_year);
 	case PT_MONEY: return MONEY_HINT;
 	case PT_FUNDING: return "Scegli una fonte di finanziamento del catalogo del ciclo.";
-	case PT_TEXT: break;
+	case PT_TEXT:
+	case PT_VALUE:
+	case PT_HIDDEN: break;
 	}
 	return col->required ? arena_printf(a, "Obbligatorio, al massimo %s caratteri.", html_int(a, col->max_chars))
 	                     : arena_printf(a, "Al massimo %s caratteri.", html_int(a, col->max_chars));
@@ -366,6 +382,14 @@ static void cell_field(html *h, arena *a, const plan_table *t, size_t row, size_
 	html_raw(h, "</td>");
 }
 
+static size_t visible_cols(const plan_table *t)
+{
+	size_t n = 0;
+	for (size_t c = 0; c < t->ncols; c++)
+		n += t->cols[c].type != PT_HIDDEN;
+	return n;
+}
+
 void plan_table_render(html *h, arena *a, const plan_table *t, const cycle_catalog *cat, bool editable)
 {
 	html_raw(h, "<div class=\"ambito-table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"");
@@ -377,6 +401,8 @@ void plan_table_render(html *h, arena *a, const plan_table *t, const cycle_catal
 	html_text(h, t->caption);
 	html_raw(h, "</caption><thead><tr>");
 	for (size_t c = 0; c < t->ncols; c++) {
+		if (t->cols[c].type == PT_HIDDEN)
+			continue;
 		html_raw(h, "<th scope=\"col\">");
 		html_text(h, t->cols[c].label);
 		html_raw(h, "</th>");
@@ -389,6 +415,8 @@ void plan_table_render(html *h, arena *a, const plan_table *t, const cycle_catal
 			html_raw(h, "<tr>");
 			for (size_t c = 0; c < t->ncols; c++) {
 				const char *v = t->cells[i][c];
+				if (t->cols[c].type == PT_HIDDEN)
+					continue;
 				html_raw(h, t->cols[c].type == PT_MONEY ? "<td class=\"ambito-cell-money\">" : "<td>");
 				html_text(h, t->cols[c].type == PT_KIND      ? kind_label(v)
 				             : t->cols[c].type == PT_FUNDING ? funding_label(cat, v)
@@ -398,17 +426,30 @@ void plan_table_render(html *h, arena *a, const plan_table *t, const cycle_catal
 			html_raw(h, "</tr>");
 		}
 		if (t->nrows == 0)
-			html_rawf(h, "<tr><td colspan=\"%zu\">Nessuna riga.</td></tr>", t->ncols);
+			html_rawf(h, "<tr><td colspan=\"%zu\">Nessuna riga.</td></tr>", visible_cols(t));
 		html_raw(h, "</tbody></table></div>");
 		return;
 	}
 	for (size_t i = 0; i < t->nrows + PLAN_TABLE_BLANK_ROWS; i++) {
 		html_rawf(h, "<tr data-riga=\"%zu\">", i);
 		for (size_t c = 0; c < t->ncols; c++)
-			cell_field(h, a, t, i, c, i < t->nrows ? t->cells[i][c] : NULL,
-			           i < t->nrows ? t->errors[i][c] : NULL, cat);
+			if (t->cols[c].type != PT_HIDDEN)
+				cell_field(h, a, t, i, c, i < t->nrows ? t->cells[i][c] : NULL,
+				           i < t->nrows ? t->errors[i][c] : NULL, cat);
 		const char *id = arena_printf(a, "%s-%zu-rimuovi", t->block, i);
-		html_raw(h, "<td><input type=\"checkbox\" class=\"ambito-remove\" id=\"");
+		html_raw(h, "<td>");
+		/* Hidden fields live in the last cell: an <input> may not sit
+		 * between the cells of a row. */
+		for (size_t c = 0; c < t->ncols; c++)
+			if (t->cols[c].type == PT_HIDDEN) {
+				const char *v = i < t->nrows ? t->cells[i][c] : NULL;
+				html_raw(h, "<input type=\"hidden\" name=\"");
+				html_text(h, arena_printf(a, "%s[%zu].%s", t->block, i, t->cols[c].key));
+				html_raw(h, "\" value=\"");
+				html_text(h, v ? v : "");
+				html_raw(h, "\">");
+			}
+		html_raw(h, "<input type=\"checkbox\" class=\"ambito-remove\" id=\"");
 		html_text(h, id);
 		html_rawf(h, "\" name=\"%s[%zu].rimuovi\" value=\"1\"> <label for=\"", t->block, i);
 		html_text(h, id);

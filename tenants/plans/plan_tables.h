@@ -20,7 +20,10 @@
 #define PLAN_TABLE_BLANK_ROWS 3       /* blank rows under the filled ones */
 #define PLAN_TABLE_FORM_ROWS_MAX 1000 /* row indexes read from a form */
 
-typedef enum { PT_TEXT, PT_KIND, PT_YEAR, PT_MONEY, PT_FUNDING } plan_table_type;
+/* PT_VALUE: an indicator's baseline or target, sent as a JSON number when
+ * it reads as a plain decimal (a comma for the decimal point too), as text
+ * otherwise. PT_HIDDEN: carried in a hidden field (an indicator's id). */
+typedef enum { PT_TEXT, PT_KIND, PT_YEAR, PT_MONEY, PT_FUNDING, PT_VALUE, PT_HIDDEN } plan_table_type;
 
 typedef struct plan_table_col {
 	const char *key;   /* the JSON member, and the form field's suffix */

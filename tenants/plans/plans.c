@@ -745,6 +745,42 @@ static void post_publish(http_req *r)
 		answer_plan(r, p, 200);
 }
 
+/* An annual update (aggiornamento): the coordinator reopens an approved or
+ * published plan with a reason; it then goes through submit, review and
+ * publication again, and the published revision stays public until the
+ * next one is published. */
+static void post_reopen(http_req *r)
+{
+	static const char *const allowed[] = {"reason", NULL};
+	if (scope_require(r, SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0)
+		return;
+	json_value *body = v_read_object(r);
+	if (body == NULL)
+		return;
+	field_errors *e = http_errors_new(r);
+	v_only(e, NULL, body, allowed);
+	const char *reason = v_text(e, NULL, body, "reason", PLAN_REOPEN_REASON_MAX, true);
+	if (reason != NULL && reason[strspn(reason, " \t\r\n")] == '\0')
+		field_errors_add(e, "reason", "scrivere perché si aggiorna il piano");
+	if (http_errors_answer(r, e, 422, NULL))
+		return;
+	cycle *c = cycles_path_cycle(r, false);
+	if (c == NULL)
+		return;
+	r->audit_object = plan_object(r, c);
+	plan_status status;
+	int rc = plan_reopen(r->db, r->a, r->tenant->id, c, r->user->user_id, reason, &status);
+	if (rc != DB_OK) {
+		answer_refusal(r, rc, c, status, "si riapre per l'aggiornamento solo un piano approvato o pubblicato");
+		return;
+	}
+	plan *p = plans_path_plan(r, c, false);
+	if (p == NULL)
+		return;
+	r->audit_detail = arena_printf(r->a, "reopened after revision %lld for an update", p->revision);
+	answer_plan(r, p, 200);
+}
+
 /* ---------------------------------------------------------------- routes */
 
 static const route routes[] = {
@@ -820,6 +856,10 @@ static const route routes[] = {
     {HTTP_POST, PLAN_PATH "/submissions/{revision}/review", post_review, ROUTE_TENANT,
      "Decide on the latest submission: approve or request_changes (region_admin, region_reviewer)", "PlanReview",
      "PlanSubmission", .max_body = PLAN_SMALL_BODY_MAX},
+    {HTTP_POST, PLAN_PATH "/reopen", post_reopen, ROUTE_TENANT,
+     "Reopen an approved or published plan for an annual update with a reason (ats_coordinator): it is a draft "
+     "again and goes through submit, review and publish; the published revision stays public until the next",
+     "PlanReopen", "Plan", .max_body = PLAN_SMALL_BODY_MAX},
     {HTTP_POST, PLAN_PATH "/publish", post_publish, ROUTE_TENANT,
      "Publish an approved plan: its latest snapshot becomes public (region_admin)", NULL, "Plan",
      .max_body = PLAN_SMALL_BODY_MAX},

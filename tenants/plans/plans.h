@@ -22,6 +22,13 @@
 #define PLAN_MAX_INCOME 500     /* income lines per plan */
 #define PLAN_INDICATOR_NAME_MAX 300
 #define PLAN_INDICATOR_FIELD_MAX 300 /* unit, baseline, target, source */
+/* An indicator's id: letters, digits, '.', '_', '-'. Generated ids are
+ * "ind-" and 16 hexadecimal digits. */
+#define PLAN_INDICATOR_ID_MAX 40
+#define PLAN_INDICATOR_ID_RANDOM_BYTES 8
+/* Characters of a numeric baseline or target: a plain decimal, so any value
+ * a unit needs (a rate, a count, euros) fits, and it is kept as written. */
+#define PLAN_INDICATOR_NUMBER_MAX 40
 #define PLAN_SERVICE_MAX 300
 #define PLAN_INCOME_NOTE_MAX 1000
 #define PLAN_SUBMIT_NOTE_MAX 2000
@@ -88,6 +95,12 @@ typedef struct plan_part_text {
 typedef struct plan_indicator {
 	const char *name, *kind;                       /* kind: "process" or "result" */
 	const char *unit, *baseline, *target, *source; /* NULL when not given */
+	/* Stable across revisions: assigned on the first save, kept when a
+	 * client sends it back. NULL before the first save. */
+	const char *id;
+	/* baseline / target are the exact text of a JSON number (a plain
+	 * decimal, never a float), written back as that number. */
+	bool baseline_num, target_num;
 } plan_indicator;
 
 typedef struct plan_spending {
@@ -185,6 +198,16 @@ bool plan_section_content_read(arena *a, const json_value *v, plan_section_conte
 void plan_section_content_render(jw *w, const plan_section_content *content);
 /* The canonical JSON text of the content, in a. */
 const char *plan_section_content_json(arena *a, const plan_section_content *content);
+/* Gives every indicator without an id a new random one ("ind-" and 16 hex
+ * digits); false when no random bytes could be had. */
+bool plan_indicators_assign_ids(arena *a, plan_section_content *content);
+/* The id an indicator is known by in monitoring: its id, or for content
+ * saved before ids existed "<section key>#<position from 1>". */
+const char *plan_indicator_key(arena *a, const char *section_key, const plan_indicator *ind, size_t index);
+/* A plain decimal number ("-12.50", "1234567.89", no exponent, no sign
+ * '+', at most PLAN_INDICATOR_NUMBER_MAX characters). */
+bool plan_decimal_text(const char *s);
+
 /* The sum of the spending lines, "0.00" when none. */
 const char *plan_section_spending_total(arena *a, const plan_section_content *content);
 
@@ -238,6 +261,10 @@ int plan_create(db *d, long long tenant_id, const cycle *c, long long user_id);
  * content when with_content. */
 int plan_store_sections(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, bool with_content,
                         plan_section **out, size_t *n);
+/* The contents of a revision's sections, one per template section in its
+ * order (a section without a row reads as empty). */
+int plan_store_contents(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision,
+                        const cycle_template *t, plan_section_content **contents);
 /* One section of a revision, with its content; *out NULL when the plan has
  * no such section. for_update locks the row. */
 int plan_store_section(db *d, arena *a, long long tenant_id, long long cycle_id, long long revision, const char *key,
@@ -343,6 +370,21 @@ int plan_review_at(db *d, long long tenant_id, long long cycle_id, long long rev
  * PLAN_ENOPLAN, PLAN_ESTATUS unless approved. *status and *revision (may be
  * NULL) as for plan_review. */
 int plan_publish(db *d, long long tenant_id, long long cycle_id, plan_status *status, long long *revision);
+/* An annual update: an approved or published plan becomes a draft again
+ * (PLAN_ESTATUS otherwise, PLAN_ECYCLE unless c is open), the reopening
+ * recorded with its reason; the published revision stays public. */
+#define PLAN_REOPEN_REASON_MAX 2000
+int plan_reopen(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *reason,
+                plan_status *status);
+/* A published revision, and the update that led to it (reason and
+ * reopened_at NULL for the first). Times are DATETIME text. */
+typedef struct plan_history {
+	long long revision;
+	const char *published_at;
+	const char *reason, *reopened_at;
+} plan_history;
+/* The published revisions, oldest first. */
+int plan_store_history(db *d, arena *a, long long tenant_id, long long cycle_id, plan_history **out, size_t *n);
 
 /* ---- overviews for the web interface's pages (plan_store.c) ---- */
 

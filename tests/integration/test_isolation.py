@@ -84,7 +84,8 @@ class Isolation(unittest.TestCase):
                 self.assertTrue("tenant" in flags or {"public", "unscoped"} <= flags, flags)
         unscoped = {p for _, p, f in self.tenant_routes if "unscoped" in f}
         self.assertEqual(unscoped, {"/api/v1/public/tenants/{tenant}/plans/{cycle}", "/public/{tenant}/{cycle}",
-                                    "/api/v1/public/tenants/{tenant}/stakeholders", "/partecipa/{tenant}/enti"})
+                                    "/api/v1/public/tenants/{tenant}/stakeholders", "/partecipa/{tenant}/enti",
+                                    "/api/v1/public/tenants/{tenant}/plans/{cycle}/history"})
 
     def test_other_tenant_member_gets_404_everywhere(self):
         self.walk("coord-b@x.it")

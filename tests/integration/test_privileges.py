@@ -8,7 +8,9 @@ import unittest
 
 import harness
 
-APPEND_ONLY = ("audit_log", "plan_submissions", "plan_reviews")
+APPEND_ONLY = ("audit_log", "plan_submissions", "plan_reviews", "plan_monitoring_reports",
+               "plan_monitoring_report_values", "plan_monitoring_report_spending", "plan_monitoring_reviews",
+               "plan_reopenings", "plan_publications")
 PASSWORD = "Una-password-lunga-42"
 
 
