@@ -120,6 +120,7 @@ struct server {
 	proxy_list *proxies; /* trusted_proxies: whose forwarded headers count */
 	workers *pool;
 	http_handler dispatch; /* authentication, scoping, the handler: from above */
+	http_head_check head;  /* the head's own checks (credentials), or NULL */
 	struct event *attn_ev, *sigterm_ev, *sigint_ev, *deadline_ev;
 	pthread_mutex_t attn_mu;
 	conn *attn_head;
@@ -132,6 +133,8 @@ struct server {
 	unsigned long accept_pauses; /* in this episode */
 	unsigned long conns_refused; /* past max_conns, since last logged */
 	bool refused_ever;
+	unsigned long refused_total;             /* past max_conns, ever (/metrics) */
+	unsigned long pauses_total[PAUSE_KINDS]; /* accept pauses, ever, by error */
 	struct timespec refused_logged;
 	bool draining;
 	struct timeval keepalive_tv, read_tv, write_tv;
@@ -360,6 +363,14 @@ static void conn_refuse(conn *c, int status, const char *why)
 	conn_answer(c);
 }
 
+/* Like conn_refuse, for an answer already written by the head check. */
+static void conn_refuse_answered(conn *c)
+{
+	c->keep_alive = false;
+	c->linger = true;
+	conn_answer(c);
+}
+
 /* Moves stream bytes from the worker's buffer to the socket as one chunk.
  * The final flush ends the body with the last chunk, unless the handler
  * failed half-way: then the connection closes without it, so the client
@@ -556,6 +567,12 @@ static void conn_start_request(conn *c, size_t head_len)
 	 * byte of the body is read. */
 	c->allowed = 0;
 	c->match = router_match(r, &c->allowed);
+	/* A request that will be refused anyway (no credential) is answered
+	 * before its body is read, whatever its size. */
+	if (c->match == ROUTER_FOUND && s->head != NULL && s->head(r) != 0) {
+		conn_refuse_answered(c);
+		return;
+	}
 	size_t limit = body_limit(s, c->match == ROUTER_FOUND ? r->route : NULL);
 	if (h.content_length > 0 && (size_t)h.content_length > limit) {
 		char why413[96];
@@ -728,6 +745,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		/* Full: closed at once, before any work or memory is spent. */
 		close(fd);
 		s->conns_refused++;
+		s->refused_total++;
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!s->refused_ever || now.tv_sec - s->refused_logged.tv_sec >= REFUSED_LOG_EVERY_S) {
@@ -809,6 +827,7 @@ static void accept_error_cb(struct evconnlistener *l, void *arg)
 	evconnlistener_disable(l);
 	evtimer_add(s->accept_resume_ev, &tv);
 	s->accept_pauses++;
+	s->pauses_total[err == EMFILE ? PAUSE_EMFILE : err == ENFILE ? PAUSE_ENFILE : PAUSE_OTHER]++;
 	if (!s->accept_paused) {
 		char fields[200], why[120];
 		snprintf(fields, sizeof(fields), "\"error\":\"%s\",\"connections\":%d,\"pause_ms\":%d",
@@ -1070,6 +1089,11 @@ fail:
 	return NULL;
 }
 
+void server_set_head_check(server *s, http_head_check head)
+{
+	s->head = head;
+}
+
 int server_run(server *s)
 {
 	event_base_dispatch(s->base);
@@ -1148,6 +1172,16 @@ int server_connections(void)
 int server_connections_max(void)
 {
 	return the_server ? the_server->max_conns : 0;
+}
+
+unsigned long server_connections_refused(void)
+{
+	return the_server ? the_server->refused_total : 0;
+}
+
+unsigned long server_accept_pauses(server_pause_kind k)
+{
+	return the_server && k >= 0 && k < PAUSE_KINDS ? the_server->pauses_total[k] : 0;
 }
 
 size_t server_request_memory(void)

@@ -251,10 +251,11 @@ static identity *identity_from(http_req *r, db_res *res, long long login_id)
 	return u;
 }
 
-int auth_request(http_req *r)
+/* The credential of the head alone: the token's presence, signature and
+ * times, no database. On refusal the 401 problem is written. */
+static int credential_check(http_req *r, long long *uid, long long *sid)
 {
 	const char *h = http_header_get(r, "Authorization");
-	long long uid, sid;
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
 		http_problem(r, 401, "occorre prima accedere: inviare Authorization: Bearer <token di accesso>");
 		goto unauthorized;
@@ -262,10 +263,27 @@ int auth_request(http_req *r)
 	const char *tok = h + 7;
 	while (*tok == ' ')
 		tok++;
-	if (auth_verify_token(tok, &uid, &sid) != 0) {
+	if (auth_verify_token(tok, uid, sid) != 0) {
 		http_problem(r, 401, "il token di accesso non è valido o è scaduto");
 		goto unauthorized;
 	}
+	return 0;
+unauthorized:
+	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"ambito\"");
+	return -1;
+}
+
+int auth_request_head(http_req *r)
+{
+	long long uid, sid;
+	return credential_check(r, &uid, &sid);
+}
+
+int auth_request(http_req *r)
+{
+	long long uid, sid;
+	if (credential_check(r, &uid, &sid) != 0)
+		return -1;
 	identity *u = NULL;
 	int rc = load_identity(r, uid, sid, route_tenant(r), &u);
 	if (rc == DB_EUNAVAIL) {
