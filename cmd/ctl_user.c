@@ -14,9 +14,9 @@
 
 static int usage(void)
 {
-	fputs("usage: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]\n"
-	      "  R: region_admin, region_reviewer, university (with --tenant: assigned ATS, repeatable),\n"
-	      "     ats_coordinator, ats_editor, ats_viewer (with --tenant)\n",
+	fputs("uso: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]\n"
+	      "  R: region_admin, region_reviewer, university (con --tenant: ATS assegnato, ripetibile),\n"
+	      "     ats_coordinator, ats_editor, ats_viewer (con --tenant)\n",
 	      stderr);
 	return 2;
 }
@@ -55,7 +55,9 @@ int ctl_user(db *d, int argc, char **argv)
 		return usage();
 	bool ats = rl == ROLE_ATS_COORDINATOR || rl == ROLE_ATS_EDITOR || rl == ROLE_ATS_VIEWER;
 	if ((ats && ntenants != 1) || ((rl == ROLE_REGION_ADMIN || rl == ROLE_REGION_REVIEWER) && ntenants > 0)) {
-		fputs("ambitoctl user add: an ATS role needs exactly one --tenant; a region role takes none\n", stderr);
+		fputs("ambitoctl user add: un ruolo di ATS richiede esattamente un --tenant; un ruolo regionale "
+		      "nessuno\n",
+		      stderr);
 		return 2;
 	}
 	char lower[256], pw[PASSWORD_MAX_BYTES + 2], generated[21];
@@ -65,44 +67,44 @@ int ctl_user(db *d, int argc, char **argv)
 			*p = (char)(*p - 'A' + 'a');
 	if (from_stdin) {
 		if (fgets(pw, sizeof(pw), stdin) == NULL) {
-			fputs("ambitoctl user add: no password on stdin\n", stderr);
+			fputs("ambitoctl user add: nessuna password su stdin\n", stderr);
 			return 1;
 		}
 		pw[strcspn(pw, "\r\n")] = '\0';
 		/* Characters, not bytes, as the API counts them (v_password). */
 		if (!utf8_valid(pw, strlen(pw)) || utf8_chars(pw, strlen(pw)) < PASSWORD_MIN_CHARS) {
-			fprintf(stderr, "ambitoctl user add: the password needs at least %d characters\n",
+			fprintf(stderr, "ambitoctl user add: la password deve avere almeno %d caratteri\n",
 			        PASSWORD_MIN_CHARS);
 			return 1;
 		}
 	}
 	if (db_begin(d) != DB_OK)
-		return fail(d, "cannot start a transaction");
+		return fail(d, "impossibile iniziare una transazione");
 	long long uid;
 	long long rc =
 	    user_store_create(d, lower, name, ats ? NULL : rolename, from_stdin ? pw : NULL, generated, &uid);
 	if (rc == DB_EDUP) {
 		db_rollback(d);
-		fprintf(stderr, "ambitoctl user add: %s already exists\n", lower);
+		fprintf(stderr, "ambitoctl user add: %s esiste già\n", lower);
 		return 1;
 	}
 	if (rc < 0)
-		return fail(d, "cannot create the user");
+		return fail(d, "impossibile creare l'utente");
 	for (int i = 0; i < ntenants; i++) {
 		rc = ats ? user_store_add_membership(d, uid, tenants[i], rolename)
 		         : user_store_add_assignment(d, uid, tenants[i]);
 		if (rc == 0) {
 			db_rollback(d);
-			fprintf(stderr, "ambitoctl user add: no tenant %s\n", tenants[i]);
+			fprintf(stderr, "ambitoctl user add: l'ambito %s non esiste\n", tenants[i]);
 			return 1;
 		}
 		if (rc < 0)
-			return fail(d, "cannot add the tenant role");
+			return fail(d, "impossibile aggiungere il ruolo nell'ambito");
 	}
 	if (audit_cli(d, "user add", lower, 201, rolename) != DB_OK || db_commit(d) != DB_OK)
-		return fail(d, "cannot save the user");
-	printf("created user %lld %s (%s)\n", uid, lower, rolename);
+		return fail(d, "impossibile salvare l'utente");
+	printf("creato l'utente %lld %s (%s)\n", uid, lower, rolename);
 	if (!from_stdin)
-		printf("initial password (shown once): %s\n", generated);
+		printf("password iniziale (mostrata una sola volta): %s\n", generated);
 	return 0;
 }

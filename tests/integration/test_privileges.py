@@ -126,7 +126,7 @@ class Privileges(unittest.TestCase):
         p = harness.ctl_ok(self.db, "user", "add", "--email",
                            "admin@regione.example", "--role", "region_admin",
                            "--password-stdin", input=PASSWORD + "\n")
-        self.assertIn("created user", p.stdout)
+        self.assertIn("creato l'utente", p.stdout)
         with harness.Server(self.db) as srv:
             r = srv.request("POST", "/api/v1/auth/login",
                             {"email": "admin@regione.example",
