@@ -386,6 +386,9 @@ static void problem_write(http_req *r, int status, const char *detail, const fie
 	jw_kstr(w, "type", e ? "urn:ambito:problem:invalid-fields" : "about:blank");
 	jw_kstr(w, "title", problem_title(status));
 	jw_kint(w, "status", status);
+	if (detail == NULL && status == 500)
+		detail = "errore interno: la richiesta non è stata completata; se si ripete, segnalarlo citando il "
+		         "request_id";
 	if (detail)
 		jw_kstr(w, "detail", detail);
 	if (r->request_id)
