@@ -119,8 +119,9 @@ struct server {
 	SSL_CTX *ssl;
 	proxy_list *proxies; /* trusted_proxies: whose forwarded headers count */
 	workers *pool;
-	http_handler dispatch; /* authentication, scoping, the handler: from above */
-	http_head_check head;  /* the head's own checks (credentials), or NULL */
+	http_handler dispatch;  /* authentication, scoping, the handler: from above */
+	http_head_check head;   /* the head's own checks (credentials), or NULL */
+	http_handler not_found; /* the answer to a path without a route, or NULL */
 	struct event *attn_ev, *sigterm_ev, *sigint_ev, *deadline_ev;
 	pthread_mutex_t attn_mu;
 	conn *attn_head;
@@ -474,7 +475,10 @@ static void conn_dispatch(conn *c)
 	int allowed = c->allowed;
 	switch (c->match) {
 	case ROUTER_NOT_FOUND:
-		http_problem(r, 404, "la risorsa richiesta non esiste");
+		if (s->not_found != NULL)
+			s->not_found(r);
+		if (r->status == 0)
+			http_problem(r, 404, "la risorsa richiesta non esiste");
 		conn_answer(c);
 		return;
 	case ROUTER_BAD_METHOD: {
@@ -1087,6 +1091,11 @@ server *server_new(const config *cfg, http_handler dispatch, char *err, size_t e
 fail:
 	server_free(s);
 	return NULL;
+}
+
+void server_set_not_found(server *s, http_handler not_found)
+{
+	s->not_found = not_found;
 }
 
 void server_set_head_check(server *s, http_head_check head)

@@ -22,6 +22,10 @@ int server_run(server *s);
  * its head is read, before a byte of its body: 0 to go on, or -1 with the
  * answer written (the connection then closes, its body read and thrown away
  * by the lingering close). */
+/* not_found, when set, answers a request whose path no route matches (on the
+ * I/O thread, without the database); if it leaves no answer the server
+ * answers the JSON 404 problem. */
+void server_set_not_found(server *s, http_handler not_found);
 typedef int (*http_head_check)(http_req *r);
 void server_set_head_check(server *s, http_head_check head);
 void server_free(server *s); /* server_free(NULL) does nothing */

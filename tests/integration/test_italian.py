@@ -123,10 +123,39 @@ class ItalianProblems(unittest.TestCase):
         self.assertItalian(r, 403, "solo un region_admin")
 
     def test_404_unknown_path_keeps_english_status_line(self):
-        r = req("GET", "/no/such/thing")
+        r = req("GET", "/api/v1/no/such/thing")
         self.assertItalian(r, 404, "la risorsa richiesta non esiste")
         # Only the JSON title is Italian: the status line keeps its reason.
         self.assertEqual(r.reason, "Not Found")
+
+    def test_404_unknown_page_outside_the_api_is_the_italian_page(self):
+        # Outside /api/ a path without a route is the web interface's page,
+        # as for a page of a tenant one may not see; under /api/ the JSON
+        # problem (above). (/ats/xyz, a page's path, first asks an anonymous
+        # visitor to log in: test_web.py checks its 404 page when logged in.)
+        for path in ("/nonesiste", "/ats/ats-1/piani/2020-2022/altro/ancora", "/apix",
+                     "/static/nessuno.css", "/nonesiste?x=<script>"):
+            with self.subTest(path=path):
+                r = req("GET", path)
+                self.assertEqual(r.status, 404, r)
+                self.assertTrue(r.headers.get("Content-Type", "").startswith("text/html"), r.headers)
+                page = r.body.decode("utf-8")
+                self.assertIn('<html lang="it">', page)
+                self.assertIn("<title>Pagina non trovata", page)
+                self.assertIn("La pagina che cerchi non esiste", page)
+                self.assertIn('href="/"', page)
+                self.assertNotIn("<script>", page)
+                self.assertIn("default-src", r.headers.get("Content-Security-Policy", ""))
+                self.assertIsNone(ENGLISH.search(re.sub(r"<[^>]*>", " ", page)), page)
+        # A HEAD has the page's status and headers, no body.
+        r = SRV.request("HEAD", "/nonesiste")
+        self.assertEqual(r.status, 404)
+        self.assertTrue(r.headers.get("Content-Type", "").startswith("text/html"), r.headers)
+        self.assertEqual(r.body, b"")
+        # Under /api/ the problem, whatever follows.
+        for path in ("/api/nonesiste", "/api/v1/ats/xyz", "/api"):
+            with self.subTest(path=path):
+                self.assertItalian(req("GET", path), 404, "la risorsa richiesta non esiste")
 
     def test_404_unknown_cycle(self):
         self.assertItalian(req("GET", CYCLES + "/nessuno", "admin"), 404, "il ciclo nessuno non esiste")
