@@ -164,7 +164,7 @@ done:
 #define IDENTITY_SQL                                                                                                   \
 	"SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL"                             \
 	"  FROM users u JOIN logins l ON l.id = ? AND l.user_id = u.id WHERE u.id = ?"                                 \
-	" UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL"                                         \
+	" UNION ALL SELECT 'm', m.tenant_id, t.slug, t.name, m.role, NULL, NULL"                                       \
 	"  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"                                \
 	" UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL"                                           \
 	"  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?"
@@ -242,6 +242,7 @@ static identity *identity_from(http_req *r, db_res *res, long long login_id)
 			membership *m = &u->memberships[u->nmemberships++];
 			m->tenant_id = db_int(res, i, 1);
 			m->tenant = db_val(res, i, 2);
+			m->tenant_name = db_val(res, i, 3);
 			m->role = role_parse(db_val(res, i, 4));
 		} else if (kind[0] == 'a' && u->region_role == ROLE_UNIVERSITY) {
 			u->assigned_slugs[u->nassigned] = db_val(res, i, 2);

@@ -23,7 +23,8 @@ typedef enum {
 
 typedef struct membership {
 	long long tenant_id;
-	const char *tenant;
+	const char *tenant;      /* slug */
+	const char *tenant_name; /* its name, for people to read */
 	role role;
 } membership;
 
