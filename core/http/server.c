@@ -364,7 +364,8 @@ static void conn_refuse(conn *c, int status, const char *why)
 	conn_answer(c);
 }
 
-/* Like conn_refuse, for an answer already written by the head check. */
+/* Like conn_refuse, for an answer already written by the head check to a
+ * request whose body will not be read. */
 static void conn_refuse_answered(conn *c)
 {
 	c->keep_alive = false;
@@ -574,7 +575,10 @@ static void conn_start_request(conn *c, size_t head_len)
 	/* A request that will be refused anyway (no credential) is answered
 	 * before its body is read, whatever its size. */
 	if (c->match == ROUTER_FOUND && s->head != NULL && s->head(r) != 0) {
-		conn_refuse_answered(c);
+		if (h.content_length > 0)
+			conn_refuse_answered(c); /* its body is never read */
+		else
+			conn_answer(c); /* nothing unread: the connection may go on */
 		return;
 	}
 	size_t limit = body_limit(s, c->match == ROUTER_FOUND ? r->route : NULL);

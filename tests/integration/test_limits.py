@@ -129,6 +129,16 @@ class BodyLimitTests(HTTPCase):
         self.assertEqual(line["method"], "PUT")
         self.assertAlive(self.srv)
 
+    def test_refusal_without_a_body_keeps_the_connection(self):
+        # Nothing left unread: a 401 at head time does not close a
+        # kept-alive connection, the next request is answered on it.
+        data = send_all_then_read(self.srv, b"GET /api/v1/me HTTP/1.1\r\nHost: t\r\n\r\n"
+                                  b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        first, _, rest = data.partition(b"\r\n\r\n")
+        self.assertTrue(first.startswith(b"HTTP/1.1 401 "), data[:300])
+        self.assertNotIn(b"Connection: close", first)
+        self.assertIn(b"HTTP/1.1 200 ", rest)
+
     def test_bad_token_is_refused_before_the_body(self):
         for auth in ("Bearer nonuntoken", "Basic dXRlbnRlOnBhc3N3b3Jk", "Bearer " + "a.b.c"):
             with self.subTest(auth=auth):
@@ -186,14 +196,22 @@ class RequestMemoryTests(HTTPCase):
                     "AMBITO_MAX_REQUEST_MEMORY": 1024 * 1024}) as srv:
                 # A body of 200 KB announced and not sent: the request holds
                 # its reservation (64 KiB and 14 bytes a body byte) while it
-                # waits.
+                # waits. With a token: without one it is refused at its head
+                # and reserves nothing.
+                harness.ctl_ok(db, "user", "add", "--email", "mem@example.it", "--role", "region_admin",
+                               "--password-stdin", input="una password lunga abbastanza\n")
+                r = srv.request("POST", LOGIN, body={"email": "mem@example.it",
+                                                     "password": "una password lunga abbastanza"})
+                self.assertEqual(r.status, 200, r.body)
+                token = r.json()["access_token"]
                 hold = socket.create_connection((srv.host, srv.port),
                                                 timeout=10)
                 try:
                     hold.sendall(
                         ("PUT %s HTTP/1.1\r\nHost: t\r\nContent-Type: "
-                         "application/json\r\nContent-Length: 200000\r\n\r\n"
-                         % SECTION).encode())
+                         "application/json\r\nAuthorization: Bearer %s\r\n"
+                         "Content-Length: 200000\r\n\r\n"
+                         % (SECTION, token)).encode())
                     time.sleep(0.3)
                     r = srv.request("POST", LOGIN, body={"a": 1})
                     self.assertProblem(r, 503)
@@ -271,6 +289,11 @@ class ConnectionCapTests(HTTPCase):
                     for s in held:
                         s.close()
                 wait_healthy(srv)
+                # The line may still be on its way through the log pipe.
+                try:
+                    srv.wait_for_log(lambda o: o.get("msg", "").startswith("connection limit reached"))
+                except AssertionError:
+                    pass  # counted below
                 refused = [o for o in srv.log_lines()
                            if o.get("msg", "").startswith(
                                "connection limit reached")]
