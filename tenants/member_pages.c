@@ -262,7 +262,7 @@ static void post_member(http_req *r)
 	const char *rolename = v_string(e, NULL, body, "role", 1, 32, true);
 	password = v_password(e, NULL, body, "password", discreet);
 	if (rolename && !members_role_ok(rolename))
-		field_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
+		field_errors_add(e, "role", "deve essere ats_coordinator, ats_editor o ats_viewer");
 	long long id = 0;
 	char generated[MEMBER_GENERATED_PASSWORD_LEN + 1] = "";
 	int rc = field_errors_count(e) == 0 ? members_add(r, e, email, name, rolename, password, &id, generated)

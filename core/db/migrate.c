@@ -205,7 +205,8 @@ int migrate_check(struct db *d, char *err, size_t errlen)
 				break;
 			used += (size_t)n;
 		}
-		say(err, errlen, "%d migrazioni in sospeso (%s): eseguire ambitoctl migrate", pending, names);
+		say(err, errlen, "%d migrazion%s in sospeso (%s): eseguire ambitoctl migrate", pending,
+		    pending == 1 ? "e" : "i", names);
 		goto fail;
 	}
 	ret = 0;

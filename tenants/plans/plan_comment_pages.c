@@ -353,7 +353,7 @@ static void post_comment(http_req *r)
 	c.part = v_string_or_null(e, NULL, body, "part", PART_KEY_MAX, &present);
 	c.body = v_text(e, NULL, body, "body", COMMENT_BODY_MAX_CHARS, true);
 	if (c.body != NULL && blank(c.body))
-		field_errors_add(e, "body", "must not be blank");
+		field_errors_add(e, "body", "non può essere vuoto");
 	if (v.thread != 0) {
 		/* A reply names its thread's part, as the API requires. */
 		plan_comment *parent;

@@ -826,7 +826,7 @@ class CtlUserTest(SharedServerTest):
         p = harness.ctl(self.db, "user", "add", "--email", email.upper(), "--role",
                         "region_admin", "--password-stdin", input=new_password() + "\n")
         self.assertNotEqual(p.returncode, 0, p.stdout)
-        self.assertIn("exists", p.stderr)
+        self.assertIn("esiste già", p.stderr)
         self.assertEqual(self.db.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
                                      % email), [["1"]])
 
@@ -855,7 +855,7 @@ class CtlUserTest(SharedServerTest):
             p = harness.ctl(self.db, "user", "add", "--email", email, "--role",
                             "region_admin", "--password-stdin", input=short + "\n")
             self.assertNotEqual(p.returncode, 0, short)
-            self.assertIn("12 characters", p.stderr)
+            self.assertIn("12 caratteri", p.stderr)
             self.assertEqual(self.db.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
                                          % email), [["0"]], short)
         # Twelve of them are enough, and log in.

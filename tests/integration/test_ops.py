@@ -251,7 +251,7 @@ class ReadinessTests(unittest.TestCase):
             errors = [json.loads(ln) for ln in lines
                       if json.loads(ln).get("level") == "error"]
             text = " ".join(o["msg"] for o in errors)
-            self.assertIn("pending", text, lines)
+            self.assertIn("in sospeso", text, lines)
             for f in migration_files():
                 self.assertIn(f, text)
             self.assertIn("ambitoctl migrate", text)
@@ -272,7 +272,7 @@ class ReadinessTests(unittest.TestCase):
                 r = srv.request("GET", "/readyz")
                 doc = assert_problem(self, r, 503)
                 assert_retry_after(self, r)
-                self.assertIn("pending", doc["detail"])
+                self.assertIn("in sospeso", doc["detail"])
                 self.assertIn(last, doc["detail"])
                 self.assertEqual(srv.request("GET", "/healthz").status, 200)
                 db.sql("INSERT INTO schema_migrations (version, name, sha256)"

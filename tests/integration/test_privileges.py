@@ -102,7 +102,7 @@ class Privileges(unittest.TestCase):
                                    "INSERT INTO extra_rows VALUES (1)")
             self.assertEqual(rc, 0, err)  # ALL, for now
             p = db.migrate()
-            self.assertIn("row rights only", p.stdout)
+            self.assertIn("solo i diritti sulle righe", p.stdout)
             rc, _, err = db.sql_as(db.user, db.password,
                                    "INSERT INTO extra_rows VALUES (2);"
                                    "UPDATE extra_rows SET id = 3 WHERE id = 2;"
