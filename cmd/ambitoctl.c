@@ -22,7 +22,8 @@ static int cmd_migrate(db *d, int argc, char **argv)
 		fprintf(stderr, "ambitoctl migrate: %s\n", err);
 		return 1;
 	}
-	printf("schema up to date (%d migration%s applied now)\n", applied, applied == 1 ? "" : "s");
+	printf("schema aggiornato (%d migrazion%s applicat%s ora)\n", applied, applied == 1 ? "e" : "i",
+	       applied == 1 ? "a" : "e");
 	/* Run as the owner: the grants follow the schema just brought up to
 	 * date, so a migration's new table is granted without a second step. */
 	if (cfg.db_admin_user[0] != '\0' && strcmp(cfg.db_admin_user, cfg.db_user) != 0) {
@@ -30,20 +31,20 @@ static int cmd_migrate(db *d, int argc, char **argv)
 			fprintf(stderr, "ambitoctl migrate: %s\n", err);
 			return 1;
 		}
-		printf("account %s@%s granted row rights only\n", cfg.db_user, cfg.db_user_host);
+		printf("all'account %s@%s sono concessi solo i diritti sulle righe\n", cfg.db_user, cfg.db_user_host);
 	}
 	return 0;
 }
 
-static const ctl_command commands[] = {{"migrate", "", "apply pending schema migrations", cmd_migrate},
+static const ctl_command commands[] = {{"migrate", "", "applica le migrazioni dello schema in sospeso", cmd_migrate},
                                        CTL_MORE_COMMANDS};
 
 static void usage(FILE *f)
 {
-	fputs("usage: ambitoctl COMMAND [ARGS]\ncommands:\n", f);
+	fputs("uso: ambitoctl COMANDO [ARGOMENTI]\ncomandi:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s %s\n      %s\n", commands[i].name, commands[i].args, commands[i].help);
-	fputs("Configuration: as ambitod (AMBITO_CONFIG file, AMBITO_* environment variables).\n", f);
+	fputs("Configurazione: come per ambitod (file AMBITO_CONFIG, variabili d'ambiente AMBITO_*).\n", f);
 }
 
 int main(int argc, char **argv)
@@ -57,13 +58,13 @@ int main(int argc, char **argv)
 		if (strcmp(commands[i].name, argv[1]) == 0)
 			cmd = &commands[i];
 	if (cmd == NULL) {
-		fprintf(stderr, "ambitoctl: unknown command %s\n", argv[1]);
+		fprintf(stderr, "ambitoctl: comando sconosciuto %s\n", argv[1]);
 		usage(stderr);
 		return 2;
 	}
 	char err[512];
 	if (config_load(&cfg, NULL, err, sizeof(err)) != 0) {
-		fprintf(stderr, "ambitoctl: configuration: %s\n", err);
+		fprintf(stderr, "ambitoctl: configurazione: %s\n", err);
 		return 1;
 	}
 	log_set_level(LOG_WARN);
@@ -77,7 +78,8 @@ int main(int argc, char **argv)
 	db *d = db_new(&conn);
 	explicit_bzero(conn.db_password, sizeof(conn.db_password));
 	if (d == NULL || db_connect(d) != DB_OK) {
-		fprintf(stderr, "ambitoctl: cannot connect to the database: %s\n", d ? db_error(d) : "out of memory");
+		fprintf(stderr, "ambitoctl: impossibile collegarsi alla base dati: %s\n",
+		        d ? db_error(d) : "memoria esaurita");
 		db_free(d);
 		return 1;
 	}

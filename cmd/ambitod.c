@@ -105,6 +105,8 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "%s", err);
 		return 1;
 	}
+	server_set_head_check(s, dispatch_head);
+	server_set_not_found(s, web_not_found);
 	int rc = server_run(s);
 	/* Stopping already: a second SIGTERM during the teardown must not end
 	 * the process by signal (freeing the server restores its default). */

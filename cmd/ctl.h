@@ -22,15 +22,15 @@ char *ctl_read_file(const char *path, size_t *len);
 /* Commands of later modules, appended to the table. */
 #define CTL_MORE_COMMANDS                                                                                              \
 	{"user", "add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]",                               \
-	 "create an account (prints a generated password once unless --password-stdin)", ctl_user},                    \
-	    {"demo-load", "FILE.json", "load a demo set of tenants and users (marked demo) in one transaction",        \
-	     ctl_demo_load},                                                                                           \
+	 "crea un account (stampa una volta una password generata, salvo --password-stdin)", ctl_user},                \
+	    {"demo-load", "FILE.json",                                                                                 \
+	     "carica in una transazione un insieme dimostrativo di ambiti e utenti (marcati demo)", ctl_demo_load},    \
 	    {"import", "FILE.json [--replace]",                                                                        \
-	     "load a whole cycle (format ambito-cycle/1) in one transaction; --replace overwrites a draft",            \
+	     "carica un ciclo intero (formato ambito-cycle/1) in una transazione; --replace sovrascrive una bozza",    \
 	     ctl_import},                                                                                              \
-	    {"export", "CYCLE [FILE]", "write a cycle in the import format (to stdout without FILE)", ctl_export},     \
+	    {"export", "CYCLE [FILE]", "scrive un ciclo nel formato di import (su stdout senza FILE)", ctl_export},    \
 	    {"demo", "--cycle SLUG --tenants N [--seed S]",                                                            \
-	     "fill an open cycle with N synthetic ATS (demo-0001...) with plans and submissions; keeps what exists",   \
+	     "riempie un ciclo aperto con N ATS sintetici (demo-0001...) con piani e invii; conserva ciò che esiste",  \
 	     ctl_synth},
 
 #endif

@@ -76,17 +76,17 @@ static const char *print_errors(arena *a, const char *file, const field_errors *
 	for (size_t i = 0; i < shown; i++)
 		fprintf(stderr, "%s: %s: %s\n", file, field_errors_field(e, i), field_errors_message(e, i));
 	if (field_errors_count(e) > shown)
-		fprintf(stderr, "%s: ... and %zu more\n", file, field_errors_count(e) - shown);
-	fprintf(stderr, "ambitoctl import: %s: nothing was imported\n", file);
+		fprintf(stderr, "%s: ... e altri %zu\n", file, field_errors_count(e) - shown);
+	fprintf(stderr, "ambitoctl import: %s: non è stato importato nulla\n", file);
 	if (kept == 0)
-		return "the file is not valid";
+		return "il file non è valido";
 	return arena_printf(a, "%s: %s", field_errors_field(e, 0), field_errors_message(e, 0));
 }
 
 static int import_usage(void)
 {
-	fputs("usage: ambitoctl import FILE.json [--replace]\n"
-	      "  --replace  overwrite a cycle of the same slug while it is still a draft\n",
+	fputs("uso: ambitoctl import FILE.json [--replace]\n"
+	      "  --replace  sovrascrive il ciclo con lo stesso slug finché è una bozza\n",
 	      stderr);
 	return 2;
 }
@@ -111,13 +111,13 @@ int ctl_import(db *d, int argc, char **argv)
 	arena *a = arena_new();
 	char *text = slurp(file, &len, &why);
 	if (text == NULL) {
-		fprintf(stderr, "ambitoctl import: cannot read %s: %s\n", file, why);
+		fprintf(stderr, "ambitoctl import: impossibile leggere %s: %s\n", file, why);
 		goto out;
 	}
 	json_value *root;
 	char err[256];
 	if (json_parse(a, text, len, &root, err, sizeof(err)) != JSON_OK) {
-		fprintf(stderr, "ambitoctl import: %s: not valid JSON: %s\n", file, err);
+		fprintf(stderr, "ambitoctl import: %s: JSON non valido: %s\n", file, err);
 		goto out;
 	}
 	field_errors *e = field_errors_new(a);
@@ -138,7 +138,7 @@ int ctl_import(db *d, int argc, char **argv)
 	}
 	case CYCLE_IMPORT_REFUSED:
 		db_rollback(d);
-		fprintf(stderr, "%s: %s\nambitoctl import: %s: nothing was imported\n", file, refusal, file);
+		fprintf(stderr, "%s: %s\nambitoctl import: %s: non è stato importato nulla\n", file, refusal, file);
 		audit(d, arena_printf(a, "cycle:%s", doc.cycle.slug), 409, refusal);
 		goto out;
 	case CYCLE_IMPORT_FAILED: goto db_fail;
@@ -146,25 +146,25 @@ int ctl_import(db *d, int argc, char **argv)
 	const char *object = arena_printf(a, "cycle:%s", doc.cycle.slug);
 	bool old = replaced;
 	rc = audit(d, object, old ? 200 : 201,
-	           arena_printf(a, "%s %s: %zu objectives, %zu actions, %zu norms, %zu terms, %zu sections",
-	                        old ? "replaced from" : "imported from", file, doc.catalog.nobjectives,
+	           arena_printf(a, "%s %s: %zu obiettivi, %zu azioni, %zu norme, %zu voci, %zu sezioni",
+	                        old ? "sostituito da" : "importato da", file, doc.catalog.nobjectives,
 	                        cycle_count_actions(&doc.catalog), doc.nnorms, doc.glossary.nterms,
 	                        doc.template.nsections));
 	if (rc == DB_OK)
 		rc = db_commit(d);
 	if (rc != DB_OK)
 		goto db_fail;
-	printf("%s cycle %s (%s): %zu objectives, %zu actions, %zu areas, %zu funding sources, %zu norms, "
-	       "%zu glossary terms, %zu template sections\n",
-	       old ? "replaced" : "imported", doc.cycle.slug, cycle_status_name(doc.cycle.status),
+	printf("%s il ciclo %s (%s): %zu obiettivi, %zu azioni, %zu aree, %zu fonti di finanziamento, %zu norme, "
+	       "%zu voci di glossario, %zu sezioni del modello\n",
+	       old ? "sostituito" : "importato", doc.cycle.slug, cycle_status_name(doc.cycle.status),
 	       doc.catalog.nobjectives, cycle_count_actions(&doc.catalog), doc.catalog.nareas,
 	       doc.catalog.nfunding_sources, doc.nnorms, doc.glossary.nterms, doc.template.nsections);
 	ret = 0;
 	goto out;
 
 db_fail:
-	fprintf(stderr, "ambitoctl import: %s: the database refused the import, nothing was imported (%s)\n", file,
-	        db_error(d));
+	fprintf(stderr, "ambitoctl import: %s: la base dati ha rifiutato l'import, non è stato importato nulla (%s)\n",
+	        file, db_error(d));
 	db_rollback(d);
 out:
 	free(text);
@@ -194,7 +194,7 @@ static int write_file(const char *path, const char *buf, size_t len)
 int ctl_export(db *d, int argc, char **argv)
 {
 	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
-		fputs("usage: ambitoctl export CYCLE [FILE]  (to stdout without FILE)\n", stderr);
+		fputs("uso: ambitoctl export CICLO [FILE]  (su stdout senza FILE)\n", stderr);
 		return 2;
 	}
 	const char *slug = argv[1], *file = argc == 3 ? argv[2] : NULL;
@@ -209,13 +209,13 @@ int ctl_export(db *d, int argc, char **argv)
 	if (rc == DB_OK)
 		rc = cycle_store_find(d, a, slug, true, &c);
 	if (rc == DB_OK && c == NULL) {
-		fprintf(stderr, "ambitoctl export: there is no cycle %s\n", slug);
+		fprintf(stderr, "ambitoctl export: il ciclo %s non esiste\n", slug);
 		goto out;
 	}
 	if (rc == DB_OK)
 		rc = cycle_store_load_document(d, a, c, &doc);
 	if (rc != DB_OK) {
-		fprintf(stderr, "ambitoctl export: cannot read cycle %s (%s)\n", slug, db_error(d));
+		fprintf(stderr, "ambitoctl export: impossibile leggere il ciclo %s (%s)\n", slug, db_error(d));
 		goto out;
 	}
 	w = jw_new(NULL, NULL);
@@ -223,12 +223,13 @@ int ctl_export(db *d, int argc, char **argv)
 	size_t len;
 	const char *buf = jw_buffer(w, &len);
 	if (jw_failed(w)) {
-		fprintf(stderr, "ambitoctl export: cycle %s holds text that is not valid UTF-8\n", slug);
+		fprintf(stderr, "ambitoctl export: il ciclo %s contiene testo non in UTF-8 valido\n", slug);
 		goto out;
 	}
 	if (file != NULL ? write_file(file, buf, len) != 0
 	                 : fwrite(buf, 1, len, stdout) != len || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
-		fprintf(stderr, "ambitoctl export: cannot write %s: %s\n", file ? file : "the output", strerror(errno));
+		fprintf(stderr, "ambitoctl export: impossibile scrivere %s: %s\n", file ? file : "l'uscita",
+		        strerror(errno));
 		goto out;
 	}
 	ret = 0;

@@ -50,7 +50,7 @@ static const char *str(const json_value *o, const char *k)
 int ctl_demo_load(db *d, int argc, char **argv)
 {
 	if (argc != 2) {
-		fputs("usage: ambitoctl demo-load FILE.json\n", stderr);
+		fputs("uso: ambitoctl demo-load FILE.json\n", stderr);
 		return 2;
 	}
 	const char *path = argv[1];
@@ -58,7 +58,7 @@ int ctl_demo_load(db *d, int argc, char **argv)
 	char err[1024];
 	char *text = ctl_read_file(path, &len);
 	if (text == NULL) {
-		fprintf(stderr, "ambitoctl demo-load: cannot read %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ambitoctl demo-load: impossibile leggere %s: %s\n", path, strerror(errno));
 		return 1;
 	}
 	arena *a = arena_new();
@@ -71,11 +71,11 @@ int ctl_demo_load(db *d, int argc, char **argv)
 	const json_value *demo = json_get(doc, "demo");
 	if (!json_is(doc, JSON_OBJECT) || strcmp(str(doc, "format"), "ambito-demo/1") != 0 || !demo ||
 	    demo->type != JSON_BOOL || !demo->u.boolean) {
-		fprintf(stderr, "ambitoctl demo-load: %s: not an ambito-demo/1 file marked \"demo\": true\n", path);
+		fprintf(stderr, "ambitoctl demo-load: %s: non è un file ambito-demo/1 marcato \"demo\": true\n", path);
 		goto out;
 	}
 	if (db_begin(d) != DB_OK) {
-		rc = fail(d, path, "cannot start a transaction", db_error(d));
+		rc = fail(d, path, "impossibile iniziare una transazione", db_error(d));
 		goto out;
 	}
 	const json_value *tenants = json_get(doc, "tenants"), *users = json_get(doc, "users");
@@ -88,7 +88,7 @@ int ctl_demo_load(db *d, int argc, char **argv)
 		                      "ssssss", str(t, "slug"), str(t, "code"), str(t, "name"), str(t, "capofila"),
 		                      str(t, "ente_gestore"), str(t, "province"));
 		if (n < 0) {
-			rc = fail(d, path, "cannot create tenant", str(t, "slug"));
+			rc = fail(d, path, "impossibile creare l'ambito", str(t, "slug"));
 			goto out;
 		}
 		long long id = (long long)db_last_id(d);
@@ -101,7 +101,7 @@ int ctl_demo_load(db *d, int argc, char **argv)
 			    "issii", id, str(c, "istat_code"), str(c, "name"),
 			    pop && pop->type == JSON_NUMBER ? pop->u.number.integer : 0LL, (long long)k);
 			if (n < 0) {
-				rc = fail(d, path, "cannot add Comune", str(c, "name"));
+				rc = fail(d, path, "impossibile aggiungere il Comune", str(c, "name"));
 				goto out;
 			}
 		}
@@ -114,20 +114,20 @@ int ctl_demo_load(db *d, int argc, char **argv)
 		long long id;
 		if (user_store_create(d, str(u, "email"), str(u, "name"), region_role, json_get_str(u, "password"),
 		                      generated, &id) < 0) {
-			rc = fail(d, path, "cannot create user", str(u, "email"));
+			rc = fail(d, path, "impossibile creare l'utente", str(u, "email"));
 			goto out;
 		}
 		const json_value *ms = json_get(u, "memberships"), *as = json_get(u, "assignments");
 		for (size_t k = 0; ms && ms->type == JSON_ARRAY && k < ms->u.array.n; k++)
 			if (user_store_add_membership(d, id, str(ms->u.array.items[k], "tenant"),
 			                              str(ms->u.array.items[k], "role")) != 1) {
-				rc = fail(d, path, "bad membership of", str(u, "email"));
+				rc = fail(d, path, "appartenenza non valida di", str(u, "email"));
 				goto out;
 			}
 		for (size_t k = 0; as && as->type == JSON_ARRAY && k < as->u.array.n; k++)
 			if (!json_is(as->u.array.items[k], JSON_STRING) ||
 			    user_store_add_assignment(d, id, as->u.array.items[k]->u.string.s) != 1) {
-				rc = fail(d, path, "bad assignment of", str(u, "email"));
+				rc = fail(d, path, "assegnazione non valida di", str(u, "email"));
 				goto out;
 			}
 		nu++;
@@ -140,17 +140,19 @@ int ctl_demo_load(db *d, int argc, char **argv)
 	}
 	size_t np = 0;
 	if (ctl_demo_load_plans(d, a, str(doc, "cycle"), json_get(doc, "plans"), &np, err, sizeof(err)) != 0) {
-		rc = fail(d, path, "cannot load the plans", err);
+		rc = fail(d, path, "impossibile caricare i piani", err);
 		goto out;
 	}
 	if (audit_cli(d, "demo-load", path, 201,
 	              arena_printf(a, "demo data: %zu tenants, %zu users, %zu plans, participation of %zu", nt, nu, np,
 	                           npart)) != DB_OK ||
 	    db_commit(d) != DB_OK) {
-		rc = fail(d, path, "cannot save", db_error(d));
+		rc = fail(d, path, "impossibile salvare", db_error(d));
 		goto out;
 	}
-	printf("demo data loaded: %zu tenants, %zu users, %zu plans, participation of %zu tenants\n", nt, nu, np,
+	printf("dati dimostrativi caricati: %zu ambiti, %zu utenti, %zu piani, partecipazione di %zu ambiti
+	       ", nt, nu,
+	       np,
 	       npart);
 	rc = 0;
 out:

@@ -18,7 +18,7 @@ static const char *str(const json_value *o, const char *k)
 
 static void say(char *err, size_t errlen, const char *tenant, const char *what, const char *detail)
 {
-	snprintf(err, errlen, "plan of %s: %s%s%s", tenant, what, detail ? ": " : "", detail ? detail : "");
+	snprintf(err, errlen, "piano di %s: %s%s%s", tenant, what, detail ? ": " : "", detail ? detail : "");
 }
 
 /* The first user with role on the tenant (ATS roles) or in the Region. */
@@ -66,23 +66,24 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 	int want = plan_status_parse(target);
 	int rc = -1;
 	if (want < 0) {
-		say(err, errlen, slug, "unknown target_status", target);
+		say(err, errlen, slug, "target_status sconosciuto", target);
 		return -1;
 	}
 	db_res *res;
 	if (db_query(d, a, &res, "SELECT id FROM tenants WHERE slug = ?", "s", slug) != DB_OK || db_nrows(res) != 1) {
-		say(err, errlen, slug, "no such tenant in the demo set", NULL);
+		say(err, errlen, slug, "ambito assente dall'insieme dimostrativo", NULL);
 		return -1;
 	}
 	long long tenant_id = db_int(res, 0, 0);
 	long long coordinator = user_with(d, a, tenant_id, "ats_coordinator");
 	long long reviewer = user_with(d, a, 0, "region_reviewer");
 	if (coordinator == 0 || reviewer == 0) {
-		say(err, errlen, slug, "the demo set needs a coordinator of the tenant and a region_reviewer", NULL);
+		say(err, errlen, slug,
+		    "l'insieme dimostrativo richiede un coordinatore dell'ambito e un region_reviewer", NULL);
 		return -1;
 	}
 	if (plan_create(d, tenant_id, c, coordinator) != DB_OK) {
-		say(err, errlen, slug, "cannot create the plan", db_error(d));
+		say(err, errlen, slug, "impossibile creare il piano", db_error(d));
 		return -1;
 	}
 
@@ -97,7 +98,7 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 		if (plan_section_parse(e, arena_printf(a, "sections.%s", s->key), body, s, c, cat, &content) > 0)
 			continue;
 		if (plan_section_save(d, a, tenant_id, c->id, s, &content, coordinator, NULL) != DB_OK) {
-			say(err, errlen, slug, "cannot save section", s->key);
+			say(err, errlen, slug, "impossibile salvare la sezione", s->key);
 			goto out;
 		}
 	}
@@ -105,10 +106,10 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 	const json_value *fin = json_get(p, "finance");
 	if (fin != NULL && plan_finance_parse(e, "finance", fin, c, cat, &finance) == 0 &&
 	    plan_finance_save(d, tenant_id, c->id, &finance) != DB_OK) {
-		say(err, errlen, slug, "cannot save the finance", db_error(d));
+		say(err, errlen, slug, "impossibile salvare le entrate", db_error(d));
 		goto out;
 	}
-	if (invalid(a, e, err, errlen, slug, "the demo file breaks the template's rules"))
+	if (invalid(a, e, err, errlen, slug, "il file dimostrativo viola le regole del modello"))
 		goto out;
 
 	if (want != PLAN_DRAFT) {
@@ -117,12 +118,12 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 		int s = plan_submit_at(d, a, tenant_id, c, coordinator, note,
 		                       datetime(a, json_get_str(p, "submitted_at")), &sub);
 		if (s == PLAN_EINCOMPLETE) {
-			say(err, errlen, slug, "cannot be submitted: a required part is empty",
+			say(err, errlen, slug, "non si può inviare: una parte obbligatoria è vuota",
 			    arena_printf(a, "%s %s", sub.missing[0].section, sub.missing[0].part));
 			goto out;
 		}
 		if (s != DB_OK) {
-			say(err, errlen, slug, "cannot be submitted", db_error(d));
+			say(err, errlen, slug, "non si può inviare", db_error(d));
 			goto out;
 		}
 		if (want != PLAN_SUBMITTED) {
@@ -130,7 +131,7 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 			if (plan_review_at(d, tenant_id, c->id, sub.revision, decision, json_get_str(p, "review_note"),
 			                   reviewer, datetime(a, json_get_str(p, "reviewed_at")), NULL) != DB_OK ||
 			    (want == PLAN_PUBLISHED && plan_publish(d, tenant_id, c->id, NULL, NULL) != DB_OK)) {
-				say(err, errlen, slug, "cannot be brought to", target);
+				say(err, errlen, slug, "non si può portare allo stato", target);
 				goto out;
 			}
 		}
@@ -150,17 +151,17 @@ int ctl_demo_load_plans(db *d, arena *a, const char *cycle_slug, const json_valu
 	cycle_catalog cat;
 	cycle_template tpl;
 	if (cycle_store_find(d, a, cycle_slug, true, &c) != DB_OK || c == NULL) {
-		snprintf(err, errlen, "the plans need the cycle %s: import it first", cycle_slug);
+		snprintf(err, errlen, "i piani richiedono il ciclo %s: importarlo prima", cycle_slug);
 		return -1;
 	}
 	if (c->status != CYCLE_OPEN) {
-		snprintf(err, errlen, "the plans need the cycle %s to be open; it is %s", cycle_slug,
+		snprintf(err, errlen, "i piani richiedono che il ciclo %s sia aperto; è %s", cycle_slug,
 		         cycle_status_name(c->status));
 		return -1;
 	}
 	if (cycle_store_load_catalog(d, a, c->id, &cat) != DB_OK ||
 	    cycle_store_load_template(d, a, c->id, &tpl) != DB_OK) {
-		snprintf(err, errlen, "cannot read the cycle %s: %s", cycle_slug, db_error(d));
+		snprintf(err, errlen, "impossibile leggere il ciclo %s: %s", cycle_slug, db_error(d));
 		return -1;
 	}
 	for (size_t i = 0; i < plans->u.array.n; i++) {

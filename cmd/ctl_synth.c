@@ -660,11 +660,11 @@ static int play_fate(demo *m, arena *a, long long i, const plan_fate *f)
 static const char *plan_error(int rc)
 {
 	switch (rc) {
-	case PLAN_EINCOMPLETE: return "a plan to submit is incomplete";
-	case PLAN_ESTATUS: return "a plan is not in a state that allows this";
-	case PLAN_ECYCLE: return "the cycle is not open";
-	case PLAN_ETOOLARGE: return "a snapshot is too large";
-	default: return "database error";
+	case PLAN_EINCOMPLETE: return "un piano da inviare è incompleto";
+	case PLAN_ESTATUS: return "un piano non è in uno stato che lo consenta";
+	case PLAN_ECYCLE: return "il ciclo non è aperto";
+	case PLAN_ETOOLARGE: return "un'istantanea è troppo grande";
+	default: return "errore della base dati";
 	}
 }
 
@@ -681,7 +681,7 @@ static int run_batch(demo *m, long long first, long long last, char *err, size_t
 	bulk_begin(&sections);
 	bulk_begin(&income);
 	int rc = db_begin(m->d);
-	const char *step = "start a transaction";
+	const char *step = "iniziare una transazione";
 	char lo[16], hi[16];
 	slug_of(lo, sizeof(lo), first);
 	slug_of(hi, sizeof(hi), last);
@@ -693,7 +693,7 @@ static int run_batch(demo *m, long long first, long long last, char *err, size_t
 	if (rc != DB_OK)
 		goto fail;
 
-	step = "read the existing demo tenants";
+	step = "leggere gli ambiti dimostrativi esistenti";
 	if ((rc = db_query(m->d, a, &res, existing_sql, "iss", m->cy->id, lo, hi)) != DB_OK)
 		goto fail;
 	size_t have = db_nrows(res);
@@ -706,18 +706,18 @@ static int run_batch(demo *m, long long first, long long last, char *err, size_t
 		if (!found)
 			add_tenant(m, a, i, &tenants, &comuni, &users);
 	}
-	step = "create the tenants";
+	step = "creare gli ambiti";
 	if ((rc = (int)bulk_run(m->d, &tenants, tenants_sql, 0)) < 0 ||
 	    (rc = (int)bulk_run(m->d, &comuni, comuni_sql, 0)) < 0)
 		goto fail;
 	/* The same rows serve the users and their memberships. */
 	jw_arr_end(users.w);
 	const char *users_json = arena_strdup(a, jw_buffer(users.w, NULL));
-	step = "create the coordinators";
+	step = "creare i coordinatori";
 	if (users.rows > 0 && ((rc = (int)db_exec(m->d, users_sql, "s", users_json)) < 0 ||
 	                       (rc = (int)db_exec(m->d, members_sql, "s", users_json)) < 0))
 		goto fail;
-	step = "read the tenants back";
+	step = "rileggere gli ambiti";
 	if ((rc = db_query(m->d, a, &res, existing_sql, "iss", m->cy->id, lo, hi)) != DB_OK)
 		goto fail;
 	for (size_t k = 0; k < db_nrows(res); k++) {
@@ -726,18 +726,18 @@ static int run_batch(demo *m, long long first, long long last, char *err, size_t
 		long long i = strtoll(db_val(res, k, 0) + strlen("demo-"), NULL, 10);
 		index_of[nfates] = i;
 		add_plan(m, a, i, db_int(res, k, 1), db_int(res, k, 2), &plans, &sections, &income, &fates[nfates++]);
-		step = "write the plans";
+		step = "scrivere i piani";
 		/* Plans before their sections, for the foreign key. */
 		if (bulk_full(&sections) && ((rc = (int)bulk_run(m->d, &plans, plans_sql, m->cy->id)) < 0 ||
 		                             (rc = (int)bulk_run(m->d, &sections, sections_sql, m->cy->id)) < 0))
 			goto fail;
 	}
-	step = "write the plans";
+	step = "scrivere i piani";
 	if ((rc = (int)bulk_run(m->d, &plans, plans_sql, m->cy->id)) < 0 ||
 	    (rc = (int)bulk_run(m->d, &sections, sections_sql, m->cy->id)) < 0 ||
 	    (rc = (int)bulk_run(m->d, &income, income_sql, m->cy->id)) < 0)
 		goto fail;
-	step = "submit the plans";
+	step = "inviare i piani";
 	for (size_t k = 0; k < nfates; k++) {
 		arena *pa = arena_new();
 		rc = add_allocations(m, pa, index_of[k], fates[k].tenant);
@@ -747,7 +747,7 @@ static int run_batch(demo *m, long long first, long long last, char *err, size_t
 		if (rc != DB_OK)
 			goto fail;
 	}
-	step = "audit and commit";
+	step = "registrare e confermare";
 	if (m->tenants_made == made_before && m->plans_made == planned_before) {
 		db_rollback(m->d); /* nothing was missing: nothing to record */
 		rc = DB_OK;
@@ -760,7 +760,7 @@ static int run_batch(demo *m, long long first, long long last, char *err, size_t
 	rc = DB_OK;
 	goto done;
 fail:
-	snprintf(err, errlen, "%s..%s: cannot %s: %s", lo, hi, step,
+	snprintf(err, errlen, "%s..%s: impossibile %s: %s", lo, hi, step,
 	         rc <= PLAN_ENOPLAN ? plan_error(rc) : db_error(m->d));
 	db_rollback(m->d);
 	if (rc >= 0)
@@ -804,8 +804,8 @@ static int demo_reviewer(db *d, arena *a, long long *id)
 static int usage(void)
 {
 	fprintf(stderr,
-	        "usage: ambitoctl demo --cycle SLUG --tenants N [--seed S]\n"
-	        "  N from 1 to %d; the cycle must be open\n",
+	        "uso: ambitoctl demo --cycle SLUG --tenants N [--seed S]\n"
+	        "  N da 1 a %d; il ciclo deve essere aperto\n",
 	        DEMO_MAX_TENANTS);
 	return 2;
 }
@@ -845,39 +845,41 @@ int ctl_synth(db *d, int argc, char **argv)
 	cycle *cy;
 	int rc = 1;
 	if (cycle_store_find(d, a, slug, false, &cy) != DB_OK) {
-		fprintf(stderr, "ambitoctl demo: cannot read the cycle: %s\n", db_error(d));
+		fprintf(stderr, "ambitoctl demo: impossibile leggere il ciclo: %s\n", db_error(d));
 		goto out;
 	}
 	if (cy == NULL || cy->status != CYCLE_OPEN) {
-		fprintf(stderr, "ambitoctl demo: %s %s: plans are written only in an open cycle\n", slug,
-		        cy == NULL ? "does not exist" : "is not open");
+		fprintf(stderr, "ambitoctl demo: %s %s: i piani si scrivono solo in un ciclo aperto\n", slug,
+		        cy == NULL ? "non esiste" : "non è aperto");
 		goto out;
 	}
 	m.cy = cy;
 	if (cycle_store_load_catalog(d, a, cy->id, &m.cat) != DB_OK ||
 	    cycle_store_load_template(d, a, cy->id, &m.tpl) != DB_OK || demo_reviewer(d, a, &m.reviewer) != DB_OK) {
-		fprintf(stderr, "ambitoctl demo: cannot read the cycle's rules: %s\n", db_error(d));
+		fprintf(stderr, "ambitoctl demo: impossibile leggere le regole del ciclo: %s\n", db_error(d));
 		goto out;
 	}
 	if (m.tpl.nsections == 0 || m.cat.nfunding_sources == 0) {
-		fprintf(stderr, "ambitoctl demo: %s has no template sections or no funding sources\n", slug);
+		fprintf(stderr, "ambitoctl demo: %s non ha sezioni nel modello o fonti di finanziamento\n", slug);
 		goto out;
 	}
 	char err[600];
 	for (long long first = 1; first <= ntenants; first += DEMO_BATCH) {
 		long long last = first + DEMO_BATCH - 1 < ntenants ? first + DEMO_BATCH - 1 : ntenants;
 		if (run_batch(&m, first, last, err, sizeof(err)) != DB_OK) {
-			fprintf(stderr, "ambitoctl demo: %s (earlier batches are kept; run again to finish)\n", err);
+			fprintf(stderr, "ambitoctl demo: %s (i lotti precedenti restano; rilanciare per finire)\n",
+			        err);
 			goto out;
 		}
 	}
-	printf("demo data in cycle %s: %zu ATS created, %zu plans written, %zu submitted (%zu reopened with changes "
-	       "requested, %zu of them submitted again) in %.1f s\n",
+	printf("dati dimostrativi nel ciclo %s: %zu ATS creati, %zu piani scritti, %zu inviati (%zu riaperti con "
+	       "richiesta "
+	       "di modifiche, %zu dei quali inviati di nuovo) in %.1f s\n",
 	       slug, m.tenants_made, m.plans_made, m.submitted, m.reopened, m.resubmitted, seconds_since(&t0));
 	printf("%zu approved and monitored (%zu monitoring reports), %zu allocations\n", m.approved, m.reports,
 	       m.allocations);
 	if (m.plans_made == 0)
-		printf("nothing to do: demo-0001..demo-%04lld already have their plans in %s\n", ntenants, slug);
+		printf("niente da fare: demo-0001..demo-%04lld hanno già i loro piani in %s\n", ntenants, slug);
 	rc = 0;
 out:
 	arena_free(a);

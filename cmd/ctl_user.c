@@ -14,11 +14,16 @@
 
 static int usage(void)
 {
-	fputs("usage: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]\n"
-	      "  R: region_admin, region_reviewer, university (with --tenant: assigned ATS, repeatable),\n"
-	      "     ats_coordinator, ats_editor, ats_viewer (with --tenant)\n"
-	      "       ambitoctl user reset-password --email E\n"
-	      "  prints a one-time password once; the account must change it at its next login\n",
+	fputs("uso: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]
+	      "
+	      "  R: region_admin, region_reviewer, university (con --tenant: ATS assegnato, ripetibile),
+	      "
+	      "     ats_coordinator, ats_editor, ats_viewer (con --tenant)
+	      "
+	      "     ambitoctl user reset-password --email E
+	      "
+	      "  stampa una volta una password monouso, che l'account deve cambiare al prossimo accesso
+	      ",
 	      stderr);
 	return 2;
 }
@@ -54,7 +59,7 @@ static int reset_password(db *d, int argc, char **argv)
 		rc = user_store_find_email(d, a, lower, &u);
 	if (rc == DB_OK && u == NULL) {
 		db_rollback(d);
-		fprintf(stderr, "ambitoctl user reset-password: there is no user %s\n", lower);
+		fprintf(stderr, "ambitoctl user reset-password: non esiste alcun utente %s\n", lower);
 		goto out;
 	}
 	if (rc == DB_OK)
@@ -64,10 +69,11 @@ static int reset_password(db *d, int argc, char **argv)
 	if (rc == DB_OK)
 		rc = db_commit(d);
 	if (rc != DB_OK) {
-		fail(d, "cannot reset the password");
+		fail(d, "impossibile reimpostare la password");
 		goto out;
 	}
-	printf("one-time password for %s (shown once; to be changed at the next login): %s\n", lower, generated);
+	printf("password monouso per %s (mostrata una sola volta; da cambiare al prossimo accesso): %s\n", lower,
+	       generated);
 	ret = 0;
 out:
 	arena_free(a);
@@ -103,51 +109,53 @@ int ctl_user(db *d, int argc, char **argv)
 		return usage();
 	bool ats = rl == ROLE_ATS_COORDINATOR || rl == ROLE_ATS_EDITOR || rl == ROLE_ATS_VIEWER;
 	if ((ats && ntenants != 1) || ((rl == ROLE_REGION_ADMIN || rl == ROLE_REGION_REVIEWER) && ntenants > 0)) {
-		fputs("ambitoctl user add: an ATS role needs exactly one --tenant; a region role takes none\n", stderr);
+		fputs("ambitoctl user add: un ruolo di ATS richiede esattamente un --tenant; un ruolo regionale "
+		      "nessuno\n",
+		      stderr);
 		return 2;
 	}
 	char lower[256], pw[PASSWORD_MAX_BYTES + 2], generated[21];
 	lowercase(lower, sizeof(lower), email);
 	if (from_stdin) {
 		if (fgets(pw, sizeof(pw), stdin) == NULL) {
-			fputs("ambitoctl user add: no password on stdin\n", stderr);
+			fputs("ambitoctl user add: nessuna password su stdin\n", stderr);
 			return 1;
 		}
 		pw[strcspn(pw, "\r\n")] = '\0';
 		/* Characters, not bytes, as the API counts them (v_password). */
 		if (!utf8_valid(pw, strlen(pw)) || utf8_chars(pw, strlen(pw)) < PASSWORD_MIN_CHARS) {
-			fprintf(stderr, "ambitoctl user add: the password needs at least %d characters\n",
+			fprintf(stderr, "ambitoctl user add: la password deve avere almeno %d caratteri\n",
 			        PASSWORD_MIN_CHARS);
 			return 1;
 		}
 	}
 	if (db_begin(d) != DB_OK)
-		return fail(d, "cannot start a transaction");
+		return fail(d, "impossibile iniziare una transazione");
 	long long uid;
 	long long rc =
 	    user_store_create(d, lower, name, ats ? NULL : rolename, from_stdin ? pw : NULL, generated, &uid);
 	if (rc == DB_EDUP) {
 		db_rollback(d);
-		fprintf(stderr, "ambitoctl user add: %s already exists\n", lower);
+		fprintf(stderr, "ambitoctl user add: %s esiste già\n", lower);
 		return 1;
 	}
 	if (rc < 0)
-		return fail(d, "cannot create the user");
+		return fail(d, "impossibile creare l'utente");
 	for (int i = 0; i < ntenants; i++) {
 		rc = ats ? user_store_add_membership(d, uid, tenants[i], rolename)
 		         : user_store_add_assignment(d, uid, tenants[i]);
 		if (rc == 0) {
 			db_rollback(d);
-			fprintf(stderr, "ambitoctl user add: no tenant %s\n", tenants[i]);
+			fprintf(stderr, "ambitoctl user add: l'ambito %s non esiste\n", tenants[i]);
 			return 1;
 		}
 		if (rc < 0)
-			return fail(d, "cannot add the tenant role");
+			return fail(d, "impossibile aggiungere il ruolo nell'ambito");
 	}
 	if (audit_cli(d, "user add", lower, 201, rolename) != DB_OK || db_commit(d) != DB_OK)
-		return fail(d, "cannot save the user");
-	printf("created user %lld %s (%s)\n", uid, lower, rolename);
+		return fail(d, "impossibile salvare l'utente");
+	printf("creato l'utente %lld %s (%s)\n", uid, lower, rolename);
 	if (!from_stdin)
-		printf("initial password (shown once): %s\n", generated);
+		printf("password iniziale (mostrata una sola volta): %s\n", generated);
 	return 0;
 }

@@ -85,7 +85,7 @@ static void members_page(http_req *r, const add_view *v, int status)
 	bool more;
 	int rc = member_store_list(r->db, r->a, r->tenant->id, NULL, MEMBER_PAGES_MAX, &m, &n, &more);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the members");
+		http_db_error(r, rc, "i membri");
 		return;
 	}
 	web_crumb c[] = {{r->tenant->name, arena_printf(r->a, "/ats/%s", r->tenant->slug)}, {"Membri", NULL}};
@@ -262,7 +262,7 @@ static void post_member(http_req *r)
 	const char *rolename = v_string(e, NULL, body, "role", 1, 32, true);
 	password = v_password(e, NULL, body, "password", discreet);
 	if (rolename && !members_role_ok(rolename))
-		field_errors_add(e, "role", "must be ats_coordinator, ats_editor or ats_viewer");
+		field_errors_add(e, "role", "deve essere ats_coordinator, ats_editor o ats_viewer");
 	long long id = 0;
 	char generated[MEMBER_GENERATED_PASSWORD_LEN + 1] = "";
 	int rc = field_errors_count(e) == 0 ? members_add(r, e, email, name, rolename, password, &id, generated)
@@ -299,7 +299,7 @@ static void post_member(http_req *r)
 		return;
 	case MEMBERS_ADD_BUSY: web_error_page(r, 503, NULL); return;
 	case MEMBERS_ADD_FAILED: web_error_page(r, 500, NULL); return;
-	default: http_db_error(r, rc, "the membership"); return;
+	default: http_db_error(r, rc, "l'appartenenza"); return;
 	}
 	r->audit_detail = arena_printf(r->a, "%s (from the web)", r->audit_detail);
 	if (*generated) {
@@ -327,7 +327,7 @@ static tenant_member *path_member(http_req *r)
 	/* Every member, then the one: an ATS has few, and the store lists by email. */
 	int rc = member_store_list(r->db, r->a, r->tenant->id, NULL, MEMBER_PAGES_MAX, &m, &n, &more);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the members");
+		http_db_error(r, rc, "i membri");
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -392,7 +392,7 @@ static void post_remove(http_req *r)
 	bool removed;
 	int rc = member_store_remove(r->db, r->tenant->id, m->user_id, &removed);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the membership");
+		http_db_error(r, rc, "l'appartenenza");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "member %lld removed (from the web)", m->user_id);
@@ -427,7 +427,7 @@ static void post_role(http_req *r)
 	bool changed;
 	int rc = member_store_set_role(r->db, r->tenant->id, m->user_id, rolename, &changed);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the membership");
+		http_db_error(r, rc, "l'appartenenza");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "member %s role %s -> %s (from the web)", m->email, m->role, rolename);

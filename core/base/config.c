@@ -142,7 +142,7 @@ static int set(config *c, const key *k, const char *v, const char *where, char *
 	case K_STR: {
 		char *dst = (char *)c + k->off;
 		if (strlen(v) >= CONFIG_STR_MAX) {
-			snprintf(err, errlen, "%s: %s is too long", where, k->name);
+			snprintf(err, errlen, "%s: %s è troppo lungo", where, k->name);
 			return -1;
 		}
 		snprintf(dst, CONFIG_STR_MAX, "%s", v);
@@ -153,8 +153,8 @@ static int set(config *c, const key *k, const char *v, const char *where, char *
 		errno = 0;
 		long n = strtol(v, &end, 10);
 		if (*v == '\0' || *end != '\0' || errno || n < k->min || n > k->max) {
-			snprintf(err, errlen, "%s: %s must be a whole number from %ld to %ld", where, k->name, k->min,
-			         k->max);
+			snprintf(err, errlen, "%s: %s deve essere un numero intero da %ld a %ld", where, k->name,
+			         k->min, k->max);
 			return -1;
 		}
 		if (k->kind == K_INT)
@@ -167,13 +167,13 @@ static int set(config *c, const key *k, const char *v, const char *where, char *
 		/* host:port, [v6]:port */
 		const char *colon = strrchr(v, ':');
 		if (colon == NULL || colon == v) {
-			snprintf(err, errlen, "%s: listen must be host:port", where);
+			snprintf(err, errlen, "%s: listen deve essere host:porta", where);
 			return -1;
 		}
 		errno = 0;
 		long port = strtol(colon + 1, &end, 10);
 		if (colon[1] == '\0' || *end != '\0' || errno || port < 0 || port > 65535) {
-			snprintf(err, errlen, "%s: listen port must be 0-65535", where);
+			snprintf(err, errlen, "%s: la porta di listen deve essere tra 0 e 65535", where);
 			return -1;
 		}
 		const char *h = v;
@@ -183,7 +183,7 @@ static int set(config *c, const key *k, const char *v, const char *where, char *
 			hl -= 2;
 		}
 		if (hl >= CONFIG_STR_MAX) {
-			snprintf(err, errlen, "%s: listen host is too long", where);
+			snprintf(err, errlen, "%s: l'host di listen è troppo lungo", where);
 			return -1;
 		}
 		snprintf(c->listen_host, sizeof(c->listen_host), "%.*s", (int)hl, h);
@@ -216,7 +216,7 @@ static int load_file(config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (f == NULL) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "impossibile leggere %s: %s", path, strerror(errno));
 		return -1;
 	}
 	char line[CONFIG_STR_MAX + 128], where[CONFIG_STR_MAX + 32];
@@ -234,7 +234,7 @@ static int load_file(config *c, const char *path, char *err, size_t errlen)
 				;
 			if (*s == '\0' || *s == '#')
 				continue;
-			snprintf(err, errlen, "%s: the line is too long", where);
+			snprintf(err, errlen, "%s: la riga è troppo lunga", where);
 			rc = -1;
 			break;
 		}
@@ -242,7 +242,7 @@ static int load_file(config *c, const char *path, char *err, size_t errlen)
 			continue;
 		char *eq = strchr(s, '=');
 		if (eq == NULL) {
-			snprintf(err, errlen, "%s: expected key = value", where);
+			snprintf(err, errlen, "%s: atteso chiave = valore", where);
 			rc = -1;
 			break;
 		}
@@ -250,7 +250,7 @@ static int load_file(config *c, const char *path, char *err, size_t errlen)
 		char *k = trim(s), *v = trim(eq + 1);
 		const key *kk = find(k);
 		if (kk == NULL) {
-			snprintf(err, errlen, "%s: unknown key %s", where, k);
+			snprintf(err, errlen, "%s: chiave sconosciuta %s", where, k);
 			rc = -1;
 			break;
 		}
@@ -260,7 +260,7 @@ static int load_file(config *c, const char *path, char *err, size_t errlen)
 		}
 	}
 	if (rc == 0 && ferror(f)) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "impossibile leggere %s: %s", path, strerror(errno));
 		rc = -1;
 	}
 	fclose(f);

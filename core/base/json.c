@@ -349,17 +349,59 @@ static size_t strspn_n(const char *s, size_t len, const char *accept)
 	return i;
 }
 
-/* Copies yajl's message, which ends in a newline, into err. */
-static void set_yajl_err(struct parse_ctx *c, yajl_handle h)
+/* yajl's messages are English and name no place: each known one is said in
+ * Italian, with the line and column (in characters) where yajl stopped. */
+static const struct {
+	const char *english; /* a piece of yajl's message */
+	const char *italian;
+} yajl_messages[] = {
+    {"premature EOF", "il testo finisce prima che il documento sia completo"},
+    {"trailing garbage", "c'è altro testo dopo la fine del documento"},
+    {"invalid bytes in UTF8", "una stringa non è in UTF-8 valido"},
+    {"invalid char in json text", "carattere non ammesso in questo punto"},
+    {"invalid string in json text", "stringa non valida"},
+    {"invalid character inside string", "carattere di controllo o escape non ammesso in una stringa"},
+    {"non-hex", "escape \\u non seguito da quattro cifre esadecimali"},
+    {"malformed number", "numero scritto male"},
+    {"probable comment", "i commenti non sono ammessi"},
+    {"overflow", "numero troppo grande"},
+    {"invalid object key", "la chiave di un oggetto deve essere una stringa"},
+    {"separated by a colon", "manca ':' tra chiave e valore"},
+    {"I expect ',' or '}'", "atteso ',' o '}'"},
+    {"I expect ',' or ']'", "atteso ',' o ']'"},
+    {"unallowed token", "valore non atteso in questo punto"},
+};
+
+/* Says in err, in Italian, why yajl stopped and where: near the character
+ * yajl read last (the offending one or the one just before it, depending on
+ * the token), or the end of the text when it ended too soon (at_end). */
+static void set_yajl_err(struct parse_ctx *c, yajl_handle h, const char *buf, size_t len, bool at_end)
 {
 	unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
 	if (msg == NULL)
 		oom();
-	size_t n = strlen((char *)msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	set_err(c, JSON_EMALFORMED, "%s", (char *)msg);
+	const char *why = "sintassi non valida";
+	for (size_t i = 0; i < sizeof(yajl_messages) / sizeof(yajl_messages[0]); i++)
+		if (strstr((char *)msg, yajl_messages[i].english) != NULL) {
+			why = yajl_messages[i].italian;
+			break;
+		}
 	yajl_free_error(h, msg);
+	size_t consumed = yajl_get_bytes_consumed(h);
+	size_t at = at_end ? len : consumed > 0 ? consumed - 1 : 0, line = 1, column = 1;
+	if (at > len)
+		at = len;
+	for (size_t i = 0; i < at; i++) {
+		if (buf[i] == '\n') {
+			line++;
+			column = 1;
+		} else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+			column++; /* a character starts here */
+		}
+	}
+	set_err(c, JSON_EMALFORMED,
+	        at_end ? "%s (alla fine del testo, riga %zu, colonna %zu)" : "%s (vicino alla riga %zu, colonna %zu)",
+	        why, line, column);
 }
 
 void json_body_budget(size_t len, size_t *max_nodes, size_t *max_bytes)
@@ -392,7 +434,7 @@ json_status json_parse_budget(arena *a, const char *buf, size_t len, size_t max_
 		err[0] = '\0';
 	/* yajl would say "premature EOF", which misleads about an empty body. */
 	if (len == strspn_n(buf, len, " \t\r\n")) {
-		set_err(&c, JSON_EMALFORMED, "empty input");
+		set_err(&c, JSON_EMALFORMED, "il documento è vuoto");
 		goto fail;
 	}
 	if (!surrogates_paired(buf, len)) {
@@ -413,16 +455,19 @@ json_status json_parse_budget(arena *a, const char *buf, size_t len, size_t max_
 	/* One call with the full length: an embedded NUL byte reaches the
 	 * lexer and is an error, not the end of the text. */
 	yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
+	bool at_end = false;
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(h);
+		at_end = true;
+	}
 	if (st == yajl_status_client_canceled)
 		goto fail; /* the callback has said why */
 	if (st != yajl_status_ok) {
-		set_yajl_err(&c, h);
+		set_yajl_err(&c, h, buf, len, at_end);
 		goto fail;
 	}
 	if (c.root == NULL || c.depth != 0) {
-		set_err(&c, JSON_EMALFORMED, "empty input");
+		set_err(&c, JSON_EMALFORMED, "il documento è vuoto");
 		goto fail;
 	}
 	yajl_free(h);

@@ -24,17 +24,14 @@ cycle_import_result cycle_import(db *d, arena *a, field_errors *e, const json_va
 		return CYCLE_IMPORT_INVALID;
 	int rc = cycle_store_find(d, a, doc->cycle.slug, true, &old);
 	if (rc == DB_OK && old != NULL && !replace) {
-		*refusal = arena_printf(
-		    a, "cycle.slug: a cycle %s already exists (--replace overwrites it while it is a draft)",
-		    doc->cycle.slug);
+		*refusal =
+		    arena_printf(a, "cycle.slug: il ciclo %s esiste già (--replace lo sovrascrive finché è una bozza)",
+		                 doc->cycle.slug);
 		*refusal_it = arena_printf(a, "cycle.slug: il ciclo %s esiste già", doc->cycle.slug);
 		return CYCLE_IMPORT_REFUSED;
 	}
 	if (rc == DB_OK && old != NULL && old->status != CYCLE_DRAFT) {
-		*refusal =
-		    arena_printf(a, "cycle.slug: the cycle %s is %s: its rules are frozen so plans stay comparable",
-		                 doc->cycle.slug, cycle_status_name(old->status));
-		*refusal_it = arena_printf(
+		*refusal = *refusal_it = arena_printf(
 		    a,
 		    "cycle.slug: il ciclo %s è in stato %s: le sue regole sono bloccate perché i piani restino "
 		    "confrontabili",

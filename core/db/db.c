@@ -943,7 +943,7 @@ int db_run_script(db *d, const char *sql, char *err, size_t errlen)
 fail:
 	if (rc != DB_OK) {
 		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "errno %u: %s", d->err_no, d->err_msg);
+			snprintf(err, errlen, "errore %u: %s", d->err_no, d->err_msg);
 		if (rc == DB_EERR)
 			log_failure(d, "migration script");
 	} else if (err != NULL && errlen > 0) {

@@ -39,9 +39,9 @@ static void say(char *err, size_t errlen, const char *fmt, ...)
 static void say_db(struct db *d, int rc, char *err, size_t errlen)
 {
 	if (rc == DB_EUNAVAIL)
-		say(err, errlen, "database unavailable: %s", db_error(d));
+		say(err, errlen, "base dati non disponibile: %s", db_error(d));
 	else
-		say(err, errlen, "database error %u: %s", db_errno(d), db_error(d));
+		say(err, errlen, "errore della base dati %u: %s", db_errno(d), db_error(d));
 }
 
 static int find_version(long long version)
@@ -86,13 +86,14 @@ static int compare(struct db *d, arena *a, bool *done, bool table_may_be_missing
 		int i = find_version(version);
 		if (i < 0) {
 			say(err, errlen,
-			    "database has migration %lld which this build does not "
-			    "know: upgrade ambito",
+			    "la base dati ha la migrazione %lld, che questa versione non "
+			    "conosce: aggiornare ambito",
 			    version);
 			return -1;
 		}
 		if (strcmp(db_val(r, row, 1), migrations[i].sha256) != 0) {
-			say(err, errlen, "migration %s was changed after it was applied", migrations[i].name);
+			say(err, errlen, "la migrazione %s è stata modificata dopo essere stata applicata",
+			    migrations[i].name);
 			return -1;
 		}
 		done[i] = true;
@@ -113,7 +114,7 @@ static int apply_one(struct db *d, const migration *m, char *err, size_t errlen)
 	}
 	rc = db_run_script(d, m->sql, why, sizeof(why));
 	if (rc != DB_OK) {
-		say(err, errlen, "migration %s failed: %s", m->name, why);
+		say(err, errlen, "la migrazione %s non è riuscita: %s", m->name, why);
 		goto fail;
 	}
 	long long n = db_exec(d,
@@ -121,7 +122,7 @@ static int apply_one(struct db *d, const migration *m, char *err, size_t errlen)
 	                      "VALUES (?, ?, ?)",
 	                      "iss", (long long)m->version, m->name, m->sha256);
 	if (n < 0) {
-		say(err, errlen, "migration %s ran but could not be recorded: %s", m->name, db_error(d));
+		say(err, errlen, "la migrazione %s è stata eseguita ma non registrata: %s", m->name, db_error(d));
 		goto fail;
 	}
 	rc = db_commit(d);
@@ -151,7 +152,7 @@ int migrate_apply(struct db *d, int *applied, char *err, size_t errlen)
 		goto fail;
 	}
 	if (db_int(r, 0, 0) != 1) {
-		say(err, errlen, "another process is migrating the database");
+		say(err, errlen, "un altro processo sta migrando la base dati");
 		goto fail;
 	}
 	locked = true;
@@ -204,7 +205,8 @@ int migrate_check(struct db *d, char *err, size_t errlen)
 				break;
 			used += (size_t)n;
 		}
-		say(err, errlen, "%d migrations pending (%s): run ambitoctl migrate", pending, names);
+		say(err, errlen, "%d migrazion%s in sospeso (%s): eseguire ambitoctl migrate", pending,
+		    pending == 1 ? "e" : "i", names);
 		goto fail;
 	}
 	ret = 0;
@@ -274,13 +276,13 @@ int migrate_grant(struct db *d, const char *user, const char *host, char *err, s
 		goto fail;
 	}
 	if (db_int(r, 0, 0) != 1) {
-		say(err, errlen, "another process is migrating the database");
+		say(err, errlen, "un altro processo sta migrando la base dati");
 		goto fail;
 	}
 	locked = true;
 
 	if (!plain_name(user, GRANT_NAME_MAX, "-.") || !plain_name(host, GRANT_HOST_MAX, "-.%:")) {
-		say(err, errlen, "account name %s@%s has characters a grant cannot take", user, host);
+		say(err, errlen, "il nome dell'account %s@%s ha caratteri che un GRANT non accetta", user, host);
 		goto fail;
 	}
 	rc = db_query(d, a, &r,
@@ -292,12 +294,12 @@ int migrate_grant(struct db *d, const char *user, const char *host, char *err, s
 		goto fail;
 	}
 	if (db_nrows(r) == 0) {
-		say(err, errlen, "no tables to grant: run the migrations first");
+		say(err, errlen, "nessuna tabella su cui concedere diritti: eseguire prima le migrazioni");
 		goto fail;
 	}
 	const char *schema = db_val(r, 0, 0);
 	if (!plain_name(schema, GRANT_NAME_MAX, "-")) {
-		say(err, errlen, "database name %s has characters a grant cannot take", schema);
+		say(err, errlen, "il nome della base dati %s ha caratteri che un GRANT non accetta", schema);
 		goto fail;
 	}
 	char *script = arena_alloc(a, GRANT_SCRIPT_MAX);
@@ -306,7 +308,7 @@ int migrate_grant(struct db *d, const char *user, const char *host, char *err, s
 	do {                                                                                                           \
 		int n_ = snprintf(script + used, GRANT_SCRIPT_MAX - used, __VA_ARGS__);                                \
 		if (n_ < 0 || (size_t)n_ >= GRANT_SCRIPT_MAX - used) {                                                 \
-			say(err, errlen, "too many tables to grant in one go");                                        \
+			say(err, errlen, "troppe tabelle per un solo GRANT");                                          \
 			goto fail;                                                                                     \
 		}                                                                                                      \
 		used += (size_t)n_;                                                                                    \
@@ -321,7 +323,7 @@ int migrate_grant(struct db *d, const char *user, const char *host, char *err, s
 	for (size_t row = 0; row < db_nrows(r); row++) {
 		const char *t = db_val(r, row, 1);
 		if (!plain_name(t, GRANT_NAME_MAX, "")) {
-			say(err, errlen, "table name %s has characters a grant cannot take", t);
+			say(err, errlen, "il nome della tabella %s ha caratteri che un GRANT non accetta", t);
 			goto fail;
 		}
 		const char *rights = "SELECT, INSERT, UPDATE, DELETE";
@@ -336,7 +338,7 @@ int migrate_grant(struct db *d, const char *user, const char *host, char *err, s
 	}
 #undef ADD
 	if (db_run_script(d, script, why, sizeof(why)) != DB_OK) {
-		say(err, errlen, "granting %s@%s: %s", user, host, why);
+		say(err, errlen, "concessione dei diritti a %s@%s: %s", user, host, why);
 		goto fail;
 	}
 	log_msg(LOG_INFO, "account %s@%s granted row rights on %zu tables", user, host, db_nrows(r));

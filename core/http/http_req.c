@@ -393,6 +393,9 @@ static void problem_write_code(http_req *r, int status, const char *code, const 
 	jw_kint(w, "status", status);
 	if (code)
 		jw_kstr(w, "code", code);
+	if (detail == NULL && status == 500)
+		detail = "errore interno: la richiesta non è stata completata; se si ripete, segnalarlo citando il "
+		         "request_id";
 	if (detail)
 		jw_kstr(w, "detail", detail);
 	if (r->request_id)

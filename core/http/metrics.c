@@ -131,6 +131,16 @@ void metrics_render(http_req *r)
 	out(r, "# TYPE ambito_connections_open gauge\nambito_connections_open %d\n", server_connections());
 	out(r, "# HELP ambito_connections_max Client connections allowed (max_connections).\n");
 	out(r, "# TYPE ambito_connections_max gauge\nambito_connections_max %d\n", server_connections_max());
+	out(r, "# HELP ambito_connections_refused_total Connections closed at once, unread, because max_connections"
+	       " were open.\n");
+	out(r, "# TYPE ambito_connections_refused_total counter\nambito_connections_refused_total %lu\n",
+	    server_connections_refused());
+	out(r, "# HELP ambito_accept_pauses_total Pauses of accepting connections after accept() failed, by its"
+	       " error (emfile: the process is out of descriptors, enfile: the system is).\n");
+	out(r, "# TYPE ambito_accept_pauses_total counter\n");
+	out(r, "ambito_accept_pauses_total{error=\"emfile\"} %lu\n", server_accept_pauses(PAUSE_EMFILE));
+	out(r, "ambito_accept_pauses_total{error=\"enfile\"} %lu\n", server_accept_pauses(PAUSE_ENFILE));
+	out(r, "ambito_accept_pauses_total{error=\"other\"} %lu\n", server_accept_pauses(PAUSE_OTHER));
 	out(r, "# HELP ambito_request_memory_bytes Memory reserved by requests in flight.\n");
 	out(r, "# TYPE ambito_request_memory_bytes gauge\nambito_request_memory_bytes %zu\n", server_request_memory());
 	int running, queued, admitted = password_pool_load(&running, &queued);

@@ -293,7 +293,7 @@ void openapi_render(http_req *r)
 	char err[128];
 	for (size_t i = 0; i < NPARTS; i++)
 		if (json_parse(r->a, parts[i].text, *parts[i].len, &docs[i], err, sizeof(err)) != JSON_OK) {
-			http_problemf(r, 500, "openapi part %s: %s", parts[i].name, err);
+			http_problemf(r, 500, "la parte %s del documento OpenAPI non è valida: %s", parts[i].name, err);
 			return;
 		}
 	jw *w = http_json_begin(r);

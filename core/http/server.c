@@ -119,7 +119,9 @@ struct server {
 	SSL_CTX *ssl;
 	proxy_list *proxies; /* trusted_proxies: whose forwarded headers count */
 	workers *pool;
-	http_handler dispatch; /* authentication, scoping, the handler: from above */
+	http_handler dispatch;  /* authentication, scoping, the handler: from above */
+	http_head_check head;   /* the head's own checks (credentials), or NULL */
+	http_handler not_found; /* the answer to a path without a route, or NULL */
 	struct event *attn_ev, *sigterm_ev, *sigint_ev, *deadline_ev;
 	pthread_mutex_t attn_mu;
 	conn *attn_head;
@@ -132,6 +134,8 @@ struct server {
 	unsigned long accept_pauses; /* in this episode */
 	unsigned long conns_refused; /* past max_conns, since last logged */
 	bool refused_ever;
+	unsigned long refused_total;             /* past max_conns, ever (/metrics) */
+	unsigned long pauses_total[PAUSE_KINDS]; /* accept pauses, ever, by error */
 	struct timespec refused_logged;
 	bool draining;
 	struct timeval keepalive_tv, read_tv, write_tv;
@@ -360,6 +364,15 @@ static void conn_refuse(conn *c, int status, const char *why)
 	conn_answer(c);
 }
 
+/* Like conn_refuse, for an answer already written by the head check to a
+ * request whose body will not be read. */
+static void conn_refuse_answered(conn *c)
+{
+	c->keep_alive = false;
+	c->linger = true;
+	conn_answer(c);
+}
+
 /* Moves stream bytes from the worker's buffer to the socket as one chunk.
  * The final flush ends the body with the last chunk, unless the handler
  * failed half-way: then the connection closes without it, so the client
@@ -463,7 +476,10 @@ static void conn_dispatch(conn *c)
 	int allowed = c->allowed;
 	switch (c->match) {
 	case ROUTER_NOT_FOUND:
-		http_problem(r, 404, "la risorsa richiesta non esiste");
+		if (s->not_found != NULL)
+			s->not_found(r);
+		if (r->status == 0)
+			http_problem(r, 404, "la risorsa richiesta non esiste");
 		conn_answer(c);
 		return;
 	case ROUTER_BAD_METHOD: {
@@ -556,6 +572,15 @@ static void conn_start_request(conn *c, size_t head_len)
 	 * byte of the body is read. */
 	c->allowed = 0;
 	c->match = router_match(r, &c->allowed);
+	/* A request that will be refused anyway (no credential) is answered
+	 * before its body is read, whatever its size. */
+	if (c->match == ROUTER_FOUND && s->head != NULL && s->head(r) != 0) {
+		if (h.content_length > 0)
+			conn_refuse_answered(c); /* its body is never read */
+		else
+			conn_answer(c); /* nothing unread: the connection may go on */
+		return;
+	}
 	size_t limit = body_limit(s, c->match == ROUTER_FOUND ? r->route : NULL);
 	if (h.content_length > 0 && (size_t)h.content_length > limit) {
 		char why413[96];
@@ -728,6 +753,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		/* Full: closed at once, before any work or memory is spent. */
 		close(fd);
 		s->conns_refused++;
+		s->refused_total++;
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!s->refused_ever || now.tv_sec - s->refused_logged.tv_sec >= REFUSED_LOG_EVERY_S) {
@@ -809,6 +835,7 @@ static void accept_error_cb(struct evconnlistener *l, void *arg)
 	evconnlistener_disable(l);
 	evtimer_add(s->accept_resume_ev, &tv);
 	s->accept_pauses++;
+	s->pauses_total[err == EMFILE ? PAUSE_EMFILE : err == ENFILE ? PAUSE_ENFILE : PAUSE_OTHER]++;
 	if (!s->accept_paused) {
 		char fields[200], why[120];
 		snprintf(fields, sizeof(fields), "\"error\":\"%s\",\"connections\":%d,\"pause_ms\":%d",
@@ -1070,6 +1097,16 @@ fail:
 	return NULL;
 }
 
+void server_set_not_found(server *s, http_handler not_found)
+{
+	s->not_found = not_found;
+}
+
+void server_set_head_check(server *s, http_head_check head)
+{
+	s->head = head;
+}
+
 int server_run(server *s)
 {
 	event_base_dispatch(s->base);
@@ -1148,6 +1185,16 @@ int server_connections(void)
 int server_connections_max(void)
 {
 	return the_server ? the_server->max_conns : 0;
+}
+
+unsigned long server_connections_refused(void)
+{
+	return the_server ? the_server->refused_total : 0;
+}
+
+unsigned long server_accept_pauses(server_pause_kind k)
+{
+	return the_server && k >= 0 && k < PAUSE_KINDS ? the_server->pauses_total[k] : 0;
 }
 
 size_t server_request_memory(void)

@@ -164,7 +164,7 @@ done:
 #define IDENTITY_SQL                                                                                                   \
 	"SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL, u.must_change_password"     \
 	"  FROM users u JOIN logins l ON l.id = ? AND l.user_id = u.id WHERE u.id = ?"                                 \
-	" UNION ALL SELECT 'm', m.tenant_id, t.slug, NULL, m.role, NULL, NULL, NULL"                                   \
+	" UNION ALL SELECT 'm', m.tenant_id, t.slug, t.name, m.role, NULL, NULL, NULL"                                 \
 	"  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"                                \
 	" UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL, NULL"                                     \
 	"  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?"
@@ -243,6 +243,7 @@ static identity *identity_from(http_req *r, db_res *res, long long login_id)
 			membership *m = &u->memberships[u->nmemberships++];
 			m->tenant_id = db_int(res, i, 1);
 			m->tenant = db_val(res, i, 2);
+			m->tenant_name = db_val(res, i, 3);
 			m->role = role_parse(db_val(res, i, 4));
 		} else if (kind[0] == 'a' && u->region_role == ROLE_UNIVERSITY) {
 			u->assigned_slugs[u->nassigned] = db_val(res, i, 2);
@@ -252,10 +253,11 @@ static identity *identity_from(http_req *r, db_res *res, long long login_id)
 	return u;
 }
 
-int auth_request(http_req *r)
+/* The credential of the head alone: the token's presence, signature and
+ * times, no database. On refusal the 401 problem is written. */
+static int credential_check(http_req *r, long long *uid, long long *sid)
 {
 	const char *h = http_header_get(r, "Authorization");
-	long long uid, sid;
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
 		http_problem(r, 401, "occorre prima accedere: inviare Authorization: Bearer <token di accesso>");
 		goto unauthorized;
@@ -263,10 +265,27 @@ int auth_request(http_req *r)
 	const char *tok = h + 7;
 	while (*tok == ' ')
 		tok++;
-	if (auth_verify_token(tok, &uid, &sid) != 0) {
+	if (auth_verify_token(tok, uid, sid) != 0) {
 		http_problem(r, 401, "il token di accesso non è valido o è scaduto");
 		goto unauthorized;
 	}
+	return 0;
+unauthorized:
+	http_set_header(r, "WWW-Authenticate", "Bearer realm=\"ambito\"");
+	return -1;
+}
+
+int auth_request_head(http_req *r)
+{
+	long long uid, sid;
+	return credential_check(r, &uid, &sid);
+}
+
+int auth_request(http_req *r)
+{
+	long long uid, sid;
+	if (credential_check(r, &uid, &sid) != 0)
+		return -1;
 	identity *u = NULL;
 	int rc = load_identity(r, uid, sid, route_tenant(r), &u);
 	if (rc == DB_EUNAVAIL) {

@@ -23,7 +23,8 @@ typedef enum {
 
 typedef struct membership {
 	long long tenant_id;
-	const char *tenant;
+	const char *tenant;      /* slug */
+	const char *tenant_name; /* its name, for people to read */
 	role role;
 } membership;
 
@@ -108,6 +109,10 @@ int auth_login_identity(http_req *r, long long user_id, long long login_id);
 /* Authenticates the request from its Bearer token: sets r->user and returns
  * 0, or answers 401 (503 when the database is down) and returns -1. */
 int auth_request(http_req *r);
+/* The part of auth_request that needs only the head, run before the body is
+ * read: a Bearer token is there and its signature and times hold. 0, or
+ * answers 401 and returns -1. No database, so it runs on the I/O thread. */
+int auth_request_head(http_req *r);
 
 bool auth_is_region(const identity *u); /* region_admin or region_reviewer */
 

@@ -109,6 +109,18 @@ static bool password_change_allowed(const route *rt)
 	       (rt->method == HTTP_PUT && strcmp(rt->pattern, "/api/v1/me/password") == 0);
 }
 
+int dispatch_head(http_req *r)
+{
+	const route *rt = r->route;
+	if (rt->flags & (ROUTE_PUBLIC | ROUTE_PAGE | ROUTE_INLINE))
+		return 0;
+	if (auth_request_head(r) == 0)
+		return 0;
+	if (is_write(r))
+		metrics_refusal(REFUSAL_UNAUTHENTICATED_WRITE);
+	return -1;
+}
+
 static const dispatch_pages *pages;
 
 void dispatch_set_pages(const dispatch_pages *p)

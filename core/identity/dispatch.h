@@ -6,6 +6,13 @@
 #include "http/http.h"
 
 void dispatch_request(http_req *r);
+/* Run by the server as soon as a routed request's head is read, before its
+ * body: a route that needs a token refuses a request without a valid one
+ * here (401), so an unauthenticated client never has its body read and
+ * buffered. 0 to go on, -1 with the answer written. The full check (the
+ * account, the login) stays in dispatch_request. Pages are left to their
+ * session check there. */
+int dispatch_head(http_req *r);
 
 /* How ROUTE_PAGE routes are authenticated and how their errors look, given
  * by the web layer above (identity knows nothing of sessions or HTML). */

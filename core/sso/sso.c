@@ -30,31 +30,32 @@ bool sso_init(const config *cfg, char *err, size_t errlen)
 	if (!enabled) {
 		if (!cfg->password_login) {
 			snprintf(err, errlen,
-			         "password_login = 0 needs single sign-on (oidc_issuer): nobody could log in");
+			         "password_login = 0 richiede l'accesso unico (oidc_issuer): altrimenti nessuno "
+			         "potrebbe entrare");
 			return false;
 		}
 		return true;
 	}
 	size_t il = strlen(cfg->oidc_issuer);
 	if (strncmp(cfg->oidc_issuer, "https://", 8) != 0 && !loopback_http(cfg->oidc_issuer)) {
-		snprintf(err, errlen, "oidc_issuer must be an https:// URL");
+		snprintf(err, errlen, "oidc_issuer deve essere un indirizzo https://");
 		return false;
 	}
 	if (cfg->oidc_issuer[il - 1] == '/') {
 		snprintf(err, errlen,
-		         "oidc_issuer must be written without the trailing slash, as the provider names itself");
+		         "oidc_issuer va scritto senza la barra finale, come il fornitore indica sé stesso");
 		return false;
 	}
 	if (!cfg->oidc_client_id[0] || !cfg->oidc_client_secret[0]) {
-		snprintf(err, errlen, "oidc_issuer needs oidc_client_id and oidc_client_secret");
+		snprintf(err, errlen, "oidc_issuer richiede oidc_client_id e oidc_client_secret");
 		return false;
 	}
 	if (!cfg->public_url[0]) {
-		snprintf(err, errlen, "oidc_issuer needs public_url: the provider sends the browser back to it");
+		snprintf(err, errlen, "oidc_issuer richiede public_url: il fornitore rimanda lì il browser");
 		return false;
 	}
 	if (strspn(cfg->oidc_claim, "abcdefghijklmnopqrstuvwxyz_") != strlen(cfg->oidc_claim) || !cfg->oidc_claim[0]) {
-		snprintf(err, errlen, "oidc_claim must be a claim name such as email");
+		snprintf(err, errlen, "oidc_claim deve essere il nome di un claim, per esempio email");
 		return false;
 	}
 	snprintf(sso_settings.issuer, sizeof(sso_settings.issuer), "%s", cfg->oidc_issuer);

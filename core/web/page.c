@@ -91,21 +91,24 @@ static void navigation(web_page *p)
 	html_raw(h, "<nav class=\"ambito-nav\" aria-label=\"Navigazione principale\"><div class=\"container\"><ul "
 	            "class=\"nav\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"/\">Home</a></li>");
 	for (size_t i = 0; i < u->nmemberships; i++) {
+		const membership *m = &u->memberships[i];
+		/* People read the tenant's name; the slug is for the address. */
+		const char *name = m->tenant_name != NULL && *m->tenant_name ? m->tenant_name : m->tenant;
 		html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/ats/");
-		html_text(h, u->memberships[i].tenant);
+		html_text(h, m->tenant);
 		html_raw(h, "\">Piani di ");
-		html_text(h, u->memberships[i].tenant);
+		html_text(h, name);
 		html_raw(h, "</a></li>");
 		html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/ats/");
-		html_text(h, u->memberships[i].tenant);
+		html_text(h, m->tenant);
 		html_raw(h, "/partecipazione\">Partecipazione di ");
-		html_text(h, u->memberships[i].tenant);
+		html_text(h, name);
 		html_raw(h, "</a></li>");
-		if (u->memberships[i].role == ROLE_ATS_COORDINATOR) {
+		if (m->role == ROLE_ATS_COORDINATOR) {
 			html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/ats/");
-			html_text(h, u->memberships[i].tenant);
+			html_text(h, m->tenant);
 			html_raw(h, "/membri\">Membri di ");
-			html_text(h, u->memberships[i].tenant);
+			html_text(h, name);
 			html_raw(h, "</a></li>");
 		}
 	}
@@ -244,6 +247,15 @@ void web_error_page(http_req *r, int status, const char *detail)
 	html_text(h, detail != NULL ? detail : error_text(status));
 	html_raw(h, "</p><p><a href=\"/\">Torna alla pagina iniziale</a></p>");
 	web_page_end(p, status);
+}
+
+void web_not_found(http_req *r)
+{
+	static const char api[] = "/api";
+	if (r->path != NULL && strncmp(r->path, api, sizeof(api) - 1) == 0 &&
+	    (r->path[sizeof(api) - 1] == '/' || r->path[sizeof(api) - 1] == '\0'))
+		return;
+	web_error_page(r, 404, NULL);
 }
 
 void web_error_hook(http_req *r)

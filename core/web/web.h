@@ -59,6 +59,9 @@ void web_page_script(web_page *p, const char *name);
 /* The Italian page of an error status (404, 403, 500, 503 …), with detail
  * when not NULL. A page of another ATS is the same 404 as a missing one. */
 void web_error_page(http_req *r, int status, const char *detail);
+/* The answer to a path no route matches: the 404 page, except under /api/,
+ * where it leaves r unanswered for the API's JSON problem. */
+void web_not_found(http_req *r);
 /* 303 See Other to a local path. */
 void web_redirect(http_req *r, const char *location);
 

@@ -40,7 +40,7 @@ static bool load(http_req *r, comments_ctx *x)
 		return false;
 	int rc = cycle_store_load_template(r->db, r->a, x->c->id, &x->t);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the template");
+		http_db_error(r, rc, "il modello del piano");
 		return false;
 	}
 	x->s = cycle_template_section(&x->t, http_param(r, "key"));
@@ -133,7 +133,7 @@ static void comments_page(http_req *r, const comments_ctx *x, const comments_vie
 		int rc = plan_comment_store_list(r->db, r->a, x->p, after, COMMENT_PAGE_BATCH, x->s->key, NULL, &batch,
 		                                 &nb, &more);
 		if (rc != DB_OK) {
-			http_db_error(r, rc, "the comments");
+			http_db_error(r, rc, "i commenti");
 			return;
 		}
 		plan_comment *grown = arena_calloc(r->a, n + nb + 1, sizeof(*grown));
@@ -353,13 +353,13 @@ static void post_comment(http_req *r)
 	c.part = v_string_or_null(e, NULL, body, "part", PART_KEY_MAX, &present);
 	c.body = v_text(e, NULL, body, "body", COMMENT_BODY_MAX_CHARS, true);
 	if (c.body != NULL && blank(c.body))
-		field_errors_add(e, "body", "must not be blank");
+		field_errors_add(e, "body", "non può essere vuoto");
 	if (v.thread != 0) {
 		/* A reply names its thread's part, as the API requires. */
 		plan_comment *parent;
 		int rc = plan_comment_store_find(r->db, r->a, x.p, v.thread, false, &parent);
 		if (rc != DB_OK) {
-			http_db_error(r, rc, "the comment replied to");
+			http_db_error(r, rc, "il commento a cui si risponde");
 			return;
 		}
 		if (parent == NULL || strcmp(parent->section, x.s->key) != 0) {
@@ -370,7 +370,7 @@ static void post_comment(http_req *r)
 	}
 	int rc = plan_comment_target(r->db, r->a, e, x.p, &x.t, &c);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the comment");
+		http_db_error(r, rc, "il commento");
 		return;
 	}
 	if (field_errors_count(e) > 0) {
@@ -392,7 +392,7 @@ static void post_comment(http_req *r)
 	long long count;
 	rc = plan_comment_store_count(r->db, r->a, x.p, &count);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the comments");
+		http_db_error(r, rc, "i commenti");
 		return;
 	}
 	if (count >= COMMENTS_MAX_PER_PLAN) {
@@ -403,7 +403,7 @@ static void post_comment(http_req *r)
 	}
 	rc = plan_comment_store_insert(r->db, x.p, &c);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the comment");
+		http_db_error(r, rc, "il commento");
 		return;
 	}
 	r->audit_object = comment_api_path(r, &x, c.id);
@@ -424,7 +424,7 @@ static void post_state(http_req *r)
 	if (id_parse(http_param(r, "id"), ID_MAX_DIGITS, &id)) {
 		int rc = plan_comment_store_find(r->db, r->a, x.p, id, true, &c);
 		if (rc != DB_OK) {
-			http_db_error(r, rc, "the comment");
+			http_db_error(r, rc, "il commento");
 			return;
 		}
 	}
@@ -449,7 +449,7 @@ static void post_state(http_req *r)
 	else {
 		int rc = plan_comment_store_resolve(r->db, x.p, c->id, resolved, r->user->user_id);
 		if (rc != DB_OK) {
-			http_db_error(r, rc, "the comment");
+			http_db_error(r, rc, "il commento");
 			return;
 		}
 		r->audit_detail = resolved ? "resolved (from the web)" : "opened again (from the web)";

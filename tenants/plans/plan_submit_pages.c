@@ -123,7 +123,7 @@ static bool submit_load(http_req *r, submit_ctx *x)
 	if (rc == DB_OK)
 		rc = plan_store_missing(r->db, r->a, x->p, &x->t, &x->missing, &x->nmissing);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "plan");
+		http_db_error(r, rc, "il piano");
 		return false;
 	}
 	return true;
@@ -499,7 +499,7 @@ static void post_submit(http_req *r)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "plan");
+		http_db_error(r, rc, "il piano");
 		return;
 	}
 	r->audit_detail = arena_printf(r->a, "submitted revision %lld sha256 %s%s from the web", s.revision, s.sha256,
@@ -527,7 +527,7 @@ static void get_receipt(http_req *r)
 		return;
 	}
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the submission");
+		http_db_error(r, rc, "l'invio");
 		return;
 	}
 	web_page *p = submit_begin(r, c, arena_printf(r->a, "Ricevuta dell’invio: revisione %lld", s.revision));
@@ -743,7 +743,7 @@ static void get_history(http_req *r)
 	if (rc == DB_OK)
 		rc = cycle_store_load_template(r->db, r->a, c->id, &t);
 	if (rc != DB_OK) {
-		http_db_error(r, rc, "the submissions");
+		http_db_error(r, rc, "gli invii");
 		return;
 	}
 	long long latest = n > 0 ? list[n - 1].revision : 0;
@@ -762,7 +762,7 @@ static void get_history(http_req *r)
 			return;
 		}
 		if (rc != DB_OK) {
-			http_db_error(r, rc, "the submission");
+			http_db_error(r, rc, "l'invio");
 			return;
 		}
 		jw *w = jw_new(NULL, NULL);

@@ -29,7 +29,7 @@ function day(offset) {
 test('a table, a call, an anonymous candidacy, accepted', async () => {
   const { context, page, blocked } = await newPage();
   await logInHome(page, COORD_20);
-  await page.getByRole('link', { name: 'Partecipazione di ats-20' }).click();
+  await page.getByRole('link', { name: /^Partecipazione di Ambito Territoriale Sociale 20/ }).click();
   await page.getByRole('heading', { level: 1, name: /^Partecipazione — / }).waitFor();
   await shoot(page, 'partecipazione', { checkWidth: true });
 

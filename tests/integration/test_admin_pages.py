@@ -335,7 +335,7 @@ class AdminPages(unittest.TestCase):
         email = "reset.ctl@demo.ambito.invalid"
         uid, first = self.make_user(email)
         p = harness.ctl_ok(self.db, "user", "reset-password", "--email", email.upper())
-        m = re.search(r"\(shown once; to be changed at the next login\): (\S+)$", p.stdout.strip())
+        m = re.search(r"\(mostrata una sola volta; da cambiare al prossimo accesso\): (\S+)$", p.stdout.strip())
         self.assertIsNotNone(m, p.stdout)
         otp = m.group(1)
         self.assertEqual(harness.ctl(self.db, "user", "reset-password", "--email", "nessuno@x.invalid").returncode, 1)

@@ -99,7 +99,7 @@ def add_user(db, email, password, role="region_admin", tenant=None):
     if tenant:
         args += ["--tenant", tenant]
     p = harness.ctl_ok(db, *args, input=password + "\n")
-    m = re.search(r"created user (\d+)", p.stdout)
+    m = re.search(r"creato l'utente (\d+)", p.stdout)
     if not m:
         raise AssertionError("no user id in ambitoctl output: %r" % p.stdout)
     return int(m.group(1)), p
@@ -808,7 +808,7 @@ class CtlUserTest(SharedServerTest):
         email = new_email("gen")
         p = harness.ctl_ok(self.db, "user", "add", "--email", email, "--role",
                            "region_admin")
-        m = re.search(r"initial password \(shown once\): (\S+)", p.stdout)
+        m = re.search(r"password iniziale \(mostrata una sola volta\): (\S+)", p.stdout)
         self.assertIsNotNone(m, p.stdout)
         generated = m.group(1)
         self.assertEqual(len(generated), 20)
@@ -826,7 +826,7 @@ class CtlUserTest(SharedServerTest):
         p = harness.ctl(self.db, "user", "add", "--email", email.upper(), "--role",
                         "region_admin", "--password-stdin", input=new_password() + "\n")
         self.assertNotEqual(p.returncode, 0, p.stdout)
-        self.assertIn("exists", p.stderr)
+        self.assertIn("esiste già", p.stderr)
         self.assertEqual(self.db.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
                                      % email), [["1"]])
 
@@ -855,7 +855,7 @@ class CtlUserTest(SharedServerTest):
             p = harness.ctl(self.db, "user", "add", "--email", email, "--role",
                             "region_admin", "--password-stdin", input=short + "\n")
             self.assertNotEqual(p.returncode, 0, short)
-            self.assertIn("12 characters", p.stderr)
+            self.assertIn("12 caratteri", p.stderr)
             self.assertEqual(self.db.sql("SELECT COUNT(*) FROM users WHERE email = '%s'"
                                          % email), [["0"]], short)
         # Twelve of them are enough, and log in.

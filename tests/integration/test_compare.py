@@ -638,7 +638,7 @@ class DemoData(unittest.TestCase):
     def test_second_run_keeps_what_exists(self):
         before = DB.sql("SELECT COUNT(*), SUM(LENGTH(content)) FROM plan_sections")
         p = harness.ctl_ok(DB, "demo", "--cycle", BIG_CYCLE, "--tenants", str(BIG_TENANTS))
-        self.assertIn("nothing to do", p.stdout)
+        self.assertIn("niente da fare", p.stdout)
         self.assertEqual(DB.sql("SELECT COUNT(*), SUM(LENGTH(content)) FROM plan_sections"), before)
         self.assertEqual(harness.ctl(DB, "demo", "--cycle", "no-such-cycle", "--tenants", "3").returncode, 1)
         audited = DB.sql("SELECT object, outcome FROM audit_log WHERE route = 'ambitoctl demo'")

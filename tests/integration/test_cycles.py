@@ -606,14 +606,14 @@ class Import(unittest.TestCase):
             f.write('{"format": "ambito-cycle/1", ')
         p = import_file(bad)
         self.assertNotEqual(p.returncode, 0)
-        self.assertIn("not valid JSON", p.stderr)
+        self.assertIn("JSON non valido", p.stderr)
         self.assertEqual(counts(), before)
 
     def test_4_existing_slug_needs_replace_and_a_draft(self):
         before = counts()
         p = import_file(MARCHE)
         self.assertNotEqual(p.returncode, 0)
-        self.assertIn("already exists", p.stderr)
+        self.assertIn("esiste già", p.stderr)
         p = import_file(MARCHE, "--replace")
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("open", p.stderr)

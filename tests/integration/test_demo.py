@@ -51,7 +51,7 @@ class DemoLoad(unittest.TestCase):
         return r.json()["access_token"]
 
     def test_reports_what_it_loaded(self):
-        self.assertIn("4 tenants, 9 users, 4 plans", self.out)
+        self.assertIn("4 ambiti, 9 utenti, 4 piani", self.out)
 
     def test_plans_are_in_the_four_states(self):
         token = self.login(ADMIN)
@@ -148,7 +148,7 @@ class DemoLoadNeedsTheCycle(unittest.TestCase):
             db.migrate()
             p = harness.ctl(db, "demo-load", DEMO)
             self.assertNotEqual(p.returncode, 0)
-            self.assertIn("import it first", p.stderr)
+            self.assertIn("importarlo prima", p.stderr)
             self.assertEqual(count(db, "tenants"), 0)
             self.assertEqual(count(db, "users"), 0)
 

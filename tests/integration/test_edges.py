@@ -52,7 +52,7 @@ def add_user(mail, role, tenants=(), password=PASSWORD):
     for t in tenants:
         args += ["--tenant", t]
     p = harness.ctl_ok(DB, *args, input=password + "\n")
-    return int(re.search(r"created user (\d+)", p.stdout).group(1))
+    return int(re.search(r"creato l'utente (\d+)", p.stdout).group(1))
 
 
 def login(mail, password=PASSWORD):

@@ -497,7 +497,7 @@ class PugliaDemo(unittest.TestCase):
         ensure_imported(PUGLIA)
         p = harness.ctl(DB, "demo-load", os.path.join(DATA, "demo-puglia.json"))
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn("2 tenants", p.stdout)
+        self.assertIn("2 ambiti", p.stdout)
         page = SRV.request("GET", "/public/ambito-fasano/puglia-2022-2024")
         self.assertEqual(page.status, 200, page)
         html = page.body.decode("utf-8")

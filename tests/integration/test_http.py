@@ -202,11 +202,20 @@ class ProtocolTests(HTTPCase):
     # -- problem documents and request ids
 
     def test_404_is_a_problem_document(self):
+        # Under /api/ an unknown path is the API's problem document; outside
+        # it, the web interface's page (test_italian.py checks both).
+        for path in ("/api/v1/no/such/thing", "/api", "/api/"):
+            with self.subTest(path=path):
+                r = self.srv.request("GET", path)
+                doc = self.assertProblem(r, 404)
+                self.assertEqual(doc["title"], "Non trovato")
+                self.assertRegex(r.headers["X-Request-Id"], GENERATED_ID)
+                self.assertNotIn("Allow", r.headers)
         r = self.srv.request("GET", "/no/such/thing")
-        doc = self.assertProblem(r, 404)
-        self.assertEqual(doc["title"], "Non trovato")
+        self.assertEqual(r.status, 404)
+        self.assertTrue(r.headers["Content-Type"].startswith("text/html"), r.headers)
+        self.assertCommonHeaders(r)
         self.assertRegex(r.headers["X-Request-Id"], GENERATED_ID)
-        self.assertNotIn("Allow", r.headers)
 
     def test_405_names_allowed_methods(self):
         r = self.srv.request("POST", "/healthz", body=b"")
@@ -218,7 +227,7 @@ class ProtocolTests(HTTPCase):
         self.assertEqual(r.headers.get("Allow"), "POST")
 
     def test_client_request_id_is_echoed(self):
-        r = self.srv.request("GET", "/nowhere",
+        r = self.srv.request("GET", "/api/nowhere",
                              headers={"X-Request-Id": "abc-123"})
         self.assertEqual(r.headers.get("X-Request-Id"), "abc-123")
         self.assertEqual(self.assertProblem(r, 404)["request_id"], "abc-123")
@@ -229,7 +238,7 @@ class ProtocolTests(HTTPCase):
 
     def test_bad_client_request_id_is_replaced(self):
         for bad in ("x y", "a" * 100, "<script>", "a\"b"):
-            r = self.srv.request("GET", "/nowhere",
+            r = self.srv.request("GET", "/api/nowhere",
                                  headers={"X-Request-Id": bad})
             doc = self.assertProblem(r, 404)
             self.assertNotEqual(r.headers["X-Request-Id"], bad)
@@ -502,7 +511,11 @@ class ProtocolTests(HTTPCase):
             data = self.raw(request_bytes("GET", target))
             r = one_response(data)
             self.assertLess(r.status, 500, target)
-            if r.status >= 400:
+            if r.status == 404 and not target.startswith("/api/"):
+                # Outside the API, the web interface's 404 page.
+                self.assertTrue(r.headers["Content-Type"].startswith("text/html"), target)
+                self.assertIn('lang="it"', r.body.decode())
+            elif r.status >= 400:
                 self.assertProblem(r, r.status)
         self.assertAlive(self.srv)
 
@@ -541,10 +554,11 @@ class ProtocolTests(HTTPCase):
                                       auth=bool(auth)):
                         self.assertLess(r.status, 500, r.body[:300])
                         ct = r.headers.get("Content-Type", "")
-                        if page and ct.startswith("text/html"):
+                        if (page or not target.startswith("/api/")) and ct.startswith("text/html"):
                             # A page of the web interface answers with an
-                            # Italian error page; a path the router cannot
-                            # decode is refused before, as a problem.
+                            # Italian error page, and so does a path outside
+                            # /api/ the router cannot decode (the 404 page);
+                            # under /api/ it is refused as a problem.
                             self.assertIn('lang="it"', r.body.decode())
                         elif r.status >= 400:
                             self.assertProblem(r, r.status)

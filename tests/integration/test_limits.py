@@ -32,6 +32,16 @@ def send_all_then_read(srv, data, timeout=20):
         return b"".join(chunks)
 
 
+def metric(srv, name):
+    """The value of one sample of /metrics, by its name and labels."""
+    r = srv.request("GET", "/metrics")
+    assert r.status == 200, r.status
+    for line in r.text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    raise AssertionError("no %s in /metrics:\n%s" % (name, r.text))
+
+
 def wait_healthy(srv, seconds=5):
     deadline = time.monotonic() + seconds
     while True:
@@ -75,6 +85,66 @@ class BodyLimitTests(HTTPCase):
         doc = self.assertProblem(r, 413)
         self.assertIn(str(PUBLIC_LIMIT), doc["detail"])
         self.assertEqual(r.headers.get("Connection"), "close")
+        self.assertAlive(self.srv)
+
+    def _head_then_wait(self, auth_header):
+        """Sends the head of a 4 MiB section write and 1 KiB of its body,
+        slowly, and reads the answer without sending the rest."""
+        body_len = 4 * 1024 * 1024
+        headers = [("Host", "t"), ("Content-Type", "application/json"),
+                   ("Content-Length", str(body_len))]
+        if auth_header is not None:
+            headers.append(("Authorization", auth_header))
+        head = "PUT %s HTTP/1.1\r\n%s\r\n" % (
+            SECTION, "".join("%s: %s\r\n" % h for h in headers))
+        with socket.create_connection((self.srv.host, self.srv.port),
+                                      timeout=5) as s:
+            s.sendall(head.encode())
+            for _ in range(4):
+                s.sendall(b'{"parts":{"a":"' if _ == 0 else b"x" * 256)
+                time.sleep(0.05)
+            t0 = time.monotonic()
+            data = b""
+            while True:
+                # The answer, then the end of the stream (the server shuts
+                # its side at once); a timeout fails the test.
+                c = s.recv(65536)
+                if not c:
+                    break
+                data += c
+            waited = time.monotonic() - t0
+        # Answered while 4 MiB minus about 800 bytes were never sent.
+        self.assertLess(waited, 3, data[:300])
+        return one_response(data)
+
+    def test_no_token_is_refused_before_the_body(self):
+        before = metric(self.srv, 'ambito_unaudited_refusals_total{reason="unauthenticated_write"}')
+        r = self._head_then_wait(None)
+        doc = self.assertProblem(r, 401, "accedere")
+        self.assertEqual(r.headers.get("WWW-Authenticate"), 'Bearer realm="ambito"')
+        self.assertEqual(r.headers.get("Connection"), "close")
+        self.assertEqual(metric(self.srv, 'ambito_unaudited_refusals_total{reason="unauthenticated_write"}'),
+                         before + 1)
+        line = self.srv.wait_for_log(lambda o: o.get("status") == 401 and o.get("path") == SECTION)
+        self.assertEqual(line["method"], "PUT")
+        self.assertAlive(self.srv)
+
+    def test_refusal_without_a_body_keeps_the_connection(self):
+        # Nothing left unread: a 401 at head time does not close a
+        # kept-alive connection, the next request is answered on it.
+        data = send_all_then_read(self.srv, b"GET /api/v1/me HTTP/1.1\r\nHost: t\r\n\r\n"
+                                  b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        first, _, rest = data.partition(b"\r\n\r\n")
+        self.assertTrue(first.startswith(b"HTTP/1.1 401 "), data[:300])
+        self.assertNotIn(b"Connection: close", first)
+        self.assertIn(b"HTTP/1.1 200 ", rest)
+
+    def test_bad_token_is_refused_before_the_body(self):
+        for auth in ("Bearer nonuntoken", "Basic dXRlbnRlOnBhc3N3b3Jk", "Bearer " + "a.b.c"):
+            with self.subTest(auth=auth):
+                r = self._head_then_wait(auth)
+                self.assertProblem(r, 401)
+                self.assertEqual(r.headers.get("WWW-Authenticate"), 'Bearer realm="ambito"')
         self.assertAlive(self.srv)
 
     def test_login_limit_is_the_public_one(self):
@@ -126,14 +196,22 @@ class RequestMemoryTests(HTTPCase):
                     "AMBITO_MAX_REQUEST_MEMORY": 1024 * 1024}) as srv:
                 # A body of 200 KB announced and not sent: the request holds
                 # its reservation (64 KiB and 14 bytes a body byte) while it
-                # waits.
+                # waits. With a token: without one it is refused at its head
+                # and reserves nothing.
+                harness.ctl_ok(db, "user", "add", "--email", "mem@example.it", "--role", "region_admin",
+                               "--password-stdin", input="una password lunga abbastanza\n")
+                r = srv.request("POST", LOGIN, body={"email": "mem@example.it",
+                                                     "password": "una password lunga abbastanza"})
+                self.assertEqual(r.status, 200, r.body)
+                token = r.json()["access_token"]
                 hold = socket.create_connection((srv.host, srv.port),
                                                 timeout=10)
                 try:
                     hold.sendall(
                         ("PUT %s HTTP/1.1\r\nHost: t\r\nContent-Type: "
-                         "application/json\r\nContent-Length: 200000\r\n\r\n"
-                         % SECTION).encode())
+                         "application/json\r\nAuthorization: Bearer %s\r\n"
+                         "Content-Length: 200000\r\n\r\n"
+                         % (SECTION, token)).encode())
                     time.sleep(0.3)
                     r = srv.request("POST", LOGIN, body={"a": 1})
                     self.assertProblem(r, 503)
@@ -211,6 +289,11 @@ class ConnectionCapTests(HTTPCase):
                     for s in held:
                         s.close()
                 wait_healthy(srv)
+                # The line may still be on its way through the log pipe.
+                try:
+                    srv.wait_for_log(lambda o: o.get("msg", "").startswith("connection limit reached"))
+                except AssertionError:
+                    pass  # counted below
                 refused = [o for o in srv.log_lines()
                            if o.get("msg", "").startswith(
                                "connection limit reached")]
@@ -218,6 +301,46 @@ class ConnectionCapTests(HTTPCase):
                 self.assertEqual(len(refused), 1, refused)
                 self.assertEqual(refused[0]["max_connections"], cap)
                 self.assertFalse(srv.other_log_lines())
+                # Counted in /metrics, each one (and a /healthz of
+                # wait_healthy's that came before the held ones were
+                # closed, if any).
+                self.assertGreaterEqual(
+                    metric(srv, "ambito_connections_refused_total"), 20)
+                self.assertLessEqual(
+                    metric(srv, "ambito_connections_refused_total"), 20 + 100)
+                self.assertEqual(metric(srv, 'ambito_accept_pauses_total{error="emfile"}'), 0)
+
+    def test_accept_pauses_on_emfile_are_counted(self):
+        import resource
+        nofile = 64
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        with harness.Database() as db:
+            db.migrate()
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, hard))
+            try:
+                # The cap far above the limit: accept() meets EMFILE.
+                srv = harness.Server(db, env={"AMBITO_WORKERS": 2,
+                                              "AMBITO_MAX_CONNECTIONS": 100000})
+            finally:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+            with srv:
+                held = []
+                try:
+                    for _ in range(2 * nofile):
+                        try:
+                            held.append(socket.create_connection(
+                                (srv.host, srv.port), timeout=2))
+                        except OSError:
+                            break
+                    srv.wait_for_log(lambda o: o.get("msg", "").startswith(
+                        "accept failed"))
+                finally:
+                    for s in held:
+                        s.close()
+                wait_healthy(srv, seconds=10)
+                self.assertGreaterEqual(
+                    metric(srv, 'ambito_accept_pauses_total{error="emfile"}'), 1)
+                self.assertEqual(metric(srv, "ambito_connections_refused_total"), 0)
 
     def test_default_cap_follows_the_descriptor_limit(self):
         import resource

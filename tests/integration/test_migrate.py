@@ -30,7 +30,7 @@ def migration_files():
 
 
 def applied_count(tc, p):
-    m = re.search(r"\b(\d+) migrations? applied", p.stdout)
+    m = re.search(r"\b(\d+) migrazion[ei] applicat[ae]", p.stdout)
     tc.assertIsNotNone(m, "ambitoctl migrate does not say how many: %r"
                        % p.stdout)
     return int(m.group(1))
@@ -101,7 +101,7 @@ class MigrateTests(unittest.TestCase):
         p = self.migrate()
         self.assertNotEqual(p.returncode, 0, p.stdout)
         self.assertIn(name, p.stderr)
-        self.assertIn("changed", p.stderr)
+        self.assertIn("modificata", p.stderr)
         # Nothing was re-applied or rewritten.
         self.assertEqual(self.db.sql("SELECT sha256 FROM schema_migrations "
                                      "WHERE version = %d" % version),
@@ -123,10 +123,10 @@ class MigrateTests(unittest.TestCase):
         p = self.migrate()
         self.assertNotEqual(p.returncode, 0, p.stdout)
         self.assertIn("9999", p.stderr)
-        self.assertIn("upgrade", p.stderr.lower())
+        self.assertIn("aggiornare", p.stderr.lower())
         msg = ambitod_refuses(self, self.db)
         self.assertIn("9999", msg)
-        self.assertIn("upgrade", msg.lower())
+        self.assertIn("aggiornare", msg.lower())
 
     def test_audit_log_is_append_only(self):
         harness.ctl_ok(self.db, "migrate")

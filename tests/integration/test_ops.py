@@ -198,7 +198,7 @@ class ReadinessTests(unittest.TestCase):
         mdb = PrivateMariaDB()
         self.addCleanup(mdb.destroy)
         p = harness.ctl_ok(mdb, "migrate")
-        self.assertRegex(p.stdout, r"\b%d migrations? applied"
+        self.assertRegex(p.stdout, r"\b%d migrazion[ei] applicat[ae]"
                          % len(migration_files()))
         srv = harness.Server(mdb, env={"AMBITO_WORKERS": 4})
         self.addCleanup(srv.kill)
@@ -251,7 +251,7 @@ class ReadinessTests(unittest.TestCase):
             errors = [json.loads(ln) for ln in lines
                       if json.loads(ln).get("level") == "error"]
             text = " ".join(o["msg"] for o in errors)
-            self.assertIn("pending", text, lines)
+            self.assertIn("in sospeso", text, lines)
             for f in migration_files():
                 self.assertIn(f, text)
             self.assertIn("ambitoctl migrate", text)
@@ -272,7 +272,7 @@ class ReadinessTests(unittest.TestCase):
                 r = srv.request("GET", "/readyz")
                 doc = assert_problem(self, r, 503)
                 assert_retry_after(self, r)
-                self.assertIn("pending", doc["detail"])
+                self.assertIn("in sospeso", doc["detail"])
                 self.assertIn(last, doc["detail"])
                 self.assertEqual(srv.request("GET", "/healthz").status, 200)
                 db.sql("INSERT INTO schema_migrations (version, name, sha256)"

@@ -12,6 +12,7 @@ Expected answers are written here, never taken from the server."""
 import hashlib
 import json
 import os
+import re
 import unittest
 
 import harness
@@ -298,6 +299,12 @@ class HandWrittenSnapshots(unittest.TestCase):
             self.assertEqual(r.status, 500, r)
             self.assertEqual(r.headers["Content-Type"], "application/problem+json")
             self.assertNotIn("rotto", r.text)
+            # In Italian, like every problem.
+            doc = r.json()
+            self.assertEqual(doc["title"], "Errore interno del server", doc)
+            self.assertTrue(doc.get("detail"), doc)
+            self.assertIsNone(re.search(r"\b(the|must|not|is|invalid|only|cannot|error|internal)\b",
+                                        doc["detail"], re.I), doc)
         # The server is still there.
         self.assertEqual(diff(2, 2, "coord30", SQL_PLAN)["sections"], [])
 

@@ -104,7 +104,7 @@ class Privileges(unittest.TestCase):
                                    "INSERT INTO extra_rows VALUES (1)")
             self.assertEqual(rc, 0, err)  # ALL, for now
             p = db.migrate()
-            self.assertIn("row rights only", p.stdout)
+            self.assertIn("solo i diritti sulle righe", p.stdout)
             rc, _, err = db.sql_as(db.user, db.password,
                                    "INSERT INTO extra_rows VALUES (2);"
                                    "UPDATE extra_rows SET id = 3 WHERE id = 2;"
@@ -128,7 +128,7 @@ class Privileges(unittest.TestCase):
         p = harness.ctl_ok(self.db, "user", "add", "--email",
                            "admin@regione.example", "--role", "region_admin",
                            "--password-stdin", input=PASSWORD + "\n")
-        self.assertIn("created user", p.stdout)
+        self.assertIn("creato l'utente", p.stdout)
         with harness.Server(self.db) as srv:
             r = srv.request("POST", "/api/v1/auth/login",
                             {"email": "admin@regione.example",

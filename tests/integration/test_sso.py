@@ -279,7 +279,7 @@ class PasswordLoginSwitchedOff(unittest.TestCase):
             db.migrate()
             code, err = harness.run_refused_ambitod(self, db, extra={"AMBITO_PASSWORD_LOGIN": "0"})
             self.assertNotEqual(code, 0)
-            self.assertIn("password_login = 0 needs single sign-on", err)
+            self.assertIn("password_login = 0 richiede l'accesso unico", err)
 
 
 if __name__ == "__main__":

@@ -524,6 +524,60 @@ class Web(unittest.TestCase):
                 self.assertNotIn(b"CREATE TABLE", data)
                 self.assertNotIn(b"root:", data)
 
+    def test_deadline_is_the_last_day_in_italy(self):
+        # The Marche frame's deadline is 31 December 2021, 23:59:59 in Italy
+        # (CET): 22:59:59 UTC, shown as that day, not as 1 January.
+        doc = json.load(open(MARCHE, encoding="utf-8"))
+        self.assertEqual(doc["cycle"]["submission_deadline"], "2021-12-31T22:59:59Z")
+        cookie = self.login(COORD_1)
+        for path in ("/", "/ats/ats-1"):
+            with self.subTest(path=path):
+                r = self.get(path, cookie)
+                self.assertPage(r, 200)
+                text = html.unescape(r.text)
+                self.assertIn("31 dicembre 2021, ore 23:59", text)
+                self.assertNotIn("gennaio 2022", text)
+
+    def test_navigation_names_the_tenant(self):
+        # The tenant's name, as people know it, not its slug.
+        names = {t["slug"]: t["name"] for t in DEMO_DOC["tenants"]}
+        cookie = self.login(COORD_1)
+        for path in ("/", "/ats/ats-1", "/ats/ats-1/membri", "/ats/ats-1/piani/2020-2022", "/profilo/password"):
+            with self.subTest(path=path):
+                r = self.get(path, cookie)
+                self.assertPage(r, 200)
+                nav = re.search(r'<nav class="ambito-nav".*?</nav>', r.text, re.S)
+                self.assertIsNotNone(nav, r.text[:2000])
+                links = [html.unescape(re.sub(r"<[^>]*>", "", a))
+                         for a in re.findall(r'<a class="nav-link"[^>]*>(.*?)</a>', nav.group(0))]
+                self.assertIn("Piani di " + names["ats-1"], links)
+                self.assertIn("Membri di " + names["ats-1"], links)
+                self.assertFalse([a for a in links if "ats-1" in a], links)
+        # An editor of ATS 20 sees ATS 20's name, and no members link.
+        r = self.get("/", self.login("redattore.ats20@demo.ambito.invalid"))
+        self.assertPage(r, 200)
+        text = html.unescape(r.text)
+        self.assertIn("Piani di " + names["ats-20"], text)
+        self.assertNotIn("Membri di ", text)
+        self.assertNotIn("Piani di ats-20", text)
+
+    def test_unknown_paths_outside_the_api_are_the_404_page(self):
+        cookie = self.login(COORD_1)
+        for path, who in (("/nonesiste", None), ("/nonesiste", cookie), ("/ats/xyz", cookie),
+                          ("/ats/ats-1/nonesiste", cookie), ("/ats/ats-20", cookie)):
+            with self.subTest(path=path, logged_in=who is not None):
+                r = self.get(path, who)
+                self.assertPage(r, 404)
+                self.assertIn("Pagina non trovata", r.text)
+        # Not logged in, a page of an ATS sends to the login first.
+        r = self.get("/ats/xyz")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.headers.get("Location"), "/")
+        # The API keeps its problem document.
+        r = self.get("/api/v1/nonesiste", cookie)
+        self.assertEqual(r.status, 404)
+        self.assertEqual(r.headers.get("Content-Type"), "application/problem+json")
+
 
 class BehindTLS(unittest.TestCase):
     """Served as https (public_url), the cookie is Secure and a form must

@@ -232,11 +232,11 @@ static void test_listen_forms(void)
 
 	setenv("AMBITO_LISTEN", "127.0.0.1:65536", 1);
 	CHECK(config_load(&c, NULL, err, sizeof(err)) == -1, "AMBITO_LISTEN port 65536 is refused");
-	CHECK_STR(err, "AMBITO_LISTEN: listen port must be 0-65535", "env error names the variable");
+	CHECK_STR(err, "AMBITO_LISTEN: la porta di listen deve essere tra 0 e 65535", "env error names the variable");
 
 	setenv("AMBITO_LISTEN", "127.0.0.1", 1);
 	CHECK(config_load(&c, NULL, err, sizeof(err)) == -1, "AMBITO_LISTEN without a port is refused");
-	CHECK_STR(err, "AMBITO_LISTEN: listen must be host:port", "env listen without port message");
+	CHECK_STR(err, "AMBITO_LISTEN: listen deve essere host:porta", "env listen without port message");
 	unsetenv("AMBITO_LISTEN");
 }
 
@@ -253,39 +253,39 @@ static void expect_file_error(const char *content, const char *rest, const char 
 
 static void test_errors(void)
 {
-	expect_file_error("listen = 127.0.0.1:8080\n# fine\nwokers = 4\n", ":3: unknown key wokers",
+	expect_file_error("listen = 127.0.0.1:8080\n# fine\nwokers = 4\n", ":3: chiave sconosciuta wokers",
 	                  "unknown key names the key and file:line");
-	expect_file_error("listen = 127.0.0.1:http\n", ":1: listen port must be 0-65535", "non-number port");
-	expect_file_error("listen = 127.0.0.1:70000\n", ":1: listen port must be 0-65535", "port 70000");
-	expect_file_error("listen = 127.0.0.1:-1\n", ":1: listen port must be 0-65535", "port -1");
-	expect_file_error("listen = 127.0.0.1:\n", ":1: listen port must be 0-65535", "empty port");
-	expect_file_error("listen = 127.0.0.1\n", ":1: listen must be host:port", "listen without a port");
-	expect_file_error("listen = :8080\n", ":1: listen must be host:port", "listen without a host");
-	expect_file_error("\nworkers 4\n", ":2: expected key = value", "a line without '='");
-	expect_file_error("workers = four\n", ":1: workers must be a whole number from 1 to 256", "non-number workers");
-	expect_file_error("workers = 0\n", ":1: workers must be a whole number from 1 to 256", "workers 0");
-	expect_file_error("workers = 257\n", ":1: workers must be a whole number from 1 to 256", "workers 257");
-	expect_file_error("workers = 4x\n", ":1: workers must be a whole number from 1 to 256",
+	expect_file_error("listen = 127.0.0.1:http\n", ":1: la porta di listen deve essere tra 0 e 65535", "non-number port");
+	expect_file_error("listen = 127.0.0.1:70000\n", ":1: la porta di listen deve essere tra 0 e 65535", "port 70000");
+	expect_file_error("listen = 127.0.0.1:-1\n", ":1: la porta di listen deve essere tra 0 e 65535", "port -1");
+	expect_file_error("listen = 127.0.0.1:\n", ":1: la porta di listen deve essere tra 0 e 65535", "empty port");
+	expect_file_error("listen = 127.0.0.1\n", ":1: listen deve essere host:porta", "listen without a port");
+	expect_file_error("listen = :8080\n", ":1: listen deve essere host:porta", "listen without a host");
+	expect_file_error("\nworkers 4\n", ":2: atteso chiave = valore", "a line without '='");
+	expect_file_error("workers = four\n", ":1: workers deve essere un numero intero da 1 a 256", "non-number workers");
+	expect_file_error("workers = 0\n", ":1: workers deve essere un numero intero da 1 a 256", "workers 0");
+	expect_file_error("workers = 257\n", ":1: workers deve essere un numero intero da 1 a 256", "workers 257");
+	expect_file_error("workers = 4x\n", ":1: workers deve essere un numero intero da 1 a 256",
 	                  "trailing garbage after a number");
-	expect_file_error("workers =\n", ":1: workers must be a whole number from 1 to 256", "empty number");
-	expect_file_error("db_port = 99999999999999999999\n", ":1: db_port must be a whole number from 1 to 65535",
+	expect_file_error("workers =\n", ":1: workers deve essere un numero intero da 1 a 256", "empty number");
+	expect_file_error("db_port = 99999999999999999999\n", ":1: db_port deve essere un numero intero da 1 a 65535",
 	                  "number overflowing long");
-	expect_file_error("max_body = 1023\n", ":1: max_body must be a whole number from 1024 to 268435456",
+	expect_file_error("max_body = 1023\n", ":1: max_body deve essere un numero intero da 1024 a 268435456",
 	                  "max_body below its minimum");
-	expect_file_error("= 4\n", ":1: unknown key ", "empty key");
+	expect_file_error("= 4\n", ":1: chiave sconosciuta ", "empty key");
 
 	char long_value[700];
 	memset(long_value, 0, sizeof(long_value));
 	snprintf(long_value, sizeof(long_value), "jwt_secret = ");
 	memset(long_value + strlen(long_value), 'k', 520);
 	strcat(long_value, "\n");
-	expect_file_error(long_value, ":1: jwt_secret is too long", "a string value of 520 characters");
+	expect_file_error(long_value, ":1: jwt_secret è troppo lungo", "a string value of 520 characters");
 
 	/* Unreadable files. */
 	config c;
 	char err[256] = "";
 	CHECK(config_load(&c, "/nonexistent/ambito/ambito.conf", err, sizeof(err)) == -1, "a missing file fails");
-	CHECK_STR(err, "cannot read /nonexistent/ambito/ambito.conf: No such file or directory",
+	CHECK_STR(err, "impossibile leggere /nonexistent/ambito/ambito.conf: No such file or directory",
 	          "a missing file: message");
 	setenv("AMBITO_CONFIG", "/nonexistent/ambito/ambito.conf", 1);
 	CHECK(config_load(&c, NULL, err, sizeof(err)) == -1, "a missing AMBITO_CONFIG file fails");
@@ -299,14 +299,14 @@ static void test_errors(void)
 	err[0] = '\0';
 	CHECK(config_load(&c, dir, err, sizeof(err)) == -1, "a directory as the config file fails");
 	char want[256];
-	snprintf(want, sizeof(want), "cannot read %s: Is a directory", dir);
+	snprintf(want, sizeof(want), "impossibile leggere %s: Is a directory", dir);
 	CHECK_STR(err, want, "a directory: message");
 	rmdir(dir);
 
 	/* Environment errors name the variable. */
 	setenv("AMBITO_WORKERS", "many", 1);
 	CHECK(config_load(&c, NULL, err, sizeof(err)) == -1, "AMBITO_WORKERS=many fails");
-	CHECK_STR(err, "AMBITO_WORKERS: workers must be a whole number from 1 to 256", "AMBITO_WORKERS message");
+	CHECK_STR(err, "AMBITO_WORKERS: workers deve essere un numero intero da 1 a 256", "AMBITO_WORKERS message");
 	unsetenv("AMBITO_WORKERS");
 	setenv("AMBITO_DB_PORT", "", 1);
 	CHECK(config_load(&c, NULL, err, sizeof(err)) == -1, "empty AMBITO_DB_PORT fails");
@@ -335,7 +335,7 @@ static void test_long_lines(void)
 	unlink(path);
 
 	strcat(content, "bogus = 1\n");
-	expect_file_error(content, ":3: unknown key bogus", "line numbers count a long line once");
+	expect_file_error(content, ":3: chiave sconosciuta bogus", "line numbers count a long line once");
 
 	/* The tail of a long comment is not read as a setting. */
 	static char tail[2048];
@@ -355,7 +355,7 @@ static void test_long_lines(void)
 	snprintf(longkey, sizeof(longkey), "public_url = https://");
 	memset(longkey + strlen(longkey), 'u', 900);
 	strcat(longkey, " = x\n");
-	expect_file_error(longkey, ":1: the line is too long", "an overlong key line");
+	expect_file_error(longkey, ":1: la riga è troppo lunga", "an overlong key line");
 }
 
 /* The limits of what clients may hold: connections (sized from the

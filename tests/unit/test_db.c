@@ -314,7 +314,7 @@ static void test_migrate(db *d, arena *a)
 {
 	char err[256];
 	int applied = -1;
-	T(migrate_check(d, err, sizeof(err)) == -1 && has(err, "2 migrations pending"),
+	T(migrate_check(d, err, sizeof(err)) == -1 && has(err, "2 migrazioni in sospeso"),
 	  "check on an empty database: 2 pending");
 	printf("#   %s\n", err);
 	T(count(d, a,
@@ -342,19 +342,19 @@ static void test_migrate(db *d, arena *a)
 
 	sha_a[0] = 'c';
 	T(migrate_check(d, err, sizeof(err)) == -1, "check fails on a changed file");
-	CHECK_STR(err, "migration 0001_a.sql was changed after it was applied", "changed file named");
+	CHECK_STR(err, "la migrazione 0001_a.sql è stata modificata dopo essere stata applicata", "changed file named");
 	T(migrate_apply(d, &applied, err, sizeof(err)) == -1 && applied == 0, "apply refuses a changed file");
-	CHECK_STR(err, "migration 0001_a.sql was changed after it was applied", "apply names the changed file");
+	CHECK_STR(err, "la migrazione 0001_a.sql è stata modificata dopo essere stata applicata", "apply names the changed file");
 	sha_a[0] = 'a';
 
 	T(db_exec(d, "INSERT INTO schema_migrations (version, name, sha256) VALUES (99, 'x', 'y')", "") == 1,
 	  "record an unknown version");
 	T(migrate_check(d, err, sizeof(err)) == -1, "check fails on an unknown version");
-	CHECK_STR(err, "database has migration 99 which this build does not know: upgrade ambito",
+	CHECK_STR(err, "la base dati ha la migrazione 99, che questa versione non conosce: aggiornare ambito",
 	          "unknown version named");
 	T(migrate_apply(d, &applied, err, sizeof(err)) == -1 && applied == 0, "apply refuses an unknown version");
 	T(db_exec(d, "DELETE FROM schema_migrations WHERE version IN (2, 99)", "") == 2, "forget migration 2");
-	T(migrate_check(d, err, sizeof(err)) == -1 && has(err, "1 migrations pending"), "one pending");
+	T(migrate_check(d, err, sizeof(err)) == -1 && has(err, "1 migrazione in sospeso"), "one pending");
 	T(migrate_apply(d, &applied, err, sizeof(err)) == 0 && applied == 1, "apply re-runs the pending one");
 	T(migrate_check(d, err, sizeof(err)) == 0, "check passes again");
 	T(count(d, a, "SELECT IS_FREE_LOCK('ambito.migrate')") == 1, "migration lock released");

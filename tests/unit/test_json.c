@@ -209,6 +209,40 @@ static void test_malformed(void)
 		CHECK(v == NULL, "malformed: %s leaves out NULL", cases[i].name);
 	}
 
+	/* yajl's English never reaches a client: every reason above is
+	 * Italian, and the syntax errors say where. */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		json_value *w = NULL;
+		json_parse(a, cases[i].text, cases[i].len, &w, err, sizeof(err));
+		static const char *const english[] = {"error", "invalid", "expect", "EOF",    "garbage",
+		                                      "token", "input",   "must",   "string."};
+		for (size_t k = 0; k < sizeof(english) / sizeof(english[0]); k++)
+			CHECK(strstr(err, english[k]) == NULL, "malformed: %s says \"%s\" (%s)", cases[i].name, err,
+			      english[k]);
+	}
+	static const struct {
+		const char *text, *want;
+	} where[] = {
+	    {"{\"a\":",
+	     "il testo finisce prima che il documento sia completo (alla fine del testo, riga 1, colonna 6)"},
+	    {"{}x", "c'è altro testo dopo la fine del documento (vicino alla riga 1, colonna 3)"},
+	    {"{\n  \"a\": 1,\n  \"b\" 2\n}", "manca ':' tra chiave e valore (vicino alla riga 3, colonna 7)"},
+	    {"[1,]", "valore non atteso in questo punto (vicino alla riga 1, colonna 4)"},
+	    {"{\"città\": 1 2}", "atteso ',' o '}' (vicino alla riga 1, colonna 12)"},
+	    {"[1 2]", "atteso ',' o ']' (vicino alla riga 1, colonna 4)"},
+	    {"{1:2}", "la chiave di un oggetto deve essere una stringa (vicino alla riga 1, colonna 2)"},
+	    {"/*x*/{}", "i commenti non sono ammessi (vicino alla riga 1, colonna 1)"},
+	    {"-x", "numero scritto male (vicino alla riga 1, colonna 1)"},
+	    {"", "il documento è vuoto"},
+	};
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		json_value *w = NULL;
+		err[0] = '\0';
+		json_parse(a, where[i].text, strlen(where[i].text), &w, err, sizeof(err));
+		CHECK_STR(err, where[i].want, where[i].text);
+	}
+
 	json_value *v = NULL;
 	CHECK(parse_str(a, "{\"a\":1,\"b\":{\"zeta\":1,\"zeta\":2}}", &v, err, sizeof(err)) == JSON_EMALFORMED,
 	      "duplicate key");
