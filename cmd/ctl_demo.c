@@ -150,10 +150,8 @@ int ctl_demo_load(db *d, int argc, char **argv)
 		rc = fail(d, path, "impossibile salvare", db_error(d));
 		goto out;
 	}
-	printf("dati dimostrativi caricati: %zu ambiti, %zu utenti, %zu piani, partecipazione di %zu ambiti
-	       ", nt, nu,
-	       np,
-	       npart);
+	printf("dati dimostrativi caricati: %zu ambiti, %zu utenti, %zu piani, partecipazione di %zu ambiti\n", nt, nu,
+	       np, npart);
 	rc = 0;
 out:
 	arena_free(a);

@@ -14,16 +14,11 @@
 
 static int usage(void)
 {
-	fputs("uso: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]
-	      "
-	      "  R: region_admin, region_reviewer, university (con --tenant: ATS assegnato, ripetibile),
-	      "
-	      "     ats_coordinator, ats_editor, ats_viewer (con --tenant)
-	      "
-	      "     ambitoctl user reset-password --email E
-	      "
-	      "  stampa una volta una password monouso, che l'account deve cambiare al prossimo accesso
-	      ",
+	fputs("uso: ambitoctl user add --email E --role R [--tenant SLUG] [--name N] [--password-stdin]\n"
+	      "  R: region_admin, region_reviewer, university (con --tenant: ATS assegnato, ripetibile),\n"
+	      "     ats_coordinator, ats_editor, ats_viewer (con --tenant)\n"
+	      "     ambitoctl user reset-password --email E\n"
+	      "  stampa una volta una password monouso, che l'account deve cambiare al prossimo accesso\n",
 	      stderr);
 	return 2;
 }
