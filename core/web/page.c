@@ -104,6 +104,9 @@ static void navigation(web_page *p)
 			html_raw(h, "</a></li>");
 		}
 	}
+	if (u->region_role == ROLE_REGION_ADMIN || u->region_role == ROLE_REGION_REVIEWER ||
+	    u->region_role == ROLE_UNIVERSITY)
+		html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/confronti\">Confronti</a></li>");
 	html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/profilo/password\">Cambia la "
 	            "password</a></li>");
 	html_raw(h, "</ul><p class=\"ambito-role\">Ruolo: ");
