@@ -37,16 +37,14 @@ void compare_finance_page(http_req *r)
 	const char **cols = arena_calloc(r->a, ncols + 1, sizeof(char *));
 	for (size_t c = 0; c < ncols; c++)
 		cols[c] = items[c].code;
-	/* The chart's column: ?code=, else the first with any amount. */
+	/* The chart's column: ?code=, else the first with any amount. A code of
+	 * the other list (the form keeps the chart's choice when the columns
+	 * change from areas to sources) is the default, not an error. */
 	const char *code = http_query(r, "code");
 	long long chart_col = -1;
 	for (size_t c = 0; code != NULL && c < ncols; c++)
 		if (strcmp(cols[c], code) == 0)
 			chart_col = (long long)c;
-	if (code != NULL && chart_col < 0) {
-		web_error_page(r, 404, "Il codice scelto per il grafico non è nel catalogo del ciclo.");
-		return;
-	}
 	if (!cmp_view_tenants(&v, true))
 		return;
 	size_t nt = v.nt;
@@ -85,7 +83,7 @@ void compare_finance_page(http_req *r)
 	const char **labels = arena_calloc(r->a, ncols + 1, sizeof(char *));
 	for (size_t c = 0; c < ncols; c++)
 		labels[c] = arena_printf(r->a, "%s – %s", cols[c], items[c].title);
-	if (code != NULL || ncols > 0)
+	if (ncols > 0)
 		cmp_view_select(p, "code", "Grafico", cols, labels, ncols, chart_col >= 0 ? cols[chart_col] : NULL);
 	cmp_view_form_end(p, &v, action,
 	                  arena_printf(r->a, "by=%s&source=%s", by_source ? "source" : "area",
