@@ -71,6 +71,10 @@ void chart_bars_write(html *h, arena *a, const chart_bars *c)
 	html_raw(h, "</figcaption><p class=\"ambito-chart-summary\">");
 	html_text(h, chart_bars_summary(a, c));
 	html_raw(h, "</p>");
+	/* The SVG keeps a readable size on a phone: its frame scrolls. */
+	html_raw(h, "<div class=\"ambito-chart-frame\" tabindex=\"0\" role=\"region\" aria-label=\"");
+	html_text(h, c->title);
+	html_raw(h, "\">");
 	html_rawf(
 	    h, "<svg class=\"ambito-chart-svg\" viewBox=\"0 0 %d %ld\" width=\"100%%\" role=\"img\" aria-labelledby=\"",
 	    CHART_W, height);
@@ -120,7 +124,7 @@ void chart_bars_write(html *h, arena *a, const chart_bars *c)
 		html_text(h, c->format(a, c->reference));
 		html_raw(h, "</text>");
 	}
-	html_raw(h, "</svg>");
+	html_raw(h, "</svg></div>");
 	if (shown < c->n)
 		html_rawf(h, "<p>Il grafico mostra i primi %zu valori su %zu; la tabella li elenca tutti.</p>", shown,
 		          c->n);
