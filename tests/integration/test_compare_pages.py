@@ -422,6 +422,9 @@ class ComparePages(unittest.TestCase):
         self.assertEqual([html_unescape(n) for n in names], [NAMES[s] for s in ("ats-1", "ats-7", "ats-13", "ats-20")
                                                              if s in {r["tenant"] for r in js["rows"]}])
         self.page("%s/sezioni?key=Z.9" % PAGES, status=404)
+        self.assertNotIn("Pagina successiva", page)  # four ATS: one page of 16
+        self.page("%s/sezioni?key=A.1.2&pagina=2" % PAGES, status=404)
+        self.page("%s/sezioni?key=A.1.2&pagina=0" % PAGES, status=400)
         js = self.apij("/indicators?action=OS1-A6&source=draft")
         page = self.page("%s/indicatori?action=OS1-A6&source=draft" % PAGES).text
         rows = parse(page).tables["indicatori"]["tbody"]
