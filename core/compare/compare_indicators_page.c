@@ -30,8 +30,16 @@ static void rows(html *h, arena *a, const compare_tenant *tn, const compare_sect
 		html_raw(h, "</th><td>");
 		html_text(h, s->key);
 		html_raw(h, "</td>");
-		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-			value_cell(h, json_get(list->u.array.items[i], fields[f]));
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+			const json_value *v = json_get(list->u.array.items[i], fields[f]);
+			if (strcmp(fields[f], "kind") == 0 && json_is(v, JSON_STRING)) {
+				html_raw(h, "<td>");
+				html_text(h, web_indicator_kind(v->u.string.s));
+				html_raw(h, "</td>");
+			} else {
+				value_cell(h, v);
+			}
+		}
 		html_raw(h, "</tr>");
 	}
 }

@@ -403,6 +403,13 @@ const char *web_section_status(const char *s)
 	                                    : s;
 }
 
+const char *web_indicator_kind(const char *k)
+{
+	if (k == NULL)
+		return NULL;
+	return strcmp(k, "process") == 0 ? "processo" : strcmp(k, "result") == 0 ? "risultato" : k;
+}
+
 bool web_days_until(const char *dt, long long *days)
 {
 	struct tm tm = {0};
