@@ -47,6 +47,7 @@ void modules_register(void)
 	plan_comment_pages_register();
 	web_account_register();
 	compare_register();
+	compare_pages_register();
 	funds_register();
 	opendata_register();
 	admin_register();

@@ -14,6 +14,7 @@
 #include "base/csv.h"
 #include "base/log.h"
 #include "base/money.h"
+#include "base/xlsx.h"
 #include "compare/compare.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
@@ -98,22 +99,6 @@ static void out_json_str(outbuf *o, const char *s)
 	out_put(o, "\"", 1);
 }
 
-static int cmp_cents(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (sorted in place): the middle value, or for an even n
- * the mean of the two middle values rounded half up to the cent. */
-static int64_t median(int64_t *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_cents);
-	if (n % 2 == 1)
-		return v[n / 2];
-	return money_div_round(v[n / 2 - 1] + v[n / 2], 2); /* both within MONEY_MAX_CENTS */
-}
-
 /* ---------------------------------------------------------------- requests */
 
 /* What every comparison shares: the caller may compare, the cycle, the
@@ -122,12 +107,14 @@ typedef struct cmp {
 	http_req *r;
 	cycle *cy;
 	compare_source src;
-	bool csv;
+	bool tab;                /* a table: CSV or XLSX */
+	bool xlsx;               /* XLSX rather than CSV */
 	compare_tenant *tenants; /* visible to the caller, by slug */
 	size_t ntenants;
 	outbuf o;
 	jw *w; /* the indicators' JSON writer; the other answers are written by hand */
 	csv_writer cw;
+	xlsx *x; /* the spreadsheet being written, XLSX only */
 } cmp;
 
 static const char *source_name(compare_source s)
@@ -177,10 +164,11 @@ static bool cmp_start(http_req *r, cmp *m)
 	if (!choice(r, "source", "submitted", "draft", &draft))
 		return false;
 	m->src = draft ? COMPARE_DRAFT : COMPARE_SUBMITTED;
-	int csv = http_wants_csv(r);
-	if (csv < 0)
+	int fmt = compare_format(r);
+	if (fmt < 0)
 		return false;
-	m->csv = csv == 1;
+	m->tab = fmt != COMPARE_JSON;
+	m->xlsx = fmt == COMPARE_XLSX;
 	const char *slug = http_param(r, "cycle");
 	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &m->cy), "il ciclo"))
 		return false;
@@ -198,43 +186,56 @@ static bool cmp_start(http_req *r, cmp *m)
  * isolation is decided by scope_can_see alone. */
 static bool cmp_tenants(cmp *m, bool with_population)
 {
-	compare_tenant *all;
-	size_t n;
-	if (!db_ok(m->r, compare_store_tenants(m->r->db, m->r->a, m->cy->id, m->src, with_population, &all, &n),
-	           "i piani"))
-		return false;
-	m->tenants = all;
-	m->ntenants = 0;
-	for (size_t i = 0; i < n; i++)
-		if (scope_can_see(m->r->user, all[i].id))
-			m->tenants[m->ntenants++] = all[i];
-	return true;
+	return db_ok(m->r,
+	             compare_visible_tenants(m->r->db, m->r->a, m->r->user, m->cy->id, m->src, with_population,
+	                                     &m->tenants, &m->ntenants),
+	             "i piani");
 }
 
 /* Starts the 200 answer: headers, then the stream. name is the file name's
- * middle part for CSV. */
-static void cmp_open(cmp *m, const char *name)
+ * middle part for CSV and XLSX, sheet the spreadsheet's sheet. False after
+ * answering 500 when the spreadsheet cannot be started. */
+static bool cmp_open(cmp *m, const char *name, const char *sheet)
 {
 	http_req *r = m->r;
 	m->o.r = r;
 	m->o.buf = arena_alloc(r->a, OUT_CHUNK);
-	if (m->csv) {
+	if (m->xlsx && (m->x = xlsx_new(NULL, sheet)) == NULL) {
+		http_problem(r, 500, "il foglio di calcolo non si può preparare");
+		return false;
+	}
+	if (m->tab)
 		http_set_header(r, "Content-Disposition",
-		                arena_printf(r->a, "attachment; filename=\"ambito-%s-%s-%s.csv\"", m->cy->slug, name,
-		                             source_name(m->src)));
+		                arena_printf(r->a, "attachment; filename=\"ambito-%s-%s-%s.%s\"", m->cy->slug, name,
+		                             source_name(m->src), m->xlsx ? "xlsx" : "csv"));
+	if (m->xlsx) {
+		http_stream_begin(r, 200, COMPARE_XLSX_TYPE);
+	} else if (m->tab) {
 		http_stream_begin(r, 200, "text/csv"); /* the server adds charset=utf-8 */
 		csv_init(&m->cw, csv_to_out, &m->o);
 		csv_bom(&m->cw);
 	} else {
 		http_stream_begin(r, 200, "application/json");
 	}
+	return true;
+}
+
+static void xlsx_to_out(void *ctx, const void *buf, size_t len)
+{
+	out_put(ctx, buf, len);
 }
 
 /* Ends the answer. A JSON writer that failed (stored text that is not UTF-8,
- * a bug) turns the answer into a cut one, never a silently wrong one. */
+ * a bug) or a spreadsheet that could not be written turns the answer into a
+ * cut one, never a silently wrong one. */
 static void cmp_close(cmp *m)
 {
-	if (m->w != NULL && jw_failed(m->w)) {
+	xlsx *x = m->x;
+	m->x = NULL;
+	if (x != NULL && xlsx_finish(x, xlsx_to_out, &m->o) != 0) {
+		log_msg(LOG_ERROR, "compare: the spreadsheet of %s could not be written", m->r->path);
+		http_problem(m->r, 500, "il foglio di calcolo non si può scrivere");
+	} else if (m->w != NULL && jw_failed(m->w)) {
 		log_msg(LOG_ERROR, "compare: the JSON writer failed on %s", m->r->path);
 		http_problem(m->r, 500, "la risposta non si può codificare");
 	} else {
@@ -248,6 +249,8 @@ static void cmp_close(cmp *m)
 /* Fails a streamed answer half-way (the server then cuts the connection). */
 static void cmp_fail(cmp *m, int rc, const char *what)
 {
+	xlsx_free(m->x);
+	m->x = NULL;
 	jw_free(m->w);
 	m->w = NULL;
 	http_db_error(m->r, rc, what);
@@ -328,16 +331,87 @@ static void out_cents(outbuf *o, int64_t c)
 	out_put(o, b, money_format(b, c));
 }
 
-static void csv_int(csv_writer *cw, long long v)
+/* A figure there is none of, written as null (JSON) or an empty cell: a
+ * per inhabitant amount without population, a median without values, a
+ * total past MONEY_MAX_CENTS (which a sum of real plans never reaches). */
+#define NO_FIGURE COMPARE_NO_FIGURE
+
+/* The cells of a table answer, CSV or XLSX alike: text, counts, amounts. */
+static void t_textn(cmp *m, const char *s, size_t n)
 {
-	char b[24];
-	csv_numbern(cw, b, fmt_int(b, v));
+	if (m->xlsx)
+		xlsx_textn(m->x, s, n);
+	else
+		csv_fieldn(&m->cw, s, n);
 }
 
-static void csv_cents(csv_writer *cw, int64_t c)
+static void t_text(cmp *m, const char *s)
+{
+	t_textn(m, s, s ? strlen(s) : 0);
+}
+
+static void t_int(cmp *m, long long v)
+{
+	char b[24];
+	if (m->xlsx)
+		xlsx_int(m->x, v);
+	else
+		csv_numbern(&m->cw, b, fmt_int(b, v));
+}
+
+/* An amount in cents; NO_FIGURE is an empty cell. */
+static void t_cents(cmp *m, int64_t c)
 {
 	char b[MONEY_TEXT_MAX];
-	csv_numbern(cw, b, money_format(b, c));
+	if (c == NO_FIGURE)
+		t_text(m, NULL);
+	else if (m->xlsx)
+		xlsx_money(m->x, c);
+	else
+		csv_numbern(&m->cw, b, money_format(b, c));
+}
+
+/* A DECIMAL column's text as an amount (as it is when it cannot be read). */
+static void t_amount(cmp *m, const char *dec)
+{
+	int64_t c;
+	if (m->xlsx && dec != NULL && money_parse(dec, &c) == MONEY_OK)
+		xlsx_money(m->x, c);
+	else if (m->xlsx)
+		xlsx_text(m->x, dec);
+	else
+		csv_number(&m->cw, dec);
+}
+
+/* A value that is a number when it is a plain one ("-3", "120"), text
+ * otherwise ("-3 punti"). */
+static void t_numtext(cmp *m, const char *s, size_t n)
+{
+	if (m->xlsx)
+		xlsx_number_text(m->x, s, n);
+	else
+		csv_numbern(&m->cw, s, n);
+}
+
+static void t_end(cmp *m)
+{
+	if (m->xlsx)
+		xlsx_end_row(m->x);
+	else
+		csv_end(&m->cw);
+}
+
+/* The header row: the machine names in a CSV (read by programs), the
+ * Italian titles in a spreadsheet (read by people), widths in characters
+ * (0 the default). */
+static void t_head(cmp *m, const char *const *names, const char *const *titles, const unsigned *widths, size_t n)
+{
+	if (m->xlsx) {
+		xlsx_header(m->x, titles, widths, n);
+		return;
+	}
+	csv_fields(&m->cw, names, n);
+	csv_end(&m->cw);
 }
 
 /* "key": */
@@ -408,19 +482,6 @@ static bool catalog_codes(cmp *m, int kind, const char ***out, size_t *n)
 	return true;
 }
 
-/* Where a page's aggregate goes: the tenant's place in the page and the
- * column, or false for a code outside the catalogue (cannot be: templates
- * and plans are checked against it). */
-static bool agg_slot(const compare_agg *g, const long long *ids, size_t k, const char **cols, size_t ncols, size_t *t,
-                     size_t *col)
-{
-	long long c = column_of(cols, ncols, g->code);
-	for (*t = 0; *t < k && ids[*t] != g->tenant_id; (*t)++)
-		;
-	*col = (size_t)c;
-	return c >= 0 && *t < k;
-}
-
 /* The start of the two aggregate comparisons, whose columns are one of two
  * lists of the catalogue (?by=first, the default, or ?by=second): the
  * checks, the codes, the visible tenants. *by is the word chosen. False
@@ -435,40 +496,58 @@ static bool agg_start(http_req *r, cmp *m, const char *const by_words[2], const 
 	return true;
 }
 
-/* Opens an aggregate answer named "kind-by": the CSV header (tenant, name,
- * the lead fields, then "CODE field" for each column and field), or the
- * JSON head up to the open "rows" array. Lists end with NULL. */
-static void agg_open(cmp *m, const char *kind, const char *by, const char **cols, size_t ncols, const char *const *lead,
-                     const char *const *fields)
+/* The lead columns of every row: the tenant's slug and name. */
+#define LEAD_NAMES "tenant", "name"
+#define LEAD_TITLES "Codice ATS", "ATS"
+#define LEAD_WIDTHS 12, 40
+
+/* Opens an aggregate answer named "kind-by": the table's header (tenant,
+ * name, the lead fields, then "CODE field" for each column and field; in a
+ * spreadsheet the Italian titles, "CODE title"), or the JSON head up to the
+ * open "rows" array. Lists end with NULL; titles match lead then fields.
+ * False after answering. */
+static bool agg_open(cmp *m, const char *kind, const char *by, const char *sheet, const char **cols, size_t ncols,
+                     const char *const *lead, const char *const *fields, const char *const *titles)
 {
-	cmp_open(m, arena_printf(m->r->a, "%s-%s", kind, by));
-	if (!m->csv) {
+	if (!cmp_open(m, arena_printf(m->r->a, "%s-%s", kind, by), sheet))
+		return false;
+	if (!m->tab) {
 		write_head(m, by, cols, ncols);
 		out_str(&m->o, ",\"rows\":[");
-		return;
+		return true;
 	}
-	csv_field(&m->cw, "tenant");
-	csv_field(&m->cw, "name");
-	for (size_t i = 0; lead[i] != NULL; i++)
-		csv_field(&m->cw, lead[i]);
+	size_t nlead = 0, nfields = 0;
+	while (lead[nlead] != NULL)
+		nlead++;
+	while (fields[nfields] != NULL)
+		nfields++;
+	size_t n = 2 + nlead + ncols * nfields, k = 0;
+	const char **names = arena_calloc(m->r->a, n, sizeof(char *));
+	const char **heads = arena_calloc(m->r->a, n, sizeof(char *));
+	unsigned *widths = arena_calloc(m->r->a, n, sizeof(unsigned));
+	static const char *const lead_names[] = {LEAD_NAMES}, *const lead_titles[] = {LEAD_TITLES};
+	static const unsigned lead_widths[] = {LEAD_WIDTHS};
+	for (; k < 2; k++) {
+		names[k] = lead_names[k];
+		heads[k] = lead_titles[k];
+		widths[k] = lead_widths[k];
+	}
+	for (size_t i = 0; i < nlead; i++, k++) {
+		names[k] = lead[i];
+		heads[k] = titles[i];
+	}
 	for (size_t c = 0; c < ncols; c++)
-		for (size_t f = 0; fields[f] != NULL; f++)
-			csv_field(&m->cw, arena_printf(m->r->a, "%s %s", cols[c], fields[f]));
-	csv_end(&m->cw);
+		for (size_t f = 0; f < nfields; f++, k++) {
+			names[k] = arena_printf(m->r->a, "%s %s", cols[c], fields[f]);
+			heads[k] = arena_printf(m->r->a, "%s %s", cols[c], titles[nlead + f]);
+		}
+	t_head(m, names, heads, widths, n);
+	return true;
 }
-
-/* A figure there is none of, written as null: a per inhabitant amount
- * without population, a median without values, a total past MONEY_MAX_CENTS
- * (which a sum of real plans never reaches). */
-#define NO_FIGURE INT64_MIN
 
 /* ---------------------------------------------------------------- coverage */
 
-/* The four figures of a cell. */
-typedef struct cov {
-	long long sections, complete, indicators;
-	int64_t cents;
-} cov;
+typedef compare_cov cov;
 
 static void cov_json(outbuf *o, const char *code, const cov *c, bool first)
 {
@@ -500,16 +579,16 @@ typedef struct cov_ctx {
 
 static void cov_row(cmp *m, const cov_ctx *c, const compare_tenant *tn, const cov *row, bool first)
 {
-	if (m->csv) {
-		csv_field(&m->cw, tn->slug);
-		csv_field(&m->cw, tn->name);
+	if (m->tab) {
+		t_text(m, tn->slug);
+		t_text(m, tn->name);
 		for (size_t j = 0; j < c->ncols; j++) {
-			csv_int(&m->cw, row[j].sections);
-			csv_int(&m->cw, row[j].complete);
-			csv_int(&m->cw, row[j].indicators);
-			csv_cents(&m->cw, row[j].cents);
+			t_int(m, row[j].sections);
+			t_int(m, row[j].complete);
+			t_int(m, row[j].indicators);
+			t_cents(m, row[j].cents);
 		}
-		csv_end(&m->cw);
+		t_end(m);
 		return;
 	}
 	write_row_head(m, tn, first);
@@ -527,16 +606,8 @@ static int cov_page(cmp *m, const page *pg, void *ctx)
 	int rc = compare_store_coverage(m->r->db, pg->a, m->cy->id, m->src, c->by_objective, pg->ids, &g, &ng);
 	if (rc != DB_OK)
 		return rc;
-	memset(c->cells, 0, COMPARE_PAGE * c->ncols * sizeof(*c->cells));
-	for (size_t i = 0; i < ng; i++) {
-		size_t t, col;
-		int64_t cents;
-		if (!agg_slot(&g[i], pg->ids, pg->k, c->cols, c->ncols, &t, &col))
-			continue;
-		if (money_parse(g[i].amount ? g[i].amount : "0", &cents) != MONEY_OK)
-			return DB_EERR;
-		c->cells[t * c->ncols + col] = (cov){g[i].sections, g[i].complete, g[i].indicators, cents};
-	}
+	if ((rc = compare_coverage_fill(g, ng, pg->ids, pg->k, c->cols, c->ncols, c->cells)) != DB_OK)
+		return rc;
 	for (size_t t = 0; t < pg->k; t++) {
 		const cov *row = &c->cells[t * c->ncols];
 		for (size_t j = 0; j < c->ncols; j++) {
@@ -552,7 +623,7 @@ static int cov_page(cmp *m, const page *pg, void *ctx)
 	return DB_OK;
 }
 
-static void get_coverage(http_req *r)
+void compare_get_coverage(http_req *r)
 {
 	static const char *const words[2] = {"action", "objective"};
 	static const int kinds[2] = {COLS_ACTIONS, COLS_OBJECTIVES};
@@ -564,12 +635,15 @@ static void get_coverage(http_req *r)
 		return;
 	static const char *const lead[] = {NULL};
 	static const char *const fields[] = {"sections", "complete", "indicators", "spending_eur", NULL};
-	agg_open(&m, "coverage", by, cols, ncols, lead, fields);
+	static const char *const titles[] = {"sezioni scritte", "sezioni complete", "indicatori", "spesa (€)"};
+	if (!agg_open(&m, "coverage", by, by_objective ? "Copertura per obiettivo" : "Copertura per azione", cols,
+	              ncols, lead, fields, titles))
+		return;
 	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_PAGE * ncols + 1, sizeof(cov)),
 	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
 	if (!cmp_pages(&m, cov_page, &c, "la copertura"))
 		return;
-	if (!m.csv) {
+	if (!m.tab) {
 		out_str(&m.o, "],\"totals\":{");
 		for (size_t j = 0; j < ncols; j++)
 			cov_json(&m.o, cols[j], &c.totals[j], j == 0);
@@ -579,12 +653,6 @@ static void get_coverage(http_req *r)
 }
 
 /* ---------------------------------------------------------------- finance */
-
-/* Per inhabitant, in cents, or NO_FIGURE when the population is unknown (0). */
-static int64_t per_inhabitant(int64_t cents, long long population)
-{
-	return population > 0 ? money_div_round(cents, population) : NO_FIGURE;
-}
 
 /* "code":{"amount_eur":…,"per_inhabitant_eur":…}; NO_FIGURE writes null. */
 static void money_json(outbuf *o, const char *code, int64_t cents, int64_t per_inh, bool first)
@@ -605,17 +673,6 @@ static void money_json(outbuf *o, const char *code, int64_t cents, int64_t per_i
 	out_put(o, "}", 1);
 }
 
-/* Median of column c of the rows' figures (NO_FIGURE left out), or
- * NO_FIGURE when there is none; v has room for every row. */
-static int64_t column_median(const int64_t *fig, size_t nrows, size_t ncols, size_t c, int64_t *v)
-{
-	size_t n = 0;
-	for (size_t t = 0; t < nrows; t++)
-		if (fig[t * ncols + c] != NO_FIGURE)
-			v[n++] = fig[t * ncols + c];
-	return n > 0 ? median(v, n) : NO_FIGURE;
-}
-
 /* What the finance's pages share: the columns, every row's amounts and
  * per inhabitant figures [row][column] (kept for the totals and medians),
  * and the summed population. */
@@ -630,18 +687,18 @@ typedef struct fin_ctx {
 static void fin_row(cmp *m, const fin_ctx *f, const compare_tenant *tn, const int64_t *am, const int64_t *pi,
                     bool first)
 {
-	if (m->csv) {
-		csv_field(&m->cw, tn->slug);
-		csv_field(&m->cw, tn->name);
-		csv_int(&m->cw, tn->population);
+	if (m->tab) {
+		t_text(m, tn->slug);
+		t_text(m, tn->name);
+		t_int(m, tn->population);
 		for (size_t c = 0; c < f->ncols; c++) {
-			csv_cents(&m->cw, am[c]);
+			t_cents(m, am[c]);
 			if (pi[c] == NO_FIGURE)
-				csv_field(&m->cw, NULL);
+				t_text(m, NULL);
 			else
-				csv_cents(&m->cw, pi[c]);
+				t_cents(m, pi[c]);
 		}
-		csv_end(&m->cw);
+		t_end(m);
 		return;
 	}
 	write_row_head(m, tn, first);
@@ -661,13 +718,9 @@ static int fin_page(cmp *m, const page *pg, void *ctx)
 	int rc = compare_store_finance(m->r->db, pg->a, m->cy->id, m->src, f->by_source, pg->ids, &g, &ng);
 	if (rc != DB_OK)
 		return rc;
-	for (size_t i = 0; i < ng; i++) {
-		size_t t, col;
-		if (agg_slot(&g[i], pg->ids, pg->k, f->cols, f->ncols, &t, &col) &&
-		    money_parse(g[i].amount ? g[i].amount : "0", &f->amount[(pg->first + t) * f->ncols + col]) !=
-		        MONEY_OK)
-			return DB_EERR;
-	}
+	if ((rc = compare_finance_fill(g, ng, pg->ids, pg->k, f->cols, f->ncols, &f->amount[pg->first * f->ncols])) !=
+	    DB_OK)
+		return rc;
 	for (size_t t = 0; t < pg->k; t++) {
 		size_t row = pg->first + t;
 		const compare_tenant *tn = &m->tenants[row];
@@ -675,13 +728,13 @@ static int fin_page(cmp *m, const page *pg, void *ctx)
 		int64_t *pi = &f->per_inh[row * f->ncols];
 		f->population += tn->population;
 		for (size_t c = 0; c < f->ncols; c++)
-			pi[c] = per_inhabitant(am[c], tn->population);
+			pi[c] = compare_per_inhabitant(am[c], tn->population);
 		fin_row(m, f, tn, am, pi, row == 0);
 	}
 	return DB_OK;
 }
 
-static void get_finance(http_req *r)
+void compare_get_finance(http_req *r)
 {
 	static const char *const words[2] = {"area", "source"};
 	static const int kinds[2] = {COLS_AREAS, COLS_SOURCES};
@@ -698,12 +751,15 @@ static void get_finance(http_req *r)
 	int64_t *per_inh = arena_calloc(r->a, nt * ncols + 1, sizeof(*per_inh));
 	static const char *const lead[] = {"population", NULL};
 	static const char *const fields[] = {"amount_eur", "per_inhabitant_eur", NULL};
-	agg_open(&m, "finance", by, cols, ncols, lead, fields);
+	static const char *const titles[] = {"Popolazione", "importo (€)", "per abitante (€)"};
+	if (!agg_open(&m, "finance", by, by_source ? "Entrate per fonte" : "Spesa per area", cols, ncols, lead, fields,
+	              titles))
+		return;
 	fin_ctx f = {by_source, cols, ncols, amount, per_inh, 0};
 	if (!cmp_pages(&m, fin_page, &f, "i dati finanziari"))
 		return;
 	long long population = f.population;
-	if (!m.csv) {
+	if (!m.tab) {
 		out_str(&m.o, "],\"population\":");
 		out_int(&m.o, population);
 		/* Totals: the sum of the rows; per inhabitant over the sum of
@@ -714,16 +770,16 @@ static void get_finance(http_req *r)
 			for (size_t t = 0; t < nt && sum != NO_FIGURE; t++)
 				if (!money_add(&sum, amount[t * ncols + c]))
 					sum = NO_FIGURE;
-			money_json(&m.o, cols[c], sum, sum != NO_FIGURE ? per_inhabitant(sum, population) : NO_FIGURE,
-			           c == 0);
+			money_json(&m.o, cols[c], sum,
+			           sum != NO_FIGURE ? compare_per_inhabitant(sum, population) : NO_FIGURE, c == 0);
 		}
 		/* Medians over the rows; per inhabitant over the rows that have
 		 * a population. null when there is no value at all. */
 		int64_t *v = arena_calloc(r->a, nt + 1, sizeof(*v));
 		out_str(&m.o, "},\"medians\":{");
 		for (size_t c = 0; c < ncols; c++)
-			money_json(&m.o, cols[c], column_median(amount, nt, ncols, c, v),
-			           column_median(per_inh, nt, ncols, c, v), c == 0);
+			money_json(&m.o, cols[c], compare_column_median(amount, nt, ncols, c, v),
+			           compare_column_median(per_inh, nt, ncols, c, v), c == 0);
 		out_str(&m.o, "}}");
 	}
 	cmp_close(&m);
@@ -749,7 +805,7 @@ static void funds_json(outbuf *o, const char *code, const long long *cents, long
 		out_str(o, ",\"");
 		out_str(o, fund_names[f]);
 		out_str(o, "_per_inhabitant_eur\":");
-		long long pi = per_inhabitant(cents[f], population);
+		long long pi = compare_per_inhabitant(cents[f], population);
 		if (pi == NO_FIGURE)
 			out_str(o, "null");
 		else
@@ -805,19 +861,19 @@ static int funds_page(cmp *m, const page *pg, void *ctx)
 		fc->population += tn->population;
 		for (size_t i = 0; i < ncols * FUND_FIGURES; i++)
 			fc->totals[i] += row[i];
-		if (m->csv) {
-			csv_field(&m->cw, tn->slug);
-			csv_field(&m->cw, tn->name);
-			csv_int(&m->cw, tn->population);
+		if (m->tab) {
+			t_text(m, tn->slug);
+			t_text(m, tn->name);
+			t_int(m, tn->population);
 			for (size_t i = 0; i < ncols * FUND_FIGURES; i++) {
-				long long pi = per_inhabitant(row[i], tn->population);
-				csv_cents(&m->cw, row[i]);
+				long long pi = compare_per_inhabitant(row[i], tn->population);
+				t_cents(m, row[i]);
 				if (pi == NO_FIGURE)
-					csv_field(&m->cw, NULL);
+					t_text(m, NULL);
 				else
-					csv_cents(&m->cw, pi);
+					t_cents(m, pi);
 			}
-			csv_end(&m->cw);
+			t_end(m);
 			continue;
 		}
 		write_row_head(m, tn, pg->first == 0 && t == 0);
@@ -842,25 +898,37 @@ static void get_funds(http_req *r)
 	size_t ncols = fc.ncols;
 	fc.cells = arena_calloc(r->a, COMPARE_PAGE * ncols * FUND_FIGURES + 1, sizeof(*fc.cells));
 	fc.totals = arena_calloc(r->a, ncols * FUND_FIGURES + 1, sizeof(*fc.totals));
-	cmp_open(&m, "allocations");
-	if (m.csv) {
-		csv_field(&m.cw, "tenant");
-		csv_field(&m.cw, "name");
-		csv_field(&m.cw, "population");
+	if (!cmp_open(&m, "allocations", "Riparto e piani"))
+		return;
+	if (m.tab) {
+		static const char *const fund_titles[FUND_FIGURES] = {"assegnato", "entrate", "spesa"};
+		size_t n = 3 + ncols * FUND_FIGURES * 2, k = 3;
+		const char **names = arena_calloc(r->a, n, sizeof(char *));
+		const char **heads = arena_calloc(r->a, n, sizeof(char *));
+		unsigned *widths = arena_calloc(r->a, n, sizeof(unsigned));
+		static const char *const lead_names[] = {LEAD_NAMES, "population"};
+		static const char *const lead_titles[] = {LEAD_TITLES, "Popolazione"};
+		static const unsigned lead_widths[] = {LEAD_WIDTHS};
+		for (size_t i = 0; i < 3; i++) {
+			names[i] = lead_names[i];
+			heads[i] = lead_titles[i];
+			widths[i] = i < 2 ? lead_widths[i] : 0;
+		}
 		for (size_t c = 0; c < ncols; c++)
 			for (size_t f = 0; f < FUND_FIGURES; f++) {
-				csv_field(&m.cw, arena_printf(r->a, "%s %s_eur", fc.cols[c], fund_names[f]));
-				csv_field(&m.cw,
-				          arena_printf(r->a, "%s %s_per_inhabitant_eur", fc.cols[c], fund_names[f]));
+				names[k] = arena_printf(r->a, "%s %s_eur", fc.cols[c], fund_names[f]);
+				heads[k++] = arena_printf(r->a, "%s %s (€)", fc.cols[c], fund_titles[f]);
+				names[k] = arena_printf(r->a, "%s %s_per_inhabitant_eur", fc.cols[c], fund_names[f]);
+				heads[k++] = arena_printf(r->a, "%s %s per abitante (€)", fc.cols[c], fund_titles[f]);
 			}
-		csv_end(&m.cw);
+		t_head(&m, names, heads, widths, n);
 	} else {
 		write_head(&m, "source", fc.cols, ncols);
 		out_str(&m.o, ",\"rows\":[");
 	}
 	if (!cmp_pages(&m, funds_page, &fc, "i fondi"))
 		return;
-	if (!m.csv) {
+	if (!m.tab) {
 		out_str(&m.o, "],\"population\":");
 		out_int(&m.o, fc.population);
 		out_str(&m.o, ",\"totals\":{");
@@ -900,8 +968,8 @@ static void section_json_row(cmp *m, const compare_tenant *tn, const compare_sec
 }
 
 /* The text of every template part, from the content's "parts". */
-static bool section_csv_row(cmp *m, arena *a, const cycle_section *ts, const compare_tenant *tn,
-                            const compare_section *s)
+static bool section_table_row(cmp *m, arena *a, const cycle_section *ts, const compare_tenant *tn,
+                              const compare_section *s)
 {
 	json_value *doc;
 	char err[120];
@@ -911,18 +979,18 @@ static bool section_csv_row(cmp *m, arena *a, const cycle_section *ts, const com
 		return false;
 	}
 	const json_value *parts = json_get(doc, "parts");
-	csv_field(&m->cw, tn->slug);
-	csv_field(&m->cw, tn->name);
-	csv_int(&m->cw, tn->revision);
-	csv_field(&m->cw, s->status);
+	t_text(m, tn->slug);
+	t_text(m, tn->name);
+	t_int(m, tn->revision);
+	t_text(m, s->status);
 	for (size_t i = 0; i < ts->nparts; i++) {
 		const json_value *v = json_get(parts, ts->parts[i].key);
-		csv_fieldn(&m->cw, json_is(v, JSON_STRING) ? v->u.string.s : NULL,
-		           json_is(v, JSON_STRING) ? v->u.string.len : 0);
+		t_textn(m, json_is(v, JSON_STRING) ? v->u.string.s : NULL,
+		        json_is(v, JSON_STRING) ? v->u.string.len : 0);
 	}
-	csv_int(&m->cw, s->indicators);
-	csv_number(&m->cw, s->spending);
-	csv_end(&m->cw);
+	t_int(m, s->indicators);
+	t_amount(m, s->spending);
+	t_end(m);
 	return true;
 }
 
@@ -966,8 +1034,8 @@ typedef struct side_ctx {
 static bool side_row(cmp *m, arena *a, const compare_tenant *tn, const compare_section *s, void *ctx)
 {
 	side_ctx *c = ctx;
-	if (m->csv)
-		return section_csv_row(m, a, c->ts, tn, s);
+	if (m->tab)
+		return section_table_row(m, a, c->ts, tn, s);
 	if (!c->first)
 		out_put(&m->o, ",", 1);
 	c->first = false;
@@ -975,13 +1043,17 @@ static bool side_row(cmp *m, arena *a, const compare_tenant *tn, const compare_s
 	return true;
 }
 
-static void get_section(http_req *r)
+void compare_get_section(http_req *r)
 {
 	cmp m;
 	cycle_template tpl;
 	if (!cmp_start(r, &m) || !db_ok(r, cycle_store_load_template(r->db, r->a, m.cy->id, &tpl), "lo schema"))
 		return;
 	const char *key = http_param(r, "key");
+	if (key == NULL)
+		key = http_query(r, "key");
+	if (key == NULL)
+		key = "";
 	const cycle_section *ts = cycle_template_section(&tpl, key);
 	if (ts == NULL) {
 		http_problemf(r, 404, "lo schema del ciclo %s non ha la sezione %s", m.cy->slug,
@@ -990,15 +1062,31 @@ static void get_section(http_req *r)
 	}
 	if (!cmp_tenants(&m, false))
 		return;
-	cmp_open(&m, arena_printf(r->a, "section-%s", ts->key));
-	if (m.csv) {
-		static const char *const head[] = {"tenant", "name", "revision", "status"};
-		csv_fields(&m.cw, head, sizeof(head) / sizeof(head[0]));
-		for (size_t i = 0; i < ts->nparts; i++)
-			csv_field(&m.cw, ts->parts[i].key);
-		csv_field(&m.cw, "indicators");
-		csv_field(&m.cw, "spending_eur");
-		csv_end(&m.cw);
+	if (!cmp_open(&m, arena_printf(r->a, "section-%s", ts->key), arena_printf(r->a, "Sezione %s", ts->key)))
+		return;
+	if (m.tab) {
+		static const char *const lead_names[] = {LEAD_NAMES, "revision", "status"};
+		static const char *const lead_titles[] = {LEAD_TITLES, "Revisione", "Stato"};
+		static const unsigned lead_widths[] = {LEAD_WIDTHS, 10, 10};
+		size_t n = 4 + ts->nparts + 2, k = 0;
+		const char **names = arena_calloc(r->a, n, sizeof(char *));
+		const char **heads = arena_calloc(r->a, n, sizeof(char *));
+		unsigned *widths = arena_calloc(r->a, n, sizeof(unsigned));
+		for (; k < 4; k++) {
+			names[k] = lead_names[k];
+			heads[k] = lead_titles[k];
+			widths[k] = lead_widths[k];
+		}
+		for (size_t i = 0; i < ts->nparts; i++, k++) {
+			names[k] = ts->parts[i].key;
+			heads[k] = ts->parts[i].title;
+			widths[k] = 60;
+		}
+		names[k] = "indicators";
+		heads[k++] = "Indicatori";
+		names[k] = "spending_eur";
+		heads[k++] = "Spesa (€)";
+		t_head(&m, names, heads, widths, n);
 	} else {
 		/* Written by hand, not with the JSON writer: the rows splice in
 		 * the stored content as it is. */
@@ -1016,7 +1104,7 @@ static void get_section(http_req *r)
 	sections_ctx c = {compare_store_section, ts->key, side_row, &side};
 	if (!cmp_pages(&m, sections_page, &c, "le sezioni"))
 		return;
-	if (!m.csv)
+	if (!m.tab)
 		out_str(&m.o, "]}");
 	cmp_close(&m);
 }
@@ -1028,14 +1116,14 @@ static const char *const indicator_fields[] = {"kind", "unit", "baseline", "targ
 
 /* Indicator values are lines of text, often numbers ("-3", "120"): a plain
  * number stays a number in the spreadsheet, anything else is text. */
-static void indicator_csv_value(csv_writer *cw, const json_value *v)
+static void indicator_value(cmp *m, const json_value *v)
 {
 	if (json_is(v, JSON_STRING))
-		csv_numbern(cw, v->u.string.s, v->u.string.len);
-	else if (json_is(v, JSON_NUMBER))
-		csv_number(cw, v->u.number.text); /* -3.5 stays a number; 1e3 is not rewritten */
+		t_numtext(m, v->u.string.s, v->u.string.len);
+	else if (json_is(v, JSON_NUMBER)) /* -3.5 stays a number; 1e3 is not rewritten */
+		t_numtext(m, v->u.number.text, strlen(v->u.number.text));
 	else
-		csv_field(cw, NULL);
+		t_text(m, NULL);
 }
 
 static void jw_value_or_null(jw *w, const json_value *v)
@@ -1059,14 +1147,14 @@ static bool indicator_rows(cmp *m, arena *a, const compare_tenant *tn, const com
 	const json_value *list = json_get(doc, "indicators");
 	for (size_t i = 0; json_is(list, JSON_ARRAY) && i < list->u.array.n; i++) {
 		const json_value *ind = list->u.array.items[i];
-		if (m->csv) {
-			csv_field(&m->cw, tn->slug);
-			csv_field(&m->cw, tn->name);
-			csv_field(&m->cw, s->key);
-			indicator_csv_value(&m->cw, json_get(ind, "name"));
+		if (m->tab) {
+			t_text(m, tn->slug);
+			t_text(m, tn->name);
+			t_text(m, s->key);
+			indicator_value(m, json_get(ind, "name"));
 			for (size_t f = 0; f < sizeof(indicator_fields) / sizeof(indicator_fields[0]); f++)
-				indicator_csv_value(&m->cw, json_get(ind, indicator_fields[f]));
-			csv_end(&m->cw);
+				indicator_value(m, json_get(ind, indicator_fields[f]));
+			t_end(m);
 			continue;
 		}
 		jw_obj_begin(m->w);
@@ -1084,7 +1172,7 @@ static bool indicator_rows(cmp *m, arena *a, const compare_tenant *tn, const com
 	return true;
 }
 
-static void get_indicators(http_req *r)
+void compare_get_indicators(http_req *r)
 {
 	cmp m;
 	cycle_catalog cat;
@@ -1114,12 +1202,15 @@ static void get_indicators(http_req *r)
 	}
 	if (!cmp_tenants(&m, false))
 		return;
-	cmp_open(&m, arena_printf(r->a, "indicators-%s", action));
-	if (m.csv) {
-		static const char *const head[] = {"tenant", "name",     "section", "indicator", "kind",
-		                                   "unit",   "baseline", "target",  "source"};
-		csv_fields(&m.cw, head, sizeof(head) / sizeof(head[0]));
-		csv_end(&m.cw);
+	if (!cmp_open(&m, arena_printf(r->a, "indicators-%s", action), arena_printf(r->a, "Indicatori %s", action)))
+		return;
+	if (m.tab) {
+		static const char *const head[] = {LEAD_NAMES, "section",  "indicator", "kind",
+		                                   "unit",     "baseline", "target",    "source"};
+		static const char *const titles[] = {LEAD_TITLES,          "Sezione",   "Indicatore", "Tipo", "Unità",
+		                                     "Valore di partenza", "Obiettivo", "Fonte"};
+		static const unsigned widths[] = {LEAD_WIDTHS, 10, 40, 12, 12, 14, 14, 30};
+		t_head(&m, head, titles, widths, sizeof(head) / sizeof(head[0]));
 	} else {
 		/* Rows hold the indicators as stored: the JSON writer copies
 		 * them, whatever their members. */
@@ -1134,7 +1225,7 @@ static void get_indicators(http_req *r)
 	sections_ctx c = {compare_store_action_sections, action, indicator_rows, NULL};
 	if (!cmp_pages(&m, sections_page, &c, "gli indicatori"))
 		return;
-	if (!m.csv) {
+	if (!m.tab) {
 		jw_arr_end(m.w);
 		jw_obj_end(m.w);
 	}
@@ -1144,6 +1235,13 @@ static void get_indicators(http_req *r)
 /* ---------------------------------------------------------------- routes */
 
 /* The query parameters of the comparisons, for the OpenAPI document. */
+#define P_FORMAT_XLSX                                                                                                  \
+	{                                                                                                              \
+		"format", PARAM_QUERY, false,                                                                          \
+		    "{\"type\":\"string\",\"enum\":[\"json\",\"csv\",\"xlsx\"],\"default\":\"json\"}",                 \
+		    "csv: la stessa risposta in CSV (RFC 4180, UTF-8 con BOM), come con Accept: text/csv; xlsx: un "   \
+		    "foglio di calcolo per le persone, come con Accept: " COMPARE_XLSX_TYPE                            \
+	}
 #define P_SOURCE                                                                                                       \
 	{                                                                                                              \
 		"source", PARAM_QUERY, false,                                                                          \
@@ -1160,7 +1258,7 @@ static void get_indicators(http_req *r)
 static const route routes[] = {
     {HTTP_GET,
      COMPARE_PATH "/coverage",
-     get_coverage,
+     compare_get_coverage,
      ROUTE_STREAM,
      "How far each tenant's sections tagged with each action (?by=action) or "
      "objective (?by=objective) are "
@@ -1168,10 +1266,10 @@ static const route routes[] = {
      NULL,
      "CompareCoverage",
      {P_BY("action", "objective", "Le colonne: le azioni di sistema o gli obiettivi strategici del ciclo"), P_SOURCE,
-      P_FORMAT}},
+      P_FORMAT_XLSX}},
     {HTTP_GET,
      COMPARE_PATH "/finance",
-     get_finance,
+     compare_get_finance,
      ROUTE_STREAM,
      "Spending by policy area (?by=area) or income by funding source "
      "(?by=source) per tenant, absolute and per "
@@ -1179,7 +1277,7 @@ static const route routes[] = {
      NULL,
      "CompareFinance",
      {P_BY("area", "source", "area: la spesa per area di intervento; source: le entrate per fonte di finanziamento"),
-      P_SOURCE, P_FORMAT}},
+      P_SOURCE, P_FORMAT_XLSX}},
     {HTTP_GET,
      COMPARE_PATH "/allocations",
      get_funds,
@@ -1188,18 +1286,18 @@ static const route routes[] = {
      "absolute and per inhabitant, with totals; JSON or CSV",
      NULL,
      "CompareAllocations",
-     {P_SOURCE, P_FORMAT}},
+     {P_SOURCE, P_FORMAT_XLSX}},
     {HTTP_GET,
      COMPARE_PATH "/sections/{key}",
-     get_section,
+     compare_get_section,
      ROUTE_STREAM,
      "One template section of every visible tenant side by side; JSON or CSV",
      NULL,
      "CompareSection",
-     {P_SOURCE, P_FORMAT}},
+     {P_SOURCE, P_FORMAT_XLSX}},
     {HTTP_GET,
      COMPARE_PATH "/indicators",
-     get_indicators,
+     compare_get_indicators,
      ROUTE_STREAM,
      "The indicators of the sections tagged with ?action=, across tenants; "
      "JSON or CSV",
@@ -1208,7 +1306,7 @@ static const route routes[] = {
      {{"action", PARAM_QUERY, true, "{\"type\":\"string\",\"minLength\":1}",
        "Il codice di un'azione di sistema del ciclo (OS1-A6)"},
       P_SOURCE,
-      P_FORMAT}},
+      P_FORMAT_XLSX}},
 };
 
 void compare_register(void)

@@ -9,9 +9,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/arena.h"
 #include "db/db.h"
+#include "http/http.h"
+#include "identity/auth.h"
 
 /* Tenants read per database round trip. Bounds the memory of one answer:
  * a page of side-by-side sections is at most this many section texts. */
@@ -93,5 +96,66 @@ int compare_store_action_sections(db *d, arena *a, long long cycle_id, compare_s
                                   const long long ids[COMPARE_PAGE], compare_section **out, size_t *n);
 
 void compare_register(void); /* /api/v1/cycles/{cycle}/compare/... */
+
+/* ---- what the API and the pages share (compare_data.c) ---- */
+
+/* The answer's form: ?format=json|csv|xlsx, else Accept (text/csv, or the
+ * spreadsheet's type), else JSON. -1 after answering 400 naming format. */
+enum { COMPARE_JSON, COMPARE_CSV, COMPARE_XLSX };
+#define COMPARE_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+int compare_format(http_req *r);
+
+/* The tenants of compare_store_tenants that u may see (scope_can_see, the
+ * one rule of tenant isolation), in natural order of their slugs (ats-1,
+ * ats-7, ats-13, ats-20). */
+int compare_visible_tenants(db *d, arena *a, const identity *u, long long cycle_id, compare_source src,
+                            bool with_population, compare_tenant **out, size_t *n);
+
+/* A figure there is none of: per inhabitant without population, a median
+ * without values, a sum past MONEY_MAX_CENTS. */
+#define COMPARE_NO_FIGURE INT64_MIN
+
+/* Per inhabitant, rounded half up to the cent, or COMPARE_NO_FIGURE when
+ * the population is 0. */
+int64_t compare_per_inhabitant(int64_t cents, long long population);
+/* The middle of v[0..n) (sorted in place), for an even n the mean of the
+ * two middle values rounded half up; COMPARE_NO_FIGURE when n is 0. */
+int64_t compare_median(int64_t *v, size_t n);
+/* The median of column c of the figures [row][column], COMPARE_NO_FIGURE
+ * values left out; scratch has room for nrows values. */
+int64_t compare_column_median(const int64_t *fig, size_t nrows, size_t ncols, size_t c, int64_t *scratch);
+
+/* The four figures of a coverage cell. */
+typedef struct compare_cov {
+	long long sections, complete, indicators;
+	int64_t cents;
+} compare_cov;
+
+/* Puts a page's coverage aggregates into cells[tenant of page][column]
+ * (cells zeroed first); DB_EERR for an amount that cannot be read. */
+int compare_coverage_fill(const compare_agg *g, size_t ng, const long long ids[COMPARE_PAGE], size_t k,
+                          const char **cols, size_t ncols, compare_cov *cells);
+/* Adds a page's finance aggregates into amount[first + tenant of page]
+ * [column] (cents); DB_EERR for an amount that cannot be read. */
+int compare_finance_fill(const compare_agg *g, size_t ng, const long long ids[COMPARE_PAGE], size_t k,
+                         const char **cols, size_t ncols, int64_t *amount_rows);
+
+/* The whole coverage matrix cells[tenant][column] of the tenants t, read a
+ * page at a time: for the pages, which show it whole. */
+int compare_coverage_matrix(db *d, long long cycle_id, compare_source src, bool by_objective, const compare_tenant *t,
+                            size_t nt, const char **cols, size_t ncols, compare_cov *cells);
+/* The whole finance matrix amount[tenant][column] in cents (zeroed first). */
+int compare_finance_matrix(db *d, long long cycle_id, compare_source src, bool by_source, const compare_tenant *t,
+                           size_t nt, const char **cols, size_t ncols, int64_t *amount);
+
+/* The API's handlers, which the pages call for their CSV and XLSX
+ * downloads (the same files, under the browser's session). */
+void compare_get_coverage(http_req *r);
+void compare_get_finance(http_req *r);
+void compare_get_section(http_req *r); /* {key} from the path, else ?key= */
+void compare_get_indicators(http_req *r);
+
+/* The comparison pages, /confronti/… (compare_pages.c and its siblings). */
+void compare_pages_register(void);
 
 #endif

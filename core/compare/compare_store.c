@@ -21,6 +21,13 @@ _Static_assert(COMPARE_PAGE == 16, "PAGE_IN, PAGE_TYPES and PAGE_IDS list COMPAR
 	" JOIN plan_sections ps ON ps.tenant_id = p.tenant_id AND ps.cycle_id = "                                      \
 	"p.cycle_id"                                                                                                   \
 	" AND ps.revision = IF(?, 0, p.revision)"
+/* The same rows for the queries that read only the figures (status,
+ * indicators, spending_eur): the covering index of migration 0017, named
+ * because the optimizer would take the primary key and read the text too. */
+#define FIGURES_OF_PLAN                                                                                                \
+	" JOIN plan_sections ps FORCE INDEX (plan_sections_figures) ON ps.tenant_id = p.tenant_id AND ps.cycle_id = "  \
+	"p.cycle_id"                                                                                                   \
+	" AND ps.revision = IF(?, 0, p.revision)"
 
 int compare_store_tenants(db *d, arena *a, long long cycle_id, compare_source src, bool with_population,
                           compare_tenant **out, size_t *n)
@@ -80,7 +87,7 @@ int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source s
 	    "SELECT ps.tenant_id, sa.action_code, COUNT(*), SUM(ps.status = "
 	    "'complete'), SUM(ps.indicators),"
 	    " SUM(ps.spending_eur)"
-	    " FROM plans p" SECTIONS_OF_PLAN " JOIN section_actions sa ON sa.cycle_id = ps.cycle_id AND "
+	    " FROM plans p" FIGURES_OF_PLAN " JOIN section_actions sa ON sa.cycle_id = ps.cycle_id AND "
 	    "sa.section_key = ps.section_key"
 	    " WHERE p.cycle_id = ? AND ps.status <> 'empty' AND p.tenant_id "
 	    "IN " PAGE_IN " GROUP BY ps.tenant_id, sa.action_code";
@@ -88,7 +95,7 @@ int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source s
 	    "SELECT ps.tenant_id, tag.code, COUNT(*), SUM(ps.status = 'complete'), "
 	    "SUM(ps.indicators),"
 	    " SUM(ps.spending_eur)"
-	    " FROM plans p" SECTIONS_OF_PLAN " JOIN (SELECT DISTINCT sa.section_key, ca.objective_code AS code FROM "
+	    " FROM plans p" FIGURES_OF_PLAN " JOIN (SELECT DISTINCT sa.section_key, ca.objective_code AS code FROM "
 	    "section_actions sa"
 	    "  JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = "
 	    "sa.action_code"
@@ -111,7 +118,7 @@ int compare_store_finance(db *d, arena *a, long long cycle_id, compare_source sr
 {
 	static const char by_area_sql[] =
 	    "SELECT ps.tenant_id, ts.area_code, SUM(ps.spending_eur)"
-	    " FROM plans p" SECTIONS_OF_PLAN " JOIN template_sections ts ON ts.cycle_id = ps.cycle_id AND "
+	    " FROM plans p" FIGURES_OF_PLAN " JOIN template_sections ts ON ts.cycle_id = ps.cycle_id AND "
 	    "ts.section_key = ps.section_key"
 	    " WHERE p.cycle_id = ? AND ts.area_code IS NOT NULL AND p.tenant_id "
 	    "IN " PAGE_IN " GROUP BY ps.tenant_id, ts.area_code";

@@ -112,6 +112,9 @@ static void navigation(web_page *p)
 			html_raw(h, "</a></li>");
 		}
 	}
+	if (u->region_role == ROLE_REGION_ADMIN || u->region_role == ROLE_REGION_REVIEWER ||
+	    u->region_role == ROLE_UNIVERSITY)
+		html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/confronti\">Confronti</a></li>");
 	if (u->region_role == ROLE_REGION_ADMIN)
 		html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/amministrazione\">"
 		            "Amministrazione</a></li>");
@@ -418,6 +421,13 @@ const char *web_section_status(const char *s)
 	       : strcmp(s, "partial") == 0  ? "parziale"
 	       : strcmp(s, "complete") == 0 ? "completa"
 	                                    : s;
+}
+
+const char *web_indicator_kind(const char *k)
+{
+	if (k == NULL)
+		return NULL;
+	return strcmp(k, "process") == 0 ? "processo" : strcmp(k, "result") == 0 ? "risultato" : k;
 }
 
 bool web_days_until(const char *dt, long long *days)

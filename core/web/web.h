@@ -99,6 +99,8 @@ void web_error_summary(web_page *p, const char *const *ids, const char *const *m
 const char *web_plan_status(const char *api_status);
 /* "vuota", "parziale", "completa" for the section statuses. */
 const char *web_section_status(const char *api_status);
+/* "processo", "risultato" for an indicator's kind; the name itself when unknown. */
+const char *web_indicator_kind(const char *api_kind);
 /* "coordinamento ATS", "revisione regionale" … for a role; "" for none. */
 const char *web_role_label(role ro);
 /* Whole days from today (Europe/Rome) to the date of a DATETIME text,
