@@ -16,6 +16,8 @@
 #include "tenants/plans/plan_public.h"
 #include "tenants/plans/plan_submit_pages.h"
 #include "tenants/plans/plans.h"
+#include "tenants/plans/region_pages.h"
+#include "tenants/plans/review_pages.h"
 #include "tenants/tenants.h"
 #include "web/web.h"
 
@@ -37,6 +39,8 @@ void modules_register(void)
 	plan_submit_pages_register();
 	member_pages_register();
 	plan_comment_pages_register();
+	region_pages_register();
+	review_pages_register();
 	web_account_register();
 	compare_register();
 	funds_register();
