@@ -124,7 +124,7 @@ static void decision_form(web_page *p, const review_ctx *x, const review_form *f
 	html_raw(h, "\" novalidate class=\"ambito-decision\">");
 	web_csrf_field(p);
 	html_rawf(h, "<input type=\"hidden\" name=\"" F_REVISION "\" value=\"%lld\">", x->p->revision);
-	html_raw(h, "<fieldset id=\"campo-esito\"><legend>Esito della revisione</legend>");
+	html_raw(h, "<fieldset id=\"campo-esito\"><legend>La tua decisione</legend>");
 	if (f->decision_error) {
 		html_raw(h, "<p class=\"ambito-part-error\" id=\"errore-esito\">");
 		html_text(h, f->decision_error);
