@@ -372,6 +372,32 @@ class ReviewPages(unittest.TestCase):
         self.assertRegex(page, r'<option value="%s" selected>' % re.escape(part))
         self.assertIn('href="%s#sezione-A.1.2"' % review("ats-7"), page)
 
+    def test_9_the_table_is_paged_in_natural_order(self):
+        # 100 more ATS without a plan: "Ambito di prova 1" … "100" sort after
+        # "Ambito Territoriale …" bytewise (d > T), by number among themselves.
+        values = ", ".join("('prova-%d', 'PROVA %d', 'Ambito di prova %d', 'MC')" % (i, i, i) for i in range(1, 101))
+        self.db.sql("INSERT INTO tenants (slug, code, name, province) VALUES " + values)
+        body = self.assertPage(self.get("/", REVIEWER), 200)
+        self.assertIn("104 Ambiti. Pagina 1 di 2.", body)
+        names = [html.unescape(n) for n in
+                 re.findall(r'<tr><th scope="row">(?:<a href="[^"]+">)?([^<]+)', body.split('id="ambiti"', 1)[1])]
+        self.assertEqual(len(names), 100)
+        self.assertEqual(names[:4], [NAMES[s] for s in ("ats-1", "ats-7", "ats-13", "ats-20")])
+        self.assertEqual(names[4:], ["Ambito di prova %d" % i for i in range(1, 97)])
+        self.assertIn('href="/?ordina=ambito&amp;pagina=2#ambiti"', body)
+        body = self.assertPage(self.get("/?ordina=ambito&pagina=2", REVIEWER), 200)
+        names = re.findall(r'<tr><th scope="row">(?:<a href="[^"]+">)?([^<]+)', body.split('id="ambiti"', 1)[1])
+        self.assertEqual(names, ["Ambito di prova %d" % i for i in range(97, 101)])
+        self.assertIn('<span aria-current="page">2</span>', body)
+        # Filtered by province and status: the 100 of MC, none with a plan.
+        body = self.get("/?provincia=MC&stato=nessuno&pagina=2", REVIEWER).text
+        # Exactly one page of 100: page 2 asked, page 1 shown.
+        self.assertEqual(re.findall(r'<p role="status">([^<]*)', body), ["100 Ambiti su 104 corrispondono ai filtri."])
+        self.assertEqual(body.count('<tr><th scope="row">Ambito di prova'), 100)
+        # A page past the last shows the last.
+        body = self.assertPage(self.get("/?pagina=9", REVIEWER), 200)
+        self.assertIn("Pagina 2 di 2.", body)
+
 
 if __name__ == "__main__":
     harness.main()
