@@ -361,10 +361,15 @@ static void filter_form(web_page *p, const table_view *v, const plan_tenant_row 
 	html_raw(h, "\"><div class=\"ambito-field ambito-select\"><label for=\"filtro-stato\">Stato del piano</label>"
 	            "<select class=\"form-select\" id=\"filtro-stato\" name=\"stato\">");
 	select_option(h, "", "Tutti gli stati", v->status ? v->status : "");
-	for (int s = PLAN_DRAFT; s <= PLAN_PUBLISHED; s++)
-		select_option(h, plan_status_name((plan_status)s), web_plan_status(plan_status_name((plan_status)s)),
-		              v->status);
-	select_option(h, STATUS_NONE, "nessun piano", v->status);
+	/* Capitalised as choices of a list, so they are not the statuses' own
+	 * words in the table below. */
+	for (int s = PLAN_DRAFT; s <= PLAN_PUBLISHED; s++) {
+		char *label = arena_strdup(r->a, web_plan_status(plan_status_name((plan_status)s)));
+		if (label[0] >= 'a' && label[0] <= 'z')
+			label[0] = (char)(label[0] - 'a' + 'A');
+		select_option(h, plan_status_name((plan_status)s), label, v->status);
+	}
+	select_option(h, STATUS_NONE, "Nessun piano", v->status);
 	html_raw(h, "</select></div><div class=\"ambito-field ambito-select\"><label for=\"filtro-provincia\">"
 	            "Provincia</label><select class=\"form-select\" id=\"filtro-provincia\" name=\"provincia\">");
 	select_option(h, "", "Tutte le province", v->province ? v->province : "");

@@ -190,7 +190,7 @@ class ReviewPages(unittest.TestCase):
         self.assertEqual(order("/?provincia=AN&ordina=-ambito"), ["ats-13"])
         # The filter form keeps what was chosen.
         body = self.get("/?stato=submitted&provincia=AN", REVIEWER).text
-        self.assertRegex(body, r'<option value="submitted" selected>inviato</option>')
+        self.assertRegex(body, r'<option value="submitted" selected>Inviato</option>')
         self.assertRegex(body, r'<option value="AN" selected>AN</option>')
         # A value outside the choices is said, not ignored.
         for q in ("/?stato=perso", "/?ordina=colore", "/?provincia=Pesaro", "/?pagina=0"):
