@@ -23,6 +23,8 @@
 #include "tenants/plans/plan_submit_pages.h"
 #include "tenants/plans/plan_update_pages.h"
 #include "tenants/plans/plans.h"
+#include "tenants/plans/region_pages.h"
+#include "tenants/plans/review_pages.h"
 #include "tenants/tenants.h"
 #include "web/web.h"
 
@@ -45,6 +47,8 @@ void modules_register(void)
 	plan_submit_pages_register();
 	member_pages_register();
 	plan_comment_pages_register();
+	region_pages_register();
+	review_pages_register();
 	web_account_register();
 	compare_register();
 	compare_pages_register();

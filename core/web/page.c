@@ -90,6 +90,8 @@ static void navigation(web_page *p)
 		return;
 	html_raw(h, "<nav class=\"ambito-nav\" aria-label=\"Navigazione principale\"><div class=\"container\"><ul "
 	            "class=\"nav\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"/\">Home</a></li>");
+	if (u->region_role == ROLE_REGION_ADMIN || u->region_role == ROLE_REGION_REVIEWER)
+		html_raw(h, "<li class=\"nav-item\"><a class=\"nav-link\" href=\"/revisione\">Revisione</a></li>");
 	for (size_t i = 0; i < u->nmemberships; i++) {
 		const membership *m = &u->memberships[i];
 		/* People read the tenant's name; the slug is for the address. */

@@ -276,7 +276,15 @@ static void comments_page(http_req *r, const comments_ctx *x, const comments_vie
 	html_raw(h, "<button type=\"submit\" class=\"btn btn-primary\">Pubblica il commento</button></form><p "
 	            "class=\"mt-4\"><a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/sezioni/%s", r->tenant->slug, x->c->slug, x->s->key));
-	html_raw(h, "\">Torna alla sezione</a></p>");
+	html_raw(h, "\">Torna alla sezione</a>");
+	role ro = r->tenant->role;
+	if (ro == ROLE_REGION_ADMIN || ro == ROLE_REGION_REVIEWER || ro == ROLE_UNIVERSITY) {
+		html_raw(h, " · <a href=\"");
+		html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/revisione#sezione-%s", r->tenant->slug, x->c->slug,
+		                          x->s->key));
+		html_raw(h, "\">Torna alla revisione del piano</a>");
+	}
+	html_raw(h, "</p>");
 	web_page_end(p, status);
 }
 
@@ -291,6 +299,7 @@ static void get_comments(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0 || !load(r, &x))
 		return;
 	comments_view v = {0};
+	v.part = http_query(r, "parte"); /* the part a link asks to comment on, preselected */
 	const char *q = http_query(r, "fatto");
 	if (q != NULL)
 		v.notice = strcmp(q, "commento") == 0   ? "Commento pubblicato."

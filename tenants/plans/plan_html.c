@@ -619,19 +619,24 @@ static long long thread_cpu_ns(void)
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+void plan_html_markdown(html *h, const char *text, int top_heading, long long *spent_ns)
+{
+	if (*spent_ns < MARKDOWN_BUDGET_NS) {
+		long long t0 = thread_cpu_ns();
+		markdown_html(h, text, top_heading);
+		*spent_ns += thread_cpu_ns() - t0;
+	} else {
+		html_paragraphs(h, text);
+	}
+}
+
 /* A part's text is Markdown; its own headings come below the part's <h4>. */
 static void render_part(doc *d, const char *title, const char *text)
 {
 	html *h = d->h;
 	html_elem(h, "h4", NULL, title);
 	html_raw(h, "<div class=\"testo\">\n");
-	if (d->markdown_ns < MARKDOWN_BUDGET_NS) {
-		long long t0 = thread_cpu_ns();
-		markdown_html(h, text, PART_HEADING + 1);
-		d->markdown_ns += thread_cpu_ns() - t0;
-	} else {
-		html_paragraphs(h, text);
-	}
+	plan_html_markdown(h, text, PART_HEADING + 1, &d->markdown_ns);
 	html_raw(h, "</div>\n");
 }
 

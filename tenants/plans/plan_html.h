@@ -47,6 +47,12 @@ typedef struct plan_html_input {
 	size_t nhistory;
 } plan_html_input;
 
+/* A text part as Markdown, headings from <h{top_heading}>, while *spent_ns
+ * (CPU time this answer has spent in Markdown) is under the document's
+ * budget; past it as plain paragraphs, so a page of many parts stays
+ * bounded. Adds the time spent to *spent_ns. */
+void plan_html_markdown(html *h, const char *text, int top_heading, long long *spent_ns);
+
 /* Writes the whole document (<!DOCTYPE html> to </html>) to h. */
 void plan_html_render(html *h, const plan_html_input *in);
 

@@ -13,6 +13,7 @@
 #include "tenants/plans/plan_tables.h"
 #include "tenants/plans/plan_update_pages.h"
 #include "tenants/plans/plans.h"
+#include "tenants/plans/region_pages.h"
 #include "web/web.h"
 
 static void status_badge(html *h, const char *api_status, const char *label)
@@ -164,71 +165,6 @@ static int ats_plans(web_page *p, long long tenant_id, const char *slug, role ro
 	return DB_OK;
 }
 
-/* Region staff and universities: the plans of the newest open or closed
- * cycle, one row per ATS they may see. */
-static int region_home(web_page *p)
-{
-	http_req *r = web_req(p);
-	html *h = web_html(p);
-	cycle *cycles;
-	size_t nc;
-	bool more;
-	int rc = cycle_store_list(r->db, r->a, 0, PLAN_OVERVIEW_MAX_CYCLES, &cycles, &nc, &more);
-	if (rc != DB_OK)
-		return rc;
-	const cycle *c = NULL;
-	for (size_t i = 0; i < nc; i++)
-		if (cycles[i].status != CYCLE_DRAFT && (c == NULL || cycles[i].start_year > c->start_year))
-			c = &cycles[i];
-	if (c == NULL) {
-		html_raw(h, "<p>Nessun ciclo di programmazione è ancora aperto.</p>");
-		return DB_OK;
-	}
-	plan_tenant_row *rows;
-	size_t n;
-	rc = plan_store_tenants(r->db, r->a, c->id, &rows, &n);
-	if (rc != DB_OK)
-		return rc;
-	html_raw(h, "<h2>");
-	html_text(h, c->title);
-	html_raw(h, "</h2><p>Gli Ambiti che puoi vedere e lo stato del loro piano.</p><div class=\"ambito-table-wrap\" "
-	            "tabindex=\"0\" "
-	            "role=\"region\" aria-label=\"Piani degli Ambiti\"><table class=\"table "
-	            "ambito-table\"><caption class=\"visually-hidden\">Piani degli Ambiti</caption><thead><tr><th "
-	            "scope=\"col\">Ambito</th><th scope=\"col\">Stato</th><th "
-	            "scope=\"col\">Completezza</th></tr></thead><tbody>");
-	size_t shown = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (!scope_can_see(r->user, rows[i].tenant_id))
-			continue;
-		shown++;
-		html_raw(h, "<tr><th scope=\"row\">");
-		if (rows[i].has_plan) {
-			html_raw(h, "<a href=\"/ats/");
-			html_text(h, rows[i].slug);
-			html_raw(h, "/piani/");
-			html_text(h, c->slug);
-			html_raw(h, "\">");
-			html_text(h, rows[i].name);
-			html_raw(h, "</a>");
-		} else
-			html_text(h, rows[i].name);
-		html_raw(h, "</th><td>");
-		if (rows[i].has_plan)
-			plan_status_badge(h, rows[i].status);
-		else
-			html_text(h, "nessun piano");
-		html_raw(h, "</td><td>");
-		if (rows[i].has_plan)
-			html_text(h, completeness(r->a, rows[i].complete, rows[i].sections));
-		html_raw(h, "</td></tr>");
-	}
-	html_raw(h, "</tbody></table></div>");
-	if (shown == 0)
-		html_raw(h, "<p>Non ti è ancora stato assegnato nessun Ambito.</p>");
-	return DB_OK;
-}
-
 static void home(web_page *p)
 {
 	http_req *r = web_req(p);
@@ -238,7 +174,7 @@ static void home(web_page *p)
 		rc = ats_plans(p, u->memberships[i].tenant_id, u->memberships[i].tenant, u->memberships[i].role, 3,
 		               NULL);
 	if (rc == DB_OK && (u->region_role != ROLE_NONE || u->nmemberships == 0))
-		rc = region_home(p);
+		region_pages_home(p);
 	if (rc != DB_OK)
 		http_db_error(r, rc, "i piani"); /* the page hook shows it as the error page */
 }
@@ -340,7 +276,14 @@ static void get_plan_index(http_req *r)
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/storia", r->tenant->slug, c->slug));
 	html_raw(h, "\">Storia degli invii</a> · <a href=\"");
 	html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/bozza", r->tenant->slug, c->slug));
-	html_raw(h, "\">Bozza stampabile</a></p>");
+	html_raw(h, "\">Bozza stampabile</a>");
+	if (r->tenant->role == ROLE_REGION_ADMIN || r->tenant->role == ROLE_REGION_REVIEWER ||
+	    r->tenant->role == ROLE_UNIVERSITY) {
+		html_raw(h, " · <a href=\"");
+		html_text(h, arena_printf(r->a, "/ats/%s/piani/%s/revisione", r->tenant->slug, c->slug));
+		html_raw(h, "\">Revisione dell’ultimo invio</a>");
+	}
+	html_raw(h, "</p>");
 	plan_update_index(p, r, c, pl);
 
 	const char *group = NULL;

@@ -748,22 +748,34 @@ int plan_store_tenants(db *d, arena *a, long long cycle_id, plan_tenant_row **ou
 	db_res *res;
 	*n = 0;
 	DB_TRY(db_query(d, a, &res,
-	                "SELECT t.id, t.slug, t.name, p.tenant_id IS NOT NULL, p.status," SECTION_COUNTS(
+	                "SELECT t.id, t.slug, t.code, t.name, t.province, p.tenant_id IS NOT NULL, p.status,"
+	                " p.revision, s.submitted_at, s.late,"
+	                " (SELECT COUNT(*) FROM plan_comments c WHERE c.tenant_id = t.id AND c.cycle_id = ?"
+	                " AND c.resolved = 0 AND c.reply_to IS NULL)," SECTION_COUNTS(
 	                    "t.id", "?") " FROM tenants t LEFT JOIN plans p ON p.tenant_id = t.id AND p.cycle_id = ?"
+	                                 " LEFT JOIN plan_submissions s ON s.tenant_id = p.tenant_id"
+	                                 " AND s.cycle_id = p.cycle_id AND s.revision = p.revision"
 	                                 " ORDER BY t.slug LIMIT ?",
-	                "iiii", cycle_id, cycle_id, cycle_id, (long long)PLAN_OVERVIEW_MAX_TENANTS));
+	                "iiiii", cycle_id, cycle_id, cycle_id, cycle_id, (long long)PLAN_OVERVIEW_MAX_TENANTS));
 	size_t rows = db_nrows(res);
 	*out = arena_calloc(a, rows + 1, sizeof(**out));
 	for (size_t i = 0; i < rows; i++) {
 		plan_tenant_row *t = &(*out)[i];
 		t->tenant_id = db_int(res, i, 0);
 		t->slug = db_val(res, i, 1);
-		t->name = db_val(res, i, 2);
-		t->has_plan = db_int(res, i, 3) == 1;
-		if (t->has_plan)
-			t->status = (plan_status)plan_status_parse(db_val(res, i, 4));
-		t->sections = db_int(res, i, 5);
-		t->complete = db_int(res, i, 6);
+		t->code = db_val(res, i, 2);
+		t->name = db_val(res, i, 3);
+		t->province = db_val(res, i, 4);
+		t->has_plan = db_int(res, i, 5) == 1;
+		if (t->has_plan) {
+			t->status = (plan_status)plan_status_parse(db_val(res, i, 6));
+			t->revision = db_int(res, i, 7);
+		}
+		t->submitted_at = db_val(res, i, 8);
+		t->late = db_int(res, i, 9) == 1;
+		t->open_comments = db_int(res, i, 10);
+		t->sections = db_int(res, i, 11);
+		t->complete = db_int(res, i, 12);
 	}
 	*n = rows;
 	return DB_OK;

@@ -407,13 +407,18 @@ typedef struct plan_overview {
 int plan_store_overview(db *d, arena *a, long long tenant_id, const char **name, plan_overview **out, size_t *n);
 
 /* A tenant with the status of its plan for one cycle, for lists across
- * tenants: every tenant (at most PLAN_OVERVIEW_MAX_TENANTS), by slug. */
+ * tenants: every tenant (at most PLAN_OVERVIEW_MAX_TENANTS), by slug, with
+ * its latest submission and the plan's open comment threads. */
 typedef struct plan_tenant_row {
 	long long tenant_id;
-	const char *slug, *name;
+	const char *slug, *code, *name, *province;
 	bool has_plan;
 	plan_status status;
-	long long sections, complete;
+	long long sections, complete; /* of the draft (revision 0) */
+	long long revision;           /* latest submission, 0 before the first */
+	const char *submitted_at;     /* of the latest submission (DATETIME text), NULL before the first */
+	bool late;                    /* of the latest submission */
+	long long open_comments;      /* unresolved threads */
 } plan_tenant_row;
 int plan_store_tenants(db *d, arena *a, long long cycle_id, plan_tenant_row **out, size_t *n);
 

@@ -16,7 +16,7 @@ import harness  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(harness.source_dir(), "deploy", "data")
 CHROMIUM = "/usr/bin/chromium"
-JOURNEYS_TIMEOUT_S = 600
+JOURNEYS_TIMEOUT_S = 1200  # the test's own meson timeout bounds it first
 EXTRA_USERS = [{"email": "redattore.ats7@prova.ambito.invalid", "role": "ats_editor", "tenant": "ats-7",
                 "name": "Redattore di prova", "password": "una-password-di-prova-lunga"}]
 
