@@ -44,5 +44,8 @@ const char *html_date(arena *a, const char *iso);
 /* "30 giugno 2021, ore 12:00" in Italian time (CET/CEST) from an RFC 3339
  * UTC time or MariaDB DATETIME text (taken as UTC); NULL when unreadable. */
 const char *html_datetime(arena *a, const char *utc);
+/* The date in Italy (CET/CEST) at the Unix time t, as "YYYY-MM-DD". */
+#define HTML_ISO_DATE_LEN 10
+void html_date_in_italy(long long t, char out[HTML_ISO_DATE_LEN + 1]);
 
 #endif

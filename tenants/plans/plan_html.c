@@ -41,6 +41,7 @@ static const char stylesheet[] =
     ".frontespizio .ats{font-size:1.5rem;font-weight:bold;margin:.5rem 0}\n"
     ".frontespizio .ciclo{font-size:1.2rem;margin:.5rem 0 2rem}\n"
     ".frontespizio ul{list-style:none;padding:0;margin:.5rem 0}\n"
+    ".frontespizio .delibera{font-size:1.1rem;font-weight:bold;margin:1.5rem 0 .5rem}\n"
     /* A grid keeps each value on the row of its label however either wraps. */
     ".estremi{text-align:left;max-width:40rem;margin:2rem auto 0;display:grid;"
     "grid-template-columns:minmax(9rem,13rem) minmax(0,1fr);column-gap:1rem;row-gap:.35rem}\n"
@@ -429,6 +430,23 @@ static void render_published_facts(doc *d, const json_value *snap)
 	}
 }
 
+/* The Comitato dei Sindaci's delibera, when the submission names it. */
+static void render_approval_act(doc *d, const json_value *snap)
+{
+	const json_value *act = member(snap, "approval_act", JSON_OBJECT);
+	const char *number = json_get_str(act, "number"), *date = json_get_str(act, "date");
+	if (!has_text(number) || date == NULL)
+		return;
+	const char *day = html_date(d->a, date);
+	html_raw(d->h, "<p class=\"delibera\">");
+	html_text(d->h, arena_printf(d->a, "Approvato dal Comitato dei Sindaci con delibera n. %s del ", number));
+	html_raw(d->h, "<time datetime=\"");
+	html_text(d->h, date);
+	html_raw(d->h, "\">");
+	html_text(d->h, day != NULL ? day : date);
+	html_raw(d->h, "</time></p>\n");
+}
+
 static void render_draft_facts(doc *d)
 {
 	detail_row(d->h, "Stato del documento", "Bozza, non approvata");
@@ -457,6 +475,8 @@ static void render_title_page(doc *d, const json_value *snap, const char *ats, c
 	}
 	html_raw(h, "</p>\n");
 	render_comuni(d);
+	if (!d->in->draft)
+		render_approval_act(d, snap);
 
 	html_raw(h, "<dl class=\"estremi\">\n");
 	if (d->in->draft)
