@@ -19,12 +19,6 @@
 #define EMPTY_CELL "—"  /* a cell with nothing to show */
 #define INTRO_GROUP "I" /* the template group of the introduction */
 #define PART_HEADING 4  /* <h4>: the title of a part */
-/* CPU time a document may spend parsing Markdown. Honest text parses at
- * about 10 MB/s, so a whole plan at every part's max_chars takes a fraction
- * of it; text built to be slow (thousands of nested quotes or brackets) runs
- * at 0.2-0.5 MB/s. Past it, the remaining parts are shown as plain
- * paragraphs: an answer's cost stays bounded whatever the plan holds. */
-#define MARKDOWN_BUDGET_NS (500LL * 1000 * 1000)
 
 /* The print and screen stylesheet: no external resource of any kind. */
 static const char stylesheet[] =
@@ -605,19 +599,24 @@ static long long thread_cpu_ns(void)
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+void plan_html_markdown(html *h, const char *text, int top_heading, long long *spent_ns)
+{
+	if (*spent_ns >= PLAN_MARKDOWN_BUDGET_NS) {
+		html_paragraphs(h, text);
+		return;
+	}
+	long long t0 = thread_cpu_ns();
+	markdown_html(h, text, top_heading);
+	*spent_ns += thread_cpu_ns() - t0;
+}
+
 /* A part's text is Markdown; its own headings come below the part's <h4>. */
 static void render_part(doc *d, const char *title, const char *text)
 {
 	html *h = d->h;
 	html_elem(h, "h4", NULL, title);
 	html_raw(h, "<div class=\"testo\">\n");
-	if (d->markdown_ns < MARKDOWN_BUDGET_NS) {
-		long long t0 = thread_cpu_ns();
-		markdown_html(h, text, PART_HEADING + 1);
-		d->markdown_ns += thread_cpu_ns() - t0;
-	} else {
-		html_paragraphs(h, text);
-	}
+	plan_html_markdown(h, text, PART_HEADING + 1, &d->markdown_ns);
 	html_raw(h, "</div>\n");
 }
 
