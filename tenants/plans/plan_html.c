@@ -48,7 +48,7 @@ static const char stylesheet[] =
     ".sommario ol{list-style:none;padding-left:1.2rem}\n"
     ".sommario li{margin:.15rem 0}\n"
     /* A hanging indent: a long title wraps under itself, not under its key. */
-    ".sommario .chiave{display:inline-block;min-width:3.6rem;text-indent:0}\n"
+    ".sommario .chiave{display:inline-block;min-width:3.6rem;text-indent:0;margin-right:0}\n"
     ".sommario ol ol li{padding-left:3.6rem;text-indent:-3.6rem}\n"
     ".sommario>ol{padding-left:0}\n"
     ".sommario a{color:inherit}\n"
@@ -536,8 +536,10 @@ static void render_index(doc *d, const json_value *sections)
 			html_elem(h, "li", "gruppo", heading);
 		html_raw(h, "<li>");
 		link_to(h, "sez-", key);
-		html_elem(h, "span", "chiave", key);
-		html_raw(h, " ");
+		/* The space inside the key's box: it keeps the number and the
+		 * title apart in a copied or extracted text without widening the
+		 * box, so a wrapped title lines up under its first line. */
+		html_elem(h, "span", "chiave", arena_printf(d->a, "%s ", key));
 		html_text(h, json_get_str(s, "title"));
 		html_raw(h, "</a></li>\n");
 	}
