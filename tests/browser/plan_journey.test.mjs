@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkA11y, logInHome, newPage, PASSWORD, shoot } from './lib.mjs';
+import { checkA11y, EXTRA, logInHome, newPage, PASSWORD, shoot } from './lib.mjs';
 
 const BASE = process.env.AMBITO_URL;
 const MARCHE = JSON.parse(fs.readFileSync(path.join(path.dirname(process.env.AMBITO_DEMO), 'marche-2020-2022.json'),
@@ -27,6 +27,8 @@ const ADMIN = 'admin.regione@demo.ambito.invalid';
 const COORD_1 = 'coordinatore.ats1@demo.ambito.invalid';
 const NEW_COORD = 'coordinatrice.ats50@prova.ambito.invalid';
 const NEW_PASSWORD = 'Una-password-per-ATS-50';
+const VIEWER_1 = 'lettrice.ats1@prova.ambito.invalid';
+const EDITOR_7 = EXTRA.find((u) => u.tenant === 'ats-7' && u.role === 'ats_editor')?.email;
 const TENANT = 'ats-50';
 const API_PLAN = `/api/v1/tenants/${TENANT}/plans/2020-2022`;
 const REGION_NOTE = 'Integrare l’analisi della sezione B.3 con i dati sugli assegni di cura del 2021.';
@@ -83,6 +85,11 @@ before(async () => {
   const coord = await token(NEW_COORD, NEW_PASSWORD);
   r = await api('POST', `/api/v1/tenants/${TENANT}/plans`, coord, { cycle: '2020-2022' });
   assert.equal(r.status, 201, 'the empty plan is created');
+  r = await api('POST', '/api/v1/users', adminToken, {
+    email: VIEWER_1, name: 'Lettrice di prova', password: NEW_PASSWORD,
+    memberships: [{ tenant: 'ats-1', role: 'ats_viewer' }],
+  });
+  assert.equal(r.status, 201, 'a viewer of ATS 1 is created');
 });
 
 test('the editor shows the guidance beside each part and previews Markdown without saving', async () => {
@@ -131,6 +138,47 @@ test('the editor shows the guidance beside each part and previews Markdown witho
   await page.getByRole('button', { name: 'Salva la sezione' }).click();
   await page.getByText('Sezione salvata.').waitFor();
   assert.equal((await partField(page, part).inputValue()).replace(/\r\n/g, '\n'), typed);
+  assert.deepEqual(blocked, []);
+  await context.close();
+});
+
+test('a viewer reads the parts rendered and has nothing to change', async () => {
+  const { context, page, blocked } = await newPage();
+  await logInHome(page, VIEWER_1, NEW_PASSWORD);
+  await page.goto('/ats/ats-1/piani/2020-2022/sezioni/A.1.1');
+  const section = SECTIONS.find((s) => s.key === 'A.1.1');
+  await page.getByRole('heading', { level: 1, name: `${section.key} ${section.title}` }).waitFor();
+  // The part saved with Markdown by the test before, rendered for reading.
+  await page.getByRole('heading', { name: section.parts[0].title }).waitFor();
+  assert.deepEqual(await page.locator('.ambito-readonly table th').allInnerTexts(), ['Comune', 'Abitanti']);
+  assert.equal(await page.locator('.ambito-readonly li').count(), 2);
+  assert.equal(await page.locator('textarea, input[type="text"]').count(), 0, 'no field to write in');
+  assert.equal(await page.getByRole('button', { name: /Salva|Anteprima/ }).count(), 0);
+  await shoot(page, 'sezione-lettura');
+  await page.goto('/ats/ats-1/piani/2020-2022/invio');
+  await page.getByText('Solo il coordinatore dell’ATS può inviare il piano alla Regione.').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Continua|Conferma/ }).count(), 0);
+  assert.deepEqual(blocked, []);
+  await context.close();
+});
+
+test('an editor saves a section but cannot submit', async () => {
+  assert.ok(EDITOR_7, 'the run provides an editor of ATS 7');
+  const { context, page, blocked } = await newPage();
+  await logInHome(page, EDITOR_7);
+  await page.goto('/ats/ats-7/piani/2020-2022/sezioni/I.3');
+  const part = SECTIONS.find((s) => s.key === 'I.3').parts[0];
+  const field = partField(page, part);
+  const text = `${await field.inputValue()}\nRiga aggiunta dal redattore.`;
+  await field.fill(text);
+  await page.getByRole('button', { name: 'Salva la sezione' }).click();
+  await page.getByText('Sezione salvata.').waitFor();
+  assert.equal((await partField(page, part).inputValue()).replace(/\r\n/g, '\n'), text.replace(/\r\n/g, '\n'));
+  await page.getByRole('link', { name: 'Torna all’indice del piano' }).click();
+  await page.getByRole('link', { name: 'Controllo e invio del piano' }).click();
+  await page.getByText('Solo il coordinatore dell’ATS può inviare il piano alla Regione.').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Continua|Conferma/ }).count(), 0);
+  assert.equal(await page.getByLabel('Numero della delibera').count(), 0);
   assert.deepEqual(blocked, []);
   await context.close();
 });
