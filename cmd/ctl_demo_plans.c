@@ -115,7 +115,9 @@ static int load_one(db *d, arena *a, const cycle *c, const cycle_catalog *cat, c
 	if (want != PLAN_DRAFT) {
 		plan_submission sub;
 		const char *note = json_get_str(p, "submission_note");
-		int s = plan_submit_at(d, a, tenant_id, c, coordinator, note,
+		const json_value *act_v = json_get(p, "approval_act");
+		plan_approval_act act = {json_get_str(act_v, "number"), json_get_str(act_v, "date")};
+		int s = plan_submit_at(d, a, tenant_id, c, coordinator, note, act_v != NULL ? &act : NULL,
 		                       datetime(a, json_get_str(p, "submitted_at")), &sub);
 		if (s == PLAN_EINCOMPLETE) {
 			say(err, errlen, slug, "non si può inviare: una parte obbligatoria è vuota",

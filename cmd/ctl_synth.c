@@ -624,7 +624,7 @@ static int add_monitoring(demo *m, arena *a, long long i, const plan_fate *f, lo
 static int play_fate(demo *m, arena *a, long long i, const plan_fate *f)
 {
 	plan_submission sub;
-	int rc = plan_submit_at(m->d, a, f->tenant, m->cy, f->user, NULL, f->at, &sub);
+	int rc = plan_submit_at(m->d, a, f->tenant, m->cy, f->user, NULL, NULL, f->at, &sub);
 	if (rc != DB_OK)
 		return rc;
 	m->submitted++;
@@ -651,7 +651,7 @@ static int play_fate(demo *m, arena *a, long long i, const plan_fate *f)
 	if (!f->resubmit)
 		return DB_OK;
 	rc = plan_submit_at(m->d, a, f->tenant, m->cy, f->user, "Versione integrata come richiesto dalla Regione.",
-	                    f->again, &sub);
+	                    NULL, f->again, &sub);
 	if (rc == DB_OK)
 		m->resubmitted++;
 	return rc;

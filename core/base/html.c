@@ -215,6 +215,26 @@ static long long last_sunday_0100(int y, int month)
 	return (last - weekday) * SECONDS_PER_DAY + 3600;
 }
 
+/* Seconds of local Italian time at the UTC instant at (summer time or not). */
+static long long italy_local(long long at, int y)
+{
+	bool summer = at >= last_sunday_0100(y, 3) && at < last_sunday_0100(y, 10);
+	return at + (summer ? UTC_TO_CEST : UTC_TO_CET);
+}
+
+static long long floor_days(long long secs)
+{
+	return secs >= 0 ? secs / SECONDS_PER_DAY : (secs - SECONDS_PER_DAY + 1) / SECONDS_PER_DAY;
+}
+
+void html_date_in_italy(long long t, char out[HTML_ISO_DATE_LEN + 1])
+{
+	int y, m, d;
+	civil_from_days(floor_days(t), &y, &m, &d);
+	civil_from_days(floor_days(italy_local(t, y)), &y, &m, &d);
+	snprintf(out, HTML_ISO_DATE_LEN + 1, "%04d-%02d-%02d", y, m, d);
+}
+
 const char *html_datetime(arena *a, const char *utc)
 {
 	int y, mo, d;
@@ -233,9 +253,8 @@ const char *html_datetime(arena *a, const char *utc)
 	if (strcmp(rest, "Z") != 0 && *rest != '\0')
 		return NULL;
 	long long at = days_from_civil(y, mo, d) * SECONDS_PER_DAY + hh * 3600LL + mm * 60LL + ss;
-	bool summer = at >= last_sunday_0100(y, 3) && at < last_sunday_0100(y, 10);
-	long long local = at + (summer ? UTC_TO_CEST : UTC_TO_CET);
-	long long days = local >= 0 ? local / SECONDS_PER_DAY : (local - SECONDS_PER_DAY + 1) / SECONDS_PER_DAY;
+	long long local = italy_local(at, y);
+	long long days = floor_days(local);
 	long long secs = local - days * SECONDS_PER_DAY;
 	civil_from_days(days, &y, &mo, &d);
 	return arena_printf(a, "%d %s %d, ore %02lld:%02lld", d, months[mo - 1], y, secs / 3600, secs % 3600 / 60);

@@ -47,5 +47,8 @@ const char *html_datetime(arena *a, const char *utc);
 /* The UTC instant "YYYY-MM-DDTHH:MM:SSZ" of hh:mm:ss Italian time on the
  * day date ("YYYY-MM-DD"); NULL when date is not one. */
 const char *html_rome_utc(arena *a, const char *date, int hh, int mm, int ss);
+/* The date in Italy (CET/CEST) at the Unix time t, as "YYYY-MM-DD". */
+#define HTML_ISO_DATE_LEN 10
+void html_date_in_italy(long long t, char out[HTML_ISO_DATE_LEN + 1]);
 
 #endif

@@ -19,12 +19,6 @@
 #define EMPTY_CELL "—"  /* a cell with nothing to show */
 #define INTRO_GROUP "I" /* the template group of the introduction */
 #define PART_HEADING 4  /* <h4>: the title of a part */
-/* CPU time a document may spend parsing Markdown. Honest text parses at
- * about 10 MB/s, so a whole plan at every part's max_chars takes a fraction
- * of it; text built to be slow (thousands of nested quotes or brackets) runs
- * at 0.2-0.5 MB/s. Past it, the remaining parts are shown as plain
- * paragraphs: an answer's cost stays bounded whatever the plan holds. */
-#define MARKDOWN_BUDGET_NS (500LL * 1000 * 1000)
 
 /* The print and screen stylesheet: no external resource of any kind. */
 static const char stylesheet[] =
@@ -41,6 +35,7 @@ static const char stylesheet[] =
     ".frontespizio .ats{font-size:1.5rem;font-weight:bold;margin:.5rem 0}\n"
     ".frontespizio .ciclo{font-size:1.2rem;margin:.5rem 0 2rem}\n"
     ".frontespizio ul{list-style:none;padding:0;margin:.5rem 0}\n"
+    ".frontespizio .delibera{font-size:1.1rem;font-weight:bold;margin:1.5rem 0 .5rem}\n"
     /* A grid keeps each value on the row of its label however either wraps. */
     ".estremi{text-align:left;max-width:40rem;margin:2rem auto 0;display:grid;"
     "grid-template-columns:minmax(9rem,13rem) minmax(0,1fr);column-gap:1rem;row-gap:.35rem}\n"
@@ -53,7 +48,7 @@ static const char stylesheet[] =
     ".sommario ol{list-style:none;padding-left:1.2rem}\n"
     ".sommario li{margin:.15rem 0}\n"
     /* A hanging indent: a long title wraps under itself, not under its key. */
-    ".sommario .chiave{display:inline-block;min-width:3.6rem;text-indent:0}\n"
+    ".sommario .chiave{display:inline-block;min-width:3.6rem;text-indent:0;margin-right:0}\n"
     ".sommario ol ol li{padding-left:3.6rem;text-indent:-3.6rem}\n"
     ".sommario>ol{padding-left:0}\n"
     ".sommario a{color:inherit}\n"
@@ -432,6 +427,23 @@ static void render_published_facts(doc *d, const json_value *snap)
 	}
 }
 
+/* The Comitato dei Sindaci's delibera, when the submission names it. */
+static void render_approval_act(doc *d, const json_value *snap)
+{
+	const json_value *act = member(snap, "approval_act", JSON_OBJECT);
+	const char *number = json_get_str(act, "number"), *date = json_get_str(act, "date");
+	if (!has_text(number) || date == NULL)
+		return;
+	const char *day = html_date(d->a, date);
+	html_raw(d->h, "<p class=\"delibera\">");
+	html_text(d->h, arena_printf(d->a, "Approvato dal Comitato dei Sindaci con delibera n. %s del ", number));
+	html_raw(d->h, "<time datetime=\"");
+	html_text(d->h, date);
+	html_raw(d->h, "\">");
+	html_text(d->h, day != NULL ? day : date);
+	html_raw(d->h, "</time></p>\n");
+}
+
 static void render_draft_facts(doc *d)
 {
 	detail_row(d->h, "Stato del documento", "Bozza, non approvata");
@@ -460,6 +472,8 @@ static void render_title_page(doc *d, const json_value *snap, const char *ats, c
 	}
 	html_raw(h, "</p>\n");
 	render_comuni(d);
+	if (!d->in->draft)
+		render_approval_act(d, snap);
 
 	html_raw(h, "<dl class=\"estremi\">\n");
 	if (d->in->draft)
@@ -556,8 +570,10 @@ static void render_index(doc *d, const json_value *sections)
 			html_elem(h, "li", "gruppo", heading);
 		html_raw(h, "<li>");
 		link_to(h, "sez-", key);
-		html_elem(h, "span", "chiave", key);
-		html_raw(h, " ");
+		/* The space inside the key's box: it keeps the number and the
+		 * title apart in a copied or extracted text without widening the
+		 * box, so a wrapped title lines up under its first line. */
+		html_elem(h, "span", "chiave", arena_printf(d->a, "%s ", key));
 		html_text(h, json_get_str(s, "title"));
 		html_raw(h, "</a></li>\n");
 	}
@@ -621,13 +637,13 @@ static long long thread_cpu_ns(void)
 
 void plan_html_markdown(html *h, const char *text, int top_heading, long long *spent_ns)
 {
-	if (*spent_ns < MARKDOWN_BUDGET_NS) {
-		long long t0 = thread_cpu_ns();
-		markdown_html(h, text, top_heading);
-		*spent_ns += thread_cpu_ns() - t0;
-	} else {
+	if (*spent_ns >= PLAN_MARKDOWN_BUDGET_NS) {
 		html_paragraphs(h, text);
+		return;
 	}
+	long long t0 = thread_cpu_ns();
+	markdown_html(h, text, top_heading);
+	*spent_ns += thread_cpu_ns() - t0;
 }
 
 /* A part's text is Markdown; its own headings come below the part's <h4>. */

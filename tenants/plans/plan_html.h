@@ -47,10 +47,16 @@ typedef struct plan_html_input {
 	size_t nhistory;
 } plan_html_input;
 
-/* A text part as Markdown, headings from <h{top_heading}>, while *spent_ns
- * (CPU time this answer has spent in Markdown) is under the document's
- * budget; past it as plain paragraphs, so a page of many parts stays
- * bounded. Adds the time spent to *spent_ns. */
+/* CPU time one answer may spend parsing Markdown. Honest text parses at
+ * about 10 MB/s, so a whole plan at every part's max_chars takes a fraction
+ * of it; text built to be slow (thousands of nested quotes or brackets) runs
+ * at 0.2-0.5 MB/s. Past it, the remaining parts are shown as plain
+ * paragraphs: an answer's cost stays bounded whatever the plan holds. */
+#define PLAN_MARKDOWN_BUDGET_NS (500LL * 1000 * 1000)
+
+/* A part's Markdown as safe HTML (markdown_html, headings from top_heading),
+ * while *spent_ns, the CPU time this answer has spent on Markdown, is under
+ * PLAN_MARKDOWN_BUDGET_NS; plain paragraphs after. Adds what it spends. */
 void plan_html_markdown(html *h, const char *text, int top_heading, long long *spent_ns);
 
 /* Writes the whole document (<!DOCTYPE html> to </html>) to h. */

@@ -721,10 +721,52 @@ static void render_snapshot_section(jw *w, const cycle_section *tpl, const plan_
 	jw_obj_end(w);
 }
 
+size_t plan_approval_act_parse(field_errors *e, const char *prefix, const json_value *v, const char *today,
+                               plan_approval_act *out)
+{
+	static const char *const allowed[] = {"number", "date", NULL};
+	size_t before = field_errors_count(e);
+	*out = (plan_approval_act){0};
+	if (v == NULL || v->type != JSON_OBJECT) {
+		field_errors_add(e, prefix, "deve essere un oggetto con number e date della delibera");
+		return field_errors_count(e) - before;
+	}
+	v_only(e, prefix, v, allowed);
+	const char *number = v_string(e, prefix, v, "number", 1, PLAN_ACT_NUMBER_MAX, true);
+	if (number != NULL && blank(number))
+		field_errors_add(e, v_path(e, prefix, "number"), "non può essere vuoto");
+	else
+		out->number = number;
+	const char *date = v_time(e, prefix, v, "date", true, true);
+	/* Both "YYYY-MM-DD": the text order is the calendar's. */
+	if (date != NULL && strcmp(date, today) > 0)
+		field_errors_add(e, v_path(e, prefix, "date"), "non può essere nel futuro");
+	else
+		out->date = date;
+	size_t added = field_errors_count(e) - before;
+	if (added > 0)
+		*out = (plan_approval_act){0};
+	return added;
+}
+
+static void render_act(jw *w, const plan_approval_act *act)
+{
+	if (act == NULL || act->number == NULL || act->date == NULL) {
+		jw_null(w);
+		return;
+	}
+	jw_obj_begin(w);
+	jw_kstr(w, "date", act->date);
+	jw_kstr(w, "number", act->number);
+	jw_obj_end(w);
+}
+
 const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t *len)
 {
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
+	jw_key(w, "approval_act");
+	render_act(w, in->act);
 	jw_key(w, "cycle");
 	jw_obj_begin(w);
 	jw_kint(w, "end_year", in->cycle->end_year);

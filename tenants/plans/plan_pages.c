@@ -4,11 +4,13 @@
  * (ROUTE_TENANT): another ATS's plan is the same 404 page as a missing one. */
 #include <string.h>
 
+#include "base/id.h"
 #include "base/utf8.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
 #include "identity/auth.h"
 #include "identity/scope.h"
+#include "tenants/plans/plan_html.h"
 #include "tenants/plans/plan_pages.h"
 #include "tenants/plans/plan_tables.h"
 #include "tenants/plans/plan_update_pages.h"
@@ -328,6 +330,7 @@ static void get_plan_index(http_req *r)
 /* ---------------------------------------------------------------- section editor */
 
 #define EDITOR_ROWS_MIN 6
+#define PREVIEW_TOP_HEADING 3 /* a "#" in a part previews as <h3>, under the page's <h2>s */
 #define EDITOR_ROWS_MAX 24
 
 static const cycle_section *find_section(const cycle_template *t, const char *key)
@@ -353,6 +356,8 @@ typedef struct editor_view {
 	size_t nerrors;
 	bool stale;          /* someone saved meanwhile: show their text beside ours */
 	bool saved;          /* just saved */
+	bool preview;        /* show each part rendered, under its field; nothing saved */
+	const char *version; /* the version the form was loaded with, or NULL: the section's */
 	const char *refused; /* why the plan cannot be changed now, or NULL */
 	/* The section's tables when its template has them (else NULL): the
 	 * stored rows, or what the user sent. */
@@ -426,6 +431,11 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 		       "salvata.</strong> Un’altra persona ha salvato questa sezione mentre la stavi scrivendo. Sotto "
 		       "ogni campo cambiato trovi il testo salvato da lei; nel campo c’è ancora il tuo. Unisci i due "
 		       "testi e salva di nuovo.</p></div>");
+	if (v->preview)
+		html_raw(h,
+		         "<div class=\"alert alert-info\" role=\"status\"><strong>Anteprima: il testo non è ancora "
+		         "salvato.</strong> Sotto ogni campo vedi come apparirà nel documento del piano; premi «Salva "
+		         "la sezione» per salvarlo.</div>");
 	if (v->nerrors > 0) {
 		size_t room = tpl->nparts + table_errors(v->indicators) + table_errors(v->spending);
 		const char **ids = arena_calloc(r->a, room + 1, sizeof(char *));
@@ -447,8 +457,11 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 		html_text(h, editor_href(r, c, tpl->key));
 		html_raw(h, "\" novalidate>");
 		web_csrf_field(p);
-		html_rawf(h, "<input type=\"hidden\" name=\"versione\" value=\"%lld\">", s->version);
+		html_raw(h, "<input type=\"hidden\" name=\"versione\" value=\"");
+		html_text(h, v->version ? v->version : arena_printf(r->a, "%lld", s->version));
+		html_raw(h, "\">");
 	}
+	long long markdown_ns = 0; /* Markdown's CPU time in this page, within its budget */
 	for (size_t i = 0; i < tpl->nparts; i++) {
 		const cycle_part *part = &tpl->parts[i];
 		const char *saved_text = stored_part(stored, part->key);
@@ -460,7 +473,7 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 			html_text(h, part->title);
 			html_raw(h, "</h2><div class=\"ambito-readonly\">");
 			if (text && *text)
-				html_paragraphs(h, text);
+				plan_html_markdown(h, text, PREVIEW_TOP_HEADING, &markdown_ns);
 			else
 				html_raw(h, "<p><em>Non ancora scritto.</em></p>");
 			html_raw(h, "</div></div>");
@@ -476,6 +489,14 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 		html_raw(h, " <span class=\"ambito-required\">");
 		html_text(h, part->required ? "(obbligatoria)" : "(facoltativa)");
 		html_raw(h, "</span></label>");
+		bool guided = part->guidance != NULL && part->guidance[strspn(part->guidance, " \t\r\n")] != '\0';
+		if (guided) {
+			html_raw(h, "<div class=\"ambito-guidance\" id=\"guida-");
+			html_text(h, part->key);
+			html_raw(h, "\"><p class=\"ambito-guidance-title\">Indicazioni delle linee guida</p>");
+			html_paragraphs(h, part->guidance);
+			html_raw(h, "</div>");
+		}
 		if (err) {
 			html_raw(h, "<p class=\"ambito-part-error\" id=\"errore-");
 			html_text(h, part->key);
@@ -490,7 +511,13 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 		html_text(h, part->key);
 		html_raw(h, "\" name=\"parte.");
 		html_text(h, part->key);
-		html_raw(h, "\" aria-describedby=\"conta-");
+		html_raw(h, "\" aria-describedby=\"");
+		if (guided) {
+			html_raw(h, "guida-");
+			html_text(h, part->key);
+			html_raw(h, " ");
+		}
+		html_raw(h, "conta-");
 		html_text(h, part->key);
 		if (err) {
 			html_raw(h, " errore-");
@@ -502,6 +529,19 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 		html_raw(h, "</textarea><p class=\"ambito-counter\" aria-live=\"polite\" id=\"conta-");
 		html_text(h, part->key);
 		html_rawf(h, "\">%s su %s caratteri</p>", html_int(r->a, chars), html_int(r->a, part->max_chars));
+		if (v->preview) {
+			html_raw(h, "<section class=\"ambito-preview\" id=\"anteprima-");
+			html_text(h, part->key);
+			html_raw(h, "\" aria-label=\"");
+			html_text(h, arena_printf(r->a, "Anteprima: %s", part->title));
+			html_raw(
+			    h, "\"><p class=\"ambito-preview-title\">Anteprima</p><div class=\"ambito-preview-text\">");
+			if (text && text[strspn(text, " \t\r\n")] != '\0')
+				plan_html_markdown(h, text, PREVIEW_TOP_HEADING, &markdown_ns);
+			else
+				html_raw(h, "<p><em>Il campo è vuoto.</em></p>");
+			html_raw(h, "</div></section>");
+		}
 		if (v->stale && v->typed && v->typed[i] && strcmp(v->typed[i], saved_text ? saved_text : "") != 0) {
 			html_raw(h, "<div class=\"ambito-stale\"><strong>Testo salvato nel frattempo da ");
 			html_text(h,
@@ -531,8 +571,12 @@ static void editor_page(http_req *r, const cycle *c, const plan *pl, const cycle
 	if (editable) {
 		html_raw(
 		    h,
-		    "<p class=\"mt-4\"><button type=\"submit\" class=\"btn btn-primary\">Salva la sezione</button></p>"
-		    "</form>");
+		    "<p class=\"mt-4 ambito-buttons\"><button type=\"submit\" class=\"btn btn-primary\">Salva la "
+		    "sezione</button> <button type=\"submit\" name=\"anteprima\" value=\"1\" class=\"btn "
+		    "btn-outline-primary\">Anteprima</button></p><p class=\"small\">I testi si scrivono in Markdown: "
+		    "una riga vuota separa i paragrafi, <code>- </code> all’inizio della riga fa un elenco, "
+		    "<code>**testo**</code> il grassetto, e le tabelle si scrivono con <code>|</code> tra le colonne. "
+		    "«Anteprima» mostra il risultato senza salvare.</p></form>");
 		web_page_script(p, "counter.js");
 		if (v->indicators || v->spending)
 			web_page_script(p, "righe.js");
@@ -666,6 +710,16 @@ static void post_section(http_req *r)
 	if (v.spending)
 		plan_table_read_form(v.spending, r->a, &f);
 	const char *version = web_form_get(&f, "versione");
+	if (web_form_get(&f, "anteprima") != NULL) {
+		/* The editor again with what was typed and each part rendered;
+		 * the version stays the one the page was loaded with, so a later
+		 * save still finds out whether someone saved meanwhile. */
+		v.preview = true;
+		v.version = version != NULL && id_parse(version, ID_MAX_DIGITS, &(long long){0}) ? version : "0";
+		r->audit_detail = "section preview shown, nothing saved";
+		editor_page(r, x.c, x.p, tpl, x.s, &x.stored, true, &v, 200);
+		return;
+	}
 	if (version == NULL || strcmp(version, arena_printf(r->a, "%lld", x.s->version)) != 0) {
 		v.stale = true;
 		editor_page(r, x.c, x.p, tpl, x.s, &x.stored, true, &v, 409);

@@ -285,7 +285,7 @@ int plan_finance_save(db *d, long long tenant_id, long long cycle_id, const plan
 	"WHERE u.id = s.submitted_by),"                                                                                \
 	" s.late, s.note, s.template_version, s.sha256, r.decision, r.note, "                                          \
 	"r.reviewed_at, r.reviewed_by,"                                                                                \
-	" (SELECT u.name FROM users u WHERE u.id = r.reviewed_by)"
+	" (SELECT u.name FROM users u WHERE u.id = r.reviewed_by), s.approval_number, s.approval_date"
 
 #define SUBMISSION_FROM                                                                                                \
 	" FROM plan_submissions s LEFT JOIN plan_reviews r ON r.tenant_id = "                                          \
@@ -308,6 +308,8 @@ static void read_submission(const db_res *res, size_t i, plan_submission *s)
 	    .reviewed_at = db_val(res, i, 10),
 	    .reviewed_by = db_int(res, i, 11),
 	    .reviewed_by_name = db_val(res, i, 12),
+	    .act = {db_isnull(res, i, 13) ? NULL : db_val(res, i, 13),
+	            db_isnull(res, i, 14) ? NULL : db_val(res, i, 14)},
 	};
 }
 
@@ -340,9 +342,9 @@ int plan_store_submission(db *d, arena *a, long long tenant_id, long long cycle_
 		return PLAN_ENOREVISION;
 	read_submission(res, 0, out);
 	if (snapshot != NULL) {
-		*snapshot = db_val(res, 0, 13);
+		*snapshot = db_val(res, 0, 15);
 		if (len != NULL)
-			*len = db_len(res, 0, 13);
+			*len = db_len(res, 0, 15);
 	}
 	return DB_OK;
 }
@@ -451,13 +453,13 @@ int plan_store_missing(db *d, arena *a, const plan *p, const cycle_template *t, 
 }
 
 int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
-                plan_submission *out)
+                const plan_approval_act *act, plan_submission *out)
 {
-	return plan_submit_at(d, a, tenant_id, c, user_id, note, NULL, out);
+	return plan_submit_at(d, a, tenant_id, c, user_id, note, act, NULL, out);
 }
 
 int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
-                   const char *at, plan_submission *out)
+                   const plan_approval_act *act, const char *at, plan_submission *out)
 {
 	*out = (plan_submission){0};
 	plan *p;
@@ -503,6 +505,7 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 	    .submitted_by_name = db_val(res, 0, 2),
 	    .late = db_int(res, 0, 4) == 1,
 	    .note = note,
+	    .act = act,
 	    .sections = contents,
 	    .finance = &finance,
 	    .groups = groups,
@@ -534,9 +537,10 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 	DB_TRY(db_exec(
 	    d,
 	    "INSERT INTO plan_submissions (tenant_id, cycle_id, revision, submitted_at, submitted_by, late, note,"
-	    " template_version, sha256, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "iiisiisisb", tenant_id, c->id, revision, in.submitted_at, user_id, (long long)in.late, note,
-	    c->template_version, sha, snapshot, len));
+	    " approval_number, approval_date, template_version, sha256, snapshot)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "iiisiisssisb", tenant_id, c->id, revision, in.submitted_at, user_id, (long long)in.late, note,
+	    act ? act->number : NULL, act ? act->date : NULL, c->template_version, sha, snapshot, len));
 	DB_TRY(db_exec(d,
 	               "UPDATE plans SET status = 'submitted', revision = ?, updated_at = NOW(6)"
 	               " WHERE tenant_id = ? AND cycle_id = ?",
@@ -547,6 +551,8 @@ int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long lo
 	out->submitted_by_name = in.submitted_by_name;
 	out->late = in.late;
 	out->note = note;
+	if (act != NULL)
+		out->act = *act;
 	out->template_version = c->template_version;
 	out->sha256 = sha;
 	out->plan_status = PLAN_SUBMITTED;

@@ -22,13 +22,8 @@
 #include "tenants/plans/plans.h"
 #include "web/web.h"
 
-#define ACT_NUMBER_MAX 32 /* characters of the delibera's number */
-/* The approval act is kept as the first line of the submission's note, so
- * the typed note leaves room for it within the API's limit. */
-#define ACT_LINE_MAX 160
-#define SUBMIT_PAGE_NOTE_MAX (PLAN_SUBMIT_NOTE_MAX - ACT_LINE_MAX)
-#define HISTORY_MAX 200         /* submissions listed on the history page */
-#define ROME_AHEAD_S (2 * 3600) /* Europe/Rome is at most two hours ahead of UTC */
+#define SUBMIT_PAGE_NOTE_MAX PLAN_SUBMIT_NOTE_MAX
+#define HISTORY_MAX 200 /* submissions listed on the history page */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -60,6 +55,15 @@ static const char *when(arena *a, const char *dt)
 {
 	const char *s = dt ? html_datetime(a, dt) : NULL;
 	return s ? s : (dt ? dt : "—");
+}
+
+/* "delibera n. 12/2021 del 1 marzo 2021", or NULL for a submission without an act. */
+static const char *act_text(arena *a, const plan_approval_act *act)
+{
+	if (act->number == NULL || act->date == NULL)
+		return NULL;
+	const char *date = html_date(a, act->date);
+	return arena_printf(a, "delibera n. %s del %s", act->number, date ? date : act->date);
 }
 
 /* Why this plan cannot be submitted now, or NULL when it can. */
@@ -326,24 +330,29 @@ static void get_submit(http_req *r)
 	check_page(r, &x, &f, 200);
 }
 
-/* Today's date in Italy at the latest, as "YYYY-MM-DD": a delibera may not
- * be dated after it. */
-static void latest_today(char out[11])
+/* The message of the first error on field, or NULL. */
+static const char *error_of(const field_errors *e, const char *field)
 {
-	time_t now = time(NULL) + ROME_AHEAD_S;
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	for (size_t i = 0; i < field_errors_count(e); i++)
+		if (strcmp(field_errors_field(e, i), field) == 0)
+			return field_errors_message(e, i);
+	return NULL;
 }
 
-/* The API's validators on the typed values, with Italian messages. */
-static void submit_validate(http_req *r, submit_form *f)
+/* The API's validators on the typed values (the act through
+ * plan_approval_act_parse, as POST …/submit judges it), with a hint when a
+ * field is left empty. act gets the act when it is valid. */
+static void submit_validate(http_req *r, submit_form *f, plan_approval_act *act)
 {
 	field_errors *e = http_errors_new(r);
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
-	jw_kstr(w, "number", f->number);
 	jw_kstr(w, "note", f->note);
+	jw_key(w, "approval_act");
+	jw_obj_begin(w);
+	jw_kstr(w, "number", f->number);
+	jw_kstr(w, "date", f->date);
+	jw_obj_end(w);
 	jw_obj_end(w);
 	json_value *body = web_json_finish(r, w);
 	if (body == NULL) {
@@ -351,43 +360,32 @@ static void submit_validate(http_req *r, submit_form *f)
 		f->nerrors++;
 		return;
 	}
+	char today[HTML_ISO_DATE_LEN + 1];
+	html_date_in_italy((long long)time(NULL), today);
+	plan_approval_act_parse(e, "approval_act", json_get(body, "approval_act"), today, act);
+	if (f->number == NULL || f->number[strspn(f->number, " \t")] == '\0')
+		f->number_err = "indica il numero della delibera.";
+	else if ((f->number_err = error_of(e, "approval_act.number")) != NULL)
+		f->number_err = arena_printf(r->a, "%s.", f->number_err);
+	if (f->date == NULL || *f->date == '\0')
+		f->date_err = "indica la data della delibera.";
+	else if ((f->date_err = error_of(e, "approval_act.date")) != NULL && strstr(f->date_err, "AAAA-MM-GG") != NULL)
+		f->date_err = "scrivi la data come AAAA-MM-GG, per esempio 2021-03-01.";
+	else if (f->date_err != NULL)
+		f->date_err = arena_printf(r->a, "la data %s.", f->date_err);
 	size_t before = field_errors_count(e);
-	const char *number = v_string(e, NULL, body, "number", 1, ACT_NUMBER_MAX, false);
-	if (field_errors_count(e) > before || number == NULL || number[strspn(number, " ")] == '\0') {
-		f->number_err = number == NULL || number[strspn(number, " ")] == '\0'
-		                    ? "indica il numero della delibera."
-		                    : arena_printf(r->a, "al massimo %d caratteri, su una sola riga.", ACT_NUMBER_MAX);
-		f->nerrors++;
-	}
-	before = field_errors_count(e);
 	v_text(e, NULL, body, "note", SUBMIT_PAGE_NOTE_MAX, false);
-	if (field_errors_count(e) > before) {
+	if (field_errors_count(e) > before)
 		f->note_err = arena_printf(r->a, "al massimo %s caratteri, senza caratteri di controllo.",
 		                           html_int(r->a, SUBMIT_PAGE_NOTE_MAX));
-		f->nerrors++;
-	}
-	char today[11];
-	latest_today(today);
-	if (f->date == NULL || *f->date == '\0') {
-		f->date_err = "indica la data della delibera.";
-		f->nerrors++;
-	} else if (v_time_text(e, F_DATE, f->date, true) == NULL) {
-		f->date_err = "scrivi la data come AAAA-MM-GG, per esempio 2021-03-01.";
-		f->nerrors++;
-	} else if (strcmp(f->date, today) > 0) {
-		f->date_err = "la data non può essere nel futuro.";
-		f->nerrors++;
-	}
+	f->nerrors = (f->number_err != NULL) + (f->date_err != NULL) + (f->note_err != NULL);
 }
 
-/* The note stored with the submission: the approval act, then the note. */
-static const char *submission_note(http_req *r, const submit_form *f)
+/* The note stored with the submission, NULL when blank. */
+static const char *submission_note(const submit_form *f)
 {
-	const char *act = arena_printf(r->a, "Approvato dal Comitato dei Sindaci con delibera n. %s del %s.", f->number,
-	                               html_date(r->a, f->date) ? html_date(r->a, f->date) : f->date);
 	const char *note = f->note;
-	bool blank = note == NULL || note[strspn(note, " \t\r\n")] == '\0';
-	return blank ? act : arena_printf(r->a, "%s\n\n%s", act, note);
+	return note == NULL || note[strspn(note, " \t\r\n")] == '\0' ? NULL : note;
 }
 
 static void hidden(html *h, const char *name, const char *value)
@@ -470,7 +468,8 @@ static void post_submit(http_req *r)
 		check_page(r, &x, &f, 422);
 		return;
 	}
-	submit_validate(r, &f);
+	plan_approval_act act;
+	submit_validate(r, &f, &act);
 	if (f.nerrors > 0) {
 		check_page(r, &x, &f, 422);
 		return;
@@ -487,7 +486,7 @@ static void post_submit(http_req *r)
 		return;
 	}
 	plan_submission s;
-	int rc = plan_submit(r->db, r->a, r->tenant->id, x.c, r->user->user_id, submission_note(r, &f), &s);
+	int rc = plan_submit(r->db, r->a, r->tenant->id, x.c, r->user->user_id, submission_note(&f), &act, &s);
 	if (rc == PLAN_EINCOMPLETE) {
 		x.missing = s.missing;
 		x.nmissing = s.nmissing;
@@ -552,7 +551,9 @@ static void get_receipt(http_req *r)
 	html_text(h, s.submitted_by_name && *s.submitted_by_name ? s.submitted_by_name : "—");
 	html_raw(h, "</dd><dt>Impronta SHA-256</dt><dd><code class=\"ambito-hash\">");
 	html_text(h, s.sha256);
-	html_raw(h, "</code></dd><dt>Nota</dt><dd>");
+	html_raw(h, "</code></dd><dt>Approvazione del Comitato dei Sindaci</dt><dd>");
+	html_text(h, act_text(r->a, &s.act) ? act_text(r->a, &s.act) : "non indicata");
+	html_raw(h, "</dd><dt>Nota</dt><dd>");
 	if (s.note)
 		html_paragraphs(h, s.note);
 	else
@@ -808,6 +809,10 @@ static void get_history(http_req *r)
 			}
 			if (s->late)
 				html_raw(h, "<br><strong>dopo la scadenza</strong>");
+			if (act_text(r->a, &s->act)) {
+				html_raw(h, "<br>Approvato dal Comitato dei Sindaci con ");
+				html_text(h, act_text(r->a, &s->act));
+			}
 			html_raw(h, "</td><td>");
 			outcome(h, r->a, s);
 			html_raw(h, "</td><td>");

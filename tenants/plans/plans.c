@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "base/csv.h"
+#include "base/html.h"
 #include "base/id.h"
 #include "base/json_patch.h"
 #include "funds/funds.h"
@@ -536,6 +538,14 @@ static void render_submission(http_req *r, jw *w, const plan_submission *s)
 	users_render_ref(w, "submitted_by", s->submitted_by, s->submitted_by_name);
 	jw_kbool(w, "late", s->late);
 	jw_kstr(w, "note", s->note);
+	jw_key(w, "approval_act");
+	if (s->act.number != NULL && s->act.date != NULL) {
+		jw_obj_begin(w);
+		jw_kstr(w, "number", s->act.number);
+		jw_kstr(w, "date", s->act.date);
+		jw_obj_end(w);
+	} else
+		jw_null(w);
 	jw_kint(w, "template_version", s->template_version);
 	jw_kstr(w, "sha256", s->sha256);
 	jw_kstr(w, "decision", s->decision);
@@ -570,18 +580,46 @@ static bool read_note(http_req *r, const char *field, size_t max, bool decision,
 	return !http_errors_answer(r, e, 422, NULL);
 }
 
+/* {"note","approval_act":{"number","date"}}, each optional (an empty body
+ * is neither); *act is NULL when the body has no act. */
+static bool read_submit(http_req *r, const char **note, const plan_approval_act **act)
+{
+	static const char *const allowed[] = {"note", "approval_act", NULL};
+	*note = NULL;
+	*act = NULL;
+	if (r->body_len == 0)
+		return true;
+	json_value *body = v_read_object(r);
+	if (body == NULL)
+		return false;
+	field_errors *e = http_errors_new(r);
+	v_only(e, NULL, body, allowed);
+	*note = v_text(e, NULL, body, "note", PLAN_SUBMIT_NOTE_MAX, false);
+	if (*note != NULL && (*note)[strspn(*note, " \t\r\n")] == '\0')
+		*note = NULL;
+	const json_value *v = json_get(body, "approval_act");
+	if (v != NULL && v->type != JSON_NULL) {
+		char today[HTML_ISO_DATE_LEN + 1];
+		html_date_in_italy((long long)time(NULL), today);
+		plan_approval_act *a = arena_calloc(r->a, 1, sizeof(*a));
+		if (plan_approval_act_parse(e, "approval_act", v, today, a) == 0)
+			*act = a;
+	}
+	return !http_errors_answer(r, e, 422, NULL);
+}
+
 static void post_submit(http_req *r)
 {
 	const char *note;
-	if (scope_require(r, SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0 ||
-	    !read_note(r, "note", PLAN_SUBMIT_NOTE_MAX, false, &note, NULL))
+	const plan_approval_act *act;
+	if (scope_require(r, SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0 || !read_submit(r, &note, &act))
 		return;
 	cycle *c = cycles_path_cycle(r, false);
 	if (c == NULL)
 		return;
 	r->audit_object = plan_object(r, c);
 	plan_submission s;
-	int rc = plan_submit(r->db, r->a, r->tenant->id, c, r->user->user_id, note, &s);
+	int rc = plan_submit(r->db, r->a, r->tenant->id, c, r->user->user_id, note, act, &s);
 	if (rc == PLAN_EINCOMPLETE) {
 		field_errors *e = http_errors_new(r);
 		for (size_t i = 0; i < s.nmissing; i++)
@@ -596,8 +634,8 @@ static void post_submit(http_req *r)
 		answer_refusal(r, rc, c, s.plan_status, "si può inviare solo in bozza o con modifiche richieste");
 		return;
 	}
-	r->audit_detail =
-	    arena_printf(r->a, "submitted revision %lld sha256 %s%s", s.revision, s.sha256, s.late ? " (late)" : "");
+	r->audit_detail = arena_printf(r->a, "submitted revision %lld sha256 %s%s%s", s.revision, s.sha256,
+	                               s.late ? " (late)" : "", act ? " with approval act" : "");
 	http_set_header(
 	    r, "Location",
 	    arena_printf(r->a, "/api/v1/tenants/%s/plans/%s/submissions/%lld", r->tenant->slug, c->slug, s.revision));

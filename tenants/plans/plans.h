@@ -154,6 +154,13 @@ typedef struct plan_missing {
 	const char *section, *part;
 } plan_missing;
 
+/* The Comitato dei Sindaci's approval act (delibera) of a submission:
+ * number is one line of text, date "YYYY-MM-DD". */
+#define PLAN_ACT_NUMBER_MAX 64 /* characters */
+typedef struct plan_approval_act {
+	const char *number, *date;
+} plan_approval_act;
+
 /* A plan_submissions row with its review, if any. */
 typedef struct plan_submission {
 	long long revision;
@@ -161,7 +168,8 @@ typedef struct plan_submission {
 	long long submitted_by;
 	const char *submitted_by_name;
 	bool late;
-	const char *note; /* NULL when none */
+	const char *note;      /* NULL when none */
+	plan_approval_act act; /* both NULL when none (before it was asked) */
 	long long template_version;
 	const char *sha256;   /* lowercase hex of the snapshot's bytes */
 	const char *decision; /* "approve", "request_changes" or NULL */
@@ -221,6 +229,13 @@ void plan_finance_render(jw *w, const plan_finance *f);
  * already checked by v_money (NULL for anything money_parse refuses). */
 const char *plan_money_text(arena *a, const char *amount);
 
+/* The submission's {"number","date"} under prefix ("approval_act"): the
+ * number one line of 1..PLAN_ACT_NUMBER_MAX characters, not blank; the date
+ * a real "YYYY-MM-DD" not after today ("YYYY-MM-DD", the date in Italy).
+ * Returns the number of errors added. */
+size_t plan_approval_act_parse(field_errors *e, const char *prefix, const json_value *v, const char *today,
+                               plan_approval_act *out);
+
 /* What a snapshot holds, gathered by plan_submit. */
 typedef struct plan_snapshot_input {
 	const cycle *cycle;
@@ -232,6 +247,7 @@ typedef struct plan_snapshot_input {
 	const char *submitted_by_name;
 	bool late;
 	const char *note;                     /* NULL when none */
+	const plan_approval_act *act;         /* NULL when none */
 	const plan_section_content *sections; /* one per template section, in its order */
 	const plan_finance *finance;
 	const json_value *groups; /* the thematic tables (part_store_snapshot); NULL: none */
@@ -327,13 +343,13 @@ int plan_finance_save(db *d, long long tenant_id, long long cycle_id, const plan
  * required parts not filled); else copies the revision-0 sections and
  * income to revision N, stores the canonical snapshot with its sha256, marks
  * it late when submitted after the cycle's deadline, and sets the plan
- * submitted at revision N. note may be NULL. */
+ * submitted at revision N. note and act may be NULL. */
 int plan_submit(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
-                plan_submission *out);
+                const plan_approval_act *act, plan_submission *out);
 /* The same with the submission time given (DATETIME text; NULL: now), for
  * demonstration data. */
 int plan_submit_at(db *d, arena *a, long long tenant_id, const cycle *c, long long user_id, const char *note,
-                   const char *at, plan_submission *out);
+                   const plan_approval_act *act, const char *at, plan_submission *out);
 
 /* The current draft as an "ambito-plan-snapshot/1" document (revision 0,
  * no submission time, author or note), for the printable draft: every

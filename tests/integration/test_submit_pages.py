@@ -167,10 +167,10 @@ class SubmitPages(unittest.TestCase):
         tomorrow = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)).strftime("%Y-%m-%d")
         cases = [
             ({"delibera_numero": "", "delibera_data": ""}, ["delibera_numero", "delibera_data"]),
-            ({"delibera_numero": "x" * 33, "delibera_data": "2021-02-30"}, ["delibera_numero", "delibera_data"]),
+            ({"delibera_numero": "x" * 65, "delibera_data": "2021-02-30"}, ["delibera_numero", "delibera_data"]),
             ({"delibera_numero": "7", "delibera_data": tomorrow}, ["delibera_data"]),
             ({"delibera_numero": "riga\nspezzata", "delibera_data": "1/3/2021"}, ["delibera_numero", "delibera_data"]),
-            ({"delibera_numero": "7", "delibera_data": "2021-03-01", "nota": "n" * 1900}, ["nota"]),
+            ({"delibera_numero": "7", "delibera_data": "2021-03-01", "nota": "n" * 2001}, ["nota"]),
         ]
         for fields, bad in cases:
             with self.subTest(fields=fields):
@@ -233,8 +233,14 @@ class SubmitPages(unittest.TestCase):
         snapshot = self.db.sql("SELECT s.snapshot FROM plan_submissions s JOIN tenants t ON t.id = s.tenant_id"
                                " WHERE t.slug = 'ats-7' AND s.revision = 2")[0][0]
         self.assertEqual(hashlib.sha256(snapshot.encode("utf-8")).hexdigest(), sha)
-        self.assertEqual(note, "Approvato dal Comitato dei Sindaci con delibera n. 12/2021 del 1 marzo 2021.\n\n"
-                               "Piano corretto secondo le note della Regione.")
+        # The delibera in its own columns and in the snapshot the hash covers;
+        # the note is the note alone.
+        self.assertEqual(note, "Piano corretto secondo le note della Regione.")
+        act = self.db.sql("SELECT s.approval_number, s.approval_date FROM plan_submissions s JOIN tenants t"
+                          " ON t.id = s.tenant_id WHERE t.slug = 'ats-7' AND s.revision = 2")
+        self.assertEqual(act, [["12/2021", "2021-03-01"]])
+        self.assertEqual(json.loads(snapshot)["approval_act"], {"number": "12/2021", "date": "2021-03-01"})
+        self.assertIn('"approval_act":{"date":"2021-03-01","number":"12/2021"}', snapshot)
         audit = self.db.sql("SELECT method, object, detail FROM audit_log WHERE route LIKE '%%/invio'"
                             " AND outcome = 'ok' ORDER BY id")
         # The markup test's confirmation, this one's confirmation and its
@@ -269,6 +275,8 @@ class SubmitPages(unittest.TestCase):
         self.assertIn(">modifiche richieste<", body)
         self.assertIn(">in attesa di revisione<", body)
         self.assertIn(italian_time(subs[0][2]), body)
+        # The delibera of revision 2 beside it; revision 1 (the demo's) has none.
+        self.assertEqual(body.count("Approvato dal Comitato dei Sindaci con delibera n. 12/2021 del 1 marzo 2021"), 1)
         self.assertRegex(body, r'<option value="1" selected>Revisione 1')
         self.assertRegex(body, r'<option value="2" selected>Revisione 2')
         self.assertIn("I.1 Premessa", body)

@@ -422,12 +422,28 @@ class Web(unittest.TestCase):
         body = self.assertPage(r, 422)
         self.assertIn('href="#parte-%s"' % first["key"], body)
         self.assertIn('id="errore-%s"' % first["key"], body)
-        self.assertIn('aria-describedby="conta-%s errore-%s"' % (first["key"], first["key"]), body)
+        # The guidelines' guidance, the counter and the error all describe the field.
+        self.assertIn('aria-describedby="guida-%s conta-%s errore-%s"' % ((first["key"],) * 3), body)
         self.assertIn("massimo è 3.000", body)
         self.assertIn(long_text, body)
         self.assertEqual(self.section_row("ats-1", "I.1")[0], version)
         fields["parte." + first["key"]] = "è" * first["max_chars"]  # exactly the limit is fine
         self.assertEqual(self.post_form(url, fields, token).status, 303)
+
+        # "Anteprima": the editor again with each part rendered, nothing saved.
+        version = self.section_row("ats-1", "I.1")[0]
+        fields = self.editor_form(self.get(url, token))
+        fields["parte." + first["key"]] = "| A | B |\n|---|---|\n| 1 | <i>2</i> |\n\n- uno\n- due"
+        fields["anteprima"] = "1"
+        body = self.assertPage(self.post_form(url, fields, token), 200)
+        self.assertIn("Anteprima: il testo non è ancora salvato.", body)
+        self.assertIn('<section class="ambito-preview" id="anteprima-%s"' % first["key"], body)
+        self.assertIn("<th>A</th>", body)
+        self.assertIn("<td>&lt;i&gt;2&lt;/i&gt;</td>", body)
+        self.assertIn("<li>uno</li>", body)
+        self.assertNotIn("<i>2</i>", body)
+        self.assertIn('name="versione" value="%s"' % version, body)
+        self.assertEqual(self.section_row("ats-1", "I.1")[0], version)
 
     def test_stale_save_keeps_both_texts(self):
         url = "/ats/ats-1/piani/2020-2022/sezioni/I.3"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/html.h"
 #include "check.h"
 #include "tenants/plans/plans.h"
 
@@ -213,6 +214,60 @@ static void test_many_errors(void)
 	arena_free(a);
 }
 
+/* The approval act: both members, one line, a real date not after today. */
+static void test_approval_act(void)
+{
+	static const struct {
+		const char *body;
+		const char *const fields[3];
+	} cases[] = {
+	    {"{\"number\":\"12/2021\",\"date\":\"2021-03-03\"}", {NULL}},
+	    {"{\"number\":\"12\",\"date\":\"2021-06-15\"}", {NULL}}, /* today */
+	    {"{\"number\":\"\",\"date\":\"2021-06-16\"}", {"approval_act.number", "approval_act.date", NULL}},
+	    {"{\"number\":\" \",\"date\":\"2021-02-29\"}", {"approval_act.number", "approval_act.date", NULL}},
+	    {"{\"number\":\"a\\nb\",\"date\":\"2020-02-29\"}", {"approval_act.number", NULL}},
+	    {"{\"date\":\"2021-03-03\",\"x\":1}", {"approval_act.number", "approval_act.x", NULL}},
+	    {"{\"number\":\"1\",\"date\":\"3/3/2021\"}", {"approval_act.date", NULL}},
+	    {"[]", {"approval_act", NULL}},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		arena *a = arena_new();
+		field_errors *e = field_errors_new(a);
+		plan_approval_act act;
+		size_t n = plan_approval_act_parse(e, "approval_act", parse(a, cases[i].body), "2021-06-15", &act);
+		expect_fields(e, cases[i].fields, cases[i].body);
+		CHECK((n == 0) == (act.number != NULL && act.date != NULL), "%s: an act only when valid",
+		      cases[i].body);
+		arena_free(a);
+	}
+	char long_number[PLAN_ACT_NUMBER_MAX + 64];
+	for (int len = PLAN_ACT_NUMBER_MAX; len <= PLAN_ACT_NUMBER_MAX + 1; len++) {
+		arena *a = arena_new();
+		field_errors *e = field_errors_new(a);
+		plan_approval_act act;
+		snprintf(long_number, sizeof(long_number), "{\"number\":\"%0*d\",\"date\":\"2021-01-01\"}", len, 7);
+		size_t n = plan_approval_act_parse(e, "approval_act", parse(a, long_number), "2021-06-15", &act);
+		CHECK(n == (len > PLAN_ACT_NUMBER_MAX), "a number of %d characters", len);
+		arena_free(a);
+	}
+	/* The date in Italy: CET in winter, CEST from the last Sunday of March
+	 * 01:00 UTC (2021-03-28). */
+	static const struct {
+		long long t;
+		const char *want;
+	} days[] = {
+	    {1609455599LL, "2020-12-31"}, /* 2020-12-31 22:59:59 UTC = 23:59:59 CET */
+	    {1609455600LL, "2021-01-01"}, /* 23:00:00 UTC = midnight CET */
+	    {1624744799LL, "2021-06-26"}, /* 2021-06-26 21:59:59 UTC = 23:59:59 CEST */
+	    {1624744800LL, "2021-06-27"}, /* 22:00 UTC = midnight CEST */
+	};
+	for (size_t i = 0; i < sizeof(days) / sizeof(days[0]); i++) {
+		char out[HTML_ISO_DATE_LEN + 1];
+		html_date_in_italy(days[i].t, out);
+		CHECK_STR(out, days[i].want, "the date in Italy at a given UTC time");
+	}
+}
+
 int main(void)
 {
 	CHECK(cycle_template_section(&tpl, "D.1") == &sections[1], "the template's section by key");
@@ -224,5 +279,6 @@ int main(void)
 	test_blocks_of_the_template();
 	test_finance();
 	test_many_errors();
+	test_approval_act();
 	return check_done();
 }
