@@ -1,12 +1,5 @@
--- Narrow rows for the comparisons across ATS, so that they never read the
+-- Narrow rows for the allocations comparison, so that it never reads the
 -- sections' text (most of every plan_sections row's bytes). Safe to re-run.
---
--- The coverage and finance comparisons aggregate a section's status,
--- indicator count and spending total: this index holds exactly those
--- columns (and the key), so MariaDB answers from it without touching the
--- clustered rows and their LONGTEXT content.
-CREATE INDEX IF NOT EXISTS plan_sections_figures
-  ON plan_sections (tenant_id, cycle_id, revision, section_key, status, indicators, spending_eur);
 
 -- The spending lines of each section revision summed per funding source:
 -- what the allocations comparison reads, instead of parsing every section's
