@@ -195,10 +195,9 @@ int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src,
 {
 	/* Three sums in one round trip: the allocations (owned by core/funds,
 	 * read here a page at a time like every comparison), the income lines
-	 * and the spending lines of the sections' JSON, where every amount is
-	 * written with two decimals so DECIMAL(15,2) reads it exactly. Only
-	 * sections with spending are parsed (spending_eur is their stored sum):
-	 * the texts of the others are most of the bytes. */
+	 * and the sections' spending per source, which the triggers of
+	 * plan_sections keep in plan_section_spending as each section revision
+	 * is written (migration 0012): the sections' text is never read. */
 	static const char sql[] =
 	    "SELECT tenant_id, source, SUM(al), SUM(inc), SUM(sp) FROM ("
 	    " SELECT tenant_id, source, amount_eur AS al, 0 AS inc, 0 AS sp FROM allocations"
@@ -207,9 +206,9 @@ int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src,
 	    "  FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND pi.cycle_id = p.cycle_id"
 	    "  AND pi.revision = IF(?, 0, p.revision)"
 	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " UNION ALL"
-	    " SELECT ps.tenant_id, js.source, 0, 0, js.amount"
-	    "  FROM plans p" SECTIONS_OF_PLAN "  CROSS JOIN JSON_TABLE(ps.content, '$.spending[*]' COLUMNS ("
-	    "   source VARCHAR(32) PATH '$.funding_source', amount DECIMAL(15,2) PATH '$.amount_eur')) js"
+	    " SELECT ps.tenant_id, ps.source, 0, 0, ps.amount_eur"
+	    "  FROM plans p JOIN plan_section_spending ps ON ps.tenant_id = p.tenant_id AND ps.cycle_id = p.cycle_id"
+	    "  AND ps.revision = IF(?, 0, p.revision)"
 	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN ") x GROUP BY tenant_id, source";
 	db_res *res;
 	long long draft = src == COMPARE_DRAFT;

@@ -2,32 +2,37 @@
  * delete-and-insert inside the caller's transaction, under the cycle row's
  * lock, and its version counter (its ETag) moves on. Lists come back in the
  * order they were written: every child row has a position. */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cycles/cycles.h"
 
-#define CYCLE_COLUMNS                                                                                                  \
-	"id, slug, title, reference, start_year, end_year, submission_deadline, status, version, catalog_version,"     \
-	" norms_version, glossary_version, template_version"
+#define CYCLE_COLUMNS CYCLE_STORE_COLUMNS("")
+
+void cycle_store_read_row(const db_res *res, size_t i, size_t k, cycle *c)
+{
+	int st = cycle_status_parse(db_val(res, i, k + 7));
+	*c = (cycle){
+	    .id = db_int(res, i, k),
+	    .slug = db_val(res, i, k + 1),
+	    .title = db_val(res, i, k + 2),
+	    .reference = db_val(res, i, k + 3),
+	    .start_year = db_int(res, i, k + 4),
+	    .end_year = db_int(res, i, k + 5),
+	    .deadline = db_val(res, i, k + 6),
+	    .status = st < 0 ? CYCLE_DRAFT : (cycle_status)st,
+	    .version = db_int(res, i, k + 8),
+	    .catalog_version = db_int(res, i, k + 9),
+	    .norms_version = db_int(res, i, k + 10),
+	    .glossary_version = db_int(res, i, k + 11),
+	    .template_version = db_int(res, i, k + 12),
+	};
+}
 
 static void read_cycle(const db_res *res, size_t i, cycle *c)
 {
-	int st = cycle_status_parse(db_val(res, i, 7));
-	*c = (cycle){
-	    .id = db_int(res, i, 0),
-	    .slug = db_val(res, i, 1),
-	    .title = db_val(res, i, 2),
-	    .reference = db_val(res, i, 3),
-	    .start_year = db_int(res, i, 4),
-	    .end_year = db_int(res, i, 5),
-	    .deadline = db_val(res, i, 6),
-	    .status = st < 0 ? CYCLE_DRAFT : (cycle_status)st,
-	    .version = db_int(res, i, 8),
-	    .catalog_version = db_int(res, i, 9),
-	    .norms_version = db_int(res, i, 10),
-	    .glossary_version = db_int(res, i, 11),
-	    .template_version = db_int(res, i, 12),
-	};
+	cycle_store_read_row(res, i, 0, c);
 }
 
 int cycle_store_find(db *d, arena *a, const char *slug, bool for_update, cycle **out)
@@ -442,5 +447,113 @@ int cycle_store_load_document(db *d, arena *a, const cycle *c, cycle_document *o
 	DB_TRY(cycle_store_load_glossary(d, a, c->id, &out->glossary));
 	DB_TRY(cycle_store_load_template(d, a, c->id, &out->template));
 	DB_TRY(load_notes(d, a, c->id, &out->notes, &out->nnotes));
+	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- cache */
+
+/* A worker thread keeps the templates and catalogues it read last, each
+ * under its cycle's id and the version counter the cycle's row had when it
+ * was read: the pages read that row in their one round trip anyway, and
+ * every change of a template or catalogue moves its counter, so a copy
+ * whose counter is the row's is the stored one. Per thread, so a copy is
+ * never freed under another request; freed when the thread ends. */
+#define CYCLE_CACHE_SLOTS 4
+
+typedef struct cache_slot {
+	long long cycle_id, version;
+	unsigned long long used;
+	arena *a;
+	cycle_template t;
+	cycle_catalog cat;
+} cache_slot;
+
+typedef struct cycle_cache {
+	cache_slot templates[CYCLE_CACHE_SLOTS], catalogs[CYCLE_CACHE_SLOTS];
+	unsigned long long clock;
+} cycle_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p)
+{
+	cycle_cache *c = p;
+	for (size_t i = 0; i < CYCLE_CACHE_SLOTS; i++) {
+		arena_free(c->templates[i].a);
+		arena_free(c->catalogs[i].a);
+	}
+	free(c);
+}
+
+static void cache_init(void)
+{
+	if (pthread_key_create(&cache_key, cache_free) != 0)
+		abort();
+}
+
+static cycle_cache *thread_cache(void)
+{
+	pthread_once(&cache_once, cache_init);
+	cycle_cache *c = pthread_getspecific(cache_key);
+	if (c == NULL) {
+		c = calloc(1, sizeof(*c));
+		if (c == NULL || pthread_setspecific(cache_key, c) != 0)
+			abort();
+	}
+	return c;
+}
+
+/* The slot holding (cycle_id, version), or a free or least recently used
+ * one emptied for it (*hit false). */
+static cache_slot *cache_slot_for(cycle_cache *c, cache_slot *slots, long long cycle_id, long long version, bool *hit)
+{
+	cache_slot *victim = &slots[0];
+	for (size_t i = 0; i < CYCLE_CACHE_SLOTS; i++) {
+		if (slots[i].a != NULL && slots[i].cycle_id == cycle_id && slots[i].version == version) {
+			slots[i].used = ++c->clock;
+			*hit = true;
+			return &slots[i];
+		}
+		if (slots[i].used < victim->used)
+			victim = &slots[i];
+	}
+	arena_free(victim->a);
+	*victim = (cache_slot){.cycle_id = cycle_id, .version = version, .used = ++c->clock, .a = arena_new()};
+	*hit = false;
+	return victim;
+}
+
+int cycle_store_cached_template(db *d, const cycle *cy, const cycle_template **out)
+{
+	cycle_cache *c = thread_cache();
+	bool hit;
+	cache_slot *s = cache_slot_for(c, c->templates, cy->id, cy->template_version, &hit);
+	if (!hit) {
+		int rc = cycle_store_load_template(d, s->a, cy->id, &s->t);
+		if (rc != DB_OK) {
+			arena_free(s->a);
+			*s = (cache_slot){0};
+			return rc;
+		}
+	}
+	*out = &s->t;
+	return DB_OK;
+}
+
+int cycle_store_cached_catalog(db *d, const cycle *cy, const cycle_catalog **out)
+{
+	cycle_cache *c = thread_cache();
+	bool hit;
+	cache_slot *s = cache_slot_for(c, c->catalogs, cy->id, cy->catalog_version, &hit);
+	if (!hit) {
+		int rc = cycle_store_load_catalog(d, s->a, cy->id, &s->cat);
+		if (rc != DB_OK) {
+			arena_free(s->a);
+			*s = (cache_slot){0};
+			return rc;
+		}
+	}
+	*out = &s->cat;
 	return DB_OK;
 }

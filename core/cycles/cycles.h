@@ -220,6 +220,15 @@ const char *cycle_time_rfc3339(arena *a, const char *dt);
  * dispatcher's for HTTP, the importer's own) and bump the resource's
  * version. Loaded data lives in a. */
 
+/* The columns of a cycle's row (alias: "" or "c."), and the row read from
+ * column k of row i: for reads that come with another's round trip. */
+#define CYCLE_STORE_COLUMNS(t)                                                                                         \
+	t "id, " t "slug, " t "title, " t "reference, " t "start_year, " t "end_year, " t "submission_deadline, " t    \
+	  "status, " t "version, " t "catalog_version, " t "norms_version, " t "glossary_version, " t                  \
+	  "template_version"
+#define CYCLE_STORE_NCOLUMNS 13
+void cycle_store_read_row(const db_res *res, size_t i, size_t k, cycle *c);
+
 /* *out is NULL when there is no such cycle. for_update locks its row: every
  * write to a cycle and its rules takes this lock first, so they serialise. */
 int cycle_store_find(db *d, arena *a, const char *slug, bool for_update, cycle **out);
@@ -240,6 +249,12 @@ int cycle_store_delete_norm(db *d, long long cycle_id, long long id, bool *delet
 int cycle_store_load_glossary(db *d, arena *a, long long cycle_id, cycle_glossary *out);
 int cycle_store_save_glossary(db *d, long long cycle_id, const cycle_glossary *g);
 int cycle_store_load_template(db *d, arena *a, long long cycle_id, cycle_template *out);
+/* The template and the catalogue of cy as cy's row says they are now (its
+ * template_version, catalog_version), from this thread's copy when it has
+ * that version, else read and kept. Read-only; valid for the rest of the
+ * request (a request reads those of one cycle). */
+int cycle_store_cached_template(db *d, const cycle *cy, const cycle_template **out);
+int cycle_store_cached_catalog(db *d, const cycle *cy, const cycle_catalog **out);
 int cycle_store_save_template(db *d, long long cycle_id, const cycle_template *t);
 /* Writes a whole document: a new cycle when replace_id is 0, else over the
  * cycle replace_id (its fields and every resource replaced). */

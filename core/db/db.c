@@ -458,14 +458,35 @@ int db_ping(db *d)
 
 /* ---- statements ---- */
 
-/* Fills binds from types and ap. -1 on a bad type letter (a bug). */
-static int bind_params(db *d, const char *types, va_list ap, MYSQL_BIND *b, struct param *pv)
+/* The values of a statement: a va_list, or an array (db_query_args). */
+struct args {
+	va_list *ap;
+	const db_arg *arr;
+};
+
+static const char *arg_str(struct args *in, size_t i)
+{
+	return in->arr ? in->arr[i].s : va_arg(*in->ap, const char *);
+}
+
+static size_t arg_len(struct args *in, size_t i)
+{
+	return in->arr ? in->arr[i].len : va_arg(*in->ap, size_t);
+}
+
+static long long arg_int(struct args *in, size_t i)
+{
+	return in->arr ? in->arr[i].i : va_arg(*in->ap, long long);
+}
+
+/* Fills binds from types and in. -1 on a bad type letter (a bug). */
+static int bind_params(db *d, const char *types, struct args *in, MYSQL_BIND *b, struct param *pv)
 {
 	for (size_t i = 0; types[i] != '\0'; i++) {
 		const char *s;
 		switch (types[i]) {
 		case 's':
-			s = va_arg(ap, const char *);
+			s = arg_str(in, i);
 			if (s == NULL) {
 				b[i].buffer_type = MYSQL_TYPE_NULL;
 				break;
@@ -477,8 +498,8 @@ static int bind_params(db *d, const char *types, va_list ap, MYSQL_BIND *b, stru
 			b[i].length = &pv[i].len;
 			break;
 		case 'b':
-			s = va_arg(ap, const char *);
-			pv[i].len = (unsigned long)va_arg(ap, size_t);
+			s = arg_str(in, i);
+			pv[i].len = (unsigned long)arg_len(in, i);
 			if (s == NULL) {
 				b[i].buffer_type = MYSQL_TYPE_NULL;
 				break;
@@ -492,18 +513,18 @@ static int bind_params(db *d, const char *types, va_list ap, MYSQL_BIND *b, stru
 			b[i].length = &pv[i].len;
 			break;
 		case 'i':
-			pv[i].v.i = va_arg(ap, long long);
+			pv[i].v.i = arg_int(in, i);
 			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
 			b[i].buffer = &pv[i].v.i;
 			break;
 		case 'u':
-			pv[i].v.u = va_arg(ap, unsigned long long);
+			pv[i].v.u = in->arr ? (unsigned long long)in->arr[i].i : va_arg(*in->ap, unsigned long long);
 			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
 			b[i].buffer = &pv[i].v.u;
 			b[i].is_unsigned = 1;
 			break;
 		case 'd':
-			pv[i].v.f = va_arg(ap, double);
+			pv[i].v.f = in->arr ? (double)in->arr[i].i : va_arg(*in->ap, double);
 			b[i].buffer_type = MYSQL_TYPE_DOUBLE;
 			b[i].buffer = &pv[i].v.f;
 			break;
@@ -657,7 +678,7 @@ done:
 	return rc;
 }
 
-static int run(db *d, arena *a, db_res **out, long long *affected, const char *sql, const char *types, va_list ap)
+static int run(db *d, arena *a, db_res **out, long long *affected, const char *sql, const char *types, struct args in)
 {
 	int rc = DB_EERR;
 	if (types == NULL)
@@ -665,7 +686,7 @@ static int run(db *d, arena *a, db_res **out, long long *affected, const char *s
 	size_t np = strlen(types);
 	MYSQL_BIND *pb = xcalloc(np, sizeof(*pb));
 	struct param *pv = xcalloc(np, sizeof(*pv));
-	if (bind_params(d, types, ap, pb, pv) != 0)
+	if (bind_params(d, types, &in, pb, pv) != 0)
 		goto fail;
 
 	if (d->in_tx && d->tx_deadlocked) {
@@ -706,7 +727,7 @@ long long db_exec(db *d, const char *sql, const char *types, ...)
 	long long affected = 0;
 	va_list ap;
 	va_start(ap, types);
-	int rc = run(d, NULL, NULL, &affected, sql, types, ap);
+	int rc = run(d, NULL, NULL, &affected, sql, types, (struct args){&ap, NULL});
 	va_end(ap);
 	return rc == DB_OK ? affected : rc;
 }
@@ -717,9 +738,16 @@ int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types, 
 	*out = NULL;
 	va_list ap;
 	va_start(ap, types);
-	int rc = run(d, a, out, NULL, sql, types, ap);
+	int rc = run(d, a, out, NULL, sql, types, (struct args){&ap, NULL});
 	va_end(ap);
 	return rc;
+}
+
+int db_query_args(db *d, arena *a, db_res **out, const char *sql, const char *types, const db_arg *args)
+{
+	assert(a != NULL && out != NULL);
+	*out = NULL;
+	return run(d, a, out, NULL, sql, types, (struct args){NULL, args});
 }
 
 unsigned long long db_last_id(db *d)

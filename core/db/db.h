@@ -54,6 +54,15 @@ long long db_exec(db *d, const char *sql, const char *types, ...);
 	} while (0)
 /* Runs a query; rows and values are copied into arena a. DB_OK or DB_E*. */
 int db_query(db *d, arena *a, db_res **out, const char *sql, const char *types, ...);
+/* The same with the values in an array, for a statement whose parameters
+ * are assembled at run time: types[i] says which member of args[i] is read
+ * ('s': s; 'b': s and len; 'i': i). */
+typedef struct db_arg {
+	const char *s;
+	size_t len;
+	long long i;
+} db_arg;
+int db_query_args(db *d, arena *a, db_res **out, const char *sql, const char *types, const db_arg *args);
 /* Last AUTO_INCREMENT id of this connection. */
 unsigned long long db_last_id(db *d);
 

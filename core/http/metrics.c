@@ -70,6 +70,19 @@ void metrics_tx_retry(void)
 	atomic_fetch_add_explicit(&tx_retries, 1, memory_order_relaxed);
 }
 
+static atomic_ullong arena_sum;
+static atomic_ulong arena_count, arena_max;
+
+void metrics_arena(size_t bytes)
+{
+	atomic_fetch_add_explicit(&arena_sum, bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(&arena_count, 1, memory_order_relaxed);
+	unsigned long m = atomic_load_explicit(&arena_max, memory_order_relaxed);
+	while (bytes > m && !atomic_compare_exchange_weak_explicit(&arena_max, &m, bytes, memory_order_relaxed,
+	                                                           memory_order_relaxed))
+		;
+}
+
 static void out(http_req *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void out(http_req *r, const char *fmt, ...)
 {
@@ -121,6 +134,15 @@ void metrics_render(http_req *r)
 	       " certification conflict (1213).\n");
 	out(r, "# TYPE ambito_tx_retries_total counter\nambito_tx_retries_total %lu\n",
 	    atomic_load_explicit(&tx_retries, memory_order_relaxed));
+	out(r, "# HELP ambito_request_arena_bytes Bytes each finished request took from its arena.\n");
+	out(r,
+	    "# TYPE ambito_request_arena_bytes summary\nambito_request_arena_bytes_sum %llu\n"
+	    "ambito_request_arena_bytes_count %lu\n",
+	    atomic_load_explicit(&arena_sum, memory_order_relaxed),
+	    atomic_load_explicit(&arena_count, memory_order_relaxed));
+	out(r, "# HELP ambito_request_arena_bytes_max The most bytes one request took from its arena.\n");
+	out(r, "# TYPE ambito_request_arena_bytes_max gauge\nambito_request_arena_bytes_max %lu\n",
+	    atomic_load_explicit(&arena_max, memory_order_relaxed));
 	out(r, "# HELP ambito_db_pool_size Database connections (one per worker thread).\n");
 	out(r, "# TYPE ambito_db_pool_size gauge\nambito_db_pool_size %d\n", server_workers_size());
 	out(r, "# HELP ambito_db_pool_in_use Database connections in use by a request now.\n");

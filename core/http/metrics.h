@@ -23,5 +23,7 @@ typedef enum {
 void metrics_refusal(refusal_kind k);
 /* A write transaction run again after a deadlock or certification conflict. */
 void metrics_tx_retry(void);
+/* The bytes a finished request took from its arena (memory per request). */
+void metrics_arena(size_t bytes);
 
 #endif

@@ -67,6 +67,21 @@ typedef struct route_param {
 		    "L'ETag letto per ultimo: senza, 428; se la risorsa è cambiata nel frattempo, 412"                \
 	}
 
+/* A read that rides along with the caller's identity: its rows come back
+ * in the same round trip to the database as the caller's roles (and the
+ * browser's session), read by core/identity/auth.c and handed out only by
+ * scope_prefetched once scope.c has let the caller see the {tenant}. sql is
+ * a SELECT of ROUTE_PREFETCH_COLS columns, the first of them 'd', to be
+ * joined to the identity's rows with UNION ALL; its '?' take, in order, the
+ * path parameters named in params, as text. For GET routes only: a write
+ * reads what it changes inside its transaction. */
+#define ROUTE_PREFETCH_COLS 16
+#define ROUTE_PREFETCH_PARAMS 8
+typedef struct route_prefetch {
+	const char *sql;
+	const char *params[ROUTE_PREFETCH_PARAMS]; /* NULL ends */
+} route_prefetch;
+
 typedef struct route {
 	int method;
 	const char *pattern;
@@ -85,6 +100,8 @@ typedef struct route {
 	 * max_body, which also caps any value set here. Set it by name:
 	 * .max_body = … */
 	size_t max_body;
+	/* NULL, or the read that comes with the caller's identity. */
+	const route_prefetch *prefetch;
 } route;
 
 /* Routes anyone may call take only small bodies (a login is an email and a

@@ -179,6 +179,8 @@ static void request_free(http_req *r)
 	if (r == NULL)
 		return;
 	free(r->resp_body);
+	if (r->a != NULL)
+		metrics_arena(arena_used(r->a));
 	arena_free(r->a);
 	free(r); /* calloc'd by conn_start_request or conn_refuse */
 }

@@ -159,21 +159,38 @@ done:
 	return rc;
 }
 
-/* One round trip: the user and its login, then its memberships and
- * assignments, as rows tagged 'u', 'm', 'a'. */
-#define IDENTITY_SQL                                                                                                   \
-	"SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL, u.must_change_password"     \
-	"  FROM users u JOIN logins l ON l.id = ? AND l.user_id = u.id WHERE u.id = ?"                                 \
-	" UNION ALL SELECT 'm', m.tenant_id, t.slug, t.name, m.role, NULL, NULL, NULL"                                 \
-	"  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = ?"                                \
-	" UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL, NULL"                                     \
-	"  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = ?"
-static const char identity_sql[] = IDENTITY_SQL;
-/* For a route under /tenants/{tenant}: the same, and the tenant the path
- * names as a row tagged 't', so that scoping needs no round trip of its own.
- * Whether the caller may see that tenant is still decided by scope.c alone. */
-static const char identity_tenant_sql[] =
-    IDENTITY_SQL " UNION ALL SELECT 't', t.id, t.slug, t.name, NULL, NULL, NULL, NULL FROM tenants t WHERE t.slug = ?";
+/* One round trip: the user and its login (or the browser's session and its
+ * login), then its memberships and assignments, as rows tagged 'u', 'm',
+ * 'a'; on a tenant route the tenant the path names as a row tagged 't', so
+ * that scoping needs no round trip of its own (whether the caller may see it
+ * is still decided by scope.c alone); and the rows of the route's prefetch,
+ * tagged 'd'. Every part has ROUTE_PREFETCH_COLS columns. */
+#define NULLS_4 ", NULL, NULL, NULL, NULL"
+#define NULLS_5 NULLS_4 ", NULL"
+#define NULLS_9 NULLS_5 NULLS_4
+#define NULLS_12 NULLS_9 ", NULL, NULL, NULL"
+_Static_assert(ROUTE_PREFETCH_COLS == 16, "the identity's parts are ROUTE_PREFETCH_COLS columns wide");
+/* Column 11 of the 'u' row: whether a reset password must be changed first. */
+static const char user_by_token[] =
+    "SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL" NULLS_4
+    ", u.must_change_password" NULLS_4 " FROM users u JOIN logins l ON l.id = ? AND l.user_id = u.id WHERE u.id = ?";
+static const char user_by_session[] =
+    "SELECT 'u', u.id, u.email, u.name, u.region_role, u.active, l.revoked_at IS NULL, s.login_id, s.csrf_token,"
+    " s.last_seen_at < NOW(6) - INTERVAL ? SECOND OR s.created_at < NOW(6) - INTERVAL ? SECOND,"
+    " s.last_seen_at < NOW(6) - INTERVAL ? SECOND, u.must_change_password" NULLS_4
+    " FROM sessions s JOIN logins l ON l.id = s.login_id"
+    " JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?";
+#define ROLES_OF(who)                                                                                                  \
+	" UNION ALL SELECT 'm', m.tenant_id, t.slug, t.name, m.role, NULL, NULL" NULLS_9                               \
+	"  FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = " who                             \
+	" UNION ALL SELECT 'a', a.tenant_id, t.slug, NULL, NULL, NULL, NULL" NULLS_9                                   \
+	"  FROM assignments a JOIN tenants t ON t.id = a.tenant_id WHERE a.user_id = " who
+static const char roles_by_token[] = ROLES_OF("?");
+static const char roles_by_session[] = ROLES_OF("(SELECT user_id FROM sessions WHERE id_hash = ?)");
+static const char tenant_row[] =
+    " UNION ALL SELECT 't', t.id, t.slug, t.name" NULLS_12 " FROM tenants t WHERE t.slug = ?";
+
+#define IDENTITY_MAX_ARGS (8 + ROUTE_PREFETCH_PARAMS)
 
 static identity *identity_from(http_req *r, db_res *res, long long login_id);
 
@@ -183,22 +200,71 @@ static const char *route_tenant(const http_req *r)
 	return r->route != NULL && (r->route->flags & ROUTE_TENANT) ? http_param(r, "tenant") : NULL;
 }
 
-/* auth_load_identity, and with slug not NULL also the tenant it names,
- * handed to scope_resolve_tenant through r->tenant: id 0 when there is no
- * such tenant, role not yet known. Only auth_request asks for it. */
-static int load_identity(http_req *r, long long user_id, long long login_id, const char *slug, identity **out)
+/* The route's prefetch, for the GET of a tenant route whose path parameters
+ * it names are all there; else NULL. */
+static const route_prefetch *route_prefetch_of(const http_req *r)
 {
-	db_res *res;
-	int rc = slug != NULL ? db_query(r->db, r->a, &res, identity_tenant_sql, "iiiis", login_id, user_id, user_id,
-	                                 user_id, slug)
-	                      : db_query(r->db, r->a, &res, identity_sql, "iiii", login_id, user_id, user_id, user_id);
-	if (rc != DB_OK)
-		return rc;
+	const route *rt = r->route;
+	if (rt == NULL || rt->prefetch == NULL || r->method != HTTP_GET || route_tenant(r) == NULL)
+		return NULL;
+	for (size_t i = 0; i < ROUTE_PREFETCH_PARAMS && rt->prefetch->params[i] != NULL; i++)
+		if (http_param(r, rt->prefetch->params[i]) == NULL)
+			return NULL;
+	return rt->prefetch;
+}
+
+/* The one statement of the caller's identity: by token (login_id, user_id)
+ * or by session (session_hash, with the session's row in 'u'), with the
+ * tenant row and the prefetch when the route has them. */
+static int identity_query(http_req *r, const unsigned char *session_hash, const long long session_limits[3],
+                          long long user_id, long long login_id, db_res **res)
+{
+	const char *slug = route_tenant(r);
+	const route_prefetch *pf = route_prefetch_of(r);
+	db_arg args[IDENTITY_MAX_ARGS];
+	char types[IDENTITY_MAX_ARGS + 1];
+	size_t n = 0;
+#define ARG_I(v) (types[n] = 'i', args[n++] = (db_arg){.i = (v)})
+#define ARG_S(v) (types[n] = 's', args[n++] = (db_arg){.s = (v)})
+#define ARG_HASH() (types[n] = 'b', args[n++] = (db_arg){.s = (const char *)session_hash, .len = 32})
+	if (session_hash != NULL) {
+		ARG_I(session_limits[0]);
+		ARG_I(session_limits[1]);
+		ARG_I(session_limits[2]);
+		ARG_HASH();
+		ARG_HASH();
+		ARG_HASH();
+	} else {
+		ARG_I(login_id);
+		ARG_I(user_id);
+		ARG_I(user_id);
+		ARG_I(user_id);
+	}
+	if (slug != NULL)
+		ARG_S(slug);
+	for (size_t i = 0; pf != NULL && i < ROUTE_PREFETCH_PARAMS && pf->params[i] != NULL; i++)
+		ARG_S(http_param(r, pf->params[i]));
+#undef ARG_I
+#undef ARG_S
+#undef ARG_HASH
+	types[n] = '\0';
+	const char *sql = arena_printf(r->a, "%s%s%s%s%s", session_hash ? user_by_session : user_by_token,
+	                               session_hash ? roles_by_session : roles_by_token, slug ? tenant_row : "",
+	                               pf ? " UNION ALL " : "", pf ? pf->sql : "");
+	return db_query_args(r->db, r->a, res, sql, types, args);
+}
+
+/* The rows of res into r->user (through *out) and, on a tenant route, the
+ * tenant row handed to scope_resolve_tenant through r->tenant: id 0 when
+ * there is no such tenant, role not yet known. 1 when the user is unknown,
+ * inactive, or logged out. */
+static int read_identity(http_req *r, db_res *res, long long login_id, identity **out)
+{
 	size_t n = db_nrows(res);
 	if (n == 0 || strcmp(db_val(res, 0, 0), "u") != 0 || db_int(res, 0, 5) != 1 || db_int(res, 0, 6) != 1)
 		return 1; /* unknown, inactive, or logged out */
 	*out = identity_from(r, res, login_id);
-	if (slug != NULL) {
+	if (route_tenant(r) != NULL) {
 		tenant_ref *t = arena_calloc(r->a, 1, sizeof(*t));
 		for (size_t i = 1; i < n; i++)
 			if (db_val(res, i, 0)[0] == 't')
@@ -208,15 +274,45 @@ static int load_identity(http_req *r, long long user_id, long long login_id, con
 	return DB_OK;
 }
 
-int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out)
+static int load_identity(http_req *r, long long user_id, long long login_id, identity **out)
 {
-	return load_identity(r, user_id, login_id, NULL, out);
+	db_res *res;
+	int rc = identity_query(r, NULL, NULL, user_id, login_id, &res);
+	return rc != DB_OK ? rc : read_identity(r, res, login_id, out);
 }
 
-int auth_login_identity(http_req *r, long long user_id, long long login_id)
+int auth_load_identity(http_req *r, long long user_id, long long login_id, identity **out)
 {
+	/* Not the route's tenant nor its prefetch: the caller asks for the
+	 * identity alone. */
+	const route *rt = r->route;
+	r->route = NULL;
+	int rc = load_identity(r, user_id, login_id, out);
+	r->route = rt;
+	return rc;
+}
+
+int auth_session_identity(http_req *r, const unsigned char hash[32], long long idle_s, long long lifetime_s,
+                          long long touch_s, auth_session *s)
+{
+	db_res *res;
 	identity *u = NULL;
-	int rc = load_identity(r, user_id, login_id, route_tenant(r), &u);
+	const long long limits[3] = {idle_s, lifetime_s, touch_s};
+	*s = (auth_session){0};
+	int rc = identity_query(r, hash, limits, 0, 0, &res);
+	if (rc != DB_OK)
+		return rc;
+	if (db_nrows(res) == 0 || strcmp(db_val(res, 0, 0), "u") != 0)
+		return DB_OK; /* no such session */
+	s->found = true;
+	s->user_id = db_int(res, 0, 1);
+	s->login_id = db_int(res, 0, 7);
+	s->csrf = db_val(res, 0, 8);
+	s->expired = db_int(res, 0, 9) == 1;
+	s->touch = db_int(res, 0, 10) == 1;
+	if (s->expired)
+		return DB_OK;
+	rc = read_identity(r, res, s->login_id, &u);
 	if (rc == DB_OK)
 		r->user = u;
 	return rc;
@@ -228,12 +324,13 @@ static identity *identity_from(http_req *r, db_res *res, long long login_id)
 	size_t n = db_nrows(res);
 	identity *u = arena_calloc(r->a, 1, sizeof(*u));
 	u->active = db_int(res, 0, 5) == 1;
-	u->must_change_password = db_int(res, 0, 7) == 1;
+	u->must_change_password = db_int(res, 0, 11) == 1;
 	u->user_id = db_int(res, 0, 1);
 	u->login_id = login_id;
 	u->email = db_val(res, 0, 2);
 	u->name = db_val(res, 0, 3);
 	u->region_role = role_parse(db_val(res, 0, 4));
+	u->prefetch = res;
 	u->memberships = arena_calloc(r->a, n, sizeof(membership));
 	u->assigned = arena_calloc(r->a, n, sizeof(long long));
 	u->assigned_slugs = arena_calloc(r->a, n, sizeof(char *));
@@ -248,6 +345,9 @@ static identity *identity_from(http_req *r, db_res *res, long long login_id)
 		} else if (kind[0] == 'a' && u->region_role == ROLE_UNIVERSITY) {
 			u->assigned_slugs[u->nassigned] = db_val(res, i, 2);
 			u->assigned[u->nassigned++] = db_int(res, i, 1);
+		} else if (kind[0] == 'd') {
+			if (u->nprefetch++ == 0)
+				u->prefetch_first = i;
 		}
 	}
 	return u;
@@ -287,7 +387,7 @@ int auth_request(http_req *r)
 	if (credential_check(r, &uid, &sid) != 0)
 		return -1;
 	identity *u = NULL;
-	int rc = load_identity(r, uid, sid, route_tenant(r), &u);
+	int rc = load_identity(r, uid, sid, &u);
 	if (rc == DB_EUNAVAIL) {
 		http_unavailable(r, NULL);
 		return -1;

@@ -43,6 +43,11 @@ typedef struct identity {
 	/* the password was given by a reset: the account must choose its own
 	 * before anything else (README, "Password reset") */
 	bool must_change_password;
+	/* The rows of the route's prefetch, read with the identity: rows
+	 * prefetch_first … + nprefetch of prefetch. Read them through
+	 * scope_prefetched. */
+	const db_res *prefetch;
+	size_t prefetch_first, nprefetch;
 } identity;
 
 #define AUTH_TOKEN_TTL_S 900 /* access tokens live 15 minutes */
@@ -100,11 +105,22 @@ typedef enum auth_password_result {
 auth_password_result auth_password_change(http_req *r, const char *cur, const char *neu, int ok_status,
                                           long long *retry_after);
 
-/* Sets r->user (and on a tenant route the tenant row scope.c judges) for a
- * login the caller has already proved some other way (a browser session):
- * the same reads and checks as a Bearer token. DB_OK, a DB_E* code, or 1 when
- * the user is inactive or the login has ended. */
-int auth_login_identity(http_req *r, long long user_id, long long login_id);
+/* A browser session (core/web): the row its cookie's SHA-256 names, read
+ * together with the caller's identity, the route's tenant row and its
+ * prefetch in one round trip. */
+typedef struct auth_session {
+	bool found;   /* there is such a session */
+	bool expired; /* idle past idle_s or older than lifetime_s */
+	bool touch;   /* last seen more than touch_s ago */
+	long long user_id, login_id;
+	const char *csrf;
+} auth_session;
+/* Reads the session named by hash and, when it is found and not expired,
+ * sets r->user (and on a tenant route the tenant row scope.c judges) with
+ * the same reads and checks as a Bearer token. DB_OK, a DB_E* code, or 1
+ * when the user is inactive or the login has ended. */
+int auth_session_identity(http_req *r, const unsigned char hash[32], long long idle_s, long long lifetime_s,
+                          long long touch_s, auth_session *s);
 
 /* Authenticates the request from its Bearer token: sets r->user and returns
  * 0, or answers 401 (503 when the database is down) and returns -1. */

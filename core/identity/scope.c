@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "http/router.h"
 
 #define TENANT_SLUG_MAX 64 /* tenants.slug */
 
@@ -77,6 +78,24 @@ int scope_resolve_slug(http_req *r, const char *slug)
 	t->role = seen_as;
 	r->tenant = t;
 	return 0;
+}
+
+bool scope_prefetched(const http_req *r, const db_res **res, size_t *first, size_t *n)
+{
+	const identity *u = r->user;
+	const route *rt = r->route;
+	/* Only once scope_resolve_tenant has let the caller see the tenant
+	 * whose slug the rows were read for. */
+	if (u == NULL || u->prefetch == NULL || r->tenant == NULL || r->tenant->role == ROLE_NONE || rt == NULL ||
+	    rt->prefetch == NULL)
+		return false;
+	const char *slug = http_param(r, "tenant");
+	if (slug == NULL || strcmp(slug, r->tenant->slug) != 0)
+		return false;
+	*res = u->prefetch;
+	*first = u->prefetch_first;
+	*n = u->nprefetch;
+	return true;
 }
 
 int scope_require(http_req *r, unsigned roles)

@@ -22,6 +22,12 @@ int scope_resolve_tenant(http_req *r);
  * returns 0, or answers 404 and returns -1. */
 int scope_resolve_slug(http_req *r, const char *slug);
 
+/* The rows the route's prefetch (route.prefetch) read with the caller's
+ * identity: true with *res, *first and *n set once the caller may see
+ * r->tenant (the rows were read for that tenant's slug); false when there
+ * are none to use, and the handler reads for itself. */
+bool scope_prefetched(const http_req *r, const db_res **res, size_t *first, size_t *n);
+
 /* Whether u may see the tenant at all (for lists across tenants). */
 bool scope_can_see(const identity *u, long long tenant_id);
 

@@ -108,7 +108,8 @@ int web_session_end(http_req *r)
 	return rc < 0 ? (int)rc : DB_OK;
 }
 
-/* Reads the session the cookie names into r->session and r->user. DB_OK
+/* Reads the session the cookie names into r->session and r->user, in the
+ * same round trip as the caller's identity (auth_session_identity). DB_OK
  * (with or without a session) or a DB_E* code. An expired session is
  * deleted and its cookie cleared. */
 static int load_session(http_req *r)
@@ -118,38 +119,29 @@ static int load_session(http_req *r)
 		return DB_OK;
 	web_session *s = arena_calloc(r->a, 1, sizeof(*s));
 	sha256(token, s->id_hash);
-	db_res *res;
-	int rc = db_query(r->db, r->a, &res,
-	                  "SELECT user_id, login_id, csrf_token,"
-	                  " last_seen_at < NOW(6) - INTERVAL ? SECOND OR created_at < NOW(6) - INTERVAL ? SECOND,"
-	                  " last_seen_at < NOW(6) - INTERVAL ? SECOND"
-	                  " FROM sessions WHERE id_hash = ?",
-	                  "iiib", (long long)web_session_idle_s, (long long)web_session_lifetime_s,
-	                  (long long)WEB_TOUCH_S, (const char *)s->id_hash, (size_t)32);
-	if (rc != DB_OK)
+	auth_session row;
+	int rc = auth_session_identity(r, s->id_hash, web_session_idle_s, web_session_lifetime_s, WEB_TOUCH_S, &row);
+	if (rc < 0)
 		return rc;
-	if (db_nrows(res) == 0) {
+	if (!row.found) {
 		web_set_cookie(r, NULL);
 		return DB_OK;
 	}
-	s->user_id = db_int(res, 0, 0);
-	s->login_id = db_int(res, 0, 1);
-	s->csrf = db_val(res, 0, 2);
-	if (db_int(res, 0, 3) == 1) {
+	s->user_id = row.user_id;
+	s->login_id = row.login_id;
+	s->csrf = row.csrf;
+	if (row.expired) {
 		r->session = s;
 		rc = web_session_end(r);
 		r->session = NULL;
 		web_set_cookie(r, NULL);
 		return rc;
 	}
-	rc = auth_login_identity(r, s->user_id, s->login_id);
 	if (rc == 1) { /* deactivated, or the login was ended elsewhere */
 		web_set_cookie(r, NULL);
 		return DB_OK;
 	}
-	if (rc != DB_OK)
-		return rc;
-	if (db_int(res, 0, 4) == 1) {
+	if (row.touch) {
 		long long n = db_exec(r->db, "UPDATE sessions SET last_seen_at = NOW(6) WHERE id_hash = ?", "b",
 		                      (const char *)s->id_hash, (size_t)32);
 		if (n < 0)

@@ -8,6 +8,7 @@
 #include "base/utf8.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
+#include "http/validate.h"
 #include "identity/auth.h"
 #include "identity/scope.h"
 #include "tenants/plans/plan_html.h"
@@ -230,28 +231,66 @@ static void section_row(html *h, arena *a, const cycle_section *t, const plan_se
 	html_raw(h, "</td></tr>");
 }
 
+/* The path's cycle and plan from the rows that came with the caller's
+ * identity (the route's prefetch), answering 404 as cycles_path_cycle and
+ * plans_path_plan do when either is missing; false when there are no such
+ * rows (the caller reads for itself) or after answering. */
+static bool prefetched_plan(http_req *r, plan_page_rows *pr, bool *answered)
+{
+	const db_res *res;
+	size_t first, n;
+	*answered = false;
+	if (!scope_prefetched(r, &res, &first, &n))
+		return false;
+	plan_store_page_rows(r->a, res, first, n, pr);
+	const char *slug = http_param(r, "cycle");
+	if (pr->cycle == NULL) {
+		if (v_is_slug(slug))
+			http_problemf(r, 404, "il ciclo %s non esiste", slug);
+		else
+			http_problem(r, 404, "il ciclo richiesto non esiste");
+	} else if (pr->plan == NULL) {
+		http_problemf(r, 404, "%s non ha un piano per il ciclo %s", r->tenant->slug, pr->cycle->slug);
+	}
+	*answered = pr->cycle == NULL || pr->plan == NULL;
+	return !*answered;
+}
+
 static void get_plan_index(http_req *r)
 {
-	cycle *c = cycles_path_cycle(r, false);
-	if (c == NULL)
-		return;
-	plan *pl = plans_path_plan(r, c, false);
-	if (pl == NULL)
-		return;
-	cycle_template tpl;
-	plan_section *secs;
-	size_t nsecs, ncom;
-	const char **ckeys;
-	long long *ccounts;
-	int rc = cycle_store_load_template(r->db, r->a, c->id, &tpl);
+	plan_page_rows pr;
+	bool answered;
+	int rc = DB_OK;
+	if (!prefetched_plan(r, &pr, &answered)) {
+		if (answered)
+			return;
+		pr = (plan_page_rows){0};
+		pr.cycle = cycles_path_cycle(r, false);
+		if (pr.cycle == NULL)
+			return;
+		pr.plan = plans_path_plan(r, pr.cycle, false);
+		if (pr.plan == NULL)
+			return;
+		rc = plan_store_sections(r->db, r->a, r->tenant->id, pr.cycle->id, 0, false, &pr.sections,
+		                         &pr.nsections);
+		if (rc == DB_OK)
+			rc = plan_store_open_comments(r->db, r->a, r->tenant->id, pr.cycle->id, &pr.comment_keys,
+			                              &pr.comment_counts, &pr.ncomments);
+	}
+	const cycle *c = pr.cycle;
+	const plan *pl = pr.plan;
+	const cycle_template *tplp = NULL;
 	if (rc == DB_OK)
-		rc = plan_store_sections(r->db, r->a, r->tenant->id, c->id, 0, false, &secs, &nsecs);
-	if (rc == DB_OK)
-		rc = plan_store_open_comments(r->db, r->a, r->tenant->id, c->id, &ckeys, &ccounts, &ncom);
+		rc = cycle_store_cached_template(r->db, c, &tplp);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "il piano");
 		return;
 	}
+	const cycle_template tpl = *tplp;
+	const plan_section *secs = pr.sections;
+	size_t nsecs = pr.nsections, ncom = pr.ncomments;
+	const char **ckeys = pr.comment_keys;
+	const long long *ccounts = pr.comment_counts;
 	long long complete = 0;
 	for (size_t i = 0; i < nsecs; i++)
 		complete += secs[i].status == SECTION_COMPLETE;
@@ -595,26 +634,38 @@ typedef struct editor_ctx {
 	cycle *c;
 	plan *p;
 	plan_section *s;
-	cycle_template t;
+	const cycle_template *t;
 	const cycle_section *tpl;
 	plan_section_content stored;
 } editor_ctx;
 
 static bool editor_load(http_req *r, bool for_update, editor_ctx *x)
 {
+	plan_page_rows pr;
+	bool answered = false;
+	int rc = DB_OK;
 	memset(x, 0, sizeof(*x));
-	x->c = cycles_path_cycle(r, false);
-	x->p = x->c != NULL ? plans_path_plan(r, x->c, for_update) : NULL;
-	if (x->p == NULL)
-		return false;
-	int rc = plan_store_section(r->db, r->a, r->tenant->id, x->c->id, 0, http_param(r, "key"), for_update, &x->s);
+	if (!for_update && prefetched_plan(r, &pr, &answered)) {
+		x->c = pr.cycle;
+		x->p = pr.plan;
+		x->s = pr.nsections == 1 ? &pr.sections[0] : NULL;
+	} else {
+		if (answered)
+			return false;
+		x->c = cycles_path_cycle(r, false);
+		x->p = x->c != NULL ? plans_path_plan(r, x->c, for_update) : NULL;
+		if (x->p == NULL)
+			return false;
+		rc = plan_store_section(r->db, r->a, r->tenant->id, x->c->id, 0, http_param(r, "key"), for_update,
+		                        &x->s);
+	}
 	if (rc == DB_OK)
-		rc = cycle_store_load_template(r->db, r->a, x->c->id, &x->t);
+		rc = cycle_store_cached_template(r->db, x->c, &x->t);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "la sezione");
 		return false;
 	}
-	x->tpl = x->s ? find_section(&x->t, x->s->key) : NULL;
+	x->tpl = x->s ? find_section(x->t, x->s->key) : NULL;
 	if (x->tpl == NULL) {
 		http_problem(r, 404, "il piano non ha la sezione richiesta");
 		return false;
@@ -638,13 +689,13 @@ static void get_section(http_req *r)
 	if (scope_require(r, SCOPE_READERS) != 0 || !editor_load(r, false, &x))
 		return;
 	editor_view v = {0};
-	cycle_catalog cat;
-	int rc = cycle_store_load_catalog(r->db, r->a, x.c->id, &cat);
+	const cycle_catalog *cat;
+	int rc = cycle_store_cached_catalog(r->db, x.c, &cat);
 	if (rc != DB_OK) {
 		http_db_error(r, rc, "il catalogo");
 		return;
 	}
-	v.cat = &cat;
+	v.cat = cat;
 	editor_tables(r->a, x.tpl, &x.stored, &v);
 	const char *q = http_query(r, "salvato");
 	v.saved = q != NULL && strcmp(q, "1") == 0;
@@ -808,9 +859,10 @@ static void post_section(http_req *r)
 
 static const route routes[] = {
     {HTTP_GET, "/ats/{tenant}", get_ats, ROUTE_PAGE | ROUTE_TENANT, "I piani di un ATS"},
-    {HTTP_GET, "/ats/{tenant}/piani/{cycle}", get_plan_index, ROUTE_PAGE | ROUTE_TENANT, "L’indice di un piano"},
+    {HTTP_GET, "/ats/{tenant}/piani/{cycle}", get_plan_index, ROUTE_PAGE | ROUTE_TENANT, "L’indice di un piano",
+     .prefetch = &plan_index_prefetch},
     {HTTP_GET, "/ats/{tenant}/piani/{cycle}/sezioni/{key}", get_section, ROUTE_PAGE | ROUTE_TENANT,
-     "Una sezione del piano, da leggere o scrivere"},
+     "Una sezione del piano, da leggere o scrivere", .prefetch = &plan_editor_prefetch},
     {HTTP_POST, "/ats/{tenant}/piani/{cycle}/sezioni/{key}", post_section, ROUTE_PAGE | ROUTE_TENANT,
      "Salva una sezione del piano"},
 };

@@ -4,9 +4,11 @@
  * is read after the lock is what the last writer committed. A submission is
  * a handful of statements whatever the plan's size: the draft rows are copied
  * by INSERT ... SELECT, never one by one. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/sha256.h"
+#include "http/router.h"
 #include "tenants/participation/participation.h"
 #include "tenants/plans/plans.h"
 
@@ -22,22 +24,27 @@
 	"AND s.cycle_id = p.cycle_id"                                                                                  \
 	" AND s.revision = p.revision), p.created_at, p.updated_at, p.created_by"
 
+static void read_plan_at(const db_res *res, size_t i, size_t k, plan *p)
+{
+	int st = plan_status_parse(db_val(res, i, k + 3));
+	*p = (plan){
+	    .tenant_id = db_int(res, i, k),
+	    .cycle_id = db_int(res, i, k + 1),
+	    .cycle_slug = db_val(res, i, k + 2),
+	    .status = st < 0 ? PLAN_DRAFT : (plan_status)st,
+	    .revision = db_int(res, i, k + 4),
+	    .published_revision = db_int(res, i, k + 5),
+	    .finance_version = db_int(res, i, k + 6),
+	    .late = db_int(res, i, k + 7) == 1,
+	    .created_at = db_val(res, i, k + 8),
+	    .updated_at = db_val(res, i, k + 9),
+	    .created_by = db_int(res, i, k + 10),
+	};
+}
+
 static void read_plan(const db_res *res, size_t i, plan *p)
 {
-	int st = plan_status_parse(db_val(res, i, 3));
-	*p = (plan){
-	    .tenant_id = db_int(res, i, 0),
-	    .cycle_id = db_int(res, i, 1),
-	    .cycle_slug = db_val(res, i, 2),
-	    .status = st < 0 ? PLAN_DRAFT : (plan_status)st,
-	    .revision = db_int(res, i, 4),
-	    .published_revision = db_int(res, i, 5),
-	    .finance_version = db_int(res, i, 6),
-	    .late = db_int(res, i, 7) == 1,
-	    .created_at = db_val(res, i, 8),
-	    .updated_at = db_val(res, i, 9),
-	    .created_by = db_int(res, i, 10),
-	};
+	read_plan_at(res, i, 0, p);
 }
 
 int plan_store_find(db *d, arena *a, long long tenant_id, long long cycle_id, bool for_update, plan **out)
@@ -155,32 +162,136 @@ int plan_store_section(db *d, arena *a, long long tenant_id, long long cycle_id,
 	return DB_OK;
 }
 
+/* The draft section's row: the cycle's id, the plan's (NULL without a
+ * plan), then SECTION_COLUMNS (NULL without the section). */
+#define DRAFT_SECTION_JOINS                                                                                            \
+	" LEFT JOIN plan_sections s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"                          \
+	" AND s.revision = 0 AND s.section_key = ?"
+
+const route_prefetch plan_draft_section_prefetch = {
+    "SELECT 'd', 's', c.id, p.cycle_id, " SECTION_COLUMNS(
+        "s.content") ", NULL, NULL"
+                     " FROM tenants t JOIN cycles c ON c.slug = ?"
+                     " LEFT JOIN plans p ON p.tenant_id = t.id AND p.cycle_id = c.id" DRAFT_SECTION_JOINS
+                     " WHERE t.slug = ?",
+    {"cycle", "key", "tenant"}};
+
+/* The draft section of row i (at most one row; none: no such cycle), its
+ * columns from k on. */
+static void read_draft_section(arena *a, const db_res *res, size_t i, size_t n, size_t k, plan_lookup *found,
+                               long long *cycle_id, plan_section **out)
+{
+	*out = NULL;
+	*found = PLAN_LOOKUP_NO_CYCLE;
+	if (n != 1)
+		return;
+	*cycle_id = db_int(res, i, k);
+	*found = db_isnull(res, i, k + 1)   ? PLAN_LOOKUP_NO_PLAN
+	         : db_isnull(res, i, k + 2) ? PLAN_LOOKUP_NO_SECTION
+	                                    : PLAN_LOOKUP_FOUND;
+	if (*found == PLAN_LOOKUP_FOUND) {
+		*out = arena_alloc(a, sizeof(**out));
+		read_section_at(res, i, k + 2, *out);
+	}
+}
+
+void plan_store_draft_section_rows(arena *a, const db_res *res, size_t first, size_t n, plan_lookup *found,
+                                   long long *cycle_id, plan_section **out)
+{
+	read_draft_section(a, res, first, n, 2, found, cycle_id, out);
+}
+
 int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *cycle_slug, const char *key,
                              plan_lookup *found, long long *cycle_id, plan_section **out)
 {
 	db_res *res;
 	*out = NULL;
 	*found = PLAN_LOOKUP_NO_CYCLE;
-	DB_TRY(db_query(
-	    d, a, &res,
-	    "SELECT c.id, p.cycle_id, " SECTION_COLUMNS(
-	        "s.content") " FROM cycles c"
-	                     " LEFT JOIN plans p ON p.tenant_id = ? AND p.cycle_id = c.id"
-	                     " LEFT JOIN plan_sections s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
-	                     " AND s.revision = 0 AND s.section_key = ?"
-	                     " WHERE c.slug = ?",
-	    "iss", tenant_id, key, cycle_slug));
-	if (db_nrows(res) != 1)
-		return DB_OK;
-	*cycle_id = db_int(res, 0, 0);
-	*found = db_isnull(res, 0, 1)   ? PLAN_LOOKUP_NO_PLAN
-	         : db_isnull(res, 0, 2) ? PLAN_LOOKUP_NO_SECTION
-	                                : PLAN_LOOKUP_FOUND;
-	if (*found == PLAN_LOOKUP_FOUND) {
-		*out = arena_alloc(a, sizeof(**out));
-		read_section_at(res, 0, 2, *out);
-	}
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT c.id, p.cycle_id, " SECTION_COLUMNS(
+	                    "s.content") " FROM cycles c"
+	                                 " LEFT JOIN plans p ON p.tenant_id = ? AND "
+	                                 "p.cycle_id = c.id" DRAFT_SECTION_JOINS " WHERE c.slug = ?",
+	                "iss", tenant_id, key, cycle_slug));
+	read_draft_section(a, res, 0, db_nrows(res), 0, found, cycle_id, out);
 	return DB_OK;
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* What a page of one plan reads, as rows of a route's prefetch: the cycle
+ * ('c'), the plan ('p'), its draft sections ('s', with their position in
+ * the template, since the parts of a UNION keep no order of their own) and,
+ * for the index, the open comments per section ('k'). Each part is
+ * ROUTE_PREFETCH_COLS wide. */
+#define PAGE_CYCLE_PART "SELECT 'd', 'c', " CYCLE_STORE_COLUMNS("") ", NULL FROM cycles WHERE slug = ?"
+#define PAGE_PLAN_PART                                                                                                 \
+	" UNION ALL SELECT 'd', 'p', " PLAN_COLUMNS ", NULL, NULL, NULL FROM plans p"                                  \
+	" JOIN tenants tn ON tn.id = p.tenant_id JOIN cycles cy ON cy.id = p.cycle_id WHERE cy.slug = ? AND tn.slug "  \
+	"= ?"
+#define PAGE_SECTIONS_PART(content)                                                                                    \
+	" UNION ALL SELECT 'd', 's', " SECTION_COLUMNS(                                                                \
+	    content) ", o.position, NULL, NULL, NULL FROM plan_sections s"                                             \
+	             " JOIN template_sections o ON o.cycle_id = s.cycle_id AND o.section_key = s.section_key"          \
+	             " JOIN tenants tn ON tn.id = s.tenant_id JOIN cycles cy ON cy.id = s.cycle_id"                    \
+	             " WHERE cy.slug = ? AND tn.slug = ? AND s.revision = 0"
+_Static_assert(2 + CYCLE_STORE_NCOLUMNS + 1 == ROUTE_PREFETCH_COLS, "PAGE_CYCLE_PART is a prefetch's width");
+
+const route_prefetch plan_index_prefetch = {
+    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(
+        "NULL") " UNION ALL SELECT 'd', 'k', pc.section_key, COUNT(*)"
+                ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+                " FROM plan_comments pc JOIN tenants tn ON tn.id = pc.tenant_id JOIN cycles cy ON cy.id = pc.cycle_id"
+                " WHERE cy.slug = ? AND tn.slug = ? AND pc.resolved = 0 AND pc.reply_to IS NULL GROUP BY "
+                "pc.section_key",
+    {"cycle", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant"}};
+
+const route_prefetch plan_editor_prefetch = {
+    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART("s.content") " AND s.section_key = ?",
+    {"cycle", "cycle", "tenant", "cycle", "tenant", "key"}};
+
+static int by_position(const void *a, const void *b)
+{
+	long long x = ((const plan_page_section *)a)->position, y = ((const plan_page_section *)b)->position;
+	return (x > y) - (x < y);
+}
+
+void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, plan_page_rows *out)
+{
+	*out = (plan_page_rows){0};
+	size_t nsec = 0, ncom = 0;
+	for (size_t i = first; i < first + n; i++) {
+		char kind = db_val(res, i, 1)[0];
+		nsec += kind == 's';
+		ncom += kind == 'k';
+	}
+	plan_page_section *secs = arena_calloc(a, nsec + 1, sizeof(*secs));
+	out->sections = arena_calloc(a, nsec + 1, sizeof(*out->sections));
+	out->comment_keys = arena_calloc(a, ncom + 1, sizeof(*out->comment_keys));
+	out->comment_counts = arena_calloc(a, ncom + 1, sizeof(*out->comment_counts));
+	for (size_t i = first; i < first + n; i++) {
+		switch (db_val(res, i, 1)[0]) {
+		case 'c':
+			out->cycle = arena_alloc(a, sizeof(*out->cycle));
+			cycle_store_read_row(res, i, 2, out->cycle);
+			break;
+		case 'p':
+			out->plan = arena_alloc(a, sizeof(*out->plan));
+			read_plan_at(res, i, 2, out->plan);
+			break;
+		case 's':
+			read_section_at(res, i, 2, &secs[out->nsections].s);
+			secs[out->nsections++].position = db_int(res, i, 12);
+			break;
+		case 'k':
+			out->comment_keys[out->ncomments] = db_val(res, i, 2);
+			out->comment_counts[out->ncomments++] = db_int(res, i, 3);
+			break;
+		}
+	}
+	qsort(secs, out->nsections, sizeof(*secs), by_position);
+	for (size_t i = 0; i < out->nsections; i++)
+		out->sections[i] = secs[i].s;
 }
 
 int plan_can_edit(const plan *p, const cycle *c)

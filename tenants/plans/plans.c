@@ -323,10 +323,14 @@ static void get_section(http_req *r)
 	plan_lookup found;
 	plan p = {.tenant_id = r->tenant->id};
 	plan_section *s;
-	if (!http_db_ok(r,
-	                plan_store_draft_section(r->db, r->a, r->tenant->id, slug, http_param(r, "key"), &found,
-	                                         &p.cycle_id, &s),
-	                "la sezione"))
+	const db_res *pre;
+	size_t first, n;
+	if (scope_prefetched(r, &pre, &first, &n))
+		plan_store_draft_section_rows(r->a, pre, first, n, &found, &p.cycle_id, &s);
+	else if (!http_db_ok(r,
+	                     plan_store_draft_section(r->db, r->a, r->tenant->id, slug, http_param(r, "key"), &found,
+	                                              &p.cycle_id, &s),
+	                     "la sezione"))
 		return;
 	switch (found) {
 	case PLAN_LOOKUP_NO_CYCLE:
@@ -836,7 +840,7 @@ static const route routes[] = {
     {HTTP_GET, PLAN_PATH, get_plan, ROUTE_TENANT, "A plan: status, latest revision and the index of its sections", NULL,
      "Plan"},
     {HTTP_GET, PLAN_PATH "/sections/{key}", get_section, ROUTE_TENANT, "A section of the draft, with its ETag", NULL,
-     "PlanSection"},
+     "PlanSection", .prefetch = &plan_draft_section_prefetch},
     {HTTP_PUT,
      PLAN_PATH "/sections/{key}",
      put_section,

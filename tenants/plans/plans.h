@@ -294,6 +294,34 @@ typedef enum { PLAN_LOOKUP_NO_CYCLE, PLAN_LOOKUP_NO_PLAN, PLAN_LOOKUP_NO_SECTION
  * only when PLAN_LOOKUP_FOUND. */
 int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *cycle_slug, const char *key,
                              plan_lookup *found, long long *cycle_id, plan_section **out);
+/* The same read as the route's prefetch, in the round trip of the caller's
+ * identity (path parameters tenant, cycle and key), and its n rows from
+ * first read as plan_store_draft_section answers. */
+struct route_prefetch;
+extern const struct route_prefetch plan_draft_section_prefetch;
+/* The reads of the plan index and of the section editor page, as the
+ * prefetch of their routes (path parameters tenant, cycle and key): the
+ * cycle, the plan, the draft sections (the editor: the one named by key,
+ * with its content; the index: every one in template order, without
+ * content) and the index's open comments per section. NULL cycle or plan
+ * when there is none. */
+extern const struct route_prefetch plan_index_prefetch, plan_editor_prefetch;
+typedef struct plan_page_section {
+	plan_section s;
+	long long position;
+} plan_page_section;
+typedef struct plan_page_rows {
+	cycle *cycle;
+	plan *plan;
+	plan_section *sections;
+	size_t nsections;
+	const char **comment_keys;
+	long long *comment_counts;
+	size_t ncomments;
+} plan_page_rows;
+void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, plan_page_rows *out);
+void plan_store_draft_section_rows(arena *a, const db_res *res, size_t first, size_t n, plan_lookup *found,
+                                   long long *cycle_id, plan_section **out);
 
 /* DB_OK when p may be edited: PLAN_ECYCLE when c is not open, PLAN_ESTATUS
  * unless p is draft or changes_requested. */
