@@ -135,7 +135,7 @@ int ctl_demo_load(db *d, int argc, char **argv)
 	size_t npart = 0;
 	if (ctl_demo_load_participation(d, a, str(doc, "cycle"), json_get(doc, "participation"),
 	                                (json_value *)json_get(doc, "plans"), &npart, err, sizeof(err)) != 0) {
-		rc = fail(d, path, "cannot load the participation", err);
+		rc = fail(d, path, "impossibile caricare la partecipazione", err);
 		goto out;
 	}
 	size_t np = 0;

@@ -13,7 +13,7 @@
 
 static void say(char *err, size_t errlen, const char *tenant, const char *what, const char *detail)
 {
-	snprintf(err, errlen, "participation of %s: %s%s%s", tenant, what, detail ? ": " : "", detail ? detail : "");
+	snprintf(err, errlen, "partecipazione di %s: %s%s%s", tenant, what, detail ? ": " : "", detail ? detail : "");
 }
 
 static bool invalid(arena *a, const field_errors *e, char *err, size_t errlen, const char *tenant, const char *where)
@@ -93,7 +93,7 @@ static int load_groups(db *d, arena *a, const cycle *c, long long tenant, const 
 	cycle_catalog cat;
 	if (cycle_store_load_template(d, a, c->id, &t) != DB_OK ||
 	    cycle_store_load_catalog(d, a, c->id, &cat) != DB_OK) {
-		say(err, errlen, slug, "cannot read the cycle's template", NULL);
+		say(err, errlen, slug, "impossibile leggere il modello del ciclo", NULL);
 		return -1;
 	}
 	for (size_t i = 0; json_is(list, JSON_ARRAY) && i < list->u.array.n; i++) {
@@ -117,7 +117,7 @@ static int load_groups(db *d, arena *a, const cycle *c, long long tenant, const 
 			return -1;
 		grp.cycle_id = c->id;
 		if (part_store_group_insert(d, tenant, &grp) != DB_OK) {
-			say(err, errlen, slug, "cannot store the table", grp.name);
+			say(err, errlen, slug, "impossibile salvare il tavolo", grp.name);
 			return -1;
 		}
 		g[(*ng)++] = (named){tenant, grp.id, grp.name};
@@ -153,7 +153,7 @@ static int load_groups(db *d, arena *a, const cycle *c, long long tenant, const 
 			m.group_id = grp.id;
 			long long bad = 0;
 			if (part_store_meeting_insert(d, tenant, &m, &bad) != DB_OK) {
-				say(err, errlen, slug, "cannot store a meeting of", grp.name);
+				say(err, errlen, slug, "impossibile salvare un incontro di", grp.name);
 				return -1;
 			}
 		}
@@ -187,7 +187,7 @@ static int load_calls(db *d, arena *a, long long tenant, const char *slug, const
 		if (invalid(a, e, err, errlen, slug, "a call"))
 			return -1;
 		if (part_store_call_insert(d, tenant, &call, &bad) != DB_OK) {
-			say(err, errlen, slug, "cannot store the call", call.title);
+			say(err, errlen, slug, "impossibile salvare l'avviso", call.title);
 			return -1;
 		}
 		part_call *stored;
@@ -223,7 +223,7 @@ static int load_calls(db *d, arena *a, long long tenant, const char *slug, const
 			else if (rc == DB_OK && status != NULL && strcmp(status, "rejected") == 0)
 				rc = part_store_candidacy_reject(d, tenant, got, 0);
 			if (rc != DB_OK) {
-				say(err, errlen, slug, "cannot store a candidacy to", call.title);
+				say(err, errlen, slug, "impossibile salvare una candidatura a", call.title);
 				return -1;
 			}
 		}
@@ -245,7 +245,7 @@ int ctl_demo_load_participation(db *d, arena *a, const char *cycle_slug, const j
 	size_t ng = 0;
 	if (json_is(list, JSON_ARRAY) && list->u.array.n > 0 &&
 	    (cycle_store_find(d, a, cycle_slug, false, &c) != DB_OK || c == NULL)) {
-		snprintf(err, errlen, "the participation needs the cycle %s: import it first", cycle_slug);
+		snprintf(err, errlen, "la partecipazione richiede il ciclo %s: importarlo prima", cycle_slug);
 		return -1;
 	}
 	for (size_t i = 0; json_is(list, JSON_ARRAY) && i < list->u.array.n; i++) {
@@ -253,7 +253,7 @@ int ctl_demo_load_participation(db *d, arena *a, const char *cycle_slug, const j
 		const char *slug = json_get_str(item, "tenant");
 		long long tenant = slug != NULL ? tenant_of(d, a, slug) : 0;
 		if (tenant == 0) {
-			say(err, errlen, slug ? slug : "?", "no such tenant", NULL);
+			say(err, errlen, slug ? slug : "?", "ambito inesistente", NULL);
 			return -1;
 		}
 		if (load_groups(d, a, c, tenant, slug, json_get(item, "groups"), g, &ng, err, errlen) != 0 ||
@@ -264,10 +264,10 @@ int ctl_demo_load_participation(db *d, arena *a, const char *cycle_slug, const j
 			field_errors *e = field_errors_new(a);
 			part_stakeholder s;
 			part_stakeholder_parse(e, sh->u.array.items[k], &s);
-			if (invalid(a, e, err, errlen, slug, "a body of the map"))
+			if (invalid(a, e, err, errlen, slug, "un ente della mappatura"))
 				return -1;
 			if (part_store_stakeholder_insert(d, tenant, &s) != DB_OK) {
-				say(err, errlen, slug, "cannot store a body of the map", s.name);
+				say(err, errlen, slug, "impossibile salvare un ente della mappatura", s.name);
 				return -1;
 			}
 		}
@@ -285,7 +285,7 @@ int ctl_demo_load_participation(db *d, arena *a, const char *cycle_slug, const j
 					continue;
 				long long id = group_id(g, ng, tenant, name->u.string.s);
 				if (id == 0) {
-					say(err, errlen, slug, "a section names an unknown table", name->u.string.s);
+					say(err, errlen, slug, "una sezione nomina un tavolo sconosciuto", name->u.string.s);
 					return -1;
 				}
 				json_value *v = arena_calloc(a, 1, sizeof(*v));

@@ -76,7 +76,7 @@ typedef struct route_param {
  * path parameters named in params, as text. For GET routes only: a write
  * reads what it changes inside its transaction. */
 #define ROUTE_PREFETCH_COLS 16
-#define ROUTE_PREFETCH_PARAMS 8
+#define ROUTE_PREFETCH_PARAMS 10
 typedef struct route_prefetch {
 	const char *sql;
 	const char *params[ROUTE_PREFETCH_PARAMS]; /* NULL ends */

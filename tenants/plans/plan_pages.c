@@ -276,6 +276,9 @@ static void get_plan_index(http_req *r)
 		if (rc == DB_OK)
 			rc = plan_store_open_comments(r->db, r->a, r->tenant->id, pr.cycle->id, &pr.comment_keys,
 			                              &pr.comment_counts, &pr.ncomments);
+		if (rc == DB_OK)
+			rc = fund_store_tenant(r->db, r->a, r->tenant->id, pr.cycle->id, &pr.allocations,
+			                       &pr.nallocations);
 	}
 	const cycle *c = pr.cycle;
 	const plan *pl = pr.plan;
@@ -325,7 +328,7 @@ static void get_plan_index(http_req *r)
 		html_raw(h, "\">Revisione dell’ultimo invio</a>");
 	}
 	html_raw(h, "</p>");
-	plan_update_index(p, r, c, pl);
+	plan_update_index(p, r, c, pl, pr.allocations, pr.nallocations);
 
 	const char *group = NULL;
 	for (size_t i = 0; i < tpl.nsections; i++) {

@@ -243,8 +243,13 @@ const route_prefetch plan_index_prefetch = {
                 ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
                 " FROM plan_comments pc JOIN tenants tn ON tn.id = pc.tenant_id JOIN cycles cy ON cy.id = pc.cycle_id"
                 " WHERE cy.slug = ? AND tn.slug = ? AND pc.resolved = 0 AND pc.reply_to IS NULL GROUP BY "
-                "pc.section_key",
-    {"cycle", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant"}};
+                "pc.section_key"
+                /* the Region's allocations to the ATS, shown on the index */
+                " UNION ALL SELECT 'd', 'f', al.source, al.year, al.amount_eur"
+                ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+                " FROM allocations al JOIN tenants tn ON tn.id = al.tenant_id JOIN cycles cy ON cy.id = al.cycle_id"
+                " WHERE cy.slug = ? AND tn.slug = ?",
+    {"cycle", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant"}};
 
 const route_prefetch plan_editor_prefetch = {
     PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART("s.content") " AND s.section_key = ?",
@@ -256,15 +261,24 @@ static int by_position(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Allocations as the API lists them: by year, then source. */
+static int by_year_source(const void *a, const void *b)
+{
+	const fund_row *x = a, *y = b;
+	return x->year != y->year ? (x->year > y->year) - (x->year < y->year) : strcmp(x->source, y->source);
+}
+
 void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, plan_page_rows *out)
 {
 	*out = (plan_page_rows){0};
-	size_t nsec = 0, ncom = 0;
+	size_t nsec = 0, ncom = 0, nfund = 0;
 	for (size_t i = first; i < first + n; i++) {
 		char kind = db_val(res, i, 1)[0];
 		nsec += kind == 's';
 		ncom += kind == 'k';
+		nfund += kind == 'f';
 	}
+	out->allocations = arena_calloc(a, nfund + 1, sizeof(*out->allocations));
 	plan_page_section *secs = arena_calloc(a, nsec + 1, sizeof(*secs));
 	out->sections = arena_calloc(a, nsec + 1, sizeof(*out->sections));
 	out->comment_keys = arena_calloc(a, ncom + 1, sizeof(*out->comment_keys));
@@ -287,9 +301,14 @@ void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, p
 			out->comment_keys[out->ncomments] = db_val(res, i, 2);
 			out->comment_counts[out->ncomments++] = db_int(res, i, 3);
 			break;
+		case 'f':
+			out->allocations[out->nallocations++] = (fund_row){
+			    .source = db_val(res, i, 2), .year = db_int(res, i, 3), .amount = db_val(res, i, 4)};
+			break;
 		}
 	}
 	qsort(secs, out->nsections, sizeof(*secs), by_position);
+	qsort(out->allocations, out->nallocations, sizeof(*out->allocations), by_year_source);
 	for (size_t i = 0; i < out->nsections; i++)
 		out->sections[i] = secs[i].s;
 }

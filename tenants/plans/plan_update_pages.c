@@ -19,15 +19,11 @@ static const char *update_href(http_req *r, const cycle *c)
 	return arena_printf(r->a, "/ats/%s/piani/%s/aggiorna", r->tenant->slug, c->slug);
 }
 
-void plan_update_index(web_page *p, http_req *r, const cycle *c, const plan *pl)
+void plan_update_index(web_page *p, http_req *r, const cycle *c, const plan *pl, const fund_row *rows, size_t n)
 {
 	html *h = web_html(p);
 	arena *a = r->a;
-	fund_row *rows;
-	size_t n;
 	html_raw(h, "<h2>Assegnazioni della Regione</h2>");
-	if (fund_store_tenant(r->db, a, r->tenant->id, c->id, &rows, &n) != DB_OK)
-		n = 0, rows = NULL;
 	if (n == 0)
 		html_raw(h, "<p>La Regione non ha ancora registrato assegnazioni per questo ambito.</p>");
 	else {

@@ -9,7 +9,7 @@
 /* Writes, on the plan index, the Region's allocations to the tenant and,
  * for an approved or published plan, the links to each year's monitoring
  * and (coordinator, open cycle) to the annual update. */
-void plan_update_index(web_page *p, http_req *r, const cycle *c, const plan *pl);
+void plan_update_index(web_page *p, http_req *r, const cycle *c, const plan *pl, const fund_row *rows, size_t n);
 
 void plan_update_pages_register(void); /* /ats/{tenant}/piani/{cycle}/aggiorna */
 

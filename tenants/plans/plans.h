@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "cycles/cycles.h"
 #include "db/db.h"
+#include "funds/funds.h"
 #include "http/http.h"
 
 /* Limits on what a plan may hold; each is checked where the input arrives. */
@@ -318,6 +319,8 @@ typedef struct plan_page_rows {
 	const char **comment_keys;
 	long long *comment_counts;
 	size_t ncomments;
+	fund_row *allocations; /* the Region's to the ATS (the index's prefetch only) */
+	size_t nallocations;
 } plan_page_rows;
 void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, plan_page_rows *out);
 void plan_store_draft_section_rows(arena *a, const db_res *res, size_t first, size_t n, plan_lookup *found,
