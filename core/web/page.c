@@ -201,7 +201,9 @@ void web_page_end(web_page *p, int status)
 	html_raw(h, "</main><footer class=\"it-footer\"><div class=\"it-footer-main\"><div class=\"container\">"
 	            "<p class=\"ambito-footer-title\">Piani Sociali d’Ambito — ");
 	html_text(h, web_region_name);
-	html_raw(h, "</p><ul class=\"ambito-footer-links\"><li><a href=\"/accessibilita\">Dichiarazione di "
+	/* The public pages, for anyone who lands on any page. */
+	html_raw(h, "</p><ul class=\"ambito-footer-links\"><li><a href=\"/trasparenza\">Trasparenza e dati aperti</a>"
+	            "</li><li><a href=\"/partecipa\">Partecipa</a></li><li><a href=\"/accessibilita\">Dichiarazione di "
 	            "accessibilità</a></li></ul></div></div></footer></body></html>\n");
 	http_req *r = p->r;
 	r->status = status;

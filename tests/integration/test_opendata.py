@@ -87,6 +87,8 @@ def csv_rows(data):
 class Portal(unittest.TestCase):
     def test_lists_exactly_the_published_plans(self):
         self.assertEqual(PUBLISHED, ["ats-20"])
+        # Every page, the login page included, leads to the portal.
+        self.assertIn('href="/trasparenza"', get("/").text)
         home = get("/trasparenza").text
         self.assertIn('href="/trasparenza/%s"' % CYCLE, home)
         page = get("/trasparenza/" + CYCLE).text
