@@ -277,6 +277,9 @@ test('a coordinator writes a whole plan, fixes what the check lists, submits, co
         await partField(page, part).fill(textFor(section, part));
         written++;
       }
+      // Once in a long run a click sent nothing: the layout may still move
+      // when the fonts arrive, so the button is pressed once they have.
+      await page.evaluate(() => document.fonts.ready);
       await page.getByRole('button', { name: 'Salva la sezione' }).click();
       await page.getByText('Sezione salvata.').waitFor();
       await page.getByRole('link', { name: 'Torna all’indice del piano' }).click();
