@@ -278,7 +278,9 @@ test('a coordinator writes a whole plan, fixes what the check lists, submits, co
         written++;
       }
       // Once in a long run a click sent nothing: the layout may still move
-      // when the fonts arrive, so the button is pressed once they have.
+      // when the deferred scripts add the character counters or the fonts
+      // arrive, so the button is pressed once the page has loaded and they have.
+      await page.waitForLoadState('load');
       await page.evaluate(() => document.fonts.ready);
       await page.getByRole('button', { name: 'Salva la sezione' }).click();
       await page.getByText('Sezione salvata.').waitFor();
