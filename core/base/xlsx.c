@@ -69,6 +69,21 @@ fail:
 	return NULL;
 }
 
+void xlsx_sheet(xlsx *x, const char *name)
+{
+	/* In constant-memory mode a sheet's rows are flushed as they are
+	 * written: the previous sheet is finished and a new one starts. */
+	lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+	if (ws == NULL) {
+		log_msg(LOG_ERROR, "xlsx: cannot add the sheet %s", name);
+		x->failed = true;
+		return;
+	}
+	x->ws = ws;
+	x->row = 0;
+	x->col = 0;
+}
+
 void xlsx_free(xlsx *x)
 {
 	if (x == NULL)

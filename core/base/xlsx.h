@@ -28,10 +28,15 @@
 typedef struct xlsx xlsx;
 typedef void (*xlsx_sink)(void *ctx, const void *buf, size_t len);
 
-/* A workbook with one sheet named sheet (plain ASCII or UTF-8, see
+/* A workbook whose first sheet is named sheet (plain ASCII or UTF-8, see
  * XLSX_SHEET_NAME_MAX), its files under tmpdir (NULL: $TMPDIR or /tmp).
  * NULL when the directory or the workbook cannot be made. */
 xlsx *xlsx_new(const char *tmpdir, const char *sheet);
+
+/* The rows that follow go to a new sheet named name, from its row 0 (a
+ * header again); the sheets before it are complete. A name Excel refuses
+ * makes xlsx_finish fail. */
+void xlsx_sheet(xlsx *x, const char *name);
 
 /* The header row (row 0): titles, bold, frozen, with an autofilter over the
  * columns; widths is characters a column, 0 for the default (may be NULL). */
