@@ -25,6 +25,9 @@
  * reader's own separators (1.234,56 € in Italian). */
 #define XLSX_EURO_FORMAT "#,##0.00\\ \"€\";\\-#,##0.00\\ \"€\""
 
+/* Percentages' number format: two decimals (75,00% in Italian). */
+#define XLSX_PERCENT_FORMAT "0.00%"
+
 typedef struct xlsx xlsx;
 typedef void (*xlsx_sink)(void *ctx, const void *buf, size_t len);
 
@@ -50,6 +53,10 @@ void xlsx_blank(xlsx *x);
 /* A plain number (-?digits, optionally .digits, as csv_number takes) as a
  * number cell, anything else as text. */
 void xlsx_number_text(xlsx *x, const char *s, size_t len);
+/* A percentage written as a plain number of percent ("75.00", "-12.5") as
+ * a number cell of its fraction (0.75) shown as a percentage (75,00%);
+ * anything else as text. */
+void xlsx_percent_text(xlsx *x, const char *s, size_t len);
 /* Ends the current row. Rows past XLSX_ROWS_MAX are not written and make
  * xlsx_finish fail. */
 void xlsx_end_row(xlsx *x);

@@ -241,6 +241,15 @@ void table_numtext(table_out *t, const char *s, size_t n)
 		csv_numbern(&t->cw, s, n);
 }
 
+void table_percent(table_out *t, const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+	if (t->xlsx)
+		xlsx_percent_text(t->x, s, n);
+	else
+		csv_numbern(&t->cw, s, n);
+}
+
 void table_end(table_out *t)
 {
 	if (t->xlsx)

@@ -84,6 +84,9 @@ void table_amount(table_out *t, const char *dec);
 /* A value that is a number when it is a plain one ("-3", "75.00"), text
  * otherwise ("-3 punti"). NULL: an empty cell. */
 void table_numtext(table_out *t, const char *s, size_t n);
+/* A percentage as a plain number of percent ("75.00"): that number in CSV,
+ * a percentage cell in XLSX (0.75 shown as 75,00%). NULL: an empty cell. */
+void table_percent(table_out *t, const char *s);
 void table_end(table_out *t);
 
 /* Ends the answer. A spreadsheet that cannot be written, or json_failed (the
