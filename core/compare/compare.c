@@ -24,7 +24,7 @@
 #include "identity/scope.h"
 
 #define COMPARE_PATH "/api/v1/cycles/{cycle}/compare"
-#define PARAM_CODE_MAX 16     /* the longest action code (section_actions) */
+#define PARAM_CODE_MAX 16 /* the longest action code (section_actions) */
 
 /* ---------------------------------------------------------------- requests */
 
@@ -758,7 +758,7 @@ static bool section_table_row(cmp *m, arena *a, const cycle_section *ts, const c
 	for (size_t i = 0; i < ts->nparts; i++) {
 		const json_value *v = json_get(parts, ts->parts[i].key);
 		table_textn(&m->t, json_is(v, JSON_STRING) ? v->u.string.s : NULL,
-		        json_is(v, JSON_STRING) ? v->u.string.len : 0);
+		            json_is(v, JSON_STRING) ? v->u.string.len : 0);
 	}
 	table_int(&m->t, s->indicators);
 	table_amount(&m->t, s->spending);

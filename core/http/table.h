@@ -71,8 +71,7 @@ size_t table_fmt_int(char *buf, long long v);
 /* The header row: the machine names in a CSV (read by programs), the
  * Italian titles in a spreadsheet (read by people, bold and frozen),
  * widths in characters (0 the default; may be NULL). */
-void table_head(table_out *t, const char *const *names, const char *const *titles, const unsigned *widths,
-                size_t n);
+void table_head(table_out *t, const char *const *names, const char *const *titles, const unsigned *widths, size_t n);
 /* The next cell of the row. */
 void table_text(table_out *t, const char *s); /* NULL: an empty cell */
 void table_textn(table_out *t, const char *s, size_t n);

@@ -247,7 +247,7 @@ static void write_values(mcmp *m, table_out *t, const monitoring_value_row *rows
 {
 	static const char *const names[] = {"tenant", "name",     "report", "section", "id",       "indicator", "kind",
 	                                    "unit",   "baseline", "target", "value",   "progress", "note"};
-	static const char *const titles[] = {"ATS",       "Nome dell’ATS", "Relazione", "Sezione", "Id",
+	static const char *const titles[] = {"ATS",        "Nome dell’ATS", "Relazione", "Sezione",  "Id",
 	                                     "Indicatore", "Tipo",          "Unità",     "Partenza", "Obiettivo",
 	                                     "Valore",     "Avanzamento",   "Nota"};
 	static const unsigned widths[] = {10, 28, 10, 9, 14, 36, 10, 14, 14, 14, 14, 13, 40};
@@ -280,8 +280,8 @@ static void write_spending(mcmp *m, table_out *t, const monitoring_spending_row 
 {
 	static const char *const names[] = {"tenant",      "name",       "report",        "source",
 	                                    "planned_eur", "amount_eur", "difference_eur"};
-	static const char *const titles[] = {"ATS",           "Nome dell’ATS",     "Relazione", "Fonte",
-	                                     "Spesa prevista", "Spesa effettiva", "Differenza"};
+	static const char *const titles[] = {
+	    "ATS", "Nome dell’ATS", "Relazione", "Fonte", "Spesa prevista", "Spesa effettiva", "Differenza"};
 	static const unsigned widths[] = {10, 28, 10, 12, 16, 16, 16};
 	table_head(t, names, titles, widths, sizeof(names) / sizeof(names[0]));
 	for (size_t i = 0; i < n; i++) {
