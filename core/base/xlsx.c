@@ -20,7 +20,7 @@ struct xlsx {
 	char dir[XLSX_PATH_MAX], file[XLSX_PATH_MAX + sizeof("/foglio.xlsx")];
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
-	lxw_format *bold, *euro;
+	lxw_format *bold, *euro, *percent;
 	lxw_row_t row;
 	lxw_col_t col;
 	bool failed;
@@ -58,15 +58,32 @@ xlsx *xlsx_new(const char *tmpdir, const char *sheet)
 	x->ws = workbook_add_worksheet(x->wb, sheet);
 	x->bold = workbook_add_format(x->wb);
 	x->euro = workbook_add_format(x->wb);
-	if (x->ws == NULL || x->bold == NULL || x->euro == NULL)
+	x->percent = workbook_add_format(x->wb);
+	if (x->ws == NULL || x->bold == NULL || x->euro == NULL || x->percent == NULL)
 		goto fail;
 	format_set_bold(x->bold);
 	format_set_text_wrap(x->bold);
 	format_set_num_format(x->euro, XLSX_EURO_FORMAT);
+	format_set_num_format(x->percent, XLSX_PERCENT_FORMAT);
 	return x;
 fail:
 	xlsx_free(x);
 	return NULL;
+}
+
+void xlsx_sheet(xlsx *x, const char *name)
+{
+	/* In constant-memory mode a sheet's rows are flushed as they are
+	 * written: the previous sheet is finished and a new one starts. */
+	lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+	if (ws == NULL) {
+		log_msg(LOG_ERROR, "xlsx: cannot add the sheet %s", name);
+		x->failed = true;
+		return;
+	}
+	x->ws = ws;
+	x->row = 0;
+	x->col = 0;
 }
 
 void xlsx_free(xlsx *x)
@@ -195,7 +212,8 @@ static bool plain_number(const char *s, size_t len)
 	return i == len;
 }
 
-void xlsx_number_text(xlsx *x, const char *s, size_t len)
+/* A plain number's cell, with format (NULL: none); text when it is not one. */
+static void number_cell(xlsx *x, const char *s, size_t len, double scale, lxw_format *format)
 {
 	if (s == NULL || !plain_number(s, len)) {
 		xlsx_textn(x, s, len);
@@ -206,7 +224,17 @@ void xlsx_number_text(xlsx *x, const char *s, size_t len)
 	buf[len] = '\0';
 	lxw_col_t c;
 	if (next_cell(x, &c))
-		check(x, worksheet_write_number(x->ws, x->row, c, strtod(buf, NULL), NULL));
+		check(x, worksheet_write_number(x->ws, x->row, c, strtod(buf, NULL) / scale, format));
+}
+
+void xlsx_number_text(xlsx *x, const char *s, size_t len)
+{
+	number_cell(x, s, len, 1.0, NULL);
+}
+
+void xlsx_percent_text(xlsx *x, const char *s, size_t len)
+{
+	number_cell(x, s, len, 100.0, x->percent);
 }
 
 void xlsx_end_row(xlsx *x)

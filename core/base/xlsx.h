@@ -25,13 +25,21 @@
  * reader's own separators (1.234,56 € in Italian). */
 #define XLSX_EURO_FORMAT "#,##0.00\\ \"€\";\\-#,##0.00\\ \"€\""
 
+/* Percentages' number format: two decimals (75,00% in Italian). */
+#define XLSX_PERCENT_FORMAT "0.00%"
+
 typedef struct xlsx xlsx;
 typedef void (*xlsx_sink)(void *ctx, const void *buf, size_t len);
 
-/* A workbook with one sheet named sheet (plain ASCII or UTF-8, see
+/* A workbook whose first sheet is named sheet (plain ASCII or UTF-8, see
  * XLSX_SHEET_NAME_MAX), its files under tmpdir (NULL: $TMPDIR or /tmp).
  * NULL when the directory or the workbook cannot be made. */
 xlsx *xlsx_new(const char *tmpdir, const char *sheet);
+
+/* The rows that follow go to a new sheet named name, from its row 0 (a
+ * header again); the sheets before it are complete. A name Excel refuses
+ * makes xlsx_finish fail. */
+void xlsx_sheet(xlsx *x, const char *name);
 
 /* The header row (row 0): titles, bold, frozen, with an autofilter over the
  * columns; widths is characters a column, 0 for the default (may be NULL). */
@@ -45,6 +53,10 @@ void xlsx_blank(xlsx *x);
 /* A plain number (-?digits, optionally .digits, as csv_number takes) as a
  * number cell, anything else as text. */
 void xlsx_number_text(xlsx *x, const char *s, size_t len);
+/* A percentage written as a plain number of percent ("75.00", "-12.5") as
+ * a number cell of its fraction (0.75) shown as a percentage (75,00%);
+ * anything else as text. */
+void xlsx_percent_text(xlsx *x, const char *s, size_t len);
 /* Ends the current row. Rows past XLSX_ROWS_MAX are not written and make
  * xlsx_finish fail. */
 void xlsx_end_row(xlsx *x);

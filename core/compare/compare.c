@@ -1,4 +1,5 @@
-/* HTTP routes of the cross-ATS comparisons (SPEC §6), in JSON and CSV.
+/* HTTP routes of the cross-ATS comparisons (SPEC §6), in JSON, CSV and XLSX
+ * (the table writer: http/table.h).
  * Region staff compare every tenant, a university user its assigned ones
  * (scope_can_see decides, as everywhere), ATS staff none. Every answer is
  * streamed: the tenants are read a page at a time and each page is written
@@ -14,90 +15,16 @@
 #include "base/csv.h"
 #include "base/log.h"
 #include "base/money.h"
-#include "base/xlsx.h"
 #include "compare/compare.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
+#include "http/table.h"
 #include "http/validate.h"
 #include "identity/auth.h"
 #include "identity/scope.h"
 
 #define COMPARE_PATH "/api/v1/cycles/{cycle}/compare"
-#define OUT_CHUNK (32 * 1024) /* bytes gathered before a chunk is handed on */
-#define PARAM_CODE_MAX 16     /* the longest action code (section_actions) */
-
-/* ---------------------------------------------------------------- output */
-
-/* The answer's bytes, gathered into chunks of OUT_CHUNK before they go to
- * the stream: the JSON writer hands over one token at a time. */
-typedef struct outbuf {
-	http_req *r;
-	char *buf;
-	size_t len;
-} outbuf;
-
-static void out_flush(outbuf *o)
-{
-	if (o->len > 0)
-		http_stream_write(o->r, o->buf, o->len);
-	o->len = 0;
-}
-
-static void out_put(outbuf *o, const void *p, size_t n)
-{
-	if (o->len + n > OUT_CHUNK) {
-		out_flush(o);
-		if (n >= OUT_CHUNK) {
-			http_stream_write(o->r, p, n);
-			return;
-		}
-	}
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
-}
-
-static void out_str(outbuf *o, const char *s)
-{
-	out_put(o, s, strlen(s));
-}
-
-static void jw_to_out(void *ctx, const char *buf, size_t len)
-{
-	out_put(ctx, buf, len);
-}
-
-static void csv_to_out(void *ctx, const void *buf, size_t len)
-{
-	out_put(ctx, buf, len);
-}
-
-/* A JSON string. The text comes from the database, where only validated
- * UTF-8 is stored; quotes, backslashes and control characters are escaped. */
-static void out_json_str(outbuf *o, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	out_put(o, "\"", 1);
-	const char *run = s;
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		out_put(o, run, (size_t)(s - run));
-		char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-		if (ch == '"' || ch == '\\') {
-			esc[1] = (char)ch;
-			out_put(o, esc, 2);
-		} else if (ch == '\n' || ch == '\r' || ch == '\t') {
-			esc[1] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
-			out_put(o, esc, 2);
-		} else {
-			out_put(o, esc, 6);
-		}
-		run = s + 1;
-	}
-	out_put(o, run, (size_t)(s - run));
-	out_put(o, "\"", 1);
-}
+#define PARAM_CODE_MAX 16 /* the longest action code (section_actions) */
 
 /* ---------------------------------------------------------------- requests */
 
@@ -107,14 +34,10 @@ typedef struct cmp {
 	http_req *r;
 	cycle *cy;
 	compare_source src;
-	bool tab;                /* a table: CSV or XLSX */
-	bool xlsx;               /* XLSX rather than CSV */
 	compare_tenant *tenants; /* visible to the caller, by slug */
 	size_t ntenants;
-	outbuf o;
-	jw *w; /* the indicators' JSON writer; the other answers are written by hand */
-	csv_writer cw;
-	xlsx *x; /* the spreadsheet being written, XLSX only */
+	table_out t; /* the answer, JSON (written by hand), CSV or XLSX */
+	jw *w;       /* the indicators' JSON writer */
 } cmp;
 
 static const char *source_name(compare_source s)
@@ -164,11 +87,10 @@ static bool cmp_start(http_req *r, cmp *m)
 	if (!choice(r, "source", "submitted", "draft", &draft))
 		return false;
 	m->src = draft ? COMPARE_DRAFT : COMPARE_SUBMITTED;
-	int fmt = compare_format(r);
+	int fmt = table_format(r);
 	if (fmt < 0)
 		return false;
-	m->tab = fmt != COMPARE_JSON;
-	m->xlsx = fmt == COMPARE_XLSX;
+	table_init(&m->t, r, fmt);
 	const char *slug = http_param(r, "cycle");
 	if (!db_ok(r, cycle_store_find(r->db, r->a, slug, false, &m->cy), "il ciclo"))
 		return false;
@@ -197,64 +119,25 @@ static bool cmp_tenants(cmp *m, bool with_population)
  * answering 500 when the spreadsheet cannot be started. */
 static bool cmp_open(cmp *m, const char *name, const char *sheet)
 {
-	http_req *r = m->r;
-	m->o.r = r;
-	m->o.buf = arena_alloc(r->a, OUT_CHUNK);
-	if (m->xlsx && (m->x = xlsx_new(NULL, sheet)) == NULL) {
-		http_problem(r, 500, "il foglio di calcolo non si può preparare");
-		return false;
-	}
-	if (m->tab)
-		http_set_header(r, "Content-Disposition",
-		                arena_printf(r->a, "attachment; filename=\"ambito-%s-%s-%s.%s\"", m->cy->slug, name,
-		                             source_name(m->src), m->xlsx ? "xlsx" : "csv"));
-	if (m->xlsx) {
-		http_stream_begin(r, 200, COMPARE_XLSX_TYPE);
-	} else if (m->tab) {
-		http_stream_begin(r, 200, "text/csv"); /* the server adds charset=utf-8 */
-		csv_init(&m->cw, csv_to_out, &m->o);
-		csv_bom(&m->cw);
-	} else {
-		http_stream_begin(r, 200, "application/json");
-	}
-	return true;
+	return table_open(&m->t, arena_printf(m->r->a, "ambito-%s-%s-%s", m->cy->slug, name, source_name(m->src)),
+	                  sheet);
 }
 
-static void xlsx_to_out(void *ctx, const void *buf, size_t len)
-{
-	out_put(ctx, buf, len);
-}
-
-/* Ends the answer. A JSON writer that failed (stored text that is not UTF-8,
- * a bug) or a spreadsheet that could not be written turns the answer into a
- * cut one, never a silently wrong one. */
+/* Ends the answer (cut when the JSON writer failed: stored text that is not
+ * UTF-8, a bug). */
 static void cmp_close(cmp *m)
 {
-	xlsx *x = m->x;
-	m->x = NULL;
-	if (x != NULL && xlsx_finish(x, xlsx_to_out, &m->o) != 0) {
-		log_msg(LOG_ERROR, "compare: the spreadsheet of %s could not be written", m->r->path);
-		http_problem(m->r, 500, "il foglio di calcolo non si può scrivere");
-	} else if (m->w != NULL && jw_failed(m->w)) {
-		log_msg(LOG_ERROR, "compare: the JSON writer failed on %s", m->r->path);
-		http_problem(m->r, 500, "la risposta non si può codificare");
-	} else {
-		out_flush(&m->o);
-	}
+	table_close(&m->t, m->w != NULL && jw_failed(m->w));
 	jw_free(m->w);
 	m->w = NULL;
-	http_stream_end(m->r);
 }
 
 /* Fails a streamed answer half-way (the server then cuts the connection). */
 static void cmp_fail(cmp *m, int rc, const char *what)
 {
-	xlsx_free(m->x);
-	m->x = NULL;
 	jw_free(m->w);
 	m->w = NULL;
-	http_db_error(m->r, rc, what);
-	http_stream_end(m->r);
+	table_fail(&m->t, rc, what);
 }
 
 /* One page of tenants: m->tenants[first .. first + k), their ids in ids
@@ -298,156 +181,45 @@ static long long column_of(const char **cols, size_t ncols, const char *code)
 	return -1;
 }
 
-/* Numbers written by hand: the coverage of 600 tenants is some 50 000 of
- * them, and printf and the JSON writer would cost more than the database. */
-
-/* v in decimal into buf (at least 24 bytes); returns the length. */
-static size_t fmt_int(char *buf, long long v)
-{
-	char tmp[24];
-	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	size_t n = 0, len = 0;
-	do {
-		tmp[n++] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m > 0);
-	if (v < 0)
-		buf[len++] = '-';
-	while (n > 0)
-		buf[len++] = tmp[--n];
-	buf[len] = '\0';
-	return len;
-}
-
-static void out_int(outbuf *o, long long v)
-{
-	char b[24];
-	out_put(o, b, fmt_int(b, v));
-}
-
-static void out_cents(outbuf *o, int64_t c)
-{
-	char b[MONEY_TEXT_MAX];
-	out_put(o, b, money_format(b, c));
-}
-
 /* A figure there is none of, written as null (JSON) or an empty cell: a
  * per inhabitant amount without population, a median without values, a
  * total past MONEY_MAX_CENTS (which a sum of real plans never reaches). */
 #define NO_FIGURE COMPARE_NO_FIGURE
 
-/* The cells of a table answer, CSV or XLSX alike: text, counts, amounts. */
-static void t_textn(cmp *m, const char *s, size_t n)
-{
-	if (m->xlsx)
-		xlsx_textn(m->x, s, n);
-	else
-		csv_fieldn(&m->cw, s, n);
-}
-
-static void t_text(cmp *m, const char *s)
-{
-	t_textn(m, s, s ? strlen(s) : 0);
-}
-
-static void t_int(cmp *m, long long v)
-{
-	char b[24];
-	if (m->xlsx)
-		xlsx_int(m->x, v);
-	else
-		csv_numbern(&m->cw, b, fmt_int(b, v));
-}
-
-/* An amount in cents; NO_FIGURE is an empty cell. */
-static void t_cents(cmp *m, int64_t c)
-{
-	char b[MONEY_TEXT_MAX];
-	if (c == NO_FIGURE)
-		t_text(m, NULL);
-	else if (m->xlsx)
-		xlsx_money(m->x, c);
-	else
-		csv_numbern(&m->cw, b, money_format(b, c));
-}
-
-/* A DECIMAL column's text as an amount (as it is when it cannot be read). */
-static void t_amount(cmp *m, const char *dec)
-{
-	int64_t c;
-	if (m->xlsx && dec != NULL && money_parse(dec, &c) == MONEY_OK)
-		xlsx_money(m->x, c);
-	else if (m->xlsx)
-		xlsx_text(m->x, dec);
-	else
-		csv_number(&m->cw, dec);
-}
-
-/* A value that is a number when it is a plain one ("-3", "120"), text
- * otherwise ("-3 punti"). */
-static void t_numtext(cmp *m, const char *s, size_t n)
-{
-	if (m->xlsx)
-		xlsx_number_text(m->x, s, n);
-	else
-		csv_numbern(&m->cw, s, n);
-}
-
-static void t_end(cmp *m)
-{
-	if (m->xlsx)
-		xlsx_end_row(m->x);
-	else
-		csv_end(&m->cw);
-}
-
-/* The header row: the machine names in a CSV (read by programs), the
- * Italian titles in a spreadsheet (read by people), widths in characters
- * (0 the default). */
-static void t_head(cmp *m, const char *const *names, const char *const *titles, const unsigned *widths, size_t n)
-{
-	if (m->xlsx) {
-		xlsx_header(m->x, titles, widths, n);
-		return;
-	}
-	csv_fields(&m->cw, names, n);
-	csv_end(&m->cw);
-}
-
 /* "key": */
-static void out_key(outbuf *o, const char *key)
+static void out_key(table_out *o, const char *key)
 {
-	out_json_str(o, key);
-	out_put(o, ":", 1);
+	table_json_str(o, key);
+	table_put(o, ":", 1);
 }
 
 /* {"cycle":…,"by":…,"source":…,"columns":[…] of the aggregate answers,
  * left open. */
 static void write_head(cmp *m, const char *by, const char **cols, size_t ncols)
 {
-	outbuf *o = &m->o;
-	out_str(o, "{\"cycle\":");
-	out_json_str(o, m->cy->slug);
-	out_str(o, ",\"by\":");
-	out_json_str(o, by);
-	out_str(o, ",\"source\":");
-	out_json_str(o, source_name(m->src));
-	out_str(o, ",\"columns\":[");
+	table_out *o = &m->t;
+	table_str(o, "{\"cycle\":");
+	table_json_str(o, m->cy->slug);
+	table_str(o, ",\"by\":");
+	table_json_str(o, by);
+	table_str(o, ",\"source\":");
+	table_json_str(o, source_name(m->src));
+	table_str(o, ",\"columns\":[");
 	for (size_t c = 0; c < ncols; c++) {
 		if (c > 0)
-			out_put(o, ",", 1);
-		out_json_str(o, cols[c]);
+			table_put(o, ",", 1);
+		table_json_str(o, cols[c]);
 	}
-	out_str(o, "]");
+	table_str(o, "]");
 }
 
 /* {"tenant":…,"name":… of a row, left open. */
 static void write_row_head(cmp *m, const compare_tenant *tn, bool first)
 {
-	out_str(&m->o, first ? "{\"tenant\":" : ",{\"tenant\":");
-	out_json_str(&m->o, tn->slug);
-	out_str(&m->o, ",\"name\":");
-	out_json_str(&m->o, tn->name);
+	table_str(&m->t, first ? "{\"tenant\":" : ",{\"tenant\":");
+	table_json_str(&m->t, tn->slug);
+	table_str(&m->t, ",\"name\":");
+	table_json_str(&m->t, tn->name);
 }
 
 /* The codes of one list of the catalogue, in its order: the columns. */
@@ -511,9 +283,9 @@ static bool agg_open(cmp *m, const char *kind, const char *by, const char *sheet
 {
 	if (!cmp_open(m, arena_printf(m->r->a, "%s-%s", kind, by), sheet))
 		return false;
-	if (!m->tab) {
+	if (!m->t.tab) {
 		write_head(m, by, cols, ncols);
-		out_str(&m->o, ",\"rows\":[");
+		table_str(&m->t, ",\"rows\":[");
 		return true;
 	}
 	size_t nlead = 0, nfields = 0;
@@ -541,7 +313,7 @@ static bool agg_open(cmp *m, const char *kind, const char *by, const char *sheet
 			names[k] = arena_printf(m->r->a, "%s %s", cols[c], fields[f]);
 			heads[k] = arena_printf(m->r->a, "%s %s", cols[c], titles[nlead + f]);
 		}
-	t_head(m, names, heads, widths, n);
+	table_head(&m->t, names, heads, widths, n);
 	return true;
 }
 
@@ -549,23 +321,23 @@ static bool agg_open(cmp *m, const char *kind, const char *by, const char *sheet
 
 typedef compare_cov cov;
 
-static void cov_json(outbuf *o, const char *code, const cov *c, bool first)
+static void cov_json(table_out *o, const char *code, const cov *c, bool first)
 {
 	if (!first)
-		out_put(o, ",", 1);
+		table_put(o, ",", 1);
 	out_key(o, code);
-	out_str(o, "{\"sections\":");
-	out_int(o, c->sections);
-	out_str(o, ",\"complete\":");
-	out_int(o, c->complete);
-	out_str(o, ",\"indicators\":");
-	out_int(o, c->indicators);
-	out_str(o, ",\"spending_eur\":");
+	table_str(o, "{\"sections\":");
+	table_put_int(o, c->sections);
+	table_str(o, ",\"complete\":");
+	table_put_int(o, c->complete);
+	table_str(o, ",\"indicators\":");
+	table_put_int(o, c->indicators);
+	table_str(o, ",\"spending_eur\":");
 	if (c->cents == NO_FIGURE)
-		out_str(o, "null");
+		table_str(o, "null");
 	else
-		out_cents(o, c->cents);
-	out_put(o, "}", 1);
+		table_put_cents(o, c->cents);
+	table_put(o, "}", 1);
 }
 
 /* What the coverage's pages share: the columns, a page's cells
@@ -579,23 +351,23 @@ typedef struct cov_ctx {
 
 static void cov_row(cmp *m, const cov_ctx *c, const compare_tenant *tn, const cov *row, bool first)
 {
-	if (m->tab) {
-		t_text(m, tn->slug);
-		t_text(m, tn->name);
+	if (m->t.tab) {
+		table_text(&m->t, tn->slug);
+		table_text(&m->t, tn->name);
 		for (size_t j = 0; j < c->ncols; j++) {
-			t_int(m, row[j].sections);
-			t_int(m, row[j].complete);
-			t_int(m, row[j].indicators);
-			t_cents(m, row[j].cents);
+			table_int(&m->t, row[j].sections);
+			table_int(&m->t, row[j].complete);
+			table_int(&m->t, row[j].indicators);
+			table_cents(&m->t, row[j].cents);
 		}
-		t_end(m);
+		table_end(&m->t);
 		return;
 	}
 	write_row_head(m, tn, first);
-	out_str(&m->o, ",\"cells\":{");
+	table_str(&m->t, ",\"cells\":{");
 	for (size_t j = 0; j < c->ncols; j++)
-		cov_json(&m->o, c->cols[j], &row[j], j == 0);
-	out_str(&m->o, "}}");
+		cov_json(&m->t, c->cols[j], &row[j], j == 0);
+	table_str(&m->t, "}}");
 }
 
 static int cov_page(cmp *m, const page *pg, void *ctx)
@@ -643,11 +415,11 @@ void compare_get_coverage(http_req *r)
 	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
 	if (!cmp_pages(&m, cov_page, &c, "la copertura"))
 		return;
-	if (!m.tab) {
-		out_str(&m.o, "],\"totals\":{");
+	if (!m.t.tab) {
+		table_str(&m.t, "],\"totals\":{");
 		for (size_t j = 0; j < ncols; j++)
-			cov_json(&m.o, cols[j], &c.totals[j], j == 0);
-		out_str(&m.o, "}}");
+			cov_json(&m.t, cols[j], &c.totals[j], j == 0);
+		table_str(&m.t, "}}");
 	}
 	cmp_close(&m);
 }
@@ -655,22 +427,22 @@ void compare_get_coverage(http_req *r)
 /* ---------------------------------------------------------------- finance */
 
 /* "code":{"amount_eur":…,"per_inhabitant_eur":…}; NO_FIGURE writes null. */
-static void money_json(outbuf *o, const char *code, int64_t cents, int64_t per_inh, bool first)
+static void money_json(table_out *o, const char *code, int64_t cents, int64_t per_inh, bool first)
 {
 	if (!first)
-		out_put(o, ",", 1);
+		table_put(o, ",", 1);
 	out_key(o, code);
-	out_str(o, "{\"amount_eur\":");
+	table_str(o, "{\"amount_eur\":");
 	if (cents == NO_FIGURE)
-		out_str(o, "null");
+		table_str(o, "null");
 	else
-		out_cents(o, cents);
-	out_str(o, ",\"per_inhabitant_eur\":");
+		table_put_cents(o, cents);
+	table_str(o, ",\"per_inhabitant_eur\":");
 	if (per_inh == NO_FIGURE)
-		out_str(o, "null");
+		table_str(o, "null");
 	else
-		out_cents(o, per_inh);
-	out_put(o, "}", 1);
+		table_put_cents(o, per_inh);
+	table_put(o, "}", 1);
 }
 
 /* What the finance's pages share: the columns, every row's amounts and
@@ -687,27 +459,27 @@ typedef struct fin_ctx {
 static void fin_row(cmp *m, const fin_ctx *f, const compare_tenant *tn, const int64_t *am, const int64_t *pi,
                     bool first)
 {
-	if (m->tab) {
-		t_text(m, tn->slug);
-		t_text(m, tn->name);
-		t_int(m, tn->population);
+	if (m->t.tab) {
+		table_text(&m->t, tn->slug);
+		table_text(&m->t, tn->name);
+		table_int(&m->t, tn->population);
 		for (size_t c = 0; c < f->ncols; c++) {
-			t_cents(m, am[c]);
+			table_cents(&m->t, am[c]);
 			if (pi[c] == NO_FIGURE)
-				t_text(m, NULL);
+				table_text(&m->t, NULL);
 			else
-				t_cents(m, pi[c]);
+				table_cents(&m->t, pi[c]);
 		}
-		t_end(m);
+		table_end(&m->t);
 		return;
 	}
 	write_row_head(m, tn, first);
-	out_str(&m->o, ",\"population\":");
-	out_int(&m->o, tn->population);
-	out_str(&m->o, ",\"cells\":{");
+	table_str(&m->t, ",\"population\":");
+	table_put_int(&m->t, tn->population);
+	table_str(&m->t, ",\"cells\":{");
 	for (size_t c = 0; c < f->ncols; c++)
-		money_json(&m->o, f->cols[c], am[c], pi[c], c == 0);
-	out_str(&m->o, "}}");
+		money_json(&m->t, f->cols[c], am[c], pi[c], c == 0);
+	table_str(&m->t, "}}");
 }
 
 static int fin_page(cmp *m, const page *pg, void *ctx)
@@ -759,28 +531,28 @@ void compare_get_finance(http_req *r)
 	if (!cmp_pages(&m, fin_page, &f, "i dati finanziari"))
 		return;
 	long long population = f.population;
-	if (!m.tab) {
-		out_str(&m.o, "],\"population\":");
-		out_int(&m.o, population);
+	if (!m.t.tab) {
+		table_str(&m.t, "],\"population\":");
+		table_put_int(&m.t, population);
 		/* Totals: the sum of the rows; per inhabitant over the sum of
 		 * their populations. */
-		out_str(&m.o, ",\"totals\":{");
+		table_str(&m.t, ",\"totals\":{");
 		for (size_t c = 0; c < ncols; c++) {
 			int64_t sum = 0;
 			for (size_t t = 0; t < nt && sum != NO_FIGURE; t++)
 				if (!money_add(&sum, amount[t * ncols + c]))
 					sum = NO_FIGURE;
-			money_json(&m.o, cols[c], sum,
+			money_json(&m.t, cols[c], sum,
 			           sum != NO_FIGURE ? compare_per_inhabitant(sum, population) : NO_FIGURE, c == 0);
 		}
 		/* Medians over the rows; per inhabitant over the rows that have
 		 * a population. null when there is no value at all. */
 		int64_t *v = arena_calloc(r->a, nt + 1, sizeof(*v));
-		out_str(&m.o, "},\"medians\":{");
+		table_str(&m.t, "},\"medians\":{");
 		for (size_t c = 0; c < ncols; c++)
-			money_json(&m.o, cols[c], compare_column_median(amount, nt, ncols, c, v),
+			money_json(&m.t, cols[c], compare_column_median(amount, nt, ncols, c, v),
 			           compare_column_median(per_inh, nt, ncols, c, v), c == 0);
-		out_str(&m.o, "}}");
+		table_str(&m.t, "}}");
 	}
 	cmp_close(&m);
 }
@@ -792,26 +564,26 @@ enum { FUND_ALLOCATED, FUND_INCOME, FUND_SPENDING, FUND_FIGURES };
 static const char *const fund_names[FUND_FIGURES] = {"allocated", "income", "spending"};
 
 /* "code":{"allocated_eur":…,"allocated_per_inhabitant_eur":…,…}. */
-static void funds_json(outbuf *o, const char *code, const long long *cents, long long population, bool first)
+static void funds_json(table_out *o, const char *code, const long long *cents, long long population, bool first)
 {
 	if (!first)
-		out_put(o, ",", 1);
+		table_put(o, ",", 1);
 	out_key(o, code);
 	for (size_t f = 0; f < FUND_FIGURES; f++) {
-		out_str(o, f == 0 ? "{\"" : ",\"");
-		out_str(o, fund_names[f]);
-		out_str(o, "_eur\":");
-		out_cents(o, cents[f]);
-		out_str(o, ",\"");
-		out_str(o, fund_names[f]);
-		out_str(o, "_per_inhabitant_eur\":");
+		table_str(o, f == 0 ? "{\"" : ",\"");
+		table_str(o, fund_names[f]);
+		table_str(o, "_eur\":");
+		table_put_cents(o, cents[f]);
+		table_str(o, ",\"");
+		table_str(o, fund_names[f]);
+		table_str(o, "_per_inhabitant_eur\":");
 		long long pi = compare_per_inhabitant(cents[f], population);
 		if (pi == NO_FIGURE)
-			out_str(o, "null");
+			table_str(o, "null");
 		else
-			out_cents(o, pi);
+			table_put_cents(o, pi);
 	}
-	out_put(o, "}", 1);
+	table_put(o, "}", 1);
 }
 
 static bool funds_fill(const compare_funds *g, size_t ng, const long long *ids, size_t k, const char **cols,
@@ -861,28 +633,28 @@ static int funds_page(cmp *m, const page *pg, void *ctx)
 		fc->population += tn->population;
 		for (size_t i = 0; i < ncols * FUND_FIGURES; i++)
 			fc->totals[i] += row[i];
-		if (m->tab) {
-			t_text(m, tn->slug);
-			t_text(m, tn->name);
-			t_int(m, tn->population);
+		if (m->t.tab) {
+			table_text(&m->t, tn->slug);
+			table_text(&m->t, tn->name);
+			table_int(&m->t, tn->population);
 			for (size_t i = 0; i < ncols * FUND_FIGURES; i++) {
 				long long pi = compare_per_inhabitant(row[i], tn->population);
-				t_cents(m, row[i]);
+				table_cents(&m->t, row[i]);
 				if (pi == NO_FIGURE)
-					t_text(m, NULL);
+					table_text(&m->t, NULL);
 				else
-					t_cents(m, pi);
+					table_cents(&m->t, pi);
 			}
-			t_end(m);
+			table_end(&m->t);
 			continue;
 		}
 		write_row_head(m, tn, pg->first == 0 && t == 0);
-		out_str(&m->o, ",\"population\":");
-		out_int(&m->o, tn->population);
-		out_str(&m->o, ",\"cells\":{");
+		table_str(&m->t, ",\"population\":");
+		table_put_int(&m->t, tn->population);
+		table_str(&m->t, ",\"cells\":{");
 		for (size_t c = 0; c < ncols; c++)
-			funds_json(&m->o, fc->cols[c], &row[c * FUND_FIGURES], tn->population, c == 0);
-		out_str(&m->o, "}}");
+			funds_json(&m->t, fc->cols[c], &row[c * FUND_FIGURES], tn->population, c == 0);
+		table_str(&m->t, "}}");
 	}
 	return DB_OK;
 }
@@ -900,7 +672,7 @@ static void get_funds(http_req *r)
 	fc.totals = arena_calloc(r->a, ncols * FUND_FIGURES + 1, sizeof(*fc.totals));
 	if (!cmp_open(&m, "allocations", "Riparto e piani"))
 		return;
-	if (m.tab) {
+	if (m.t.tab) {
 		static const char *const fund_titles[FUND_FIGURES] = {"assegnato", "entrate", "spesa"};
 		size_t n = 3 + ncols * FUND_FIGURES * 2, k = 3;
 		const char **names = arena_calloc(r->a, n, sizeof(char *));
@@ -921,20 +693,20 @@ static void get_funds(http_req *r)
 				names[k] = arena_printf(r->a, "%s %s_per_inhabitant_eur", fc.cols[c], fund_names[f]);
 				heads[k++] = arena_printf(r->a, "%s %s per abitante (€)", fc.cols[c], fund_titles[f]);
 			}
-		t_head(&m, names, heads, widths, n);
+		table_head(&m.t, names, heads, widths, n);
 	} else {
 		write_head(&m, "source", fc.cols, ncols);
-		out_str(&m.o, ",\"rows\":[");
+		table_str(&m.t, ",\"rows\":[");
 	}
 	if (!cmp_pages(&m, funds_page, &fc, "i fondi"))
 		return;
-	if (!m.tab) {
-		out_str(&m.o, "],\"population\":");
-		out_int(&m.o, fc.population);
-		out_str(&m.o, ",\"totals\":{");
+	if (!m.t.tab) {
+		table_str(&m.t, "],\"population\":");
+		table_put_int(&m.t, fc.population);
+		table_str(&m.t, ",\"totals\":{");
 		for (size_t c = 0; c < ncols; c++)
-			funds_json(&m.o, fc.cols[c], &fc.totals[c * FUND_FIGURES], fc.population, c == 0);
-		out_str(&m.o, "}}");
+			funds_json(&m.t, fc.cols[c], &fc.totals[c * FUND_FIGURES], fc.population, c == 0);
+		table_str(&m.t, "}}");
 	}
 	cmp_close(&m);
 }
@@ -946,24 +718,24 @@ static void get_funds(http_req *r)
  * parsing it again. */
 static void section_json_row(cmp *m, const compare_tenant *tn, const compare_section *s)
 {
-	outbuf *o = &m->o;
-	out_str(o, "{\"tenant\":");
-	out_json_str(o, tn->slug);
-	out_str(o, ",\"name\":");
-	out_json_str(o, tn->name);
-	out_str(o, ",\"revision\":");
-	out_int(o, tn->revision);
-	out_str(o, ",\"status\":");
-	out_json_str(o, s->status);
+	table_out *o = &m->t;
+	table_str(o, "{\"tenant\":");
+	table_json_str(o, tn->slug);
+	table_str(o, ",\"name\":");
+	table_json_str(o, tn->name);
+	table_str(o, ",\"revision\":");
+	table_put_int(o, tn->revision);
+	table_str(o, ",\"status\":");
+	table_json_str(o, s->status);
 	const char *c = s->content;
 	size_t n = s->content_len;
 	while (n > 0 && (c[n - 1] == ' ' || c[n - 1] == '\n'))
 		n--;
 	if (n > 2 && c[0] == '{' && c[n - 1] == '}') {
-		out_put(o, ",", 1);
-		out_put(o, c + 1, n - 1);
+		table_put(o, ",", 1);
+		table_put(o, c + 1, n - 1);
 	} else {
-		out_put(o, "}", 1);
+		table_put(o, "}", 1);
 	}
 }
 
@@ -979,18 +751,18 @@ static bool section_table_row(cmp *m, arena *a, const cycle_section *ts, const c
 		return false;
 	}
 	const json_value *parts = json_get(doc, "parts");
-	t_text(m, tn->slug);
-	t_text(m, tn->name);
-	t_int(m, tn->revision);
-	t_text(m, s->status);
+	table_text(&m->t, tn->slug);
+	table_text(&m->t, tn->name);
+	table_int(&m->t, tn->revision);
+	table_text(&m->t, s->status);
 	for (size_t i = 0; i < ts->nparts; i++) {
 		const json_value *v = json_get(parts, ts->parts[i].key);
-		t_textn(m, json_is(v, JSON_STRING) ? v->u.string.s : NULL,
-		        json_is(v, JSON_STRING) ? v->u.string.len : 0);
+		table_textn(&m->t, json_is(v, JSON_STRING) ? v->u.string.s : NULL,
+		            json_is(v, JSON_STRING) ? v->u.string.len : 0);
 	}
-	t_int(m, s->indicators);
-	t_amount(m, s->spending);
-	t_end(m);
+	table_int(&m->t, s->indicators);
+	table_amount(&m->t, s->spending);
+	table_end(&m->t);
 	return true;
 }
 
@@ -1034,10 +806,10 @@ typedef struct side_ctx {
 static bool side_row(cmp *m, arena *a, const compare_tenant *tn, const compare_section *s, void *ctx)
 {
 	side_ctx *c = ctx;
-	if (m->tab)
+	if (m->t.tab)
 		return section_table_row(m, a, c->ts, tn, s);
 	if (!c->first)
-		out_put(&m->o, ",", 1);
+		table_put(&m->t, ",", 1);
 	c->first = false;
 	section_json_row(m, tn, s);
 	return true;
@@ -1064,7 +836,7 @@ void compare_get_section(http_req *r)
 		return;
 	if (!cmp_open(&m, arena_printf(r->a, "section-%s", ts->key), arena_printf(r->a, "Sezione %s", ts->key)))
 		return;
-	if (m.tab) {
+	if (m.t.tab) {
 		static const char *const lead_names[] = {LEAD_NAMES, "revision", "status"};
 		static const char *const lead_titles[] = {LEAD_TITLES, "Revisione", "Stato"};
 		static const unsigned lead_widths[] = {LEAD_WIDTHS, 10, 10};
@@ -1086,26 +858,26 @@ void compare_get_section(http_req *r)
 		heads[k++] = "Indicatori";
 		names[k] = "spending_eur";
 		heads[k++] = "Spesa (€)";
-		t_head(&m, names, heads, widths, n);
+		table_head(&m.t, names, heads, widths, n);
 	} else {
 		/* Written by hand, not with the JSON writer: the rows splice in
 		 * the stored content as it is. */
-		out_str(&m.o, "{\"cycle\":");
-		out_json_str(&m.o, m.cy->slug);
-		out_str(&m.o, ",\"source\":");
-		out_json_str(&m.o, source_name(m.src));
-		out_str(&m.o, ",\"section\":");
-		out_json_str(&m.o, ts->key);
-		out_str(&m.o, ",\"title\":");
-		out_json_str(&m.o, ts->title);
-		out_str(&m.o, ",\"rows\":[");
+		table_str(&m.t, "{\"cycle\":");
+		table_json_str(&m.t, m.cy->slug);
+		table_str(&m.t, ",\"source\":");
+		table_json_str(&m.t, source_name(m.src));
+		table_str(&m.t, ",\"section\":");
+		table_json_str(&m.t, ts->key);
+		table_str(&m.t, ",\"title\":");
+		table_json_str(&m.t, ts->title);
+		table_str(&m.t, ",\"rows\":[");
 	}
 	side_ctx side = {ts, true};
 	sections_ctx c = {compare_store_section, ts->key, side_row, &side};
 	if (!cmp_pages(&m, sections_page, &c, "le sezioni"))
 		return;
-	if (!m.tab)
-		out_str(&m.o, "]}");
+	if (!m.t.tab)
+		table_str(&m.t, "]}");
 	cmp_close(&m);
 }
 
@@ -1119,11 +891,11 @@ static const char *const indicator_fields[] = {"kind", "unit", "baseline", "targ
 static void indicator_value(cmp *m, const json_value *v)
 {
 	if (json_is(v, JSON_STRING))
-		t_numtext(m, v->u.string.s, v->u.string.len);
+		table_numtext(&m->t, v->u.string.s, v->u.string.len);
 	else if (json_is(v, JSON_NUMBER)) /* -3.5 stays a number; 1e3 is not rewritten */
-		t_numtext(m, v->u.number.text, strlen(v->u.number.text));
+		table_numtext(&m->t, v->u.number.text, strlen(v->u.number.text));
 	else
-		t_text(m, NULL);
+		table_text(&m->t, NULL);
 }
 
 static void jw_value_or_null(jw *w, const json_value *v)
@@ -1147,14 +919,14 @@ static bool indicator_rows(cmp *m, arena *a, const compare_tenant *tn, const com
 	const json_value *list = json_get(doc, "indicators");
 	for (size_t i = 0; json_is(list, JSON_ARRAY) && i < list->u.array.n; i++) {
 		const json_value *ind = list->u.array.items[i];
-		if (m->tab) {
-			t_text(m, tn->slug);
-			t_text(m, tn->name);
-			t_text(m, s->key);
+		if (m->t.tab) {
+			table_text(&m->t, tn->slug);
+			table_text(&m->t, tn->name);
+			table_text(&m->t, s->key);
 			indicator_value(m, json_get(ind, "name"));
 			for (size_t f = 0; f < sizeof(indicator_fields) / sizeof(indicator_fields[0]); f++)
 				indicator_value(m, json_get(ind, indicator_fields[f]));
-			t_end(m);
+			table_end(&m->t);
 			continue;
 		}
 		jw_obj_begin(m->w);
@@ -1204,17 +976,17 @@ void compare_get_indicators(http_req *r)
 		return;
 	if (!cmp_open(&m, arena_printf(r->a, "indicators-%s", action), arena_printf(r->a, "Indicatori %s", action)))
 		return;
-	if (m.tab) {
+	if (m.t.tab) {
 		static const char *const head[] = {LEAD_NAMES, "section",  "indicator", "kind",
 		                                   "unit",     "baseline", "target",    "source"};
 		static const char *const titles[] = {LEAD_TITLES,          "Sezione",   "Indicatore", "Tipo", "Unità",
 		                                     "Valore di partenza", "Obiettivo", "Fonte"};
 		static const unsigned widths[] = {LEAD_WIDTHS, 10, 40, 12, 12, 14, 14, 30};
-		t_head(&m, head, titles, widths, sizeof(head) / sizeof(head[0]));
+		table_head(&m.t, head, titles, widths, sizeof(head) / sizeof(head[0]));
 	} else {
 		/* Rows hold the indicators as stored: the JSON writer copies
 		 * them, whatever their members. */
-		m.w = jw_new(jw_to_out, &m.o);
+		m.w = jw_new(table_jw_sink, &m.t);
 		jw_obj_begin(m.w);
 		jw_kstr(m.w, "cycle", m.cy->slug);
 		jw_kstr(m.w, "source", source_name(m.src));
@@ -1225,7 +997,7 @@ void compare_get_indicators(http_req *r)
 	sections_ctx c = {compare_store_action_sections, action, indicator_rows, NULL};
 	if (!cmp_pages(&m, sections_page, &c, "gli indicatori"))
 		return;
-	if (!m.tab) {
+	if (!m.t.tab) {
 		jw_arr_end(m.w);
 		jw_obj_end(m.w);
 	}
@@ -1235,13 +1007,6 @@ void compare_get_indicators(http_req *r)
 /* ---------------------------------------------------------------- routes */
 
 /* The query parameters of the comparisons, for the OpenAPI document. */
-#define P_FORMAT_XLSX                                                                                                  \
-	{                                                                                                              \
-		"format", PARAM_QUERY, false,                                                                          \
-		    "{\"type\":\"string\",\"enum\":[\"json\",\"csv\",\"xlsx\"],\"default\":\"json\"}",                 \
-		    "csv: la stessa risposta in CSV (RFC 4180, UTF-8 con BOM), come con Accept: text/csv; xlsx: un "   \
-		    "foglio di calcolo per le persone, come con Accept: " COMPARE_XLSX_TYPE                            \
-	}
 #define P_SOURCE                                                                                                       \
 	{                                                                                                              \
 		"source", PARAM_QUERY, false,                                                                          \

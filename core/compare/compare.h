@@ -14,6 +14,7 @@
 #include "base/arena.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "http/table.h"
 #include "identity/auth.h"
 
 /* Tenants read per database round trip. Bounds the memory of one answer:
@@ -99,11 +100,7 @@ void compare_register(void); /* /api/v1/cycles/{cycle}/compare/... */
 
 /* ---- what the API and the pages share (compare_data.c) ---- */
 
-/* The answer's form: ?format=json|csv|xlsx, else Accept (text/csv, or the
- * spreadsheet's type), else JSON. -1 after answering 400 naming format. */
-enum { COMPARE_JSON, COMPARE_CSV, COMPARE_XLSX };
-#define COMPARE_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-int compare_format(http_req *r);
+/* The answer's form and its table cells: http/table.h. */
 
 /* The tenants of compare_store_tenants that u may see (scope_can_see, the
  * one rule of tenant isolation), in natural order of their slugs (ats-1,
@@ -113,7 +110,7 @@ int compare_visible_tenants(db *d, arena *a, const identity *u, long long cycle_
 
 /* A figure there is none of: per inhabitant without population, a median
  * without values, a sum past MONEY_MAX_CENTS. */
-#define COMPARE_NO_FIGURE INT64_MIN
+#define COMPARE_NO_FIGURE TABLE_NO_FIGURE
 
 /* Per inhabitant, rounded half up to the cent, or COMPARE_NO_FIGURE when
  * the population is 0. */

@@ -1,5 +1,5 @@
 /* What the comparisons' JSON, CSV and XLSX answers and their pages share:
- * the answer's form, the tenants a caller may compare in natural order, the
+ * the tenants a caller may compare in natural order, the
  * figures of a cell and the roundings (per inhabitant, medians), and the
  * whole matrices the pages read a page of tenants at a time. */
 #include <stdlib.h>
@@ -10,29 +10,6 @@
 #include "compare/compare.h"
 #include "http/validate.h"
 #include "identity/scope.h"
-
-int compare_format(http_req *r)
-{
-	const char *f = http_query(r, "format");
-	if (f != NULL) {
-		if (strcmp(f, "json") == 0)
-			return COMPARE_JSON;
-		if (strcmp(f, "csv") == 0)
-			return COMPARE_CSV;
-		if (strcmp(f, "xlsx") == 0)
-			return COMPARE_XLSX;
-		field_errors *e = http_errors_new(r);
-		field_errors_add(e, "format", "deve essere json, csv o xlsx");
-		http_errors_answer(r, e, 400, NULL);
-		return -1;
-	}
-	const char *acc = http_header_get(r, "Accept");
-	if (acc != NULL && strstr(acc, COMPARE_XLSX_TYPE) != NULL)
-		return COMPARE_XLSX;
-	if (acc != NULL && strstr(acc, "text/csv") != NULL)
-		return COMPARE_CSV;
-	return COMPARE_JSON;
-}
 
 static int tenant_order(const void *a, const void *b)
 {

@@ -7,14 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/csv.h"
 #include "base/id.h"
 #include "base/money.h"
 #include "http/router.h"
+#include "http/table.h"
 #include "http/validate.h"
 #include "identity/auth.h"
 #include "identity/scope.h"
 #include "tenants/plans/monitoring.h"
+#include "web/chart.h"
 #include "web/web.h"
 
 #define YEAR_DIGITS 4
@@ -65,7 +66,10 @@ static bool may_compare(const http_req *r)
 	return rl == ROLE_REGION_ADMIN || rl == ROLE_REGION_REVIEWER || rl == ROLE_UNIVERSITY;
 }
 
-static bool start(http_req *r, mcmp *m)
+/* The checks of an answer: a role that may compare, the action and year
+ * (action and year texts from the query), the cycle; then the tenants.
+ * False after answering. */
+static bool start(http_req *r, mcmp *m, const char *action, const char *year)
 {
 	memset(m, 0, sizeof(*m));
 	m->r = r;
@@ -75,8 +79,7 @@ static bool start(http_req *r, mcmp *m)
 		return false;
 	}
 	field_errors *e = http_errors_new(r);
-	const char *year = http_query(r, "year");
-	m->action = http_query(r, "action");
+	m->action = action;
 	if (!id_parse(year, YEAR_DIGITS, &m->year))
 		field_errors_add(e, "year", "un anno del ciclo, ad esempio 2021");
 	if (m->action == NULL || m->action[0] == '\0' || strlen(m->action) > ACTION_MAX)
@@ -187,14 +190,15 @@ static void value_or_null(jw *w, const char *key, const json_value *item)
 		jw_null(w);
 }
 
-static void csv_value(csv_writer *cw, const json_value *v)
+/* A baseline, target or value: a number as a number, text as text. */
+static void table_value(table_out *t, const json_value *v)
 {
 	if (json_is(v, JSON_NUMBER))
-		csv_number(cw, v->u.number.text);
+		table_numtext(t, v->u.number.text, strlen(v->u.number.text));
 	else if (json_is(v, JSON_STRING))
-		csv_field(cw, v->u.string.s);
+		table_text(t, v->u.string.s);
 	else
-		csv_field(cw, NULL);
+		table_text(t, NULL);
 }
 
 /* "-12.50" for actual − planned; NULL when nothing was reported. */
@@ -237,71 +241,72 @@ static monitoring_spending_row *load_spending(mcmp *m, size_t *n)
 	return rows;
 }
 
-static void answer_csv_values(mcmp *m, const monitoring_value_row *rows, size_t n)
+/* The indicators' table: machine names in CSV, Italian titles in XLSX,
+ * where progress is a percentage cell (75.00 shown as 75,00%). */
+static void write_values(mcmp *m, table_out *t, const monitoring_value_row *rows, size_t n)
 {
-	static const char *const head[] = {"tenant", "name",     "report", "section", "id",       "indicator", "kind",
-	                                   "unit",   "baseline", "target", "value",   "progress", "note"};
-	csv_writer cw;
-	http_csv_begin(m->r, &cw);
-	csv_fields(&cw, head, sizeof(head) / sizeof(head[0]));
-	csv_end(&cw);
+	static const char *const names[] = {"tenant", "name",     "report", "section", "id",       "indicator", "kind",
+	                                    "unit",   "baseline", "target", "value",   "progress", "note"};
+	static const char *const titles[] = {"ATS",        "Nome dell’ATS", "Relazione", "Sezione",  "Id",
+	                                     "Indicatore", "Tipo",          "Unità",     "Partenza", "Obiettivo",
+	                                     "Valore",     "Avanzamento",   "Nota"};
+	static const unsigned widths[] = {10, 28, 10, 9, 14, 36, 10, 14, 14, 14, 14, 13, 40};
+	table_head(t, names, titles, widths, sizeof(names) / sizeof(names[0]));
 	for (size_t i = 0; i < n; i++) {
 		const json_value *item = parse_item(m->r, &rows[i]);
-		const monitoring_tenant *t = &m->tenants[rows[i].tenant_id];
+		const monitoring_tenant *tn = &m->tenants[rows[i].tenant_id];
 		if (item == NULL)
 			continue;
-		csv_field(&cw, t->slug);
-		csv_field(&cw, t->name);
-		csv_fieldf(&cw, "%lld", t->number);
-		csv_field(&cw, json_get_str(item, "section"));
-		csv_field(&cw, json_get_str(item, "id"));
-		csv_field(&cw, json_get_str(item, "name"));
-		csv_field(&cw, json_get_str(item, "kind"));
-		csv_field(&cw, json_get_str(item, "unit"));
-		csv_value(&cw, json_get(item, "baseline"));
-		csv_value(&cw, json_get(item, "target"));
-		csv_value(&cw, json_get(item, "value"));
-		csv_value(&cw, json_get(item, "progress"));
-		csv_field(&cw, json_get_str(item, "note"));
-		csv_end(&cw);
+		table_text(t, tn->slug);
+		table_text(t, tn->name);
+		table_int(t, tn->number);
+		table_text(t, json_get_str(item, "section"));
+		table_text(t, json_get_str(item, "id"));
+		table_text(t, json_get_str(item, "name"));
+		table_text(t, json_get_str(item, "kind"));
+		table_text(t, json_get_str(item, "unit"));
+		table_value(t, json_get(item, "baseline"));
+		table_value(t, json_get(item, "target"));
+		table_value(t, json_get(item, "value"));
+		const json_value *pr = json_get(item, "progress");
+		table_percent(t, json_is(pr, JSON_NUMBER) ? pr->u.number.text : NULL);
+		table_text(t, json_get_str(item, "note"));
+		table_end(t);
 	}
 }
 
-static void answer_csv_spending(mcmp *m, const monitoring_spending_row *rows, size_t n)
+/* Planned against actual spending, amounts in euros. */
+static void write_spending(mcmp *m, table_out *t, const monitoring_spending_row *rows, size_t n)
 {
-	static const char *const head[] = {"tenant",      "name",       "report",        "source",
-	                                   "planned_eur", "amount_eur", "difference_eur"};
-	csv_writer cw;
-	http_csv_begin(m->r, &cw);
-	csv_fields(&cw, head, sizeof(head) / sizeof(head[0]));
-	csv_end(&cw);
+	static const char *const names[] = {"tenant",      "name",       "report",        "source",
+	                                    "planned_eur", "amount_eur", "difference_eur"};
+	static const char *const titles[] = {
+	    "ATS", "Nome dell’ATS", "Relazione", "Fonte", "Spesa prevista", "Spesa effettiva", "Differenza"};
+	static const unsigned widths[] = {10, 28, 10, 12, 16, 16, 16};
+	table_head(t, names, titles, widths, sizeof(names) / sizeof(names[0]));
 	for (size_t i = 0; i < n; i++) {
-		const monitoring_tenant *t = &m->tenants[rows[i].tenant_id];
-		csv_field(&cw, t->slug);
-		csv_field(&cw, t->name);
-		csv_fieldf(&cw, "%lld", t->number);
-		csv_field(&cw, rows[i].source);
-		csv_number(&cw, rows[i].planned_eur);
-		if (rows[i].amount_eur != NULL)
-			csv_number(&cw, rows[i].amount_eur);
-		else
-			csv_field(&cw, NULL);
-		const char *diff = difference(m->r->a, rows[i].planned_eur, rows[i].amount_eur);
-		if (diff != NULL)
-			csv_number(&cw, diff);
-		else
-			csv_field(&cw, NULL);
-		csv_end(&cw);
+		const monitoring_tenant *tn = &m->tenants[rows[i].tenant_id];
+		table_text(t, tn->slug);
+		table_text(t, tn->name);
+		table_int(t, tn->number);
+		table_text(t, rows[i].source);
+		table_amount(t, rows[i].planned_eur);
+		table_amount(t, rows[i].amount_eur);
+		table_amount(t, difference(m->r->a, rows[i].planned_eur, rows[i].amount_eur));
+		table_end(t);
 	}
 }
 
-static void get_compare_monitoring(http_req *r)
+/* The answer for action and year (query texts): JSON; CSV of one table
+ * (?table=indicators, the default, or spending); XLSX with both tables as
+ * two sheets. The page's downloads come here too, under the session. */
+static void answer(http_req *r, const char *action, const char *year)
 {
 	mcmp m;
-	if (!start(r, &m))
+	if (!start(r, &m, action, year))
 		return;
-	int csv = http_wants_csv(r);
-	if (csv < 0)
+	int fmt = table_format(r);
+	if (fmt < 0)
 		return;
 	const char *table = http_query(r, "table");
 	bool spending_only = table != NULL && strcmp(table, "spending") == 0;
@@ -318,14 +323,20 @@ static void get_compare_monitoring(http_req *r)
 	monitoring_spending_row *spending = load_spending(&m, &nspending);
 	if (spending == NULL)
 		return;
-	if (csv) {
-		http_set_header(r, "Content-Disposition",
-		                arena_printf(r->a, "attachment; filename=\"ambito-%s-monitoraggio-%s-%lld.csv\"",
-		                             m.cy->slug, spending_only ? "spesa" : m.action, m.year));
-		if (spending_only)
-			answer_csv_spending(&m, spending, nspending);
-		else
-			answer_csv_values(&m, values, nvalues);
+	if (fmt != TABLE_JSON) {
+		table_out t;
+		table_init(&t, r, fmt);
+		bool sheets = fmt == TABLE_XLSX;
+		const char *what = sheets || !spending_only ? m.action : "spesa";
+		if (!table_open(&t, arena_printf(r->a, "ambito-%s-monitoraggio-%s-%lld", m.cy->slug, what, m.year),
+		                sheets || !spending_only ? "Indicatori" : "Spesa"))
+			return;
+		if (sheets || !spending_only)
+			write_values(&m, &t, values, nvalues);
+		table_sheet(&t, "Spesa");
+		if (sheets || spending_only)
+			write_spending(&m, &t, spending, nspending);
+		table_close(&t, false);
 		return;
 	}
 	jw *w = http_json_begin(r);
@@ -373,6 +384,11 @@ static void get_compare_monitoring(http_req *r)
 	jw_arr_end(w);
 	jw_obj_end(w);
 	http_json_end(r, w, 200);
+}
+
+static void get_compare_monitoring(http_req *r)
+{
+	answer(r, http_query(r, "action"), http_query(r, "year"));
 }
 
 /* ---------------------------------------------------------------- the page
@@ -429,12 +445,72 @@ static void page_form(html *h, arena *a, web_page *p, const mcmp *m, const cycle
 	            "mt-4\">Confronta</button></div></div></form>");
 }
 
+/* Hundredths of a percent as "75,00 %" (chart_format_fn). */
+static const char *percent_it(arena *a, int64_t v)
+{
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	return arena_printf(a, "%s%llu,%02llu\xc2\xa0%%", v < 0 ? "-" : "", u / 100, u % 100);
+}
+
+/* Per tenant (by rank), the mean progress of its numeric indicators in
+ * hundredths of a percent, rounded half up; CHART_NO_VALUE for a tenant
+ * without one. Progress is stored with two decimals, so it reads exactly
+ * as cents do. */
+static int64_t *mean_progress(http_req *r, const mcmp *m, const monitoring_value_row *values, size_t n)
+{
+	int64_t *sum = arena_calloc(r->a, m->ntenants + 1, sizeof(*sum));
+	size_t *count = arena_calloc(r->a, m->ntenants + 1, sizeof(*count));
+	bool *overflow = arena_calloc(r->a, m->ntenants + 1, sizeof(*overflow));
+	for (size_t i = 0; i < n; i++) {
+		const json_value *item = parse_item(r, &values[i]);
+		const json_value *pr = item != NULL ? json_get(item, "progress") : NULL;
+		int64_t v;
+		size_t t = (size_t)values[i].tenant_id;
+		if (!json_is(pr, JSON_NUMBER) || money_parse(pr->u.number.text, &v) != MONEY_OK)
+			continue;
+		overflow[t] |= !money_add(&sum[t], v);
+		count[t]++;
+	}
+	for (size_t t = 0; t < m->ntenants; t++)
+		sum[t] = count[t] == 0 || overflow[t] ? CHART_NO_VALUE : money_div_round(sum[t], (int64_t)count[t]);
+	return sum;
+}
+
+/* The chart of the mean progress per ATS against the target (100 %): the
+ * table below stays the data. */
+static void progress_chart(html *h, http_req *r, const mcmp *m, const monitoring_value_row *values, size_t n)
+{
+	const char **labels = arena_calloc(r->a, m->ntenants + 1, sizeof(char *));
+	const char **names = arena_calloc(r->a, m->ntenants + 1, sizeof(char *));
+	for (size_t t = 0; t < m->ntenants; t++) {
+		labels[t] = m->tenants[t].slug;
+		names[t] = m->tenants[t].name;
+	}
+	chart_bars ch = {
+	    .id = "grafico-avanzamento",
+	    .title = arena_printf(r->a, "Avanzamento medio per ambito: %s, %lld", m->action, m->year),
+	    .what = "avanzamento medio degli indicatori numerici",
+	    .labels = labels,
+	    .names = names,
+	    .values = mean_progress(r, m, values, n),
+	    .n = m->ntenants,
+	    .reference = 10000, /* 100 %: the target reached */
+	    .reference_label = "soglia dell’obiettivo",
+	    .format = percent_it,
+	};
+	chart_bars_write(h, r->a, &ch);
+}
+
 static void get_compare_page(http_req *r)
 {
 	if (!may_compare(r)) {
 		web_error_page(r, 403,
 		               "I confronti tra ambiti sono riservati al personale regionale e agli utenti "
 		               "university.");
+		return;
+	}
+	if (http_query(r, "format") != NULL) { /* the page's downloads, under the session */
+		answer(r, http_query(r, "azione"), http_query(r, "anno"));
 		return;
 	}
 	mcmp m = {.r = r};
@@ -505,6 +581,7 @@ static void get_compare_page(http_req *r)
 	if (nvalues == 0)
 		html_raw(h, "<p>Nessun indicatore di questa azione nelle relazioni dell’anno.</p>");
 	else {
+		progress_chart(h, r, &m, values, nvalues);
 		html_raw(
 		    h, "<div class=\"ambito-table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Indicatori per "
 		       "ambito\"><table class=\"table ambito-table\"><caption class=\"visually-hidden\">Indicatori per "
@@ -563,10 +640,16 @@ static void get_compare_page(http_req *r)
 		}
 		html_raw(h, "</tbody></table></div>");
 	}
-	html_raw(h, "<p>Gli stessi dati in <a href=\"");
-	html_text(h, arena_printf(a, "/api/v1/cycles/%s/compare/monitoring?action=%s&year=%lld&format=csv", m.cy->slug,
-	                          m.action, m.year));
-	html_raw(h, "\">CSV</a> dall’API.</p>");
+	/* Downloads from this page's own address: the browser's session is
+	 * no Bearer token for the API. */
+	const char *q = arena_printf(a, "?azione=%s&anno=%lld", m.action, m.year); /* a known code */
+	html_raw(h, "<ul class=\"ambito-downloads\"><li><a href=\"");
+	html_text(h, arena_printf(a, "%s&format=xlsx", q));
+	html_raw(h, "\" download>Scarica il foglio di calcolo (XLSX, indicatori e spesa)</a></li><li><a href=\"");
+	html_text(h, arena_printf(a, "%s&format=csv", q));
+	html_raw(h, "\" download>Scarica gli indicatori in CSV (per i programmi)</a></li><li><a href=\"");
+	html_text(h, arena_printf(a, "%s&format=csv&table=spending", q));
+	html_raw(h, "\" download>Scarica la spesa in CSV (per i programmi)</a></li></ul>");
 	web_page_end(p, 200);
 }
 
@@ -592,7 +675,7 @@ static const route routes[] = {
     {HTTP_GET,
      "/api/v1/cycles/{cycle}/compare/monitoring",
      get_compare_monitoring,
-     0,
+     ROUTE_STREAM,
      "The monitoring of an azione di sistema in a year across ATS: each tenant's latest report, its indicators of "
      "the sections tagged with the action (baseline, target, value, progress) and its planned against actual "
      "spending per funding source (region staff; university users: their assigned ATS)",
@@ -602,8 +685,9 @@ static const route routes[] = {
        "Il codice dell'azione di sistema (OS1-A6)"},
       {"year", PARAM_QUERY, true, "{\"type\":\"integer\"}", "Un anno del ciclo"},
       {"table", PARAM_QUERY, false, "{\"type\":\"string\",\"enum\":[\"indicators\",\"spending\"]}",
-       "Con format=csv: indicators (il default) o spending"},
-      P_FORMAT}},
+       "Con format=csv: indicators (il default) o spending; il foglio di calcolo (xlsx) ha le due tabelle in "
+       "due fogli"},
+      P_FORMAT_XLSX}},
 };
 
 void monitoring_compare_register(void)

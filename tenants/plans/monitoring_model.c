@@ -260,14 +260,12 @@ void monitoring_entry_read(arena *a, const char *text, monitoring_entry *out)
 	if (json_is(list, JSON_ARRAY)) {
 		out->values = arena_calloc(a, list->u.array.n + 1, sizeof(*out->values));
 		for (size_t i = 0; i < list->u.array.n; i++) {
-			const json_value *iv = list->u.array.items[i], *v = json_get(iv, "value");
+			const json_value *iv = list->u.array.items[i];
 			if (json_get_str(iv, "id") == NULL)
 				continue;
-			out->values[out->nvalues++] = (monitoring_value){
-			    .id = json_get_str(iv, "id"),
-			    .value = json_is(v, JSON_NUMBER) ? v->u.number.text : json_get_str(iv, "value"),
-			    .value_num = json_is(v, JSON_NUMBER),
-			    .note = json_get_str(iv, "note")};
+			monitoring_value *mv = &out->values[out->nvalues++];
+			*mv = (monitoring_value){.id = json_get_str(iv, "id"), .note = json_get_str(iv, "note")};
+			mv->value = plan_json_value_text(iv, "value", &mv->value_num);
 		}
 	}
 	list = json_get(doc, "spending");
@@ -285,28 +283,6 @@ void monitoring_entry_read(arena *a, const char *text, monitoring_entry *out)
 	}
 }
 
-static void value_member(jw *w, const char *key, const char *text, bool is_num)
-{
-	if (is_num)
-		jw_knum_text(w, key, text);
-	else
-		jw_kstr(w, key, text);
-}
-
-static const char *take(arena *a, jw *w, size_t *len)
-{
-	size_t n = 0;
-	const char *out = NULL;
-	if (!jw_failed(w)) {
-		const char *buf = jw_buffer(w, &n);
-		out = arena_strndup(a, buf, n);
-	}
-	jw_free(w);
-	if (len != NULL)
-		*len = out != NULL ? n : 0;
-	return out;
-}
-
 const char *monitoring_entry_json(arena *a, const monitoring_entry *entry)
 {
 	jw *w = jw_new(NULL, NULL);
@@ -318,7 +294,7 @@ const char *monitoring_entry_json(arena *a, const monitoring_entry *entry)
 		jw_obj_begin(w);
 		jw_kstr(w, "id", v->id);
 		jw_kstr(w, "note", v->note);
-		value_member(w, "value", v->value, v->value_num);
+		plan_json_value_write(w, "value", v->value, v->value_num);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -334,7 +310,7 @@ const char *monitoring_entry_json(arena *a, const monitoring_entry *entry)
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
-	return take(a, w, NULL);
+	return plan_json_take(a, w, NULL);
 }
 
 /* ---------------------------------------------------------------- rendering
@@ -359,7 +335,7 @@ static const monitoring_spending *find_spent(const monitoring_entry *entry, cons
 /* A baseline or target written as a number when it reads as one. */
 static void number_or_text(jw *w, const char *key, const char *text, bool is_num)
 {
-	value_member(w, key, text, monitoring_number(text, is_num) != NULL);
+	plan_json_value_write(w, key, text, monitoring_number(text, is_num) != NULL);
 }
 
 static void render_spending_line(jw *w, arena *a, const char *section, const char *source, const char *amount,
@@ -457,5 +433,5 @@ const char *monitoring_report_build(arena *a, const monitoring_report_input *in,
 	jw_obj_end(w);
 	jw_kint(w, "year", in->year);
 	jw_obj_end(w);
-	return take(a, w, len);
+	return plan_json_take(a, w, len);
 }

@@ -482,6 +482,13 @@ static const char *str_or_null(const json_value *obj, const char *key)
 	return json_get_str(obj, key);
 }
 
+const char *plan_json_value_text(const json_value *obj, const char *key, bool *is_num)
+{
+	const json_value *v = json_get(obj, key);
+	*is_num = json_is(v, JSON_NUMBER);
+	return *is_num ? v->u.number.text : json_get_str(obj, key);
+}
+
 bool plan_section_content_read(arena *a, const json_value *v, plan_section_content *out)
 {
 	*out = (plan_section_content){0};
@@ -500,17 +507,16 @@ bool plan_section_content_read(arena *a, const json_value *v, plan_section_conte
 		out->indicators = arena_calloc(a, list->u.array.n + 1, sizeof(*out->indicators));
 		for (size_t i = 0; i < list->u.array.n; i++) {
 			const json_value *iv = list->u.array.items[i];
-			const json_value *b = json_get(iv, "baseline"), *t = json_get(iv, "target");
-			out->indicators[out->nindicators++] = (plan_indicator){
+			plan_indicator *ind = &out->indicators[out->nindicators++];
+			*ind = (plan_indicator){
 			    .name = str_or_null(iv, "name"),
 			    .kind = str_or_null(iv, "kind"),
 			    .unit = str_or_null(iv, "unit"),
-			    .baseline = json_is(b, JSON_NUMBER) ? b->u.number.text : str_or_null(iv, "baseline"),
-			    .target = json_is(t, JSON_NUMBER) ? t->u.number.text : str_or_null(iv, "target"),
 			    .source = str_or_null(iv, "source"),
 			    .id = str_or_null(iv, "id"),
-			    .baseline_num = json_is(b, JSON_NUMBER),
-			    .target_num = json_is(t, JSON_NUMBER)};
+			};
+			ind->baseline = plan_json_value_text(iv, "baseline", &ind->baseline_num);
+			ind->target = plan_json_value_text(iv, "target", &ind->target_num);
 		}
 	}
 	list = json_get(v, "spending");
@@ -539,6 +545,14 @@ bool plan_section_content_read(arena *a, const json_value *v, plan_section_conte
  * canonical without sorting at run time; the parts' keys come from the template
  * and are sorted here. */
 
+void plan_json_value_write(jw *w, const char *key, const char *text, bool is_num)
+{
+	if (is_num)
+		jw_knum_text(w, key, text);
+	else
+		jw_kstr(w, key, text);
+}
+
 static void render_indicators(jw *w, const plan_section_content *c)
 {
 	jw_key(w, "indicators");
@@ -546,18 +560,12 @@ static void render_indicators(jw *w, const plan_section_content *c)
 	for (size_t i = 0; i < c->nindicators; i++) {
 		const plan_indicator *ind = &c->indicators[i];
 		jw_obj_begin(w);
-		if (ind->baseline_num)
-			jw_knum_text(w, "baseline", ind->baseline);
-		else
-			jw_kstr(w, "baseline", ind->baseline);
+		plan_json_value_write(w, "baseline", ind->baseline, ind->baseline_num);
 		jw_kstr(w, "id", ind->id);
 		jw_kstr(w, "kind", ind->kind);
 		jw_kstr(w, "name", ind->name);
 		jw_kstr(w, "source", ind->source);
-		if (ind->target_num)
-			jw_knum_text(w, "target", ind->target);
-		else
-			jw_kstr(w, "target", ind->target);
+		plan_json_value_write(w, "target", ind->target, ind->target_num);
 		jw_kstr(w, "unit", ind->unit);
 		jw_obj_end(w);
 	}
@@ -625,8 +633,7 @@ void plan_section_content_render(jw *w, const plan_section_content *content)
 	jw_obj_end(w);
 }
 
-/* The writer's text copied into a, or NULL when it failed. */
-static const char *take_text(arena *a, jw *w, size_t *len)
+const char *plan_json_take(arena *a, jw *w, size_t *len)
 {
 	size_t n = 0;
 	const char *out = NULL;
@@ -644,7 +651,7 @@ const char *plan_section_content_json(arena *a, const plan_section_content *cont
 {
 	jw *w = jw_new(NULL, NULL);
 	plan_section_content_render(w, content);
-	return take_text(a, w, NULL);
+	return plan_json_take(a, w, NULL);
 }
 
 /* ---------------------------------------------------------------- finance */
@@ -806,5 +813,5 @@ const char *plan_snapshot_build(arena *a, const plan_snapshot_input *in, size_t 
 	jw_kstr(w, "slug", in->tenant_slug);
 	jw_obj_end(w);
 	jw_obj_end(w);
-	return take_text(a, w, len);
+	return plan_json_take(a, w, len);
 }

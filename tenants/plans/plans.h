@@ -213,6 +213,15 @@ bool plan_indicators_assign_ids(arena *a, plan_section_content *content);
 /* The id an indicator is known by in monitoring: its id, or for content
  * saved before ids existed "<section key>#<position from 1>". */
 const char *plan_indicator_key(arena *a, const char *section_key, const plan_indicator *ind, size_t index);
+/* A value that is a number or a line of text (an indicator's baseline,
+ * target or measured value): its text, *is_num telling which; NULL when
+ * obj has no such string or number. */
+const char *plan_json_value_text(const json_value *obj, const char *key, bool *is_num);
+/* Writes key: the text as a JSON number when is_num, else as a string. */
+void plan_json_value_write(jw *w, const char *key, const char *text, bool is_num);
+/* The writer's text copied into a (its length in *len when len is not
+ * NULL), or NULL when the writer failed; frees w. */
+const char *plan_json_take(arena *a, jw *w, size_t *len);
 /* A plain decimal number ("-12.50", "1234567.89", no exponent, no sign
  * '+', at most PLAN_INDICATOR_NUMBER_MAX characters). */
 bool plan_decimal_text(const char *s);

@@ -13,6 +13,7 @@ region_admin, times (median of RUNS, one client):
   compare         GET …/compare/monitoring?action=OS1-A6&year=2021 (JSON)
   compare-csv     the same as CSV (indicators)
   spending-csv    the same, table=spending
+  compare-xlsx    the same as XLSX (both tables, two sheets)
   other-action    OS4-A2 (two tagged sections, with spending)
   entry           GET of one tenant's monitoring of 2021
 
@@ -64,6 +65,7 @@ def bench(args, db, tmp):
             ("compare", base + "OS1-A6"),
             ("compare-csv", base + "OS1-A6&format=csv"),
             ("spending-csv", base + "OS1-A6&format=csv&table=spending"),
+            ("compare-xlsx", base + "OS1-A6&format=xlsx"),
             ("other-action", base + "OS4-A2"),
             ("entry", "/api/v1/tenants/%s/plans/%s/monitoring/2021" % (slug, CYCLE)),
         ]

@@ -2,7 +2,7 @@
 // (a bad line refuses the whole file and is named; a good file replaces it),
 // the coordinator of ATS 20 (published in the demo) enters the 2021
 // monitoring and sends the report, the reviewer compares the monitoring of
-// OS1-A6 across ATS. axe-core on every page; screenshots at 1280 and 390 px.
+// OS1-A6 across ATS (its chart and its spreadsheet). axe-core on every page; screenshots at 1280 and 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { logInHome, newPage, shoot } from './lib.mjs';
@@ -77,7 +77,22 @@ test('the reviewer compares the monitoring of OS1-A6 in 2021', async () => {
   await page.getByText(/1 ambito con una relazione per il 2021; 1 indicatore numerico misurato, avanzamento medio 50,00 %/).waitFor();
   const spending = page.getByRole('table', { name: /Spesa prevista ed effettiva/ });
   assert.match(await spending.innerText(), /155\.000,50/);
+  // The chart of the mean progress (50 % for ATS 20, its only measured
+  // indicator) against the target, with its summary.
+  await page.getByRole('img', { name: /Avanzamento medio per ambito: OS1-A6, 2021/ }).waitFor();
+  assert.match(await page.locator('.ambito-chart-summary').textContent(),
+    /il valore più alto è di .*\(50,00\s%\).*0 su 1 sopra la soglia dell’obiettivo di 100,00\s%/);
   await shoot(page, 'monitoraggio-confronto');
+
+  // The spreadsheet beside the CSV downloads, under the browser's session.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /Scarica il foglio di calcolo/ }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'ambito-2020-2022-monitoraggio-OS1-A6-2021.xlsx');
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  assert.equal(Buffer.concat(chunks).subarray(0, 2).toString('latin1'), 'PK'); // a zip, not an error page
   assert.deepEqual(blocked, []);
   await context.close();
 });

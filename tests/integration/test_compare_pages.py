@@ -18,18 +18,16 @@ Expected values come from the API's JSON and from the cycle file, never from
 the pages' own code."""
 
 import html.parser
-import io
 import json
 import os
 import re
 import tempfile
 import unittest
 import urllib.parse
-import xml.etree.ElementTree as ET
-import zipfile
 from decimal import Decimal as D
 
 import harness
+from xlsx_read import read_xlsx
 
 DATA = os.path.join(harness.source_dir(), "deploy", "data")
 MARCHE = os.path.join(DATA, "marche-2020-2022.json")
@@ -49,58 +47,9 @@ API = "/api/v1/cycles/%s/compare" % CYCLE
 PAGES = "/confronti/%s" % CYCLE
 COOKIE = "ambito_sessione"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
 # ---------------------------------------------------------------- readers
-
-def col_index(ref):
-    letters = re.match(r"[A-Z]+", ref).group(0)
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
-
-
-def read_xlsx(data):
-    """The first sheet as rows of (kind, value, number format) cells, and
-    whether its first row is frozen."""
-    z = zipfile.ZipFile(io.BytesIO(data))
-    names = z.namelist()
-    shared = []
-    if "xl/sharedStrings.xml" in names:
-        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS):
-            shared.append("".join(t.text or "" for t in si.iter("{%s}t" % NS["m"])))
-    styles = ET.fromstring(z.read("xl/styles.xml"))
-    fmts = {f.get("numFmtId"): f.get("formatCode") for f in styles.iter("{%s}numFmt" % NS["m"])}
-    xfs = styles.find("m:cellXfs", NS).findall("m:xf", NS)
-    sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.find("m:sheetData", NS).findall("m:row", NS):
-        cells = {}
-        for c in row.findall("m:c", NS):
-            t = c.get("t")
-            fmt = fmts.get(xfs[int(c.get("s", "0"))].get("numFmtId"), "")
-            if t == "s":
-                cells[col_index(c.get("r"))] = ("text", shared[int(c.find("m:v", NS).text)], fmt)
-            elif t == "inlineStr":
-                text = "".join(x.text or "" for x in c.iter("{%s}t" % NS["m"]))
-                cells[col_index(c.get("r"))] = ("text", text, fmt)
-            elif t in (None, "n"):
-                v = c.find("m:v", NS)
-                if v is not None:
-                    # As a spreadsheet reads it: the double nearest the
-                    # text (libxlsxwriter writes 16 digits, 0.81 as
-                    # 0.8100000000000001, which is the same double).
-                    cells[col_index(c.get("r"))] = ("number", D(repr(float(v.text))), fmt)
-            else:
-                cells[col_index(c.get("r"))] = (t, c.find("m:v", NS).text, fmt)
-        width = max(cells) + 1 if cells else 0
-        rows.append([cells.get(i, ("blank", None, "")) for i in range(width)])
-    pane = sheet.find(".//m:pane", NS)
-    frozen = pane is not None and pane.get("state") == "frozen" and pane.get("ySplit") == "1"
-    return rows, frozen
-
 
 class Tables(html.parser.HTMLParser):
     """Every <table> of a page by id: rows of cell texts (th and td), split

@@ -15,6 +15,7 @@ import unittest
 from decimal import Decimal as D
 
 import harness
+from xlsx_read import read_xlsx, sheet_names
 
 MARCHE = os.path.join(harness.source_dir(), "deploy", "data", "marche-2020-2022.json")
 CYCLE = "2020-2022"
@@ -342,6 +343,7 @@ class T2Monitoring(unittest.TestCase):
 
 
 COMPARE = "/api/v1/cycles/%s/compare/monitoring" % CYCLE
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class T3Compare(unittest.TestCase):
@@ -410,6 +412,61 @@ class T3Compare(unittest.TestCase):
                                  "ats-alfa,ATS alfa,2,fnps,1500.50,1400.25,-100.25",
                                  "ats-alfa,ATS alfa,2,regione,200.00,250.00,50.00",
                                  "ats-beta,ATS beta,1,fnps,0.00,100.00,100.00"])
+
+    def test_xlsx_two_sheets_numbers_as_numbers(self):
+        self.maxDiff = None
+        for how in ("&format=xlsx", ""):
+            headers = {} if how else {"Accept": XLSX_TYPE}
+            r = ok(req("GET", COMPARE + "?action=OS1-A6&year=2021" + how, "reviewer", headers=headers))
+            self.assertEqual(r.headers["Content-Type"], XLSX_TYPE)
+            self.assertEqual(r.headers["Content-Disposition"],
+                             'attachment; filename="ambito-%s-monitoraggio-OS1-A6-2021.xlsx"' % CYCLE)
+        self.assertEqual(sheet_names(r.body), ["Indicatori", "Spesa"])
+        rows, frozen = read_xlsx(r.body, 1)
+        self.assertTrue(frozen)
+        self.assertEqual([c[1] for c in rows[0]], [
+            "ATS", "Nome dell’ATS", "Relazione", "Sezione", "Id", "Indicatore", "Tipo", "Unità", "Partenza",
+            "Obiettivo", "Valore", "Avanzamento", "Nota"])
+
+        def cell(c):
+            return c[1] if c[0] != "number" else (c[1], c[2])
+
+        rows = [row + [("blank", None, "")] * (13 - len(row)) for row in rows]  # trailing blanks are not written
+        got = [[cell(c) for c in row[:4] + row[5:12]] for row in rows[1:]]
+        n = ""  # a plain number cell has no number format
+        pct = "0.00%"
+        self.assertEqual(got, [
+            ["ats-alfa", "ATS alfa", (D(2), n), "A.1.2", "Incontri del tavolo", "process", "incontri/anno",
+             (D(10), n), (D(30), n), (D(25), n), (D("0.75"), pct)],  # (25 - 10) / (30 - 10)
+            ["ats-alfa", "ATS alfa", (D(2), n), "A.1.2", "Comuni aderenti"] + got[1][5:7] +
+            [(D(5), n), (D(5), n), (D(7), n), None],  # target = baseline: no progress, an empty cell
+            ["ats-alfa", "ATS alfa", (D(2), n), "A.1.2", "Protocollo con il Distretto"] + got[2][5:7] +
+            ["nessun protocollo", "protocollo firmato", "firmato a marzo", None],
+            ["ats-beta", "ATS beta", (D(1), n), "A.1.2", "Incontri", "process", None,
+             (D(0), n), (D(4), n), (D(1), n), (D("0.25"), pct)],  # (1 - 0) / (4 - 0)
+        ])
+        self.assertTrue(rows[1][4][1].startswith("ind-"), rows[1][4])
+        self.assertEqual(rows[1][12][1], "Quindici incontri in più")
+
+        rows, frozen = read_xlsx(r.body, 2)
+        self.assertTrue(frozen)
+        self.assertEqual([c[1] for c in rows[0]], ["ATS", "Nome dell’ATS", "Relazione", "Fonte", "Spesa prevista",
+                                                   "Spesa effettiva", "Differenza"])
+        self.assertTrue(all(c[0] == "number" and "€" in c[2] for row in rows[1:] for c in row[4:]), rows)
+        self.assertEqual([[row[0][1], row[3][1]] + [c[1] for c in row[4:]] for row in rows[1:]], [
+            ["ats-alfa", "comuni", D("0"), D("10.5"), D("10.5")],
+            ["ats-alfa", "fnps", D("1500.5"), D("1400.25"), D("-100.25")],  # 1000 + 500.50 planned
+            ["ats-alfa", "regione", D("200"), D("250"), D("50")],
+            ["ats-beta", "fnps", D("0"), D("100"), D("100")],
+        ])
+        # A university user's spreadsheet holds its assigned ATS only.
+        r = ok(req("GET", COMPARE + "?action=OS1-A6&year=2021&format=xlsx", "uni-beta"))
+        self.assertEqual({row[0][1] for row in read_xlsx(r.body, 1)[0][1:]}, {"ats-beta"})
+        self.assertEqual({row[0][1] for row in read_xlsx(r.body, 2)[0][1:]}, {"ats-beta"})
+        # An unknown format names the parameter and the forms.
+        r = req("GET", COMPARE + "?action=OS1-A6&year=2021&format=ods", "reviewer")
+        self.assertEqual(r.status, 400)
+        self.assertIn("xlsx", r.json()["errors"][0]["message"])
 
     def test_scoping_and_refusals(self):
         self.assertEqual({x[0] for x in self.rows("uni-alfa")[1]}, {"ats-alfa"})

@@ -12,6 +12,7 @@ import unittest
 import urllib.parse
 
 import harness
+from xlsx_read import read_xlsx, sheet_names
 
 DATA = os.path.join(harness.source_dir(), "deploy", "data")
 MARCHE = os.path.join(DATA, "marche-2020-2022.json")
@@ -24,6 +25,8 @@ COORD_1 = "coordinatore.ats1@demo.ambito.invalid"
 COORD_20 = "coordinatore.ats20@demo.ambito.invalid"
 READER_20 = "lettore.ats20@demo.ambito.invalid"
 COOKIE = "ambito_sessione"
+REVIEWER = "revisore.regione@demo.ambito.invalid"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON = "Nuovi dati ISTAT 2021 <sul> disagio abitativo"
 
 
@@ -89,6 +92,30 @@ class ProcessPages(unittest.TestCase):
         r = self.get("/ats/ats-1/piani/2020-2022/monitoraggio/2021", c)
         self.assertEqual(r.status, 409)
         self.assertIn("il monitoraggio si compila quando la Regione lo ha approvato", r.text)
+
+    def test_comparison_downloads_under_the_session(self):
+        """The comparison page's downloads come from its own address (a
+        browser has a session, not a Bearer token); the figures are checked
+        in test_monitoring.py against the hand-computed fixture."""
+        page = "/regione/cicli/2020-2022/monitoraggio?azione=OS1-A6&anno=2021"
+        c = self.login(REVIEWER)
+        r = self.get(page, c)
+        self.assertEqual(r.status, 200, r.text[:500])
+        for q, text in (("&amp;format=xlsx", "Scarica il foglio di calcolo (XLSX, indicatori e spesa)"),
+                        ("&amp;format=csv", "Scarica gli indicatori in CSV (per i programmi)"),
+                        ("&amp;format=csv&amp;table=spending", "Scarica la spesa in CSV (per i programmi)")):
+            self.assertIn('<a href="?azione=OS1-A6&amp;anno=2021%s" download>%s</a>' % (q, text), r.text)
+        r = self.get(page + "&format=xlsx", c)
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertEqual(r.headers["Content-Type"], XLSX_TYPE)
+        self.assertEqual(sheet_names(r.body), ["Indicatori", "Spesa"])
+        self.assertEqual(read_xlsx(r.body, 2)[0][0][3][1], "Fonte")
+        r = self.get(page + "&format=csv&table=spending", c)
+        self.assertEqual(r.status, 200, r.text[:500])
+        self.assertEqual(r.body.decode("utf-8-sig").splitlines()[0],
+                         "tenant,name,report,source,planned_eur,amount_eur,difference_eur")
+        # ATS staff compare nothing, downloads included.
+        self.assertEqual(self.get(page + "&format=xlsx", self.login(COORD_1)).status, 403)
 
     def test_update_form_with_confirmation(self):
         self.assertEqual(self.plan_row("ats-20"), ["published", "1", "1"])

@@ -1,8 +1,11 @@
 /* The XLSX writer's edges: a finished workbook is a zip handed over whole
  * and its private directory is gone; a text past Excel's cell limit is cut,
  * not refused; a row past the column limit fails the workbook (never a
- * silently short sheet) and still leaves nothing behind. What a workbook
- * holds is read back by tests/integration/test_compare_pages.py. */
+ * silently short sheet) and still leaves nothing behind; a second sheet
+ * starts at its own row 0, and a sheet name Excel refuses fails the
+ * workbook. What a workbook
+ * holds is read back by tests/integration/test_compare_pages.py and
+ * test_monitoring.py. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +74,27 @@ int main(void)
 	CHECK(xlsx_finish(x, sink, &o) == -1, "a row past the column limit fails the workbook");
 	CHECK(o.len == 0, "and nothing is handed over");
 	CHECK(entries(dir) == 0, "nothing is left behind either");
+
+	x = xlsx_new(dir, "Indicatori");
+	xlsx_header(x, titles, NULL, 3);
+	xlsx_percent_text(x, "75.00", 5);
+	xlsx_percent_text(x, "n.d.", 4);
+	xlsx_end_row(x);
+	xlsx_sheet(x, "Spesa");
+	xlsx_header(x, titles, NULL, 3); /* row 0 of the new sheet */
+	xlsx_money(x, 150050);
+	xlsx_end_row(x);
+	o = (out){0};
+	CHECK(xlsx_finish(x, sink, &o) == 0, "a workbook of two sheets is written");
+	CHECK(entries(dir) == 0, "and leaves nothing behind");
+
+	x = xlsx_new(dir, "Indicatori");
+	xlsx_sheet(x, "Spesa/anno"); /* '/' is not allowed in a sheet's name */
+	xlsx_text(x, "x");
+	xlsx_end_row(x);
+	o = (out){0};
+	CHECK(xlsx_finish(x, sink, &o) == -1, "a sheet Excel refuses fails the workbook");
+	CHECK(o.len == 0 && entries(dir) == 0, "nothing handed over, nothing left");
 
 	x = xlsx_new(dir, "Abbandonato");
 	xlsx_text(x, "x");
