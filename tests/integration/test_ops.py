@@ -344,6 +344,23 @@ class DrainTests(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 2)
         self.assertEqual(srv.stop(), 0)
 
+    def test_repeated_sigterm_exits_cleanly(self):
+        # A supervisor may signal again while the process is already
+        # stopping (the harness's stop() does, when the exit is slow): no
+        # second signal, at any moment of the teardown, may end the process
+        # by signal instead of its clean exit.
+        srv = harness.Server(self.db)
+        self.addCleanup(srv.kill)
+        self.assertEqual(srv.request("GET", "/healthz").status, 200)
+        srv.proc.send_signal(signal.SIGTERM)
+        # Again and again until it has exited: send_signal reaps first and
+        # signals only a process still there, so no other one gets these.
+        t0 = time.monotonic()
+        while srv.proc.poll() is None and time.monotonic() - t0 < 30:
+            srv.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(srv.proc.wait(5), 0)
+        self.assertEqual(srv.stop(), 0)
+
     def test_slow_request_does_not_block_others(self):
         srv = harness.Server(self.db, env={"AMBITO_WORKERS": 4})
         self.addCleanup(srv.kill)
