@@ -1,6 +1,5 @@
 /* ambitod: the HTTP daemon. Reads the configuration, checks the schema is
  * current, registers every module's routes and serves until SIGTERM. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/password.h"
+#include "base/thread.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/metrics.h"
@@ -109,9 +109,11 @@ int main(int argc, char **argv)
 	server_set_not_found(s, web_not_found);
 	int rc = server_run(s);
 	/* Stopping already: a second SIGTERM during the teardown must not end
-	 * the process by signal (freeing the server restores its default). */
-	signal(SIGTERM, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
+	 * the process by signal. Freeing the server puts the default action
+	 * back (over any SIG_IGN set here), so the signals are blocked instead:
+	 * every other thread blocks them from its start (thread_start), so one
+	 * sent now stays pending until the exit. */
+	thread_block_stop_signals();
 	server_free(s);
 	password_shutdown();
 	return rc;

@@ -53,6 +53,14 @@ const char *admin_field_id(http_req *r, const char *name);
  * of keys is where the rows end (blank rows and ticked "rimuovi" are the
  * caller's to skip). */
 size_t admin_form_rows(const web_form *f, http_req *r, const char *name, const char *const *keys, size_t max);
+/* Whether the form's hidden "versione" is version, the row's as read when
+ * the form was shown: otherwise someone changed it meanwhile (the caller
+ * shows the form again, with what was typed, and 409). */
+bool admin_version_current(http_req *r, const web_form *f, long long version);
+/* Opens the form of a new row (version 0) or of a stored one, posting to
+ * action: the CSRF token, the hidden "versione" of a stored row, and the
+ * first column of the form's fields (closed by the caller). */
+void admin_form_begin(web_page *p, const char *action, long long version);
 
 /* Each page file's routes. */
 void admin_tenant_pages_register(void);

@@ -180,6 +180,24 @@ size_t admin_form_rows(const web_form *f, http_req *r, const char *name, const c
 	return rows;
 }
 
+bool admin_version_current(http_req *r, const web_form *f, long long version)
+{
+	const char *sent = web_form_get(f, "versione");
+	return sent != NULL && strcmp(sent, arena_printf(r->a, "%lld", version)) == 0;
+}
+
+void admin_form_begin(web_page *p, const char *action, long long version)
+{
+	html *h = web_html(p);
+	html_raw(h, "<form method=\"post\" action=\"");
+	html_text(h, action);
+	html_raw(h, "\" novalidate>");
+	web_csrf_field(p);
+	if (version != 0)
+		html_rawf(h, "<input type=\"hidden\" name=\"versione\" value=\"%lld\">", version);
+	html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\">");
+}
+
 static void get_home(http_req *r)
 {
 	if (admin_require(r, true) != 0)

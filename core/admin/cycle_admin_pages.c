@@ -143,10 +143,8 @@ static void post_cycle(http_req *r)
 	if (admin_require(r, false) != 0)
 		return;
 	web_form f;
-	if (web_form_parse(r, &f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	if (!web_form_read(r, &f))
 		return;
-	}
 	new_view v = {.slug = web_form_get(&f, "slug"),
 	              .title = web_form_get(&f, "title"),
 	              .reference = web_form_get(&f, "reference"),
@@ -162,11 +160,9 @@ static void post_cycle(http_req *r)
 	write_year(w, "end_year", v.end);
 	write_deadline(r, w, v.deadline);
 	jw_obj_end(w);
-	json_value *body = web_json_finish(r, w);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *body = web_form_body(r, w);
+	if (body == NULL)
 		return;
-	}
 	field_errors *e = http_errors_new(r);
 	cycle c;
 	int rc = cycles_create(r, e, body, &c);
@@ -479,11 +475,9 @@ static void get_status(http_req *r)
  * error page with the API's Italian detail. */
 static int change(http_req *r, cycle *c, jw *w, field_errors *e)
 {
-	json_value *body = web_json_finish(r, w);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *body = web_form_body(r, w);
+	if (body == NULL)
 		return -1;
-	}
 	cycle next;
 	int rc = cycles_change(r, e, c, body, &next);
 	if (rc < 0) {
@@ -536,10 +530,8 @@ static void post_deadline(http_req *r)
 	if (c == NULL)
 		return;
 	web_form f;
-	if (web_form_parse(r, &f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	if (!web_form_read(r, &f))
 		return;
-	}
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
 	write_deadline(r, w, web_form_get(&f, "submission_deadline"));

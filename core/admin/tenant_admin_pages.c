@@ -115,13 +115,8 @@ static void tenant_form(http_req *r, tenant_view *v, int status)
 	if (v->refused)
 		admin_alert(p, "danger", v->refused);
 	admin_error_summary(p, &v->errs);
-	html_raw(h, "<form method=\"post\" action=\"");
-	html_text(h, create ? ADMIN_PATH "/ambiti/nuovo" : arena_printf(r->a, ADMIN_PATH "/ambiti/%s", v->slug));
-	html_raw(h, "\" novalidate>");
-	web_csrf_field(p);
-	if (!create)
-		html_rawf(h, "<input type=\"hidden\" name=\"versione\" value=\"%lld\">", v->version);
-	html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\">");
+	admin_form_begin(p, create ? ADMIN_PATH "/ambiti/nuovo" : arena_printf(r->a, ADMIN_PATH "/ambiti/%s", v->slug),
+	                 v->version);
 	if (create)
 		web_field_input(p, "slug", "Identificativo negli indirizzi (es. ats-21: minuscole, cifre, trattini)",
 		                "text", v->slug, admin_error_of(&v->errs, "campo-slug"), "off");
@@ -211,7 +206,8 @@ static const char *trimmed(http_req *r, const char *s)
 }
 
 /* Reads the form into v and writes the body the API takes; rowmap[k] is
- * the form row of the body's comuni[k]. NULL when a value is no UTF-8. */
+ * the form row of the body's comuni[k]. NULL, after the 400 page, when a value
+ * is no UTF-8. */
 static json_value *tenant_body(http_req *r, const web_form *f, bool create, tenant_view *v, size_t **rowmap)
 {
 	v->slug = create ? trimmed(r, web_form_get(f, "slug")) : v->slug;
@@ -274,7 +270,7 @@ static json_value *tenant_body(http_req *r, const web_form *f, bool create, tena
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
-	return web_json_finish(r, w);
+	return web_form_body(r, w);
 }
 
 /* The API's errors beside the form's fields. */
@@ -307,17 +303,13 @@ static void post_new(http_req *r)
 	if (admin_require(r, false) != 0)
 		return;
 	web_form f;
-	if (web_form_parse(r, &f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	if (!web_form_read(r, &f))
 		return;
-	}
 	tenant_view v = {0};
 	size_t *rowmap;
 	json_value *body = tenant_body(r, &f, true, &v, &rowmap);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	if (body == NULL)
 		return;
-	}
 	field_errors *e = http_errors_new(r);
 	long long id;
 	int rc = tenants_create(r, e, body, &id);
@@ -379,20 +371,15 @@ static void post_edit(http_req *r)
 	if (t == NULL)
 		return;
 	web_form f;
-	if (web_form_parse(r, &f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	if (!web_form_read(r, &f))
 		return;
-	}
 	r->audit_object = arena_printf(r->a, "/api/v1/tenants/%s", t->slug);
 	tenant_view v = {.slug = t->slug, .version = version};
 	size_t *rowmap;
 	json_value *body = tenant_body(r, &f, false, &v, &rowmap);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	if (body == NULL)
 		return;
-	}
-	const char *sent = web_form_get(&f, "versione");
-	if (sent == NULL || strcmp(sent, arena_printf(r->a, "%lld", version)) != 0) {
+	if (!admin_version_current(r, &f, version)) {
 		v.refused = "Qualcuno ha modificato l’ambito mentre lo stavi modificando: controlla i dati "
 		            "qui sotto (sono quelli che hai scritto) e salva di nuovo.";
 		tenant_form(r, &v, 409);

@@ -131,13 +131,8 @@ static void user_form(http_req *r, user_view *v, int status)
 	if (v->refused)
 		admin_alert(p, "danger", v->refused);
 	admin_error_summary(p, &v->errs);
-	html_raw(h, "<form method=\"post\" action=\"");
-	html_text(h, create ? ADMIN_PATH "/utenti/nuovo" : arena_printf(r->a, ADMIN_PATH "/utenti/%lld", v->id));
-	html_raw(h, "\" novalidate>");
-	web_csrf_field(p);
-	if (!create)
-		html_rawf(h, "<input type=\"hidden\" name=\"versione\" value=\"%lld\">", v->version);
-	html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\">");
+	admin_form_begin(p, create ? ADMIN_PATH "/utenti/nuovo" : arena_printf(r->a, ADMIN_PATH "/utenti/%lld", v->id),
+	                 v->version);
 	if (create)
 		web_field_input(p, "email", "Email", "email", v->email, admin_error_of(&v->errs, "campo-email"), "off");
 	web_field_input(p, "name", "Nome e cognome", "text", v->name, admin_error_of(&v->errs, "campo-name"), "off");
@@ -242,7 +237,8 @@ static void view_from_user(http_req *r, user_view *v, const identity *u, long lo
 }
 
 /* The form as the body the API takes, rows packed (the page shows them
- * again packed, so body index = row shown). NULL when a value is no UTF-8. */
+ * again packed, so body index = row shown). NULL, after the 400
+ * page, when a value is no UTF-8. */
 static json_value *user_body(http_req *r, const web_form *f, bool create, user_view *v)
 {
 	const char *email = web_form_get(f, "email"), *pw = web_form_get(f, "password");
@@ -299,7 +295,7 @@ static json_value *user_body(http_req *r, const web_form *f, bool create, user_v
 	}
 	jw_arr_end(w);
 	jw_obj_end(w);
-	return web_json_finish(r, w);
+	return web_form_body(r, w);
 }
 
 static void take_errors(http_req *r, const field_errors *e, user_view *v)
@@ -340,16 +336,12 @@ static void post_new(http_req *r)
 	if (admin_require(r, false) != 0)
 		return;
 	web_form f;
-	if (web_form_parse(r, &f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	if (!web_form_read(r, &f))
 		return;
-	}
 	user_view v = {.active = true};
 	json_value *body = user_body(r, &f, true, &v);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	if (body == NULL)
 		return;
-	}
 	field_errors *e = http_errors_new(r);
 	long long id;
 	char generated[21];
@@ -438,18 +430,13 @@ static void post_edit(http_req *r)
 		return;
 	r->audit_object = arena_printf(r->a, "/api/v1/users/%lld", u->user_id);
 	web_form f;
-	if (web_form_parse(r, &f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	if (!web_form_read(r, &f))
 		return;
-	}
 	user_view v = {.id = u->user_id, .version = version, .email = u->email};
 	json_value *body = user_body(r, &f, false, &v);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	if (body == NULL)
 		return;
-	}
-	const char *sent = web_form_get(&f, "versione");
-	if (sent == NULL || strcmp(sent, arena_printf(r->a, "%lld", version)) != 0) {
+	if (!admin_version_current(r, &f, version)) {
 		v.refused = "Qualcuno ha modificato l’utente mentre lo stavi modificando: controlla i dati qui sotto "
 		            "(sono quelli che hai scritto) e salva di nuovo.";
 		user_form(r, &v, 409);

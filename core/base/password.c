@@ -6,6 +6,7 @@
  * PASSWORD_QUEUE_WAIT_MS, is refused (PASSWORD_EBUSY) and the caller answers
  * 503. Without password_init (ambitoctl) hashes run on the caller's thread. */
 #include "base/password.h"
+#include "base/thread.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
@@ -96,7 +97,7 @@ int password_init(int threads, int queue)
 	pool.max_queue = queue < 0 ? 0 : queue;
 	pool.stopping = false;
 	for (int i = 0; i < threads; i++) {
-		if (pthread_create(&pool.threads[i], NULL, kdf_main, NULL) != 0) {
+		if (thread_start(&pool.threads[i], kdf_main, NULL) != 0) {
 			rc = -1;
 			break;
 		}

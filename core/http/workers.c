@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "base/thread.h"
+
 struct workers {
 	pthread_mutex_t mu;
 	pthread_cond_t has_job;
@@ -57,7 +59,7 @@ workers *workers_new(int nthreads, int queue_len, const workers_ops *ops, void *
 	if (w->ring == NULL || w->threads == NULL)
 		goto fail;
 	for (int i = 0; i < nthreads; i++) {
-		if (pthread_create(&w->threads[i], NULL, worker_main, w) != 0)
+		if (thread_start(&w->threads[i], worker_main, w) != 0)
 			goto fail;
 		w->nthreads++;
 	}

@@ -459,15 +459,36 @@ json_value *web_json_finish(http_req *r, jw *w)
 	return out;
 }
 
+bool web_form_read(http_req *r, web_form *f)
+{
+	if (web_form_parse(r, f) == 0)
+		return true;
+	web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	return false;
+}
+
+json_value *web_form_body(http_req *r, jw *w)
+{
+	json_value *body = web_json_finish(r, w);
+	if (body == NULL)
+		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	return body;
+}
+
+void web_form_members(jw *w, const web_form *f, const char *const *names, bool skip_blank)
+{
+	for (size_t i = 0; names[i] != NULL; i++) {
+		const char *v = web_form_get(f, names[i]);
+		if (v != NULL && (!skip_blank || v[strspn(v, " \t\r\n")] != '\0'))
+			jw_kstr(w, names[i], v);
+	}
+}
+
 json_value *web_form_json(http_req *r, const web_form *f, const char *const *names)
 {
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
-	for (size_t i = 0; names[i] != NULL; i++) {
-		const char *v = web_form_get(f, names[i]);
-		if (v != NULL)
-			jw_kstr(w, names[i], v);
-	}
+	web_form_members(w, f, names, false);
 	jw_obj_end(w);
 	return web_json_finish(r, w);
 }

@@ -74,15 +74,25 @@ typedef struct web_form {
 /* Reads an application/x-www-form-urlencoded body; -1 when it is not one
  * (wrong type, bad escape, invalid UTF-8, too many fields). */
 int web_form_parse(http_req *r, web_form *f);
+/* web_form_parse, answering the 400 page when the body is no form; false
+ * then. */
+bool web_form_read(http_req *r, web_form *f);
 /* The first value of name, or NULL. */
 const char *web_form_get(const web_form *f, const char *name);
 /* The form's fields of names (NULL-terminated) as the JSON object the API
  * would get, strings only, absent fields left out; for the API's own
  * validation. NULL when a value cannot be one (invalid UTF-8). */
 json_value *web_form_json(http_req *r, const web_form *f, const char *const *names);
+/* The same fields written into w, an open object, for a body with more
+ * members; with skip_blank a field of spaces alone is left out too (the
+ * API then reads it as not given). */
+void web_form_members(jw *w, const web_form *f, const char *const *names, bool skip_blank);
 /* Frees w, a finished JSON document written for the API's validators, and
  * returns it parsed back into a tree in r's arena; NULL when it failed. */
 json_value *web_json_finish(http_req *r, jw *w);
+/* web_json_finish of a form's body; when it failed (a value not UTF-8),
+ * answers the 400 page and returns NULL. */
+json_value *web_form_body(http_req *r, jw *w);
 /* <input type=hidden> with the session's CSRF token. */
 void web_csrf_field(web_page *p);
 /* A labelled input (type "text", "email", "password" …) with its error, if

@@ -15,6 +15,7 @@
 #include "http/router.h"
 #include "http/validate.h"
 #include "identity/scope.h"
+#include "tenants/participation/part_form.h"
 #include "tenants/participation/part_pages.h"
 #include "tenants/participation/participation.h"
 #include "web/web.h"
@@ -70,93 +71,15 @@ const char *part_rome_to_utc(arena *a, const char *local)
 	                    g.tm_min, g.tm_sec);
 }
 
-/* The form's field errors, found by the API's field path. */
-typedef struct form_view {
-	const web_form *f; /* what was typed, or NULL */
-	field_errors *e;   /* NULL when none */
-} form_view;
-
-static const char *typed(const form_view *v, const char *name)
+static void field(web_page *p, const part_form *v, const char *name, const char *label, const char *type)
 {
-	return v != NULL && v->f != NULL ? web_form_get(v->f, name) : NULL;
+	web_field_input(p, name, label, type, part_form_typed(v, name), part_form_error(v, name), "off");
 }
 
-static const char *error_of(const form_view *v, const char *field)
-{
-	for (size_t i = 0; v != NULL && v->e != NULL && i < field_errors_kept(v->e); i++) {
-		const char *f = field_errors_field(v->e, i);
-		if (strcmp(f, field) == 0 || (strncmp(f, field, strlen(field)) == 0 && f[strlen(field)] == '['))
-			return field_errors_message(v->e, i);
-	}
-	return NULL;
-}
-
-/* The Italian name of a form field, for the error summary. */
-static const char *field_label(const char *field)
-{
-	static const char *const names[][2] = {{"name", "Nome"},
-	                                       {"referent", "Referente"},
-	                                       {"area", "Area"},
-	                                       {"sections", "Sezioni"},
-	                                       {"description", "Descrizione"},
-	                                       {"cycle", "Ciclo"},
-	                                       {"title", "Titolo"},
-	                                       {"call_description", "Testo"},
-	                                       {"opens_at", "Apertura"},
-	                                       {"closes_at", "Chiusura"},
-	                                       {"groups", "Tavoli"},
-	                                       {"first_name", "Nome"},
-	                                       {"last_name", "Cognome"},
-	                                       {"organization", "Organizzazione"},
-	                                       {"kind", "Tipo di ente"},
-	                                       {"role", "Ruolo"},
-	                                       {"email", "Email"},
-	                                       {"starts_at", "Data e ora"},
-	                                       {"ends_at", "Fine"},
-	                                       {"place", "Luogo"},
-	                                       {"agenda", "Ordine del giorno"},
-	                                       {"minutes", "Verbale"},
-	                                       {"attendees", "Presenti"},
-	                                       {"comune", "Comune"},
-	                                       {"contact", "Contatto"},
-	                                       {"public", "Pubblico"},
-	                                       {"contact_name", "Nome e cognome"},
-	                                       {"motivation", "Motivazione"},
-	                                       {"privacy_consent", "Consenso"}};
-	size_t n = strcspn(field, ".[");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i][0]) == n && strncmp(names[i][0], field, n) == 0)
-			return names[i][1];
-	return field;
-}
-
-/* The summary of a form's errors, each a link to its field. */
-static void summary(web_page *p, const form_view *v)
-{
-	if (v == NULL || v->e == NULL || field_errors_kept(v->e) == 0)
-		return;
-	http_req *r = web_req(p);
-	size_t n = field_errors_kept(v->e);
-	const char **ids = arena_calloc(r->a, n + 1, sizeof(*ids));
-	const char **msgs = arena_calloc(r->a, n + 1, sizeof(*msgs));
-	for (size_t i = 0; i < n; i++) {
-		const char *f = field_errors_field(v->e, i);
-		size_t k = strcspn(f, ".[");
-		ids[i] = arena_printf(r->a, "campo-%.*s", (int)k, f);
-		msgs[i] = arena_printf(r->a, "%s: %s", field_label(f), field_errors_message(v->e, i));
-	}
-	web_error_summary(p, ids, msgs, n);
-}
-
-static void field(web_page *p, const form_view *v, const char *name, const char *label, const char *type)
-{
-	web_field_input(p, name, label, type, typed(v, name), error_of(v, name), "off");
-}
-
-static void textarea(web_page *p, const form_view *v, const char *name, const char *label, int rows)
+static void textarea(web_page *p, const part_form *v, const char *name, const char *label, int rows)
 {
 	html *h = web_html(p);
-	const char *err = error_of(v, name), *value = typed(v, name);
+	const char *err = part_form_error(v, name), *value = part_form_typed(v, name);
 	html_raw(h, "<div class=\"form-group ambito-field\"><label for=\"campo-");
 	html_text(h, name);
 	html_raw(h, "\">");
@@ -186,12 +109,12 @@ static void textarea(web_page *p, const form_view *v, const char *name, const ch
 }
 
 /* A fieldset of checkboxes named name, one per (id, label). */
-static void checkboxes(web_page *p, const form_view *v, const char *name, const char *legend, const long long *ids,
+static void checkboxes(web_page *p, const part_form *v, const char *name, const char *legend, const long long *ids,
                        const char *const *labels, size_t n)
 {
 	html *h = web_html(p);
 	http_req *r = web_req(p);
-	const char *err = error_of(v, name);
+	const char *err = part_form_error(v, name);
 	html_raw(h, "<fieldset class=\"form-group ambito-field\" id=\"campo-");
 	html_text(h, name);
 	html_raw(h, "\"><legend class=\"h6\">");
@@ -232,23 +155,6 @@ static void ticked(jw *w, const web_form *f, const char *key, const char *name)
 			jw_int(w, id);
 	}
 	jw_arr_end(w);
-}
-
-/* A form's text field as a JSON member; blank or absent: left out. */
-static void member(jw *w, const web_form *f, const char *key)
-{
-	const char *s = web_form_get(f, key);
-	if (s != NULL && s[strspn(s, " \t\r\n")] != '\0')
-		jw_kstr(w, key, s);
-}
-
-static bool read_form(http_req *r, web_form *f)
-{
-	if (web_form_parse(r, f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
-		return false;
-	}
-	return true;
 }
 
 static void notice(html *h, http_req *r)
@@ -305,7 +211,7 @@ static void cell(html *h, const char *text)
 
 /* ---------------------------------------------------------------- index */
 
-static void index_page(http_req *r, const form_view *gv, const form_view *cv, int status)
+static void index_page(http_req *r, const part_form *gv, const part_form *cv, int status)
 {
 	part_group *g;
 	part_call *calls;
@@ -353,7 +259,7 @@ static void index_page(http_req *r, const form_view *gv, const form_view *cv, in
 	}
 	if (can_write(r)) {
 		html_raw(h, "<h3 id=\"nuovo-tavolo\">Nuovo tavolo tematico</h3>");
-		summary(p, gv);
+		part_form_summary(p, gv);
 		html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\"><form method=\"post\" action=\"");
 		html_text(h, arena_printf(r->a, "%s/tavoli", home_href(r)));
 		html_raw(h, "\" novalidate>");
@@ -396,7 +302,7 @@ static void index_page(http_req *r, const form_view *gv, const form_view *cv, in
 	}
 	if (is_coordinator(r) && ng > 0) {
 		html_raw(h, "<h3 id=\"nuovo-avviso\">Nuovo avviso pubblico</h3>");
-		summary(p, cv);
+		part_form_summary(p, cv);
 		html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\"><form method=\"post\" action=\"");
 		html_text(h, arena_printf(r->a, "%s/avvisi", home_href(r)));
 		html_raw(h, "\" novalidate>");
@@ -442,26 +348,21 @@ static void section_list(jw *w, const char *text)
 static void post_group(http_req *r)
 {
 	web_form f;
-	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || !read_form(r, &f))
+	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || !web_form_read(r, &f))
 		return;
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
-	member(w, &f, "cycle");
-	member(w, &f, "name");
-	member(w, &f, "area");
-	member(w, &f, "referent");
-	member(w, &f, "description");
+	static const char *const text[] = {"cycle", "name", "area", "referent", "description", NULL};
+	web_form_members(w, &f, text, true);
 	section_list(w, web_form_get(&f, "sections"));
 	jw_obj_end(w);
-	json_value *body = web_json_finish(r, w);
-	field_errors *e = http_errors_new(r);
-	form_view v = {&f, e};
-	cycle *c = NULL;
-	const char *slug = body != NULL ? json_get_str(body, "cycle") : NULL;
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *body = web_form_body(r, w);
+	if (body == NULL)
 		return;
-	}
+	field_errors *e = http_errors_new(r);
+	part_form v = {&f, e};
+	cycle *c = NULL;
+	const char *slug = json_get_str(body, "cycle");
 	if (!http_db_ok(r, cycle_store_find(r->db, r->a, slug != NULL ? slug : "", false, &c), "il ciclo"))
 		return;
 	cycle_template t;
@@ -490,12 +391,13 @@ static void post_group(http_req *r)
 static void post_call(http_req *r)
 {
 	web_form f;
-	if (scope_require(r, SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0 || !read_form(r, &f))
+	if (scope_require(r, SCOPE_ROLE(ROLE_ATS_COORDINATOR)) != 0 || !web_form_read(r, &f))
 		return;
 	const char *opens = web_form_get(&f, "opens_at"), *closes = web_form_get(&f, "closes_at");
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
-	member(w, &f, "title");
+	static const char *const title[] = {"title", NULL};
+	web_form_members(w, &f, title, true);
 	/* Named apart from the table form's description on the same page. */
 	const char *text = web_form_get(&f, "call_description");
 	if (text != NULL && text[strspn(text, " \t\r\n")] != '\0')
@@ -509,13 +411,11 @@ static void post_call(http_req *r)
 		jw_kstr(w, "closes_at", cl);
 	ticked(w, &f, "groups", "groups");
 	jw_obj_end(w);
-	json_value *body = web_json_finish(r, w);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *body = web_form_body(r, w);
+	if (body == NULL)
 		return;
-	}
 	field_errors *e = http_errors_new(r);
-	form_view v = {&f, e};
+	part_form v = {&f, e};
 	part_call c;
 	if (part_call_parse(e, body, &c) > 0) {
 		field_errors *shown = http_errors_new(r);
@@ -524,7 +424,7 @@ static void post_call(http_req *r)
 			field_errors_add(shown, strcmp(name, "description") == 0 ? "call_description" : name, "%s",
 			                 field_errors_message(e, i));
 		}
-		form_view sv = {&f, shown};
+		part_form sv = {&f, shown};
 		index_page(r, NULL, &sv, 422);
 		return;
 	}
@@ -565,7 +465,7 @@ static const char *participant_name(http_req *r, const part_participant *pp)
 	return arena_printf(r->a, "%s %s", pp->first_name, pp->last_name);
 }
 
-static void group_page(http_req *r, part_group *g, const form_view *pv, const form_view *mv, int status)
+static void group_page(http_req *r, part_group *g, const part_form *pv, const part_form *mv, int status)
 {
 	part_meeting *m;
 	size_t nm;
@@ -614,7 +514,7 @@ static void group_page(http_req *r, part_group *g, const form_view *pv, const fo
 	}
 	if (can_write(r)) {
 		html_raw(h, "<h3 id=\"nuovo-partecipante\">Aggiungi un partecipante</h3>");
-		summary(p, pv);
+		part_form_summary(p, pv);
 		html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\"><form method=\"post\" action=\"");
 		html_text(h, arena_printf(r->a, "%s/tavoli/%lld/partecipanti", home_href(r), g->id));
 		html_raw(h, "\" novalidate>");
@@ -649,7 +549,7 @@ static void group_page(http_req *r, part_group *g, const form_view *pv, const fo
 	}
 	if (can_write(r)) {
 		html_raw(h, "<h3 id=\"nuovo-incontro\">Registra un incontro</h3>");
-		summary(p, mv);
+		part_form_summary(p, mv);
 		html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\"><form method=\"post\" action=\"");
 		html_text(h, arena_printf(r->a, "%s/tavoli/%lld/incontri", home_href(r), g->id));
 		html_raw(h, "\" novalidate>");
@@ -683,29 +583,21 @@ static void post_participant(http_req *r)
 {
 	web_form f;
 	part_group *g;
-	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || (g = path_group(r)) == NULL || !read_form(r, &f))
+	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || (g = path_group(r)) == NULL || !web_form_read(r, &f))
 		return;
+	static const char *const allowed[] = {"first_name", "last_name", "organization", "kind", "role", "email", NULL};
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
-	member(w, &f, "first_name");
-	member(w, &f, "last_name");
-	member(w, &f, "organization");
-	member(w, &f, "kind");
-	member(w, &f, "role");
-	member(w, &f, "email");
+	web_form_members(w, &f, allowed, true);
 	jw_obj_end(w);
-	json_value *one = web_json_finish(r, w);
-	if (one == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *one = web_form_body(r, w);
+	if (one == NULL)
 		return;
-	}
 	/* The table as the API reads it, with the new participant: the API's
 	 * parser judges it, with the errors of that one participant renamed. */
 	field_errors *e = http_errors_new(r);
 	part_participant np = {0};
 	{
-		static const char *const allowed[] = {"first_name", "last_name", "organization", "kind", "role",
-		                                      "email",      NULL};
 		v_only(e, NULL, one, allowed);
 		np.first_name = v_string(e, NULL, one, "first_name", 1, PART_PERSON_NAME_MAX, true);
 		np.last_name = v_string(e, NULL, one, "last_name", 1, PART_PERSON_NAME_MAX, true);
@@ -714,7 +606,7 @@ static void post_participant(http_req *r)
 		np.role = json_get(one, "role") ? v_string(e, NULL, one, "role", 1, PART_ROLE_MAX, false) : NULL;
 		np.email = json_get(one, "email") ? v_email(e, NULL, one, "email", false) : NULL;
 	}
-	form_view v = {&f, e};
+	part_form v = {&f, e};
 	if (field_errors_count(e) > 0 || g->nparticipants >= PART_MAX_PARTICIPANTS) {
 		if (field_errors_count(e) == 0)
 			field_errors_add(e, "first_name", "il tavolo ha già %d partecipanti", PART_MAX_PARTICIPANTS);
@@ -737,7 +629,7 @@ static void post_meeting(http_req *r)
 {
 	web_form f;
 	part_group *g;
-	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || (g = path_group(r)) == NULL || !read_form(r, &f))
+	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || (g = path_group(r)) == NULL || !web_form_read(r, &f))
 		return;
 	const char *local = web_form_get(&f, "starts_at");
 	const char *utc = part_rome_to_utc(r->a, local);
@@ -747,18 +639,15 @@ static void post_meeting(http_req *r)
 		jw_kstr(w, "starts_at", utc);
 	else if (local != NULL && *local)
 		jw_kstr(w, "starts_at", local); /* refused by the parser, with its message */
-	member(w, &f, "place");
-	member(w, &f, "agenda");
-	member(w, &f, "minutes");
+	static const char *const text[] = {"place", "agenda", "minutes", NULL};
+	web_form_members(w, &f, text, true);
 	ticked(w, &f, "attendees", "attendees");
 	jw_obj_end(w);
-	json_value *body = web_json_finish(r, w);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *body = web_form_body(r, w);
+	if (body == NULL)
 		return;
-	}
 	field_errors *e = http_errors_new(r);
-	form_view v = {&f, e};
+	part_form v = {&f, e};
 	part_meeting m;
 	if (part_meeting_parse(e, body, &m) > 0) {
 		group_page(r, g, NULL, &v, 422);
@@ -1039,7 +928,7 @@ static void post_erase(http_req *r)
 
 /* ---------------------------------------------------------------- the map */
 
-static void map_page(http_req *r, const form_view *v, int status)
+static void map_page(http_req *r, const part_form *v, int status)
 {
 	part_stakeholder *s;
 	size_t n;
@@ -1076,7 +965,7 @@ static void map_page(http_req *r, const form_view *v, int status)
 	}
 	if (can_write(r)) {
 		html_raw(h, "<h2 id=\"nuovo-ente\">Aggiungi un ente</h2>");
-		summary(p, v);
+		part_form_summary(p, v);
 		html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\"><form method=\"post\" action=\"");
 		html_text(h, arena_printf(r->a, "%s/enti", home_href(r)));
 		html_raw(h, "\" novalidate>");
@@ -1103,23 +992,19 @@ static void get_map(http_req *r)
 static void post_stakeholder(http_req *r)
 {
 	web_form f;
-	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || !read_form(r, &f))
+	if (scope_require(r, SCOPE_ATS_WRITERS) != 0 || !web_form_read(r, &f))
 		return;
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
-	member(w, &f, "name");
-	member(w, &f, "kind");
-	member(w, &f, "comune");
-	member(w, &f, "contact");
+	static const char *const text[] = {"name", "kind", "comune", "contact", NULL};
+	web_form_members(w, &f, text, true);
 	jw_kbool(w, "public", web_form_get(&f, "public") != NULL);
 	jw_obj_end(w);
-	json_value *body = web_json_finish(r, w);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *body = web_form_body(r, w);
+	if (body == NULL)
 		return;
-	}
 	field_errors *e = http_errors_new(r);
-	form_view v = {&f, e};
+	part_form v = {&f, e};
 	part_stakeholder s;
 	if (part_stakeholder_parse(e, body, &s) > 0) {
 		map_page(r, &v, 422);

@@ -9,6 +9,7 @@
 #include "base/id.h"
 #include "http/router.h"
 #include "http/validate.h"
+#include "tenants/participation/part_form.h"
 #include "tenants/participation/part_pages.h"
 #include "tenants/participation/participation.h"
 #include "web/web.h"
@@ -75,66 +76,7 @@ static void informativa(html *h, const part_call *c)
 	         "</li></ul></section>");
 }
 
-typedef struct form_state {
-	const web_form *f;
-	field_errors *e;
-} form_state;
-
-static const char *typed(const form_state *s, const char *name)
-{
-	return s && s->f ? web_form_get(s->f, name) : NULL;
-}
-
-static const char *error_of(const form_state *s, const char *name)
-{
-	for (size_t i = 0; s && s->e && i < field_errors_kept(s->e); i++) {
-		const char *f = field_errors_field(s->e, i);
-		if (strncmp(f, name, strlen(name)) == 0 && (f[strlen(name)] == '\0' || f[strlen(name)] == '['))
-			return field_errors_message(s->e, i);
-	}
-	return NULL;
-}
-
-/* The Italian name of a form field, for the error summary. */
-static const char *field_label(const char *field)
-{
-	static const char *const names[][2] = {{"name", "Nome"},
-	                                       {"referent", "Referente"},
-	                                       {"area", "Area"},
-	                                       {"sections", "Sezioni"},
-	                                       {"description", "Descrizione"},
-	                                       {"cycle", "Ciclo"},
-	                                       {"title", "Titolo"},
-	                                       {"call_description", "Testo"},
-	                                       {"opens_at", "Apertura"},
-	                                       {"closes_at", "Chiusura"},
-	                                       {"groups", "Tavoli"},
-	                                       {"first_name", "Nome"},
-	                                       {"last_name", "Cognome"},
-	                                       {"organization", "Organizzazione"},
-	                                       {"kind", "Tipo di ente"},
-	                                       {"role", "Ruolo"},
-	                                       {"email", "Email"},
-	                                       {"starts_at", "Data e ora"},
-	                                       {"ends_at", "Fine"},
-	                                       {"place", "Luogo"},
-	                                       {"agenda", "Ordine del giorno"},
-	                                       {"minutes", "Verbale"},
-	                                       {"attendees", "Presenti"},
-	                                       {"comune", "Comune"},
-	                                       {"contact", "Contatto"},
-	                                       {"public", "Pubblico"},
-	                                       {"contact_name", "Nome e cognome"},
-	                                       {"motivation", "Motivazione"},
-	                                       {"privacy_consent", "Consenso"}};
-	size_t n = strcspn(field, ".[");
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i][0]) == n && strncmp(names[i][0], field, n) == 0)
-			return names[i][1];
-	return field;
-}
-
-static void call_page(http_req *r, const part_call *c, const form_state *s, int status)
+static void call_page(http_req *r, const part_call *c, const part_form *s, int status)
 {
 	web_crumb cr[] = {{"Partecipa", "/partecipa"}, {c->title, NULL}};
 	web_page *p = web_page_begin(r, c->title, cr, 2);
@@ -152,27 +94,17 @@ static void call_page(http_req *r, const part_call *c, const form_state *s, int 
 	}
 	informativa(h, c);
 	html_raw(h, "<h2 class=\"h4\" id=\"modulo\">Candidatura</h2>");
-	if (s != NULL && s->e != NULL && field_errors_kept(s->e) > 0) {
-		size_t n = field_errors_kept(s->e);
-		const char **ids = arena_calloc(r->a, n + 1, sizeof(*ids));
-		const char **msgs = arena_calloc(r->a, n + 1, sizeof(*msgs));
-		for (size_t i = 0; i < n; i++) {
-			const char *f = field_errors_field(s->e, i);
-			ids[i] = arena_printf(r->a, "campo-%.*s", (int)strcspn(f, "["), f);
-			msgs[i] = arena_printf(r->a, "%s: %s", field_label(f), field_errors_message(s->e, i));
-		}
-		web_error_summary(p, ids, msgs, n);
-	}
+	part_form_summary(p, s);
 	html_raw(h, "<div class=\"row\"><div class=\"col-12 col-lg-8\"><form method=\"post\" action=\"");
 	html_text(h, arena_printf(r->a, "/partecipa/avvisi/%lld", c->id));
 	html_raw(h, "\" novalidate>");
-	web_field_input(p, "organization", "Organizzazione o ente", "text", typed(s, "organization"),
-	                error_of(s, "organization"), "organization");
+	web_field_input(p, "organization", "Organizzazione o ente", "text", part_form_typed(s, "organization"),
+	                part_form_error(s, "organization"), "organization");
 	web_field_input(p, "kind", "Tipo di ente (associazione, cooperativa, scuola, sindacato, cittadino…)", "text",
-	                typed(s, "kind"), error_of(s, "kind"), "off");
-	web_field_input(p, "contact_name", "Nome e cognome", "text", typed(s, "contact_name"),
-	                error_of(s, "contact_name"), "name");
-	web_field_input(p, "email", "Email", "email", typed(s, "email"), error_of(s, "email"), "email");
+	                part_form_typed(s, "kind"), part_form_error(s, "kind"), "off");
+	web_field_input(p, "contact_name", "Nome e cognome", "text", part_form_typed(s, "contact_name"),
+	                part_form_error(s, "contact_name"), "name");
+	web_field_input(p, "email", "Email", "email", part_form_typed(s, "email"), part_form_error(s, "email"), "email");
 	html_raw(h, "<fieldset class=\"form-group ambito-field\" id=\"campo-groups\"><legend class=\"h6\">Tavoli a "
 	            "cui vuoi partecipare</legend>");
 	for (size_t i = 0; i < c->ngroups; i++) {
@@ -194,16 +126,16 @@ static void call_page(http_req *r, const part_call *c, const form_state *s, int 
 		html_text(h, c->groups[i].name);
 		html_raw(h, "</label></div>");
 	}
-	if (error_of(s, "groups")) {
+	if (part_form_error(s, "groups")) {
 		html_raw(h, "<div class=\"invalid-feedback d-block\">");
-		html_text(h, error_of(s, "groups"));
+		html_text(h, part_form_error(s, "groups"));
 		html_raw(h, "</div>");
 	}
 	html_raw(h,
 	         "</fieldset><div class=\"form-group ambito-field\"><label for=\"campo-motivation\">Perché vuoi "
 	         "partecipare (facoltativo)</label><textarea class=\"form-control\" rows=\"4\" id=\"campo-motivation\" "
 	         "name=\"motivation\">");
-	html_text(h, typed(s, "motivation") ? typed(s, "motivation") : "");
+	html_text(h, part_form_typed(s, "motivation") ? part_form_typed(s, "motivation") : "");
 	html_raw(h, "</textarea></div>");
 	/* The honeypot: hidden from people (and from screen readers), filled by
 	 * robots that fill every field. */
@@ -212,13 +144,13 @@ static void call_page(http_req *r, const part_call *c, const form_state *s, int 
 	            "autocomplete=\"off\"></div>");
 	html_raw(h, "<div class=\"form-check mb-3\" id=\"campo-privacy_consent\"><input class=\"form-check-input\" "
 	            "type=\"checkbox\" name=\"privacy_consent\" value=\"1\" id=\"consenso\"");
-	if (error_of(s, "privacy_consent"))
+	if (part_form_error(s, "privacy_consent"))
 		html_raw(h, " aria-invalid=\"true\" aria-describedby=\"errore-consenso\"");
 	html_raw(h, "><label class=\"form-check-label\" for=\"consenso\">Ho letto l’informativa e acconsento al "
 	            "trattamento dei miei dati per questa candidatura</label>");
-	if (error_of(s, "privacy_consent")) {
+	if (part_form_error(s, "privacy_consent")) {
 		html_raw(h, "<div class=\"invalid-feedback d-block\" id=\"errore-consenso\">");
-		html_text(h, error_of(s, "privacy_consent"));
+		html_text(h, part_form_error(s, "privacy_consent"));
 		html_raw(h, "</div>");
 	}
 	html_raw(h, "</div><button type=\"submit\" class=\"btn btn-primary\">Invia la candidatura</button></form></div>"
@@ -266,18 +198,16 @@ static void post_call(http_req *r)
 		        : NULL);
 		return;
 	}
-	if (web_form_parse(r, &f) != 0) {
-		web_error_page(r, 400, "Il modulo inviato non è leggibile.");
+	if (!web_form_read(r, &f))
 		return;
-	}
 	jw *w = jw_new(NULL, NULL);
 	jw_obj_begin(w);
-	static const char *const text[] = {"organization", "kind", "contact_name", "email", "motivation", "website"};
-	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
-		const char *v = web_form_get(&f, text[i]);
-		if (v != NULL && (*v || strcmp(text[i], "website") != 0))
-			jw_kstr(w, text[i], v);
-	}
+	static const char *const text[] = {"organization", "kind", "contact_name", "email", "motivation", NULL};
+	web_form_members(w, &f, text, false);
+	/* The honeypot only when filled: a filled one drops the candidacy. */
+	const char *website = web_form_get(&f, "website");
+	if (website != NULL && *website)
+		jw_kstr(w, "website", website);
 	jw_key(w, "groups");
 	jw_arr_begin(w);
 	for (size_t k = 0; k < f.n; k++) {
@@ -288,16 +218,14 @@ static void post_call(http_req *r)
 	jw_arr_end(w);
 	jw_kbool(w, "privacy_consent", web_form_get(&f, "privacy_consent") != NULL);
 	jw_obj_end(w);
-	json_value *body = web_json_finish(r, w);
-	if (body == NULL) {
-		web_error_page(r, 400, "Il modulo inviato non è valido (UTF-8).");
+	json_value *body = web_form_body(r, w);
+	if (body == NULL)
 		return;
-	}
 	field_errors *e = http_errors_new(r);
 	part_call *call = c;
 	int rc = part_candidacy_receive(r, c->id, body, e, &call);
 	if (rc == PART_EINVALID) {
-		form_state s = {&f, e};
+		part_form s = {&f, e};
 		call_page(r, c, &s, 422);
 		return;
 	}

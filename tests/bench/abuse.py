@@ -28,19 +28,17 @@ import argparse
 import json
 import os
 import resource
-import secrets
-import shutil
 import socket
 import statistics
 import sys
-import tempfile
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import login_healthz as lh  # noqa: E402  (start_mariadb, percentile)
+import bench_setup  # noqa: E402
+import login_healthz as lh  # noqa: E402  (percentile)
 from login_healthz import harness  # noqa: E402
 
 LOGIN = "/api/v1/auth/login"
@@ -256,18 +254,13 @@ def main():
     ap.add_argument("--parts", default="123", help="which of 1, 2, 3 to run")
     args = ap.parse_args()
 
-    harness.program("ambitod")
-    harness.program("ambitoctl")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-", dir="/tmp")
-    dbdir = db = srv = None
+    bench_setup.run(with_server, args, programs=("ambitod", "ambitoctl"))
+
+
+def with_server(args, db, tmp):
+    email, password = bench_setup.add_user(db)
+    srv = harness.Server(db, listen="127.0.0.1:0")
     try:
-        dbdir = lh.start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        email, password = "bench@example.it", secrets.token_urlsafe(18)
-        harness.ctl_ok(db, "user", "add", "--email", email, "--role",
-                       "region_admin", "--password-stdin", input=password + "\n")
-        srv = harness.Server(db, listen="127.0.0.1:0")
         listening = next((o for o in srv.log_lines() if o.get("msg") == "listening"), {})
         print("ambitod on %s (workers %s, max_connections %s, max_request_memory"
               " %s), %d CPUs" % (srv.url, listening.get("workers"),
@@ -288,11 +281,6 @@ def main():
     finally:
         if srv is not None:
             srv.stop()
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            lh.stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

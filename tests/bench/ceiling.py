@@ -37,7 +37,6 @@ import http.client
 import json
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -52,7 +51,7 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
 from compare import Ambitod, RssSampler, wrk_ms  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
+import bench_setup  # noqa: E402
 from web_pages import log_in  # noqa: E402
 
 CYCLE = "2020-2022"
@@ -223,9 +222,7 @@ def bench(args, db, tmp):
     harness.ctl_ok(db, "import", os.path.join(DATA, "marche-2020-2022.json"))
     harness.ctl_ok(db, "demo-load", os.path.join(DATA, "demo-marche.json"))
     harness.ctl_ok(db, "demo", "--cycle", CYCLE, "--tenants", str(args.tenants), timeout=600)
-    email, password = "bench@example.it", secrets.token_urlsafe(18)
-    harness.ctl_ok(db, "user", "add", "--email", email, "--role", "region_admin", "--password-stdin",
-                   input=password + "\n")
+    email, password = bench_setup.add_user(db)
     srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))
     sampler = RssSampler(srv.proc.pid)
     sampler.start()
@@ -299,24 +296,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", type=int, default=0, metavar="SECONDS")
     args = ap.parse_args()
-    harness.program("ambitod")
-    harness.program("ambitoctl")
-    for tool in ("wrk", NGINX):
-        if shutil.which(tool) is None:
-            sys.exit("%s is not installed (deploy/install-deps installs it)" % tool)
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-ceiling-", dir="/tmp")
-    dbdir = db = None
-    try:
-        dbdir = start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        bench(args, db, tmp)
-    finally:
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
+    bench_setup.run(bench, args, programs=("ambitod", "ambitoctl"), tools=("wrk", NGINX),
+                    prefix="ambito-bench-ceiling-")
 
 
 if __name__ == "__main__":

@@ -31,13 +31,10 @@ import http.client
 import json
 import os
 import re
-import secrets
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -47,7 +44,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
+import bench_setup  # noqa: E402
 
 CYCLE = "2020-2022"
 MARCHE = os.path.join(ROOT, "deploy", "data", "marche-2020-2022.json")
@@ -188,9 +185,7 @@ def bench(args, db, tmp):
     print("data: %s plans with a submission, %s section rows (%s MiB of content), B.1 about %d characters"
           % (counts[0], counts[1], counts[2], float(counts[3])))
 
-    email, password = "bench@example.it", secrets.token_urlsafe(18)
-    harness.ctl_ok(db, "user", "add", "--email", email, "--role", "region_admin", "--password-stdin",
-                   input=password + "\n")
+    email, password = bench_setup.add_user(db)
     srv = Ambitod(db, os.path.join(tmp, "ambitod.log"), args.workers)
     sampler = RssSampler(srv.proc.pid)
     sampler.start()
@@ -250,23 +245,7 @@ def main():
     ap.add_argument("--workers", type=int, help="AMBITO_WORKERS for ambitod (default: its own)")
     args = ap.parse_args()
 
-    harness.program("ambitod")  # fail early when not built
-    harness.program("ambitoctl")
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (deploy/install-deps installs it)")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-", dir="/tmp")
-    dbdir = db = None
-    try:
-        dbdir = start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        bench(args, db, tmp)
-    finally:
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
+    bench_setup.run(bench, args, programs=("ambitod", "ambitoctl"), tools=("wrk",))
 
 
 if __name__ == "__main__":

@@ -24,23 +24,18 @@ import argparse
 import http.client
 import os
 import re
-import secrets
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
-import harness  # noqa: E402
-from compare import Ambitod, RssSampler, wrk_ms, verdict, MARCHE, CYCLE  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
+from compare import Ambitod, RssSampler, wrk_ms, verdict, CYCLE  # noqa: E402
+import bench_setup  # noqa: E402
 
 LUA = os.path.join(HERE, "web.lua")
 PAGES = "/confronti/%s" % CYCLE
@@ -52,21 +47,6 @@ TARGETS = [
     ("coverage-xlsx", PAGES + "/copertura?by=action&source=submitted&format=xlsx", None),
 ]
 RSS_TARGET_MB = 100
-
-
-def log_in(srv, email, password):
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
-    try:
-        conn.request("POST", "/accesso", urllib.parse.urlencode({"email": email, "password": password}),
-                     {"Content-Type": "application/x-www-form-urlencoded", "Origin": srv.url})
-        r = conn.getresponse()
-        r.read()
-        m = re.match(r"ambito_sessione=([^;]+)", r.getheader("Set-Cookie") or "")
-        if r.status != 303 or m is None:
-            raise RuntimeError("login failed: %d" % r.status)
-        return m.group(1)
-    finally:
-        conn.close()
 
 
 def fetch(srv, path, cookie):
@@ -94,18 +74,13 @@ def run_wrk(url, path, cookie, conns, seconds):
 
 
 def bench(args, db, tmp):
-    harness.ctl_ok(db, "import", MARCHE)
-    t0 = time.perf_counter()
-    harness.ctl_ok(db, "demo", "--cycle", CYCLE, "--tenants", str(args.tenants), timeout=600)
-    print("ambitoctl demo --tenants %d: %.1f s" % (args.tenants, time.perf_counter() - t0))
-    email, password = "bench-reviewer@example.it", secrets.token_urlsafe(18)
-    harness.ctl_ok(db, "user", "add", "--email", email, "--role", "region_reviewer", "--password-stdin",
-                   input=password + "\n")
+    bench_setup.demo(db, args.tenants)
+    email, password = bench_setup.add_user(db, "region_reviewer", "bench-reviewer@example.it")
     srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))
     sampler = RssSampler(srv.proc.pid)
     sampler.start()
     try:
-        cookie = log_in(srv, email, password)
+        cookie = bench_setup.page_cookie(srv, email, password)
         print("ambitod on %s (workers %s), %d CPUs, wrk %ds a run, %d runs, %d connections; load %s"
               % (srv.url, srv.listening.get("workers", "?"), os.cpu_count() or 0, args.seconds, args.runs,
                  args.conns, " ".join("%.1f" % x for x in os.getloadavg())))
@@ -150,23 +125,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--conns", type=int, default=2)
     args = ap.parse_args()
-    harness.program("ambitod")
-    harness.program("ambitoctl")
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (deploy/install-deps installs it)")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-", dir="/tmp")
-    dbdir = db = None
-    try:
-        dbdir = start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        bench(args, db, tmp)
-    finally:
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
+    bench_setup.run(bench, args, programs=("ambitod", "ambitoctl"), tools=("wrk",))
 
 
 if __name__ == "__main__":

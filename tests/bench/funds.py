@@ -23,11 +23,8 @@ Everything is stopped and removed at the end.
 import argparse
 import http.client
 import os
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,12 +32,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
-import harness  # noqa: E402
+import bench_setup  # noqa: E402
+from bench_setup import CYCLE  # noqa: E402
 from compare import Ambitod  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
-
-CYCLE = "2020-2022"
-MARCHE = os.path.join(ROOT, "deploy", "data", "marche-2020-2022.json")
 SOURCES = ["comuni", "regione", "fse", "sanita", "fnps", "fna", "fondo_poverta", "altro"]
 
 
@@ -59,10 +53,7 @@ def timed(port, method, path, token, body=None, headers=None):
 
 
 def bench(args, db, tmp):
-    harness.ctl_ok(db, "import", MARCHE)
-    t0 = time.perf_counter()
-    harness.ctl_ok(db, "demo", "--cycle", CYCLE, "--tenants", str(args.tenants), timeout=600)
-    print("ambitoctl demo --tenants %d: %.1f s" % (args.tenants, time.perf_counter() - t0))
+    bench_setup.demo(db, args.tenants)
     slugs = [row[0] for row in db.sql("SELECT slug FROM tenants ORDER BY slug")]
     lines = ["tenant,year,source,amount_eur"]
     for i, slug in enumerate(slugs):
@@ -70,14 +61,10 @@ def bench(args, db, tmp):
             for k, s in enumerate(SOURCES):
                 lines.append("%s,%d,%s,%d.%02d" % (slug, y, s, 1000 + i * 7 + k, (i + y + k) % 100))
     csv_body = ("\r\n".join(lines) + "\r\n").encode()
-    email, password = "bench@example.it", secrets.token_urlsafe(18)
-    harness.ctl_ok(db, "user", "add", "--email", email, "--role", "region_admin", "--password-stdin",
-                   input=password + "\n")
+    email, password = bench_setup.add_user(db)
     srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))
     try:
-        import json
-        status, body = srv.request("POST", "/api/v1/auth/login", {"email": email, "password": password})
-        token = json.loads(body)["access_token"]
+        token = bench_setup.api_token(srv, email, password)
         base = "/api/v1/cycles/%s" % CYCLE
         cases = [
             ("put-csv", "PUT", base + "/allocations", csv_body, {"Content-Type": "text/csv"}),
@@ -103,20 +90,7 @@ def main():
     ap.add_argument("--tenants", type=int, default=600)
     ap.add_argument("--runs", type=int, default=9)
     args = ap.parse_args()
-    harness.program("ambitod")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-", dir="/tmp")
-    dbdir = db = None
-    try:
-        dbdir = start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        bench(args, db, tmp)
-    finally:
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
+    bench_setup.run(bench, args)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
 
 import harness  # noqa: E402
-from login_healthz import percentile, start_mariadb, stop_mariadb  # noqa: E402
+from bench_setup import start_mariadb, stop_mariadb  # noqa: E402
+from login_healthz import percentile  # noqa: E402
 
 PASSWORD = "Bench-Liste-2021!"
 

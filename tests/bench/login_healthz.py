@@ -19,12 +19,8 @@ creates a user with ambitoctl, and starts build/cmd/ambitod on
 
 import argparse
 import os
-import secrets
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -33,31 +29,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import harness  # noqa: E402
-
-MARIADB_LOCAL = os.path.join(ROOT, "deploy", "mariadb-local")
-
-
-def start_mariadb(tmp):
-    """Starts a private MariaDB in tmp/db and makes an admin with a password
-    for harness.Database; returns the directory."""
-    d = os.path.join(tmp, "db")
-    subprocess.run([MARIADB_LOCAL, "start", d], check=True,
-                   stdout=subprocess.DEVNULL)
-    user, pw = "ambito_bench", secrets.token_hex(16)
-    subprocess.run([MARIADB_LOCAL, "sql", d], check=True,
-                   input=("CREATE USER '{u}'@'localhost' IDENTIFIED BY '{p}';\n"
-                          "GRANT ALL PRIVILEGES ON *.* TO '{u}'@'localhost'"
-                          " WITH GRANT OPTION;\n").format(u=user, p=pw).encode())
-    os.environ["AMBITO_TEST_DB_SOCKET"] = os.path.join(d, "mysqld.sock")
-    os.environ["AMBITO_TEST_DB_USER"] = user
-    os.environ["AMBITO_TEST_DB_PASSWORD"] = pw
-    return d
-
-
-def stop_mariadb(d):
-    subprocess.run([MARIADB_LOCAL, "stop", d], check=False,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
+from bench_setup import start_mariadb, stop_mariadb  # noqa: E402,F401  (others import them from here)
+import bench_setup  # noqa: E402
 
 def probe(srv):
     """Seconds for one GET /healthz on a fresh connection, and its status."""
@@ -154,32 +127,20 @@ def main():
     ap.add_argument("--probes", type=int, default=200)
     args = ap.parse_args()
 
-    harness.program("ambitod")  # fail early when not built
-    harness.program("ambitoctl")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-", dir="/tmp")
-    dbdir = None
-    db = srv = None
+    bench_setup.run(with_server, args, programs=("ambitod", "ambitoctl"))
+
+
+def with_server(args, db, tmp):
+    email, password = bench_setup.add_user(db)
+    srv = harness.Server(db, listen="127.0.0.1:0")
     try:
-        dbdir = start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        email, password = "bench@example.it", secrets.token_urlsafe(18)
-        harness.ctl_ok(db, "user", "add", "--email", email, "--role",
-                       "region_admin", "--password-stdin", input=password + "\n")
-        srv = harness.Server(db, listen="127.0.0.1:0")
         listening = next((o for o in srv.log_lines() if o.get("msg") == "listening"), {})
         print("ambitod %s on %s (workers %s), %d CPUs"
               % (harness.program("ambitod"), srv.url, listening.get("workers", "?"),
                  os.cpu_count() or 0))
         bench(srv, email, password, args.seconds, args.threads, args.probes)
     finally:
-        if srv is not None:
-            srv.stop()
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
+        srv.stop()
 
 
 if __name__ == "__main__":

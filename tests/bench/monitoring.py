@@ -21,45 +21,32 @@ Everything is stopped and removed at the end.
 """
 
 import argparse
-import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
-import harness  # noqa: E402
+import bench_setup  # noqa: E402
+from bench_setup import CYCLE  # noqa: E402
 from compare import Ambitod  # noqa: E402
 from funds import timed  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
-
-CYCLE = "2020-2022"
-MARCHE = os.path.join(ROOT, "deploy", "data", "marche-2020-2022.json")
 
 
 def bench(args, db, tmp):
-    harness.ctl_ok(db, "import", MARCHE)
-    t0 = time.perf_counter()
-    p = harness.ctl_ok(db, "demo", "--cycle", CYCLE, "--tenants", str(args.tenants), timeout=1800)
-    print("ambitoctl demo --tenants %d: %.1f s" % (args.tenants, time.perf_counter() - t0))
+    p = bench_setup.demo(db, args.tenants, timeout=1800)
     print(p.stdout.strip())
     reports = int(db.sql("SELECT COUNT(*) FROM plan_monitoring_reports")[0][0])
     rows = int(db.sql("SELECT COUNT(*) FROM plan_monitoring_report_values")[0][0])
     slug = db.sql("SELECT t.slug FROM plan_monitoring_reports r JOIN tenants t ON t.id = r.tenant_id"
                   " ORDER BY t.slug LIMIT 1")[0][0]
-    email, password = "bench@example.it", "una password lunga per il benchmark"
-    harness.ctl_ok(db, "user", "add", "--email", email, "--role", "region_admin", "--password-stdin",
-                   input=password + "\n")
+    email, password = bench_setup.add_user(db)
     srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))
     try:
-        status, body = srv.request("POST", "/api/v1/auth/login", {"email": email, "password": password})
-        token = json.loads(body)["access_token"]
+        token = bench_setup.api_token(srv, email, password)
         base = "/api/v1/cycles/%s/compare/monitoring?year=2021&action=" % CYCLE
         cases = [
             ("compare", base + "OS1-A6"),
@@ -84,20 +71,7 @@ def main():
     ap.add_argument("--tenants", type=int, default=600)
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
-    harness.program("ambitod")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-", dir="/tmp")
-    dbdir = db = None
-    try:
-        dbdir = start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        bench(args, db, tmp)
-    finally:
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
+    bench_setup.run(bench, args)
 
 
 if __name__ == "__main__":

@@ -19,12 +19,9 @@ ambitod's peak RSS (VmHWM). Everything is stopped and removed at the end.
 import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -33,7 +30,7 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
 from compare import Ambitod, RssSampler, wrk_ms  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
+import bench_setup  # noqa: E402
 
 DATA = os.path.join(ROOT, "deploy", "data")
 LUA = os.path.join(HERE, "web.lua")
@@ -43,19 +40,8 @@ PAGES = [("plan index", "/ats/ats-1/piani/2020-2022"),
 
 
 def log_in(srv):
-    import http.client
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
-    try:
-        conn.request("POST", "/accesso", urllib.parse.urlencode({"email": EMAIL, "password": PASSWORD}),
-                     {"Content-Type": "application/x-www-form-urlencoded", "Origin": srv.url})
-        r = conn.getresponse()
-        r.read()
-        m = re.match(r"ambito_sessione=([^;]+)", r.getheader("Set-Cookie") or "")
-        if r.status != 303 or m is None:
-            raise RuntimeError("login failed: %d" % r.status)
-        return m.group(1)
-    finally:
-        conn.close()
+    """The demo coordinator's browser session."""
+    return bench_setup.page_cookie(srv, EMAIL, PASSWORD)
 
 
 def page_status(srv, path, cookie):
@@ -88,14 +74,12 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--conns", type=int, default=64)
     args = ap.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (deploy/install-deps installs it)")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-web-")
-    d = start_mariadb(tmp)
-    db = srv = sampler = None
+    bench_setup.run(bench, args, programs=("ambitod", "ambitoctl"), tools=("wrk",), prefix="ambito-bench-web-")
+
+
+def bench(args, db, tmp):
+    srv = None
     try:
-        db = harness.Database()
-        db.migrate()
         harness.ctl_ok(db, "import", os.path.join(DATA, "marche-2020-2022.json"))
         harness.ctl_ok(db, "demo-load", os.path.join(DATA, "demo-marche.json"))
         srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))
@@ -120,10 +104,6 @@ def main():
     finally:
         if srv is not None:
             srv.stop()
-        if db is not None:
-            db.drop()
-        stop_mariadb(d)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

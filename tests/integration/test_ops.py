@@ -111,9 +111,10 @@ class PrivateMariaDB:
 
 class TableLock:
     """Holds LOCK TABLES table WRITE in db from another connection for hold_s
-    seconds, so a request touching that table blocks for real."""
+    seconds, or until release() when hold_s is None, so a request touching
+    that table blocks for real."""
 
-    def __init__(self, db, table, hold_s):
+    def __init__(self, db, table, hold_s=None):
         sock, user, password = harness._admin()
         env = dict(os.environ)
         env["MYSQL_PWD"] = password
@@ -123,17 +124,25 @@ class TableLock:
              db.name],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=env)
-        self.p.stdin.write(("LOCK TABLES %s WRITE;\nSELECT 'locked';\n"
-                            "SELECT SLEEP(%s);\nUNLOCK TABLES;\n"
-                            % (table, hold_s)).encode())
-        self.p.stdin.close()
+        self.p.stdin.write(("LOCK TABLES %s WRITE;\nSELECT 'locked';\n" % table).encode())
+        if hold_s is not None:
+            self.release("SELECT SLEEP(%s);\n" % hold_s)
+        else:
+            self.p.stdin.flush()
         line = self.p.stdout.readline().decode().strip()
         if line != "locked":
             self.p.kill()
             raise RuntimeError("could not lock %s: %r %r"
                                % (table, line, self.p.stderr.read()))
 
+    def release(self, before=""):
+        """Unlocks (after the statements of before) and ends the session."""
+        if not self.p.stdin.closed:
+            self.p.stdin.write((before + "UNLOCK TABLES;\n").encode())
+            self.p.stdin.close()
+
     def finish(self):
+        self.release()
         try:
             self.p.wait(30)
         except subprocess.TimeoutExpired:
@@ -289,7 +298,9 @@ class DrainTests(unittest.TestCase):
     def test_sigterm_finishes_in_flight_request(self):
         srv = harness.Server(self.db)
         self.addCleanup(srv.kill)
-        lock = TableLock(self.db, "users", 2)
+        # Held until the checks below are done, however long they take on
+        # a loaded machine: the login must still be in flight then.
+        lock = TableLock(self.db, "users")
         self.addCleanup(lock.finish)
         slow = Timed(srv, "POST", LOGIN, {"email": "nobody@x.it",
                                           "password": "not-the-password"})
@@ -313,6 +324,8 @@ class DrainTests(unittest.TestCase):
             time.sleep(0.05)
         self.assertTrue(refused, "still accepting connections after SIGTERM")
         self.assertTrue(srv.running(), "exited with a request in flight")
+        self.assertIsNone(slow.done_at, "the login was not held by the lock")
+        lock.release()
 
         slow.join(10)
         self.assertIsNone(slow.error, slow.error)
@@ -342,6 +355,23 @@ class DrainTests(unittest.TestCase):
         srv.proc.send_signal(signal.SIGINT)
         self.assertEqual(srv.proc.wait(5), 0)
         self.assertLess(time.monotonic() - t0, 2)
+        self.assertEqual(srv.stop(), 0)
+
+    def test_repeated_sigterm_exits_cleanly(self):
+        # A supervisor may signal again while the process is already
+        # stopping (the harness's stop() does, when the exit is slow): no
+        # second signal, at any moment of the teardown, may end the process
+        # by signal instead of its clean exit.
+        srv = harness.Server(self.db)
+        self.addCleanup(srv.kill)
+        self.assertEqual(srv.request("GET", "/healthz").status, 200)
+        srv.proc.send_signal(signal.SIGTERM)
+        # Again and again until it has exited: send_signal reaps first and
+        # signals only a process still there, so no other one gets these.
+        t0 = time.monotonic()
+        while srv.proc.poll() is None and time.monotonic() - t0 < 30:
+            srv.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(srv.proc.wait(5), 0)
         self.assertEqual(srv.stop(), 0)
 
     def test_slow_request_does_not_block_others(self):
