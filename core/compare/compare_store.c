@@ -5,6 +5,8 @@
  * aggregates are summed by MariaDB in DECIMAL, so money is never added up
  * in floating point. Coverage and finance by area read the per-revision
  * aggregate rows of migration 0020, never the sections. */
+#include <stdio.h>
+
 #include "compare/compare.h"
 
 /* The IN list of a page and its arguments, in one place so that the number
@@ -79,25 +81,47 @@ static void read_aggs(const db_res *res, arena *a, bool coverage, compare_agg **
 	}
 }
 
-/* The aggregate rows of one kind of the revision compared, for a page of
- * tenants: kept by migration 0020's triggers as each section revision is
+/* The plans of a large page (COMPARE_AGG_PAGE tenants) in the cycle: the
+ * ids go as one JSON array parameter (agg_page_ids), unpacked by
+ * JSON_TABLE, as 128 '?' would make an unwieldy statement. Then the
+ * '?' of the cycle. */
+#define PLANS_OF_AGG_PAGE                                                                                              \
+	" FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"                                         \
+	" JOIN plans p ON p.tenant_id = j.id AND p.cycle_id = ?"
+
+/* The ids of a large page as a JSON array, the unused slots (0) left out. */
+static const char *agg_page_ids(arena *a, const long long ids[COMPARE_AGG_PAGE])
+{
+	enum { ID_MAX = 21 }; /* ",%lld" of a positive id */
+	size_t size = COMPARE_AGG_PAGE * ID_MAX + 3, len = 1;
+	char *s = arena_alloc(a, size);
+	s[0] = '[';
+	for (size_t i = 0; i < COMPARE_AGG_PAGE; i++)
+		if (ids[i] != 0)
+			len += (size_t)snprintf(s + len, size - len, "%s%lld", len > 1 ? "," : "", ids[i]);
+	s[len++] = ']';
+	s[len] = '\0';
+	return s;
+}
+
+/* The aggregate rows of one kind of the revision compared, for a large page
+ * of tenants: kept by migration 0020's triggers as each section revision is
  * written, so a tenant's column is one row and no section is read. */
 #define FIGURES_OF_PAGE(columns)                                                                                       \
-	"SELECT f.tenant_id, f.code, " columns " FROM plans p JOIN plan_figures f ON f.tenant_id = p.tenant_id"        \
-	" AND f.cycle_id = p.cycle_id AND f.revision = " REVISION_OF_PLAN " AND f.kind = ?"                           \
-	" WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN
+	"SELECT f.tenant_id, f.code, " columns PLANS_OF_AGG_PAGE " JOIN plan_figures f ON f.tenant_id = p.tenant_id"   \
+	" AND f.cycle_id = p.cycle_id AND f.revision = " REVISION_OF_PLAN " AND f.kind = ?"
 
 int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source src, bool by_objective,
-                           const long long ids[COMPARE_PAGE], compare_agg **out, size_t *n)
+                           const long long ids[COMPARE_AGG_PAGE], compare_agg **out, size_t *n)
 {
 	/* By objective a section tagged OS1-A2 and OS1-A4 counts once for OS1:
 	 * the triggers count it so. A row whose sections fell back to 0 (a
 	 * section emptied again) is no coverage. */
 	static const char sql[] =
-	    FIGURES_OF_PAGE("f.sections, f.complete, f.indicators, f.spending_eur") " AND f.sections > 0";
+	    FIGURES_OF_PAGE("f.sections, f.complete, f.indicators, f.spending_eur") " WHERE f.sections > 0";
 	db_res *res;
-	int rc = db_query(d, a, &res, sql, "isi" PAGE_TYPES, revision_arg(src), by_objective ? "objective" : "action",
-	                  cycle_id, PAGE_IDS(ids));
+	int rc = db_query(d, a, &res, sql, "siis", agg_page_ids(a, ids), cycle_id, revision_arg(src),
+	                  by_objective ? "objective" : "action");
 	if (rc != DB_OK)
 		return rc;
 	read_aggs(res, a, true, out, n);
@@ -105,20 +129,17 @@ int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source s
 }
 
 int compare_store_finance(db *d, arena *a, long long cycle_id, compare_source src, bool by_source,
-                          const long long ids[COMPARE_PAGE], compare_agg **out, size_t *n)
+                          const long long ids[COMPARE_AGG_PAGE], compare_agg **out, size_t *n)
 {
 	static const char by_area_sql[] = FIGURES_OF_PAGE("f.spending_eur");
 	static const char by_source_sql[] =
-	    "SELECT pi.tenant_id, pi.source, SUM(pi.amount_eur)"
-	    " FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND "
-	    "pi.cycle_id = p.cycle_id"
-	    " AND pi.revision = " REVISION_OF_PLAN " WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN
-	    " GROUP BY pi.tenant_id, pi.source";
+	    "SELECT pi.tenant_id, pi.source, SUM(pi.amount_eur)" PLANS_OF_AGG_PAGE
+	    " JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND pi.cycle_id = p.cycle_id"
+	    " AND pi.revision = " REVISION_OF_PLAN " GROUP BY pi.tenant_id, pi.source";
 	db_res *res;
-	int rc = by_source ? db_query(d, a, &res, by_source_sql, "ii" PAGE_TYPES, revision_arg(src), cycle_id,
-	                              PAGE_IDS(ids))
-	                   : db_query(d, a, &res, by_area_sql, "isi" PAGE_TYPES, revision_arg(src), "area", cycle_id,
-	                              PAGE_IDS(ids));
+	const char *page = agg_page_ids(a, ids);
+	int rc = by_source ? db_query(d, a, &res, by_source_sql, "sii", page, cycle_id, revision_arg(src))
+	                   : db_query(d, a, &res, by_area_sql, "siis", page, cycle_id, revision_arg(src), "area");
 	if (rc != DB_OK)
 		return rc;
 	read_aggs(res, a, false, out, n);
