@@ -72,6 +72,12 @@ int compare_store_tenants(db *d, arena *a, long long cycle_id, compare_source sr
 int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source src, bool by_objective,
                            const long long ids[COMPARE_AGG_PAGE], compare_agg **out, size_t *n);
 
+/* How many template sections each column's code tags, into total[column]
+ * (0 for a code that tags none); by objective a section tagged with two of
+ * its actions counts once. One statement instead of the whole template. */
+int compare_store_tagged(db *d, arena *a, long long cycle_id, bool by_objective, const char **cols, size_t ncols,
+                         long long *total);
+
 /* Finance: per tenant and policy area, the spending of the sections of that
  * area (by_source false); or per tenant and funding source, the income. */
 int compare_store_finance(db *d, arena *a, long long cycle_id, compare_source src, bool by_source,

@@ -6,6 +6,7 @@
  * in floating point. Coverage and finance by area read the per-revision
  * aggregate rows of migration 0020, never the sections. */
 #include <stdio.h>
+#include <string.h>
 
 #include "compare/compare.h"
 
@@ -125,6 +126,28 @@ int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source s
 	if (rc != DB_OK)
 		return rc;
 	read_aggs(res, a, true, out, n);
+	return DB_OK;
+}
+
+int compare_store_tagged(db *d, arena *a, long long cycle_id, bool by_objective, const char **cols, size_t ncols,
+                         long long *total)
+{
+	static const char by_action_sql[] =
+	    "SELECT action_code, COUNT(*) FROM section_actions WHERE cycle_id = ? GROUP BY action_code";
+	static const char by_objective_sql[] =
+	    "SELECT ca.objective_code, COUNT(DISTINCT sa.section_key) FROM section_actions sa"
+	    " JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code"
+	    " WHERE sa.cycle_id = ? GROUP BY ca.objective_code";
+	db_res *res;
+	int rc = db_query(d, a, &res, by_objective ? by_objective_sql : by_action_sql, "i", cycle_id);
+	if (rc != DB_OK)
+		return rc;
+	for (size_t c = 0; c < ncols; c++) {
+		total[c] = 0;
+		for (size_t i = 0; i < db_nrows(res); i++)
+			if (strcmp(db_val(res, i, 0), cols[c]) == 0)
+				total[c] = db_int(res, i, 1);
+	}
 	return DB_OK;
 }
 
