@@ -34,30 +34,35 @@ CREATE TABLE IF NOT EXISTS plan_figures (
     REFERENCES plans (tenant_id, cycle_id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- A section row's share, added with sign 1 (NEW) or taken away with -1
--- (OLD). The three statements differ only in the row and the sign; the
--- indicators are cast because a negative unsigned product is an error.
+-- A section row's share, added (NEW) or taken away (OLD, the figures
+-- negated; the indicators cast, as a negative unsigned product is an
+-- error). The blocks differ only in the row and the sign; a row that adds
+-- nothing (an empty section that spends nothing, as a new plan's) runs no
+-- statement.
 CREATE TRIGGER IF NOT EXISTS plan_sections_figures_insert AFTER INSERT ON plan_sections FOR EACH ROW
 BEGIN
-  INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-  SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'action', sa.action_code, 1, NEW.status = 'complete',
-    NEW.indicators, NEW.spending_eur
-  FROM section_actions sa WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key
-    AND NEW.status <> 'empty'
-  ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-    indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-  INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-  SELECT DISTINCT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'objective', ca.objective_code, 1,
-    NEW.status = 'complete', NEW.indicators, NEW.spending_eur
-  FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
-  WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key AND NEW.status <> 'empty'
-  ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-    indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-  INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-  SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'area', ts.area_code, 0, 0, 0, NEW.spending_eur
-  FROM template_sections ts WHERE ts.cycle_id = NEW.cycle_id AND ts.section_key = NEW.section_key
-    AND ts.area_code IS NOT NULL AND NEW.spending_eur <> 0
-  ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
+  IF NEW.status <> 'empty' THEN
+    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+    SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'action', sa.action_code,
+      1, NEW.status = 'complete', NEW.indicators, NEW.spending_eur
+    FROM section_actions sa WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key
+    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+    SELECT DISTINCT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'objective', ca.objective_code,
+      1, NEW.status = 'complete', NEW.indicators, NEW.spending_eur
+    FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
+    WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key
+    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+  END IF;
+  IF NEW.spending_eur <> 0 THEN
+    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+    SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'area', ts.area_code, 0, 0, 0, NEW.spending_eur
+    FROM template_sections ts WHERE ts.cycle_id = NEW.cycle_id AND ts.section_key = NEW.section_key
+      AND ts.area_code IS NOT NULL
+    ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
+  END IF;
 END;
 
 CREATE TRIGGER IF NOT EXISTS plan_sections_figures_update AFTER UPDATE ON plan_sections FOR EACH ROW
@@ -65,69 +70,77 @@ BEGIN
   IF NEW.status <> OLD.status OR NEW.indicators <> OLD.indicators OR NEW.spending_eur <> OLD.spending_eur
      OR NEW.tenant_id <> OLD.tenant_id OR NEW.cycle_id <> OLD.cycle_id OR NEW.revision <> OLD.revision
      OR NEW.section_key <> OLD.section_key THEN
-    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-    SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'action', sa.action_code, -1, -(OLD.status = 'complete'),
-      -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
-    FROM section_actions sa WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key
-      AND OLD.status <> 'empty'
-    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-    SELECT DISTINCT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'objective', ca.objective_code, -1,
-      -(OLD.status = 'complete'), -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
-    FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
-    WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key AND OLD.status <> 'empty'
-    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-    SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'area', ts.area_code, 0, 0, 0, -OLD.spending_eur
-    FROM template_sections ts WHERE ts.cycle_id = OLD.cycle_id AND ts.section_key = OLD.section_key
-      AND ts.area_code IS NOT NULL AND OLD.spending_eur <> 0
-    ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
-
-    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-    SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'action', sa.action_code, 1, NEW.status = 'complete',
-      NEW.indicators, NEW.spending_eur
-    FROM section_actions sa WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key
-      AND NEW.status <> 'empty'
-    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-    SELECT DISTINCT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'objective', ca.objective_code, 1,
-      NEW.status = 'complete', NEW.indicators, NEW.spending_eur
-    FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
-    WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key AND NEW.status <> 'empty'
-    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-    SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'area', ts.area_code, 0, 0, 0, NEW.spending_eur
-    FROM template_sections ts WHERE ts.cycle_id = NEW.cycle_id AND ts.section_key = NEW.section_key
-      AND ts.area_code IS NOT NULL AND NEW.spending_eur <> 0
-    ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
+    IF OLD.status <> 'empty' THEN
+      INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+      SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'action', sa.action_code,
+        -1, -(OLD.status = 'complete'), -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
+      FROM section_actions sa WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key
+      ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+        indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+      INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+      SELECT DISTINCT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'objective', ca.objective_code,
+        -1, -(OLD.status = 'complete'), -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
+      FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
+      WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key
+      ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+        indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+    END IF;
+    IF OLD.spending_eur <> 0 THEN
+      INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+      SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'area', ts.area_code, 0, 0, 0, -OLD.spending_eur
+      FROM template_sections ts WHERE ts.cycle_id = OLD.cycle_id AND ts.section_key = OLD.section_key
+        AND ts.area_code IS NOT NULL
+      ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
+    END IF;
+    IF NEW.status <> 'empty' THEN
+      INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+      SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'action', sa.action_code,
+        1, NEW.status = 'complete', NEW.indicators, NEW.spending_eur
+      FROM section_actions sa WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key
+      ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+        indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+      INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+      SELECT DISTINCT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'objective', ca.objective_code,
+        1, NEW.status = 'complete', NEW.indicators, NEW.spending_eur
+      FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
+      WHERE sa.cycle_id = NEW.cycle_id AND sa.section_key = NEW.section_key
+      ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+        indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+    END IF;
+    IF NEW.spending_eur <> 0 THEN
+      INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+      SELECT NEW.tenant_id, NEW.cycle_id, NEW.revision, 'area', ts.area_code, 0, 0, 0, NEW.spending_eur
+      FROM template_sections ts WHERE ts.cycle_id = NEW.cycle_id AND ts.section_key = NEW.section_key
+        AND ts.area_code IS NOT NULL
+      ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
+    END IF;
   END IF;
 END;
 
 CREATE TRIGGER IF NOT EXISTS plan_sections_figures_delete AFTER DELETE ON plan_sections FOR EACH ROW
 BEGIN
-  INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-  SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'action', sa.action_code, -1, -(OLD.status = 'complete'),
-    -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
-  FROM section_actions sa WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key
-    AND OLD.status <> 'empty'
-  ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-    indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-  INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-  SELECT DISTINCT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'objective', ca.objective_code, -1,
-    -(OLD.status = 'complete'), -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
-  FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
-  WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key AND OLD.status <> 'empty'
-  ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
-    indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
-  INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
-  SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'area', ts.area_code, 0, 0, 0, -OLD.spending_eur
-  FROM template_sections ts WHERE ts.cycle_id = OLD.cycle_id AND ts.section_key = OLD.section_key
-    AND ts.area_code IS NOT NULL AND OLD.spending_eur <> 0
-  ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
+  IF OLD.status <> 'empty' THEN
+    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+    SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'action', sa.action_code,
+      -1, -(OLD.status = 'complete'), -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
+    FROM section_actions sa WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key
+    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+    SELECT DISTINCT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'objective', ca.objective_code,
+      -1, -(OLD.status = 'complete'), -CAST(OLD.indicators AS SIGNED), -OLD.spending_eur
+    FROM section_actions sa JOIN cycle_actions ca ON ca.cycle_id = sa.cycle_id AND ca.code = sa.action_code
+    WHERE sa.cycle_id = OLD.cycle_id AND sa.section_key = OLD.section_key
+    ON DUPLICATE KEY UPDATE sections = sections + VALUE(sections), complete = complete + VALUE(complete),
+      indicators = indicators + VALUE(indicators), spending_eur = spending_eur + VALUE(spending_eur);
+  END IF;
+  IF OLD.spending_eur <> 0 THEN
+    INSERT INTO plan_figures (tenant_id, cycle_id, revision, kind, code, sections, complete, indicators, spending_eur)
+    SELECT OLD.tenant_id, OLD.cycle_id, OLD.revision, 'area', ts.area_code, 0, 0, 0, -OLD.spending_eur
+    FROM template_sections ts WHERE ts.cycle_id = OLD.cycle_id AND ts.section_key = OLD.section_key
+      AND ts.area_code IS NOT NULL
+    ON DUPLICATE KEY UPDATE spending_eur = spending_eur + VALUE(spending_eur);
+  END IF;
 END;
 
 -- The rows written before this migration, computed as the comparisons
