@@ -144,12 +144,12 @@ typedef struct compare_cov {
 
 /* Puts a page's coverage aggregates into cells[tenant of page][column]
  * (cells zeroed first); DB_EERR for an amount that cannot be read. */
-int compare_coverage_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k,
-                          const char **cols, size_t ncols, compare_cov *cells);
+int compare_coverage_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                          size_t ncols, compare_cov *cells);
 /* Adds a page's finance aggregates into amount[first + tenant of page]
  * [column] (cents); DB_EERR for an amount that cannot be read. */
-int compare_finance_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k,
-                         const char **cols, size_t ncols, int64_t *amount_rows);
+int compare_finance_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                         size_t ncols, int64_t *amount_rows);
 
 /* The whole coverage matrix cells[tenant][column] of the tenants t, read
  * COMPARE_AGG_PAGE tenants at a time: for the pages, which show it whole. */

@@ -100,8 +100,8 @@ static bool slot(const char *code, long long tenant_id, const long long *ids, si
 	return *col < ncols && *t < k;
 }
 
-int compare_coverage_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k,
-                          const char **cols, size_t ncols, compare_cov *cells)
+int compare_coverage_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                          size_t ncols, compare_cov *cells)
 {
 	memset(cells, 0, k * ncols * sizeof(*cells));
 	for (size_t i = 0; i < ng; i++) {
@@ -116,8 +116,8 @@ int compare_coverage_fill(const compare_agg *g, size_t ng, const long long *ids,
 	return DB_OK;
 }
 
-int compare_finance_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k,
-                         const char **cols, size_t ncols, int64_t *amount_rows)
+int compare_finance_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                         size_t ncols, int64_t *amount_rows)
 {
 	for (size_t i = 0; i < ng; i++) {
 		size_t t, col;

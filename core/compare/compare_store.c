@@ -87,7 +87,7 @@ static void read_aggs(const db_res *res, arena *a, bool coverage, compare_agg **
  * JSON_TABLE, as 128 '?' would make an unwieldy statement. Then the
  * '?' of the cycle. */
 #define PLANS_OF_AGG_PAGE                                                                                              \
-	" FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"                                         \
+	" FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) j"                                          \
 	" JOIN plans p ON p.tenant_id = j.id AND p.cycle_id = ?"
 
 /* The ids of a large page as a JSON array, the unused slots (0) left out. */
@@ -236,12 +236,11 @@ int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src,
 	    "  WHERE cycle_id = ? AND tenant_id IN " PAGE_IN " UNION ALL"
 	    " SELECT pi.tenant_id, pi.source, 0, pi.amount_eur, 0"
 	    "  FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND pi.cycle_id = p.cycle_id"
-	    "  AND pi.revision = " REVISION_OF_PLAN
-	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " UNION ALL"
+	    "  AND pi.revision = " REVISION_OF_PLAN "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " UNION ALL"
 	    " SELECT ps.tenant_id, ps.source, 0, 0, ps.amount_eur"
 	    "  FROM plans p JOIN plan_section_spending ps ON ps.tenant_id = p.tenant_id AND ps.cycle_id = p.cycle_id"
-	    "  AND ps.revision = " REVISION_OF_PLAN
-	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN ") x GROUP BY tenant_id, source";
+	    "  AND ps.revision = " REVISION_OF_PLAN "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN
+	    ") x GROUP BY tenant_id, source";
 	db_res *res;
 	long long draft = revision_arg(src);
 	int rc = db_query(d, a, &res, sql, "i" PAGE_TYPES "ii" PAGE_TYPES "ii" PAGE_TYPES, cycle_id, PAGE_IDS(ids),
