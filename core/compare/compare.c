@@ -141,11 +141,12 @@ static void cmp_fail(cmp *m, int rc, const char *what)
 }
 
 /* One page of tenants: m->tenants[first .. first + k), their ids in ids
- * (unused slots 0, as the store's queries take COMPARE_PAGE of them), and
- * an arena freed once the page is written. */
+ * (unused slots 0, as the store's queries take COMPARE_PAGE of them, or
+ * COMPARE_AGG_PAGE for coverage and finance), and an arena freed once the
+ * page is written. */
 typedef struct page {
 	size_t first, k;
-	long long ids[COMPARE_PAGE];
+	long long ids[COMPARE_AGG_PAGE];
 	arena *a;
 } page;
 
@@ -153,14 +154,15 @@ typedef struct page {
  * or DB_EERR for stored data that cannot be read. */
 typedef int (*page_fn)(cmp *m, const page *pg, void *ctx);
 
-/* Every comparison's loop: the visible tenants COMPARE_PAGE at a time, each
- * page written out before the next is read. False after cutting the answer
- * (cmp_fail) on the first page that fails. */
-static bool cmp_pages(cmp *m, page_fn fn, void *ctx, const char *what)
+/* Every comparison's loop: the visible tenants size (COMPARE_PAGE or
+ * COMPARE_AGG_PAGE) at a time, each page written out before the next is
+ * read. False after cutting the answer (cmp_fail) on the first page that
+ * fails. */
+static bool cmp_pages(cmp *m, size_t size, page_fn fn, void *ctx, const char *what)
 {
-	for (size_t first = 0; first < m->ntenants; first += COMPARE_PAGE) {
+	for (size_t first = 0; first < m->ntenants; first += size) {
 		page pg = {.first = first};
-		for (; pg.k < COMPARE_PAGE && first + pg.k < m->ntenants; pg.k++)
+		for (; pg.k < size && first + pg.k < m->ntenants; pg.k++)
 			pg.ids[pg.k] = m->tenants[first + pg.k].id;
 		pg.a = arena_new();
 		int rc = fn(m, &pg, ctx);
@@ -411,9 +413,9 @@ void compare_get_coverage(http_req *r)
 	if (!agg_open(&m, "coverage", by, by_objective ? "Copertura per obiettivo" : "Copertura per azione", cols,
 	              ncols, lead, fields, titles))
 		return;
-	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_PAGE * ncols + 1, sizeof(cov)),
+	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_AGG_PAGE * ncols + 1, sizeof(cov)),
 	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
-	if (!cmp_pages(&m, cov_page, &c, "la copertura"))
+	if (!cmp_pages(&m, COMPARE_AGG_PAGE, cov_page, &c, "la copertura"))
 		return;
 	if (!m.t.tab) {
 		table_str(&m.t, "],\"totals\":{");
@@ -528,7 +530,7 @@ void compare_get_finance(http_req *r)
 	              titles))
 		return;
 	fin_ctx f = {by_source, cols, ncols, amount, per_inh, 0};
-	if (!cmp_pages(&m, fin_page, &f, "i dati finanziari"))
+	if (!cmp_pages(&m, COMPARE_AGG_PAGE, fin_page, &f, "i dati finanziari"))
 		return;
 	long long population = f.population;
 	if (!m.t.tab) {
@@ -698,7 +700,7 @@ static void get_funds(http_req *r)
 		write_head(&m, "source", fc.cols, ncols);
 		table_str(&m.t, ",\"rows\":[");
 	}
-	if (!cmp_pages(&m, funds_page, &fc, "i fondi"))
+	if (!cmp_pages(&m, COMPARE_PAGE, funds_page, &fc, "i fondi"))
 		return;
 	if (!m.t.tab) {
 		table_str(&m.t, "],\"population\":");
@@ -874,7 +876,7 @@ void compare_get_section(http_req *r)
 	}
 	side_ctx side = {ts, true};
 	sections_ctx c = {compare_store_section, ts->key, side_row, &side};
-	if (!cmp_pages(&m, sections_page, &c, "le sezioni"))
+	if (!cmp_pages(&m, COMPARE_PAGE, sections_page, &c, "le sezioni"))
 		return;
 	if (!m.t.tab)
 		table_str(&m.t, "]}");
@@ -995,7 +997,7 @@ void compare_get_indicators(http_req *r)
 		jw_arr_begin(m.w);
 	}
 	sections_ctx c = {compare_store_action_sections, action, indicator_rows, NULL};
-	if (!cmp_pages(&m, sections_page, &c, "gli indicatori"))
+	if (!cmp_pages(&m, COMPARE_PAGE, sections_page, &c, "gli indicatori"))
 		return;
 	if (!m.t.tab) {
 		jw_arr_end(m.w);

@@ -20,6 +20,10 @@
 /* Tenants read per database round trip. Bounds the memory of one answer:
  * a page of side-by-side sections is at most this many section texts. */
 #define COMPARE_PAGE 16
+/* Tenants a coverage or finance query reads per round trip: a tenant is a
+ * few numbers a column there (migration 0020's aggregate rows), so pages
+ * are larger, and the coverage of 600 ATS takes 5 round trips, not 38. */
+#define COMPARE_AGG_PAGE 128
 
 typedef enum {
 	COMPARE_SUBMITTED, /* each tenant's latest submission (plans.revision) */
@@ -53,7 +57,8 @@ typedef struct compare_section {
 } compare_section;
 
 /* Every call returns DB_OK or a DB_E* code; results live in a. ids holds
- * COMPARE_PAGE tenant ids, unused slots 0 (no tenant has id 0). */
+ * COMPARE_PAGE tenant ids (COMPARE_AGG_PAGE for coverage and finance),
+ * unused slots 0 (no tenant has id 0). */
 
 /* The tenants that have a plan in the cycle (draft) or a submission
  * (submitted), by slug. Visibility is the caller's business: the routes
@@ -66,12 +71,18 @@ int compare_store_tenants(db *d, arena *a, long long cycle_id, compare_source sr
  * By objective a section counts once even when tagged with two of its
  * actions. */
 int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source src, bool by_objective,
-                           const long long ids[COMPARE_PAGE], compare_agg **out, size_t *n);
+                           const long long ids[COMPARE_AGG_PAGE], compare_agg **out, size_t *n);
+
+/* How many template sections each column's code tags, into total[column]
+ * (0 for a code that tags none); by objective a section tagged with two of
+ * its actions counts once. One statement instead of the whole template. */
+int compare_store_tagged(db *d, arena *a, long long cycle_id, bool by_objective, const char **cols, size_t ncols,
+                         long long *total);
 
 /* Finance: per tenant and policy area, the spending of the sections of that
  * area (by_source false); or per tenant and funding source, the income. */
 int compare_store_finance(db *d, arena *a, long long cycle_id, compare_source src, bool by_source,
-                          const long long ids[COMPARE_PAGE], compare_agg **out, size_t *n);
+                          const long long ids[COMPARE_AGG_PAGE], compare_agg **out, size_t *n);
 
 /* Per tenant and funding source: the Region's allocation, the plan's income
  * and the sections' spending (DECIMAL text, NULL read as 0). */
@@ -130,15 +141,15 @@ typedef struct compare_cov {
 
 /* Puts a page's coverage aggregates into cells[tenant of page][column]
  * (cells zeroed first); DB_EERR for an amount that cannot be read. */
-int compare_coverage_fill(const compare_agg *g, size_t ng, const long long ids[COMPARE_PAGE], size_t k,
-                          const char **cols, size_t ncols, compare_cov *cells);
+int compare_coverage_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                          size_t ncols, compare_cov *cells);
 /* Adds a page's finance aggregates into amount[first + tenant of page]
  * [column] (cents); DB_EERR for an amount that cannot be read. */
-int compare_finance_fill(const compare_agg *g, size_t ng, const long long ids[COMPARE_PAGE], size_t k,
-                         const char **cols, size_t ncols, int64_t *amount_rows);
+int compare_finance_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                         size_t ncols, int64_t *amount_rows);
 
-/* The whole coverage matrix cells[tenant][column] of the tenants t, read a
- * page at a time: for the pages, which show it whole. */
+/* The whole coverage matrix cells[tenant][column] of the tenants t, read
+ * COMPARE_AGG_PAGE tenants at a time: for the pages, which show it whole. */
 int compare_coverage_matrix(db *d, long long cycle_id, compare_source src, bool by_objective, const compare_tenant *t,
                             size_t nt, const char **cols, size_t ncols, compare_cov *cells);
 /* The whole finance matrix amount[tenant][column] in cents (zeroed first). */

@@ -3,7 +3,8 @@
  * that code: how many are complete out of how many there are, and how many
  * more are written in part — in numbers, and as a shade of blue that the
  * legend explains. The figures are the API's (compare_coverage_matrix runs
- * the same queries); the template gives how many sections each code has. */
+ * the same queries); the template's tags give how many sections each code
+ * has (compare_store_tagged). */
 #include <stdio.h>
 #include <string.h>
 
@@ -32,34 +33,6 @@ static int cov_level(const compare_cov *c, long long total)
 static const char *const level_words[COV_LEVELS] = {"nessuna sezione scritta", "meno di un terzo",
                                                     "da un terzo a due terzi", "oltre due terzi",
                                                     "tutte le sezioni complete"};
-
-/* How many template sections each column's code tags (by objective: a
- * section tagged with two actions of the objective counts once). */
-static void count_tagged(const cycle_template *tpl, const cycle_catalog *cat, bool by_objective, const char **cols,
-                         size_t ncols, long long *total)
-{
-	for (size_t c = 0; c < ncols; c++) {
-		total[c] = 0;
-		for (size_t s = 0; s < tpl->nsections; s++) {
-			const cycle_section *sec = &tpl->sections[s];
-			bool tagged = false;
-			for (size_t a = 0; a < sec->nactions && !tagged; a++) {
-				if (!by_objective) {
-					tagged = strcmp(sec->actions[a], cols[c]) == 0;
-					continue;
-				}
-				for (size_t o = 0; o < cat->nobjectives && !tagged; o++) {
-					if (strcmp(cat->objectives[o].code, cols[c]) != 0)
-						continue;
-					for (size_t k = 0; k < cat->objectives[o].nactions && !tagged; k++)
-						tagged =
-						    strcmp(cat->objectives[o].actions[k].code, sec->actions[a]) == 0;
-				}
-			}
-			total[c] += tagged;
-		}
-	}
-}
 
 static void cell(html *h, const compare_cov *c, long long total)
 {
@@ -100,9 +73,7 @@ void compare_coverage_page(http_req *r)
 	}
 	bool by_objective = by != NULL && strcmp(by, "objective") == 0;
 	cycle_catalog cat;
-	cycle_template tpl;
-	if (cycle_store_load_catalog(r->db, r->a, v.cy->id, &cat) != DB_OK ||
-	    cycle_store_load_template(r->db, r->a, v.cy->id, &tpl) != DB_OK) {
+	if (cycle_store_load_catalog(r->db, r->a, v.cy->id, &cat) != DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
 	}
@@ -124,7 +95,10 @@ void compare_coverage_page(http_req *r)
 		}
 	}
 	long long *total = arena_calloc(r->a, ncols + 1, sizeof(long long));
-	count_tagged(&tpl, &cat, by_objective, cols, ncols, total);
+	if (compare_store_tagged(r->db, r->a, v.cy->id, by_objective, cols, ncols, total) != DB_OK) {
+		web_error_page(r, 503, NULL);
+		return;
+	}
 	if (!cmp_view_tenants(&v, false))
 		return;
 	compare_cov *cells = arena_calloc(r->a, v.nt * ncols + 1, sizeof(*cells));

@@ -77,8 +77,8 @@ static bool slot(const char *code, long long tenant_id, const long long *ids, si
 	return *col < ncols && *t < k;
 }
 
-int compare_coverage_fill(const compare_agg *g, size_t ng, const long long ids[COMPARE_PAGE], size_t k,
-                          const char **cols, size_t ncols, compare_cov *cells)
+int compare_coverage_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                          size_t ncols, compare_cov *cells)
 {
 	memset(cells, 0, k * ncols * sizeof(*cells));
 	for (size_t i = 0; i < ng; i++) {
@@ -93,8 +93,8 @@ int compare_coverage_fill(const compare_agg *g, size_t ng, const long long ids[C
 	return DB_OK;
 }
 
-int compare_finance_fill(const compare_agg *g, size_t ng, const long long ids[COMPARE_PAGE], size_t k,
-                         const char **cols, size_t ncols, int64_t *amount_rows)
+int compare_finance_fill(const compare_agg *g, size_t ng, const long long *ids, size_t k, const char **cols,
+                         size_t ncols, int64_t *amount_rows)
 {
 	for (size_t i = 0; i < ng; i++) {
 		size_t t, col;
@@ -106,11 +106,11 @@ int compare_finance_fill(const compare_agg *g, size_t ng, const long long ids[CO
 }
 
 /* The ids of tenants [first, first + k) with the unused slots 0. */
-static size_t page_ids(const compare_tenant *t, size_t nt, size_t first, long long ids[COMPARE_PAGE])
+static size_t page_ids(const compare_tenant *t, size_t nt, size_t first, long long ids[COMPARE_AGG_PAGE])
 {
 	size_t k = 0;
-	memset(ids, 0, COMPARE_PAGE * sizeof(ids[0]));
-	for (; k < COMPARE_PAGE && first + k < nt; k++)
+	memset(ids, 0, COMPARE_AGG_PAGE * sizeof(ids[0]));
+	for (; k < COMPARE_AGG_PAGE && first + k < nt; k++)
 		ids[k] = t[first + k].id;
 	return k;
 }
@@ -118,8 +118,8 @@ static size_t page_ids(const compare_tenant *t, size_t nt, size_t first, long lo
 int compare_coverage_matrix(db *d, long long cycle_id, compare_source src, bool by_objective, const compare_tenant *t,
                             size_t nt, const char **cols, size_t ncols, compare_cov *cells)
 {
-	for (size_t first = 0; first < nt; first += COMPARE_PAGE) {
-		long long ids[COMPARE_PAGE];
+	for (size_t first = 0; first < nt; first += COMPARE_AGG_PAGE) {
+		long long ids[COMPARE_AGG_PAGE];
 		size_t k = page_ids(t, nt, first, ids), ng;
 		compare_agg *g;
 		arena *pa = arena_new();
@@ -137,8 +137,8 @@ int compare_finance_matrix(db *d, long long cycle_id, compare_source src, bool b
                            size_t nt, const char **cols, size_t ncols, int64_t *amount)
 {
 	memset(amount, 0, nt * ncols * sizeof(*amount));
-	for (size_t first = 0; first < nt; first += COMPARE_PAGE) {
-		long long ids[COMPARE_PAGE];
+	for (size_t first = 0; first < nt; first += COMPARE_AGG_PAGE) {
+		long long ids[COMPARE_AGG_PAGE];
 		size_t k = page_ids(t, nt, first, ids), ng;
 		compare_agg *g;
 		arena *pa = arena_new();
