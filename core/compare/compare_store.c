@@ -1,6 +1,8 @@
 /* Data access for the comparisons. Every query reads one revision per
  * tenant, chosen in SQL from the plans row: 0 for drafts, plans.revision for
- * the latest submission, so the same text serves both sources. Tenants come
+ * the latest submission, plans.published_revision for the published plan
+ * (NULL when never published: no row joins), so the same text serves every
+ * source. Tenants come
  * a page at a time (an IN list of COMPARE_PAGE ids) so an answer never holds
  * more than a page of rows; aggregates are summed by MariaDB in DECIMAL, so
  * money is never added up in floating point. */
@@ -15,34 +17,39 @@
 	    (p)[13], (p)[14], (p)[15]
 _Static_assert(COMPARE_PAGE == 16, "PAGE_IN, PAGE_TYPES and PAGE_IDS list COMPARE_PAGE ids");
 
-/* The plan sections of the revision compared; the first '?' is 1 for
- * drafts, 0 for submissions. */
+/* The revision compared, from the plans row p; its '?' is REV_ARG(src). */
+#define REV_OF_PLAN "CASE ? WHEN 1 THEN 0 WHEN 2 THEN p.published_revision ELSE p.revision END"
+#define REV_ARG(src) ((long long)((src) == COMPARE_DRAFT ? 1 : (src) == COMPARE_PUBLISHED ? 2 : 0))
+
+/* The plan sections of the revision compared; the first '?' is REV_ARG. */
 #define SECTIONS_OF_PLAN                                                                                               \
 	" JOIN plan_sections ps ON ps.tenant_id = p.tenant_id AND ps.cycle_id = "                                      \
 	"p.cycle_id"                                                                                                   \
-	" AND ps.revision = IF(?, 0, p.revision)"
+	" AND ps.revision = " REV_OF_PLAN
 /* The same rows for the queries that read only the figures (status,
  * indicators, spending_eur): the covering index of migration 0017, named
  * because the optimizer would take the primary key and read the text too. */
 #define FIGURES_OF_PLAN                                                                                                \
 	" JOIN plan_sections ps FORCE INDEX (plan_sections_figures) ON ps.tenant_id = p.tenant_id AND ps.cycle_id = "  \
 	"p.cycle_id"                                                                                                   \
-	" AND ps.revision = IF(?, 0, p.revision)"
+	" AND ps.revision = " REV_OF_PLAN
 
 int compare_store_tenants(db *d, arena *a, long long cycle_id, compare_source src, bool with_population,
                           compare_tenant **out, size_t *n)
 {
+	/* A draft is any plan, a submission revision > 0, a published plan
+	 * published_revision not NULL; the revision read as REV_OF_PLAN. */
 	db_res *res;
 	int rc = db_query(d, a, &res,
-	                  with_population ? "SELECT t.id, t.slug, t.name, IF(?, 0, p.revision),"
+	                  with_population ? "SELECT t.id, t.slug, t.name, " REV_OF_PLAN ","
 	                                    " (SELECT COALESCE(SUM(c.population), 0) FROM comuni c WHERE "
 	                                    "c.tenant_id = t.id)"
 	                                    " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
-	                                    " WHERE p.cycle_id = ? AND (? OR p.revision > 0) ORDER BY t.slug"
-	                                  : "SELECT t.id, t.slug, t.name, IF(?, 0, p.revision), 0"
+	                                    " WHERE p.cycle_id = ? AND (? = 1 OR (" REV_OF_PLAN ") > 0) ORDER BY t.slug"
+	                                  : "SELECT t.id, t.slug, t.name, " REV_OF_PLAN ", 0"
 	                                    " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
-	                                    " WHERE p.cycle_id = ? AND (? OR p.revision > 0) ORDER BY t.slug",
-	                  "iii", (long long)(src == COMPARE_DRAFT), cycle_id, (long long)(src == COMPARE_DRAFT));
+	                                    " WHERE p.cycle_id = ? AND (? = 1 OR (" REV_OF_PLAN ") > 0) ORDER BY t.slug",
+	                  "iiii", REV_ARG(src), cycle_id, REV_ARG(src), REV_ARG(src));
 	if (rc != DB_OK)
 		return rc;
 	*n = db_nrows(res);
@@ -103,7 +110,7 @@ int compare_store_coverage(db *d, arena *a, long long cycle_id, compare_source s
 	    " WHERE p.cycle_id = ? AND ps.status <> 'empty' AND p.tenant_id "
 	    "IN " PAGE_IN " GROUP BY ps.tenant_id, tag.code";
 	db_res *res;
-	long long draft = src == COMPARE_DRAFT;
+	long long draft = REV_ARG(src);
 	int rc = by_objective ? db_query(d, a, &res, by_objective_sql, "iii" PAGE_TYPES, draft, cycle_id, cycle_id,
 	                                 PAGE_IDS(ids))
 	                      : db_query(d, a, &res, by_action_sql, "ii" PAGE_TYPES, draft, cycle_id, PAGE_IDS(ids));
@@ -126,11 +133,11 @@ int compare_store_finance(db *d, arena *a, long long cycle_id, compare_source sr
 	    "SELECT pi.tenant_id, pi.source, SUM(pi.amount_eur)"
 	    " FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND "
 	    "pi.cycle_id = p.cycle_id"
-	    " AND pi.revision = IF(?, 0, p.revision)"
+	    " AND pi.revision = " REV_OF_PLAN
 	    " WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " GROUP BY pi.tenant_id, pi.source";
 	db_res *res;
 	int rc = db_query(d, a, &res, by_source ? by_source_sql : by_area_sql, "ii" PAGE_TYPES,
-	                  (long long)(src == COMPARE_DRAFT), cycle_id, PAGE_IDS(ids));
+	                  REV_ARG(src), cycle_id, PAGE_IDS(ids));
 	if (rc != DB_OK)
 		return rc;
 	read_aggs(res, a, false, out, n);
@@ -162,7 +169,7 @@ int compare_store_section(db *d, arena *a, long long cycle_id, compare_source sr
 	                  "ps.content, ps.indicators, ps.spending_eur"
 	                  " FROM plans p" SECTIONS_OF_PLAN " AND ps.section_key = ?"
 	                  " WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN,
-	                  "isi" PAGE_TYPES, (long long)(src == COMPARE_DRAFT), key, cycle_id, PAGE_IDS(ids));
+	                  "isi" PAGE_TYPES, REV_ARG(src), key, cycle_id, PAGE_IDS(ids));
 	if (rc != DB_OK)
 		return rc;
 	read_sections(res, a, out, n);
@@ -183,7 +190,7 @@ int compare_store_action_sections(db *d, arena *a, long long cycle_id, compare_s
 	                  "ts.section_key = ps.section_key"
 	                  " WHERE p.cycle_id = ? AND ps.indicators > 0 AND p.tenant_id IN " PAGE_IN
 	                  " ORDER BY ps.tenant_id, ts.position",
-	                  "isi" PAGE_TYPES, (long long)(src == COMPARE_DRAFT), action, cycle_id, PAGE_IDS(ids));
+	                  "isi" PAGE_TYPES, REV_ARG(src), action, cycle_id, PAGE_IDS(ids));
 	if (rc != DB_OK)
 		return rc;
 	read_sections(res, a, out, n);
@@ -204,14 +211,14 @@ int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src,
 	    "  WHERE cycle_id = ? AND tenant_id IN " PAGE_IN " UNION ALL"
 	    " SELECT pi.tenant_id, pi.source, 0, pi.amount_eur, 0"
 	    "  FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND pi.cycle_id = p.cycle_id"
-	    "  AND pi.revision = IF(?, 0, p.revision)"
+	    "  AND pi.revision = " REV_OF_PLAN
 	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " UNION ALL"
 	    " SELECT ps.tenant_id, ps.source, 0, 0, ps.amount_eur"
 	    "  FROM plans p JOIN plan_section_spending ps ON ps.tenant_id = p.tenant_id AND ps.cycle_id = p.cycle_id"
-	    "  AND ps.revision = IF(?, 0, p.revision)"
+	    "  AND ps.revision = " REV_OF_PLAN
 	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN ") x GROUP BY tenant_id, source";
 	db_res *res;
-	long long draft = src == COMPARE_DRAFT;
+	long long draft = REV_ARG(src);
 	int rc = db_query(d, a, &res, sql, "i" PAGE_TYPES "ii" PAGE_TYPES "ii" PAGE_TYPES, cycle_id, PAGE_IDS(ids),
 	                  draft, cycle_id, PAGE_IDS(ids), draft, cycle_id, PAGE_IDS(ids));
 	if (rc != DB_OK)
