@@ -117,7 +117,10 @@ class Files(unittest.TestCase):
         self.assertEqual(r.headers["Content-Type"], "application/zip")
         z = zipfile.ZipFile(io.BytesIO(r.body))
         self.assertIsNone(z.testzip())
-        self.assertEqual(sorted(z.namelist()), ["LEGGIMI.txt", "piani.csv", "piani/ats-20.json", "sezioni.csv"])
+        self.assertEqual(sorted(z.namelist()), ["LEGGIMI.txt", "confronti/copertura_per_azione.csv",
+                                                "confronti/copertura_per_obiettivo.csv",
+                                                "confronti/finanza_per_area.csv", "confronti/finanza_per_fonte.csv",
+                                                "piani.csv", "piani/ats-20.json", "sezioni.csv"])
         snap = z.read("piani/ats-20.json")
         self.assertEqual(snap, get("/api/v1/public/tenants/ats-20/plans/" + CYCLE).body)
         plans = csv_rows(z.read("piani.csv"))
