@@ -125,7 +125,7 @@ typedef struct cmp {
 	outbuf o;
 	jw *w; /* the indicators' JSON writer; the other answers are written by hand */
 	csv_writer cw;
-	xlsx *x; /* the spreadsheet being written, XLSX only */
+	xlsx *x;     /* the spreadsheet being written, XLSX only */
 	bool failed; /* answered an error after opening (built whole only) */
 } cmp;
 
@@ -199,10 +199,10 @@ static bool cmp_start(http_req *r, cmp *m)
 static bool cmp_tenants(cmp *m, bool with_population)
 {
 	if (m->o.sink != NULL) /* a public answer: the published plans, for anyone */
-		return db_ok(m->r,
-		             compare_public_tenants(m->r->db, m->r->a, m->cy->id, with_population, &m->tenants,
-		                                    &m->ntenants),
-		             "i piani");
+		return db_ok(
+		    m->r,
+		    compare_public_tenants(m->r->db, m->r->a, m->cy->id, with_population, &m->tenants, &m->ntenants),
+		    "i piani");
 	return db_ok(m->r,
 	             compare_visible_tenants(m->r->db, m->r->a, m->r->user, m->cy->id, m->src, with_population,
 	                                     &m->tenants, &m->ntenants),
@@ -660,8 +660,8 @@ static void coverage_answer(cmp *m, const char *by, bool by_objective, const cha
 	static const char *const lead[] = {NULL};
 	static const char *const fields[] = {"sections", "complete", "indicators", "spending_eur", NULL};
 	static const char *const titles[] = {"sezioni scritte", "sezioni complete", "indicatori", "spesa (€)"};
-	if (!agg_open(m, "coverage", by, by_objective ? "Copertura per obiettivo" : "Copertura per azione", cols,
-	              ncols, lead, fields, titles))
+	if (!agg_open(m, "coverage", by, by_objective ? "Copertura per obiettivo" : "Copertura per azione", cols, ncols,
+	              lead, fields, titles))
 		return;
 	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_PAGE * ncols + 1, sizeof(cov)),
 	             arena_calloc(r->a, ncols + 1, sizeof(cov))};

@@ -117,8 +117,7 @@ int compare_visible_tenants(db *d, arena *a, const identity *u, long long cycle_
  * a published plan is public, so every one of them may be seen. The public
  * pages and files (core/opendata) read through this, never through
  * compare_visible_tenants with a made-up identity. Natural order. */
-int compare_public_tenants(db *d, arena *a, long long cycle_id, bool with_population, compare_tenant **out,
-                           size_t *n);
+int compare_public_tenants(db *d, arena *a, long long cycle_id, bool with_population, compare_tenant **out, size_t *n);
 
 /* A figure there is none of: per inhabitant without population, a median
  * without values, a sum past MONEY_MAX_CENTS. */

@@ -141,8 +141,7 @@ static void coverage_body(cmp_view *v)
 	static const char *const by_values[] = {"action", "objective"};
 	static const char *const by_labels[] = {"Azioni di sistema", "Obiettivi strategici"};
 	cmp_view_select(p, "by", "Colonne", by_values, by_labels, 2, by_objective ? "objective" : "action");
-	cmp_view_form_end(p, v, action,
-	                  cmp_view_query(v, by_objective ? "objective" : "action"));
+	cmp_view_form_end(p, v, action, cmp_view_query(v, by_objective ? "objective" : "action"));
 	cmp_view_intro(p, v);
 	legend(h);
 	if (v->nt == 0) {

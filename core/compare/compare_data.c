@@ -57,8 +57,7 @@ int compare_visible_tenants(db *d, arena *a, const identity *u, long long cycle_
 	return DB_OK;
 }
 
-int compare_public_tenants(db *d, arena *a, long long cycle_id, bool with_population, compare_tenant **out,
-                           size_t *n)
+int compare_public_tenants(db *d, arena *a, long long cycle_id, bool with_population, compare_tenant **out, size_t *n)
 {
 	/* Published is public: no scope to ask, every listed tenant is shown. */
 	int rc = compare_store_tenants(d, a, cycle_id, COMPARE_PUBLISHED, with_population, out, n);

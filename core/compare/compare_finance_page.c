@@ -58,7 +58,8 @@ static void finance_body(cmp_view *v)
 	for (size_t t = 0; t < nt; t++) {
 		population += v->tenants[t].population;
 		for (size_t c = 0; c < ncols; c++)
-			per_inh[t * ncols + c] = compare_per_inhabitant(amount[t * ncols + c], v->tenants[t].population);
+			per_inh[t * ncols + c] =
+			    compare_per_inhabitant(amount[t * ncols + c], v->tenants[t].population);
 	}
 	int64_t *tot = arena_calloc(r->a, ncols + 1, sizeof(int64_t));
 	for (size_t c = 0; c < ncols; c++) {
@@ -84,8 +85,7 @@ static void finance_body(cmp_view *v)
 		labels[c] = arena_printf(r->a, "%s – %s", cols[c], items[c].title);
 	if (ncols > 0)
 		cmp_view_select(p, "code", "Grafico", cols, labels, ncols, chart_col >= 0 ? cols[chart_col] : NULL);
-	cmp_view_form_end(p, v, action,
-	                  cmp_view_query(v, by_source ? "source" : "area"));
+	cmp_view_form_end(p, v, action, cmp_view_query(v, by_source ? "source" : "area"));
 	cmp_view_intro(p, v);
 	html_raw(h, "<p>");
 	html_text(h, by_source ? "Le voci di entrata del piano per fonte di finanziamento."

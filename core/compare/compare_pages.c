@@ -98,8 +98,8 @@ const char *cmp_view_query(const cmp_view *v, const char *by)
 bool cmp_view_tenants(cmp_view *v, bool with_population)
 {
 	int rc = v->public ? compare_public_tenants(v->r->db, v->r->a, v->cy->id, with_population, &v->tenants, &v->nt)
-	                   : compare_visible_tenants(v->r->db, v->r->a, v->r->user, v->cy->id, v->src,
-	                                             with_population, &v->tenants, &v->nt);
+	                   : compare_visible_tenants(v->r->db, v->r->a, v->r->user, v->cy->id, v->src, with_population,
+	                                             &v->tenants, &v->nt);
 	if (rc != DB_OK) {
 		web_error_page(v->r, 503, NULL);
 		return false;

@@ -40,16 +40,17 @@ int compare_store_tenants(db *d, arena *a, long long cycle_id, compare_source sr
 	/* A draft is any plan, a submission revision > 0, a published plan
 	 * published_revision not NULL; the revision read as REV_OF_PLAN. */
 	db_res *res;
-	int rc = db_query(d, a, &res,
-	                  with_population ? "SELECT t.id, t.slug, t.name, " REV_OF_PLAN ","
-	                                    " (SELECT COALESCE(SUM(c.population), 0) FROM comuni c WHERE "
-	                                    "c.tenant_id = t.id)"
-	                                    " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
-	                                    " WHERE p.cycle_id = ? AND (? = 1 OR (" REV_OF_PLAN ") > 0) ORDER BY t.slug"
-	                                  : "SELECT t.id, t.slug, t.name, " REV_OF_PLAN ", 0"
-	                                    " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
-	                                    " WHERE p.cycle_id = ? AND (? = 1 OR (" REV_OF_PLAN ") > 0) ORDER BY t.slug",
-	                  "iiii", REV_ARG(src), cycle_id, REV_ARG(src), REV_ARG(src));
+	int rc =
+	    db_query(d, a, &res,
+	             with_population ? "SELECT t.id, t.slug, t.name, " REV_OF_PLAN ","
+	                               " (SELECT COALESCE(SUM(c.population), 0) FROM comuni c WHERE "
+	                               "c.tenant_id = t.id)"
+	                               " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
+	                               " WHERE p.cycle_id = ? AND (? = 1 OR (" REV_OF_PLAN ") > 0) ORDER BY t.slug"
+	                             : "SELECT t.id, t.slug, t.name, " REV_OF_PLAN ", 0"
+	                               " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
+	                               " WHERE p.cycle_id = ? AND (? = 1 OR (" REV_OF_PLAN ") > 0) ORDER BY t.slug",
+	             "iiii", REV_ARG(src), cycle_id, REV_ARG(src), REV_ARG(src));
 	if (rc != DB_OK)
 		return rc;
 	*n = db_nrows(res);
@@ -133,11 +134,11 @@ int compare_store_finance(db *d, arena *a, long long cycle_id, compare_source sr
 	    "SELECT pi.tenant_id, pi.source, SUM(pi.amount_eur)"
 	    " FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND "
 	    "pi.cycle_id = p.cycle_id"
-	    " AND pi.revision = " REV_OF_PLAN
-	    " WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " GROUP BY pi.tenant_id, pi.source";
+	    " AND pi.revision = " REV_OF_PLAN " WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN
+	    " GROUP BY pi.tenant_id, pi.source";
 	db_res *res;
-	int rc = db_query(d, a, &res, by_source ? by_source_sql : by_area_sql, "ii" PAGE_TYPES,
-	                  REV_ARG(src), cycle_id, PAGE_IDS(ids));
+	int rc = db_query(d, a, &res, by_source ? by_source_sql : by_area_sql, "ii" PAGE_TYPES, REV_ARG(src), cycle_id,
+	                  PAGE_IDS(ids));
 	if (rc != DB_OK)
 		return rc;
 	read_aggs(res, a, false, out, n);
@@ -211,12 +212,11 @@ int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src,
 	    "  WHERE cycle_id = ? AND tenant_id IN " PAGE_IN " UNION ALL"
 	    " SELECT pi.tenant_id, pi.source, 0, pi.amount_eur, 0"
 	    "  FROM plans p JOIN plan_income pi ON pi.tenant_id = p.tenant_id AND pi.cycle_id = p.cycle_id"
-	    "  AND pi.revision = " REV_OF_PLAN
-	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " UNION ALL"
+	    "  AND pi.revision = " REV_OF_PLAN "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN " UNION ALL"
 	    " SELECT ps.tenant_id, ps.source, 0, 0, ps.amount_eur"
 	    "  FROM plans p JOIN plan_section_spending ps ON ps.tenant_id = p.tenant_id AND ps.cycle_id = p.cycle_id"
-	    "  AND ps.revision = " REV_OF_PLAN
-	    "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN ") x GROUP BY tenant_id, source";
+	    "  AND ps.revision = " REV_OF_PLAN "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN
+	    ") x GROUP BY tenant_id, source";
 	db_res *res;
 	long long draft = REV_ARG(src);
 	int rc = db_query(d, a, &res, sql, "i" PAGE_TYPES "ii" PAGE_TYPES "ii" PAGE_TYPES, cycle_id, PAGE_IDS(ids),

@@ -174,8 +174,8 @@ static rdf_graph *build(http_req *r, const char **last_out)
 		for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
 			for (int xlsx = 0; xlsx < 2; xlsx++)
 				distribution(&c, cmps,
-				             arena_printf(r->a, "/api/v1/public/cycles/%s/compare/%s&format=%s", cy->slug,
-				                          files[k].path, xlsx ? "xlsx" : "csv"),
+				             arena_printf(r->a, "/api/v1/public/cycles/%s/compare/%s&format=%s",
+				                          cy->slug, files[k].path, xlsx ? "xlsx" : "csv"),
 				             xlsx ? "XLSX" : "CSV",
 				             arena_printf(r->a, "%s (%s)", files[k].title, xlsx ? "XLSX" : "CSV"));
 	}

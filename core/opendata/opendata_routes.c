@@ -100,12 +100,14 @@ od_cycle *od_path_cycle(http_req *r)
 #define PUBLIC ROUTE_PAGE | ROUTE_PUBLIC
 #define P_BY(a, b)                                                                                                     \
 	{                                                                                                              \
-		"by", PARAM_QUERY, false, "{\"type\":\"string\",\"enum\":[\"" a "\",\"" b "\"],\"default\":\"" a "\"}",   \
+		"by", PARAM_QUERY, false,                                                                              \
+		    "{\"type\":\"string\",\"enum\":[\"" a "\",\"" b "\"],\"default\":\"" a "\"}",                      \
 		    "Le colonne del confronto"                                                                         \
 	}
-#define P_FORMAT_ALL                                                                                                     \
+#define P_FORMAT_ALL                                                                                                   \
 	{                                                                                                              \
-		"format", PARAM_QUERY, false, "{\"type\":\"string\",\"enum\":[\"json\",\"csv\",\"xlsx\"],\"default\":\"json\"}",                \
+		"format", PARAM_QUERY, false,                                                                          \
+		    "{\"type\":\"string\",\"enum\":[\"json\",\"csv\",\"xlsx\"],\"default\":\"json\"}",                 \
 		    "La forma della risposta (altrimenti dall'intestazione Accept)"                                    \
 	}
 
@@ -116,13 +118,23 @@ static const route routes[] = {
      "Trasparenza: la copertura dei piani pubblicati per obiettivo o azione"},
     {HTTP_GET, "/trasparenza/{cycle}/finanza", od_public_finance_page, PUBLIC,
      "Trasparenza: spesa per area o entrate per fonte dei piani pubblicati, per abitante"},
-    {HTTP_GET, "/api/v1/public/cycles/{cycle}/compare/coverage", od_public_compare_coverage, ROUTE_PUBLIC,
+    {HTTP_GET,
+     "/api/v1/public/cycles/{cycle}/compare/coverage",
+     od_public_compare_coverage,
+     ROUTE_PUBLIC,
      "The coverage of the published plans by action (?by=action) or objective (?by=objective); JSON, CSV or XLSX",
-     NULL, "CompareCoverage", {P_BY("action", "objective"), P_FORMAT_ALL}},
-    {HTTP_GET, "/api/v1/public/cycles/{cycle}/compare/finance", od_public_compare_finance, ROUTE_PUBLIC,
+     NULL,
+     "CompareCoverage",
+     {P_BY("action", "objective"), P_FORMAT_ALL}},
+    {HTTP_GET,
+     "/api/v1/public/cycles/{cycle}/compare/finance",
+     od_public_compare_finance,
+     ROUTE_PUBLIC,
      "Spending by area (?by=area) or income by source (?by=source) of the published plans, absolute and per "
      "inhabitant, with totals and medians; JSON, CSV or XLSX",
-     NULL, "CompareFinance", {P_BY("area", "source"), P_FORMAT_ALL}},
+     NULL,
+     "CompareFinance",
+     {P_BY("area", "source"), P_FORMAT_ALL}},
     {HTTP_GET, "/opendata/catalog.rdf", od_catalog_rdf, PUBLIC, "Il catalogo DCAT-AP_IT dei dati aperti (RDF/XML)"},
     {HTTP_GET, "/opendata/catalog.ttl", od_catalog_ttl, PUBLIC, "Il catalogo DCAT-AP_IT dei dati aperti (Turtle)"},
     {HTTP_GET, "/opendata/{cycle}/piani.csv", od_plans_csv, PUBLIC, "I piani pubblicati di un ciclo (CSV)"},

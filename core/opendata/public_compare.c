@@ -74,7 +74,9 @@ static void get_compare(http_req *r, bool finance)
 			http_set_header(r, "Content-Disposition",
 			                arena_printf(r->a, "attachment; filename=\"ambito-%s-%s-%s-published.%s\"",
 			                             cy->slug, finance ? "finance" : "coverage",
-			                             by ? by : finance ? "area" : "action",
+			                             by        ? by
+			                             : finance ? "area"
+			                                       : "action",
 			                             format == COMPARE_XLSX ? "xlsx" : "csv"));
 	}
 	free(m.data);
