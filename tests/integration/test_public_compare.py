@@ -240,6 +240,12 @@ class PublicCompare(unittest.TestCase):
         self.assertEqual(api.status, 400)
         self.assertEqual(api.json()["errors"][0]["field"], "by")
         self.assertEqual(SRV.request("GET", PUBLIC + "/coverage?format=pdf").status, 400)
+        # A source asked for is not obeyed: public is the published plans.
+        self.assertEqual(get(PUBLIC + "/coverage?by=objective&source=draft").body,
+                         get(PUBLIC + "/coverage?by=objective").body)
+        drafts = get(PAGES + "/copertura?by=objective&source=draft").text
+        for slug in UNPUBLISHED:
+            self.assertNotIn(TENANTS[slug]["name"], drafts)
 
     def test_4_csv_xlsx_and_zip_say_the_same(self):
         z = zipfile.ZipFile(io.BytesIO(get("/opendata/%s.zip" % CYCLE).body))
