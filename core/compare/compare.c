@@ -42,7 +42,7 @@ typedef struct cmp {
 
 static const char *source_name(compare_source s)
 {
-	return s == COMPARE_DRAFT ? "draft" : "submitted";
+	return s == COMPARE_DRAFT ? "draft" : s == COMPARE_PUBLISHED ? "published" : "submitted";
 }
 
 static bool db_ok(http_req *r, int rc, const char *what)
@@ -77,7 +77,7 @@ static bool cmp_start(http_req *r, cmp *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->r = r;
-	role rl = r->user->region_role;
+	role rl = r->user ? r->user->region_role : ROLE_NONE;
 	if (rl != ROLE_REGION_ADMIN && rl != ROLE_REGION_REVIEWER && rl != ROLE_UNIVERSITY) {
 		http_problem(r, 403,
 		             "i confronti tra ambiti sono riservati al personale regionale e agli utenti university");
@@ -108,6 +108,11 @@ static bool cmp_start(http_req *r, cmp *m)
  * isolation is decided by scope_can_see alone. */
 static bool cmp_tenants(cmp *m, bool with_population)
 {
+	if (m->t.sink != NULL) /* a public answer: the published plans, for anyone */
+		return db_ok(
+		    m->r,
+		    compare_public_tenants(m->r->db, m->r->a, m->cy->id, with_population, &m->tenants, &m->ntenants),
+		    "i piani");
 	return db_ok(m->r,
 	             compare_visible_tenants(m->r->db, m->r->a, m->r->user, m->cy->id, m->src, with_population,
 	                                     &m->tenants, &m->ntenants),
@@ -397,6 +402,29 @@ static int cov_page(cmp *m, const page *pg, void *ctx)
 	return DB_OK;
 }
 
+/* The coverage answer once the checks are done. */
+static void coverage_answer(cmp *m, const char *by, bool by_objective, const char **cols, size_t ncols)
+{
+	http_req *r = m->r;
+	static const char *const lead[] = {NULL};
+	static const char *const fields[] = {"sections", "complete", "indicators", "spending_eur", NULL};
+	static const char *const titles[] = {"sezioni scritte", "sezioni complete", "indicatori", "spesa (€)"};
+	if (!agg_open(m, "coverage", by, by_objective ? "Copertura per obiettivo" : "Copertura per azione", cols, ncols,
+	              lead, fields, titles))
+		return;
+	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_AGG_PAGE * ncols + 1, sizeof(cov)),
+	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
+	if (!cmp_pages(m, COMPARE_AGG_PAGE, cov_page, &c, "la copertura"))
+		return;
+	if (!m->t.tab) {
+		table_str(&m->t, "],\"totals\":{");
+		for (size_t j = 0; j < ncols; j++)
+			cov_json(&m->t, cols[j], &c.totals[j], j == 0);
+		table_str(&m->t, "}}");
+	}
+	cmp_close(m);
+}
+
 void compare_get_coverage(http_req *r)
 {
 	static const char *const words[2] = {"action", "objective"};
@@ -407,23 +435,7 @@ void compare_get_coverage(http_req *r)
 	size_t ncols;
 	if (!agg_start(r, &m, words, kinds, false, &by, &by_objective, &cols, &ncols))
 		return;
-	static const char *const lead[] = {NULL};
-	static const char *const fields[] = {"sections", "complete", "indicators", "spending_eur", NULL};
-	static const char *const titles[] = {"sezioni scritte", "sezioni complete", "indicatori", "spesa (€)"};
-	if (!agg_open(&m, "coverage", by, by_objective ? "Copertura per obiettivo" : "Copertura per azione", cols,
-	              ncols, lead, fields, titles))
-		return;
-	cov_ctx c = {by_objective, cols, ncols, arena_calloc(r->a, COMPARE_AGG_PAGE * ncols + 1, sizeof(cov)),
-	             arena_calloc(r->a, ncols + 1, sizeof(cov))};
-	if (!cmp_pages(&m, COMPARE_AGG_PAGE, cov_page, &c, "la copertura"))
-		return;
-	if (!m.t.tab) {
-		table_str(&m.t, "],\"totals\":{");
-		for (size_t j = 0; j < ncols; j++)
-			cov_json(&m.t, cols[j], &c.totals[j], j == 0);
-		table_str(&m.t, "}}");
-	}
-	cmp_close(&m);
+	coverage_answer(&m, by, by_objective, cols, ncols);
 }
 
 /* ---------------------------------------------------------------- finance */
@@ -508,6 +520,51 @@ static int fin_page(cmp *m, const page *pg, void *ctx)
 	return DB_OK;
 }
 
+/* The finance answer once the checks are done. */
+static void finance_answer(cmp *m, const char *by, bool by_source, const char **cols, size_t ncols)
+{
+	http_req *r = m->r;
+	/* Every row's figures stay for the totals and medians: two numbers a
+	 * cell, 600 tenants by 9 areas is some 85 kB. */
+	size_t nt = m->ntenants;
+	int64_t *amount = arena_calloc(r->a, nt * ncols + 1, sizeof(*amount));
+	int64_t *per_inh = arena_calloc(r->a, nt * ncols + 1, sizeof(*per_inh));
+	static const char *const lead[] = {"population", NULL};
+	static const char *const fields[] = {"amount_eur", "per_inhabitant_eur", NULL};
+	static const char *const titles[] = {"Popolazione", "importo (€)", "per abitante (€)"};
+	if (!agg_open(m, "finance", by, by_source ? "Entrate per fonte" : "Spesa per area", cols, ncols, lead, fields,
+	              titles))
+		return;
+	fin_ctx f = {by_source, cols, ncols, amount, per_inh, 0};
+	if (!cmp_pages(m, COMPARE_AGG_PAGE, fin_page, &f, "i dati finanziari"))
+		return;
+	long long population = f.population;
+	if (!m->t.tab) {
+		table_str(&m->t, "],\"population\":");
+		table_put_int(&m->t, population);
+		/* Totals: the sum of the rows; per inhabitant over the sum of
+		 * their populations. */
+		table_str(&m->t, ",\"totals\":{");
+		for (size_t c = 0; c < ncols; c++) {
+			int64_t sum = 0;
+			for (size_t t = 0; t < nt && sum != NO_FIGURE; t++)
+				if (!money_add(&sum, amount[t * ncols + c]))
+					sum = NO_FIGURE;
+			money_json(&m->t, cols[c], sum,
+			           sum != NO_FIGURE ? compare_per_inhabitant(sum, population) : NO_FIGURE, c == 0);
+		}
+		/* Medians over the rows; per inhabitant over the rows that have
+		 * a population. null when there is no value at all. */
+		int64_t *v = arena_calloc(r->a, nt + 1, sizeof(*v));
+		table_str(&m->t, "},\"medians\":{");
+		for (size_t c = 0; c < ncols; c++)
+			money_json(&m->t, cols[c], compare_column_median(amount, nt, ncols, c, v),
+			           compare_column_median(per_inh, nt, ncols, c, v), c == 0);
+		table_str(&m->t, "}}");
+	}
+	cmp_close(m);
+}
+
 void compare_get_finance(http_req *r)
 {
 	static const char *const words[2] = {"area", "source"};
@@ -518,45 +575,45 @@ void compare_get_finance(http_req *r)
 	size_t ncols;
 	if (!agg_start(r, &m, words, kinds, true, &by, &by_source, &cols, &ncols))
 		return;
-	/* Every row's figures stay for the totals and medians: two numbers a
-	 * cell, 600 tenants by 9 areas is some 85 kB. */
-	size_t nt = m.ntenants;
-	int64_t *amount = arena_calloc(r->a, nt * ncols + 1, sizeof(*amount));
-	int64_t *per_inh = arena_calloc(r->a, nt * ncols + 1, sizeof(*per_inh));
-	static const char *const lead[] = {"population", NULL};
-	static const char *const fields[] = {"amount_eur", "per_inhabitant_eur", NULL};
-	static const char *const titles[] = {"Popolazione", "importo (€)", "per abitante (€)"};
-	if (!agg_open(&m, "finance", by, by_source ? "Entrate per fonte" : "Spesa per area", cols, ncols, lead, fields,
-	              titles))
-		return;
-	fin_ctx f = {by_source, cols, ncols, amount, per_inh, 0};
-	if (!cmp_pages(&m, COMPARE_AGG_PAGE, fin_page, &f, "i dati finanziari"))
-		return;
-	long long population = f.population;
-	if (!m.t.tab) {
-		table_str(&m.t, "],\"population\":");
-		table_put_int(&m.t, population);
-		/* Totals: the sum of the rows; per inhabitant over the sum of
-		 * their populations. */
-		table_str(&m.t, ",\"totals\":{");
-		for (size_t c = 0; c < ncols; c++) {
-			int64_t sum = 0;
-			for (size_t t = 0; t < nt && sum != NO_FIGURE; t++)
-				if (!money_add(&sum, amount[t * ncols + c]))
-					sum = NO_FIGURE;
-			money_json(&m.t, cols[c], sum,
-			           sum != NO_FIGURE ? compare_per_inhabitant(sum, population) : NO_FIGURE, c == 0);
-		}
-		/* Medians over the rows; per inhabitant over the rows that have
-		 * a population. null when there is no value at all. */
-		int64_t *v = arena_calloc(r->a, nt + 1, sizeof(*v));
-		table_str(&m.t, "},\"medians\":{");
-		for (size_t c = 0; c < ncols; c++)
-			money_json(&m.t, cols[c], compare_column_median(amount, nt, ncols, c, v),
-			           compare_column_median(per_inh, nt, ncols, c, v), c == 0);
-		table_str(&m.t, "}}");
+	finance_answer(&m, by, by_source, cols, ncols);
+}
+
+/* ---------------------------------------------------------------- public */
+
+bool compare_public_answer(http_req *r, long long cycle_id, const char *cycle_slug, bool finance, const char *by,
+                           int format, table_sink sink, void *ctx)
+{
+	static const char *const cov_words[2] = {"action", "objective"};
+	static const char *const fin_words[2] = {"area", "source"};
+	static const int cov_kinds[2] = {COLS_ACTIONS, COLS_OBJECTIVES};
+	static const int fin_kinds[2] = {COLS_AREAS, COLS_SOURCES};
+	const char *const *words = finance ? fin_words : cov_words;
+	bool second = by != NULL && strcmp(by, words[1]) == 0;
+	if (by != NULL && !second && strcmp(by, words[0]) != 0) {
+		field_errors *e = http_errors_new(r);
+		field_errors_add(e, "by", "deve essere %s o %s", words[0], words[1]);
+		http_errors_answer(r, e, 400, NULL);
+		return false;
 	}
-	cmp_close(&m);
+	cmp m;
+	memset(&m, 0, sizeof(m));
+	m.r = r;
+	m.src = COMPARE_PUBLISHED;
+	table_init(&m.t, r, format);
+	table_to_sink(&m.t, sink, ctx);
+	cycle *cy = arena_calloc(r->a, 1, sizeof(*cy));
+	cy->id = cycle_id;
+	cy->slug = cycle_slug;
+	m.cy = cy;
+	const char **cols;
+	size_t ncols;
+	if (!catalog_codes(&m, (finance ? fin_kinds : cov_kinds)[second], &cols, &ncols) || !cmp_tenants(&m, finance))
+		return false;
+	if (finance)
+		finance_answer(&m, words[second], second, cols, ncols);
+	else
+		coverage_answer(&m, words[second], second, cols, ncols);
+	return !m.t.failed;
 }
 
 /* ---------------------------------------------------------------- funds */

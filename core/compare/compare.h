@@ -27,7 +27,9 @@
 
 typedef enum {
 	COMPARE_SUBMITTED, /* each tenant's latest submission (plans.revision) */
-	COMPARE_DRAFT      /* each tenant's working draft (revision 0) */
+	COMPARE_DRAFT,     /* each tenant's working draft (revision 0) */
+	COMPARE_PUBLISHED  /* each tenant's published plan (plans.published_revision);
+	                      never published: left out */
 } compare_source;
 
 /* A tenant with a plan to compare, as listed by compare_store_tenants. */
@@ -60,8 +62,8 @@ typedef struct compare_section {
  * COMPARE_PAGE tenant ids (COMPARE_AGG_PAGE for coverage and finance),
  * unused slots 0 (no tenant has id 0). */
 
-/* The tenants that have a plan in the cycle (draft) or a submission
- * (submitted), by slug. Visibility is the caller's business: the routes
+/* The tenants that have a plan in the cycle (draft), a submission
+ * (submitted) or a published plan (published), by slug. Visibility is the caller's business: the routes
  * filter with scope_can_see. */
 int compare_store_tenants(db *d, arena *a, long long cycle_id, compare_source src, bool with_population,
                           compare_tenant **out, size_t *n);
@@ -119,6 +121,12 @@ void compare_register(void); /* /api/v1/cycles/{cycle}/compare/... */
 int compare_visible_tenants(db *d, arena *a, const identity *u, long long cycle_id, compare_source src,
                             bool with_population, compare_tenant **out, size_t *n);
 
+/* The tenants with a published plan in the cycle, for anyone (no identity):
+ * a published plan is public, so every one of them may be seen. The public
+ * pages and files (core/opendata) read through this, never through
+ * compare_visible_tenants with a made-up identity. Natural order. */
+int compare_public_tenants(db *d, arena *a, long long cycle_id, bool with_population, compare_tenant **out, size_t *n);
+
 /* A figure there is none of: per inhabitant without population, a median
  * without values, a sum past MONEY_MAX_CENTS. */
 #define COMPARE_NO_FIGURE TABLE_NO_FIGURE
@@ -162,6 +170,23 @@ void compare_get_coverage(http_req *r);
 void compare_get_finance(http_req *r);
 void compare_get_section(http_req *r); /* {key} from the path, else ?key= */
 void compare_get_indicators(http_req *r);
+
+/* The public comparisons (SPEC §7b), for core/opendata: the coverage
+ * (finance false; by "action" or "objective") or the finance ("area" or
+ * "source") of the published plans of the cycle, the same shapes as the
+ * Region's API with "source":"published", in format (COMPARE_JSON, _CSV,
+ * _XLSX), written whole to sink rather than streamed, so that the caller
+ * can answer it with its validators. by NULL is the first word. False
+ * after answering an error (400 naming by, 5xx); nothing else is answered. */
+typedef void (*compare_sink)(void *ctx, const void *buf, size_t len);
+bool compare_public_answer(http_req *r, long long cycle_id, const char *cycle_slug, bool finance, const char *by,
+                           int format, compare_sink sink, void *ctx);
+
+/* The public comparison pages (/trasparenza/{cycle}/copertura|finanza),
+ * built whole into r's answer (status 200 when built, else an error page)
+ * for the caller to answer with its validators. */
+void compare_public_coverage_page(http_req *r);
+void compare_public_finance_page(http_req *r);
 
 /* The comparison pages, /confronti/… (compare_pages.c and its siblings). */
 void compare_pages_register(void);

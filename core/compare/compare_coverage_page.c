@@ -61,11 +61,10 @@ static void legend(html *h)
 	html_raw(h, "</ul>");
 }
 
-void compare_coverage_page(http_req *r)
+/* The page once started (for the Region or the public). */
+static void coverage_body(cmp_view *v)
 {
-	cmp_view v;
-	if (!cmp_view_start(r, &v, compare_get_coverage))
-		return;
+	http_req *r = v->r;
 	const char *by = http_query(r, "by");
 	if (by != NULL && strcmp(by, "action") != 0 && strcmp(by, "objective") != 0) {
 		web_error_page(r, 400, "Le colonne sono le azioni (action) o gli obiettivi (objective).");
@@ -73,7 +72,7 @@ void compare_coverage_page(http_req *r)
 	}
 	bool by_objective = by != NULL && strcmp(by, "objective") == 0;
 	cycle_catalog cat;
-	if (cycle_store_load_catalog(r->db, r->a, v.cy->id, &cat) != DB_OK) {
+	if (cycle_store_load_catalog(r->db, r->a, v->cy->id, &cat) != DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
 	}
@@ -95,33 +94,31 @@ void compare_coverage_page(http_req *r)
 		}
 	}
 	long long *total = arena_calloc(r->a, ncols + 1, sizeof(long long));
-	if (compare_store_tagged(r->db, r->a, v.cy->id, by_objective, cols, ncols, total) != DB_OK) {
+	if (compare_store_tagged(r->db, r->a, v->cy->id, by_objective, cols, ncols, total) != DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
 	}
-	if (!cmp_view_tenants(&v, false))
+	if (!cmp_view_tenants(v, false))
 		return;
-	compare_cov *cells = arena_calloc(r->a, v.nt * ncols + 1, sizeof(*cells));
-	if (compare_coverage_matrix(r->db, v.cy->id, v.src, by_objective, v.tenants, v.nt, cols, ncols, cells) !=
+	compare_cov *cells = arena_calloc(r->a, v->nt * ncols + 1, sizeof(*cells));
+	if (compare_coverage_matrix(r->db, v->cy->id, v->src, by_objective, v->tenants, v->nt, cols, ncols, cells) !=
 	    DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
 	}
 
 	const char *word = by_objective ? "obiettivo strategico" : "azione di sistema";
-	web_page *p = cmp_view_begin(&v, arena_printf(r->a, "Copertura per %s", word));
+	web_page *p = cmp_view_begin(v, arena_printf(r->a, "Copertura per %s", word));
 	html *h = web_html(p);
-	const char *action = arena_printf(r->a, COMPARE_PAGES_PATH "/%s/copertura", v.cy->slug);
-	cmp_view_form_begin(p, &v, action);
+	const char *action = cmp_view_path(v, "copertura");
+	cmp_view_form_begin(p, v, action);
 	static const char *const by_values[] = {"action", "objective"};
 	static const char *const by_labels[] = {"Azioni di sistema", "Obiettivi strategici"};
 	cmp_view_select(p, "by", "Colonne", by_values, by_labels, 2, by_objective ? "objective" : "action");
-	cmp_view_form_end(p, &v, action,
-	                  arena_printf(r->a, "by=%s&source=%s", by_objective ? "objective" : "action",
-	                               v.src == COMPARE_DRAFT ? "draft" : "submitted"));
-	cmp_view_intro(p, &v);
+	cmp_view_form_end(p, v, action, cmp_view_query(v, by_objective ? "objective" : "action"));
+	cmp_view_intro(p, v);
 	legend(h);
-	if (v.nt == 0) {
+	if (v->nt == 0) {
 		html_raw(h, "<p><strong>Nessun ATS da confrontare.</strong></p>");
 		web_page_end(p, 200);
 		return;
@@ -140,11 +137,11 @@ void compare_coverage_page(http_req *r)
 	}
 	html_raw(h, "</tr></thead><tbody>");
 	compare_cov *sum = arena_calloc(r->a, ncols + 1, sizeof(*sum));
-	for (size_t t = 0; t < v.nt; t++) {
+	for (size_t t = 0; t < v->nt; t++) {
 		html_raw(h, "<tr><th scope=\"row\" title=\"");
-		html_text(h, v.tenants[t].name);
+		html_text(h, v->tenants[t].name);
 		html_raw(h, "\">");
-		html_text(h, v.tenants[t].name);
+		html_text(h, v->tenants[t].name);
 		html_raw(h, "</th>");
 		for (size_t c = 0; c < ncols; c++) {
 			const compare_cov *x = &cells[t * ncols + c];
@@ -157,7 +154,7 @@ void compare_coverage_page(http_req *r)
 	html_raw(h, "</tbody><tfoot><tr><th scope=\"row\">Totale</th>");
 	for (size_t c = 0; c < ncols; c++) {
 		compare_cov all = sum[c];
-		cell(h, &all, total[c] * (long long)v.nt);
+		cell(h, &all, total[c] * (long long)v->nt);
 	}
 	html_raw(h, "</tr></tfoot></table></div>");
 
@@ -173,4 +170,18 @@ void compare_coverage_page(http_req *r)
 	}
 	html_raw(h, "</dl>");
 	web_page_end(p, 200);
+}
+
+void compare_coverage_page(http_req *r)
+{
+	cmp_view v;
+	if (cmp_view_start(r, &v, compare_get_coverage))
+		coverage_body(&v);
+}
+
+void compare_public_coverage_page(http_req *r)
+{
+	cmp_view v;
+	if (cmp_view_start_public(r, &v, "coverage"))
+		coverage_body(&v);
 }

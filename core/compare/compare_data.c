@@ -34,6 +34,15 @@ int compare_visible_tenants(db *d, arena *a, const identity *u, long long cycle_
 	return DB_OK;
 }
 
+int compare_public_tenants(db *d, arena *a, long long cycle_id, bool with_population, compare_tenant **out, size_t *n)
+{
+	/* Published is public: no scope to ask, every listed tenant is shown. */
+	int rc = compare_store_tenants(d, a, cycle_id, COMPARE_PUBLISHED, with_population, out, n);
+	if (rc == DB_OK)
+		qsort(*out, *n, sizeof(**out), tenant_order);
+	return rc;
+}
+
 int64_t compare_per_inhabitant(int64_t cents, long long population)
 {
 	return population > 0 ? money_div_round(cents, population) : COMPARE_NO_FIGURE;

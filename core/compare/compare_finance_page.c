@@ -16,11 +16,10 @@ static void money_cell(html *h, arena *a, int64_t cents)
 	html_raw(h, "</td>");
 }
 
-void compare_finance_page(http_req *r)
+/* The page once started (for the Region or the public). */
+static void finance_body(cmp_view *v)
 {
-	cmp_view v;
-	if (!cmp_view_start(r, &v, compare_get_finance))
-		return;
+	http_req *r = v->r;
 	const char *by = http_query(r, "by");
 	if (by != NULL && strcmp(by, "area") != 0 && strcmp(by, "source") != 0) {
 		web_error_page(r, 400, "Le colonne sono le aree (area) o le fonti di finanziamento (source).");
@@ -28,7 +27,7 @@ void compare_finance_page(http_req *r)
 	}
 	bool by_source = by != NULL && strcmp(by, "source") == 0;
 	cycle_catalog cat;
-	if (cycle_store_load_catalog(r->db, r->a, v.cy->id, &cat) != DB_OK) {
+	if (cycle_store_load_catalog(r->db, r->a, v->cy->id, &cat) != DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
 	}
@@ -45,21 +44,22 @@ void compare_finance_page(http_req *r)
 	for (size_t c = 0; code != NULL && c < ncols; c++)
 		if (strcmp(cols[c], code) == 0)
 			chart_col = (long long)c;
-	if (!cmp_view_tenants(&v, true))
+	if (!cmp_view_tenants(v, true))
 		return;
-	size_t nt = v.nt;
+	size_t nt = v->nt;
 	int64_t *amount = arena_calloc(r->a, nt * ncols + 1, sizeof(int64_t));
 	int64_t *per_inh = arena_calloc(r->a, nt * ncols + 1, sizeof(int64_t));
 	int64_t *scratch = arena_calloc(r->a, nt + 1, sizeof(int64_t));
-	if (compare_finance_matrix(r->db, v.cy->id, v.src, by_source, v.tenants, nt, cols, ncols, amount) != DB_OK) {
+	if (compare_finance_matrix(r->db, v->cy->id, v->src, by_source, v->tenants, nt, cols, ncols, amount) != DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
 	}
 	long long population = 0;
 	for (size_t t = 0; t < nt; t++) {
-		population += v.tenants[t].population;
+		population += v->tenants[t].population;
 		for (size_t c = 0; c < ncols; c++)
-			per_inh[t * ncols + c] = compare_per_inhabitant(amount[t * ncols + c], v.tenants[t].population);
+			per_inh[t * ncols + c] =
+			    compare_per_inhabitant(amount[t * ncols + c], v->tenants[t].population);
 	}
 	int64_t *tot = arena_calloc(r->a, ncols + 1, sizeof(int64_t));
 	for (size_t c = 0; c < ncols; c++) {
@@ -73,10 +73,10 @@ void compare_finance_page(http_req *r)
 		chart_col = 0;
 
 	const char *word = by_source ? "Entrate per fonte di finanziamento" : "Spesa per area di intervento";
-	web_page *p = cmp_view_begin(&v, word);
+	web_page *p = cmp_view_begin(v, word);
 	html *h = web_html(p);
-	const char *action = arena_printf(r->a, COMPARE_PAGES_PATH "/%s/finanza", v.cy->slug);
-	cmp_view_form_begin(p, &v, action);
+	const char *action = cmp_view_path(v, "finanza");
+	cmp_view_form_begin(p, v, action);
 	static const char *const by_values[] = {"area", "source"};
 	static const char *const by_labels[] = {"Spesa per area", "Entrate per fonte"};
 	cmp_view_select(p, "by", "Colonne", by_values, by_labels, 2, by_source ? "source" : "area");
@@ -85,10 +85,8 @@ void compare_finance_page(http_req *r)
 		labels[c] = arena_printf(r->a, "%s – %s", cols[c], items[c].title);
 	if (ncols > 0)
 		cmp_view_select(p, "code", "Grafico", cols, labels, ncols, chart_col >= 0 ? cols[chart_col] : NULL);
-	cmp_view_form_end(p, &v, action,
-	                  arena_printf(r->a, "by=%s&source=%s", by_source ? "source" : "area",
-	                               v.src == COMPARE_DRAFT ? "draft" : "submitted"));
-	cmp_view_intro(p, &v);
+	cmp_view_form_end(p, v, action, cmp_view_query(v, by_source ? "source" : "area"));
+	cmp_view_intro(p, v);
 	html_raw(h, "<p>");
 	html_text(h, by_source ? "Le voci di entrata del piano per fonte di finanziamento."
 	                       : "Le voci di spesa delle sezioni per area di intervento (la spesa delle sezioni "
@@ -108,8 +106,8 @@ void compare_finance_page(http_req *r)
 	const char **names = arena_calloc(r->a, nt + 1, sizeof(char *));
 	int64_t *values = arena_calloc(r->a, nt + 1, sizeof(int64_t));
 	for (size_t t = 0; t < nt; t++) {
-		short_labels[t] = v.tenants[t].slug;
-		names[t] = v.tenants[t].name;
+		short_labels[t] = v->tenants[t].slug;
+		names[t] = v->tenants[t].name;
 		values[t] = per_inh[t * ncols + (size_t)chart_col];
 	}
 	chart_bars ch = {
@@ -147,9 +145,9 @@ void compare_finance_page(http_req *r)
 	html_raw(h, "</tr></thead><tbody>");
 	for (size_t t = 0; t < nt; t++) {
 		html_raw(h, "<tr><th scope=\"row\">");
-		html_text(h, v.tenants[t].name);
+		html_text(h, v->tenants[t].name);
 		html_raw(h, "</th><td class=\"ambito-money\">");
-		html_text(h, html_int(r->a, v.tenants[t].population));
+		html_text(h, html_int(r->a, v->tenants[t].population));
 		html_raw(h, "</td>");
 		for (size_t c = 0; c < ncols; c++) {
 			money_cell(h, r->a, amount[t * ncols + c]);
@@ -182,4 +180,18 @@ void compare_finance_page(http_req *r)
 	}
 	html_raw(h, "</dl>");
 	web_page_end(p, 200);
+}
+
+void compare_finance_page(http_req *r)
+{
+	cmp_view v;
+	if (cmp_view_start(r, &v, compare_get_finance))
+		finance_body(&v);
+}
+
+void compare_public_finance_page(http_req *r)
+{
+	cmp_view v;
+	if (cmp_view_start_public(r, &v, "finance"))
+		finance_body(&v);
 }

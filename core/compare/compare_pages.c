@@ -23,7 +23,7 @@ static bool refuse(http_req *r)
 
 const char *cmp_source_word(compare_source s)
 {
-	return s == COMPARE_DRAFT ? "bozza" : "ultimo invio";
+	return s == COMPARE_DRAFT ? "bozza" : s == COMPARE_PUBLISHED ? "piano pubblicato" : "ultimo invio";
 }
 
 const char *cmp_money_it(arena *a, int64_t cents)
@@ -61,10 +61,45 @@ bool cmp_view_start(http_req *r, cmp_view *v, void (*download)(http_req *r))
 	return true;
 }
 
+bool cmp_view_start_public(http_req *r, cmp_view *v, const char *api)
+{
+	memset(v, 0, sizeof(*v));
+	v->r = r;
+	v->public = true;
+	v->api = api;
+	v->src = COMPARE_PUBLISHED;
+	/* A cycle still in draft is not public: the caller's od_path_cycle has
+	 * answered 404 for it already. */
+	int rc = cycle_store_find(r->db, r->a, http_param(r, "cycle"), false, &v->cy);
+	if (rc != DB_OK) {
+		web_error_page(r, 503, NULL);
+		return false;
+	}
+	if (v->cy == NULL) {
+		web_error_page(r, 404, "Il ciclo di programmazione richiesto non esiste.");
+		return false;
+	}
+	return true;
+}
+
+const char *cmp_view_path(const cmp_view *v, const char *page)
+{
+	return arena_printf(v->r->a, "%s/%s/%s", v->public ? COMPARE_PUBLIC_PATH : COMPARE_PAGES_PATH, v->cy->slug,
+	                    page);
+}
+
+const char *cmp_view_query(const cmp_view *v, const char *by)
+{
+	if (v->public)
+		return arena_printf(v->r->a, "by=%s", by);
+	return arena_printf(v->r->a, "by=%s&source=%s", by, v->src == COMPARE_DRAFT ? "draft" : "submitted");
+}
+
 bool cmp_view_tenants(cmp_view *v, bool with_population)
 {
-	int rc = compare_visible_tenants(v->r->db, v->r->a, v->r->user, v->cy->id, v->src, with_population, &v->tenants,
-	                                 &v->nt);
+	int rc = v->public ? compare_public_tenants(v->r->db, v->r->a, v->cy->id, with_population, &v->tenants, &v->nt)
+	                   : compare_visible_tenants(v->r->db, v->r->a, v->r->user, v->cy->id, v->src, with_population,
+	                                             &v->tenants, &v->nt);
 	if (rc != DB_OK) {
 		web_error_page(v->r, 503, NULL);
 		return false;
@@ -75,6 +110,12 @@ bool cmp_view_tenants(cmp_view *v, bool with_population)
 web_page *cmp_view_begin(cmp_view *v, const char *title)
 {
 	http_req *r = v->r;
+	if (v->public) {
+		web_crumb pub[] = {{"Trasparenza", COMPARE_PUBLIC_PATH},
+		                   {v->cy->title, arena_printf(r->a, COMPARE_PUBLIC_PATH "/%s", v->cy->slug)},
+		                   {title, NULL}};
+		return web_page_begin(r, title, pub, 3);
+	}
 	web_crumb crumbs[] = {
 	    {"Confronti", COMPARE_PAGES_PATH},
 	    {arena_printf(r->a, "Ciclo %s", v->cy->slug), arena_printf(r->a, COMPARE_PAGES_PATH "/%s", v->cy->slug)},
@@ -86,12 +127,15 @@ void cmp_view_intro(web_page *p, const cmp_view *v)
 {
 	html *h = web_html(p);
 	html_raw(h, "<p>");
-	if (v->src == COMPARE_DRAFT)
+	if (v->public)
+		html_text(h, "Dati dei piani approvati e pubblicati dalla Regione (gli ATS senza un piano pubblicato "
+		             "non compaiono)");
+	else if (v->src == COMPARE_DRAFT)
 		html_text(h, "Dati della bozza in lavorazione di ogni ATS con un piano");
 	else
 		html_text(h, "Dati dell’ultimo piano inviato da ogni ATS (chi non ha inviato non compare)");
 	html_text(h, arena_printf(web_req(p)->a, ": %s ATS.", html_int(web_req(p)->a, (long long)v->nt)));
-	if (web_req(p)->user->region_role == ROLE_UNIVERSITY)
+	if (web_req(p)->user != NULL && web_req(p)->user->region_role == ROLE_UNIVERSITY)
 		html_text(h, " Sono mostrati solo gli ATS assegnati alla tua università.");
 	html_raw(h, "</p>");
 }
@@ -125,6 +169,8 @@ void cmp_view_form_begin(web_page *p, const cmp_view *v, const char *action)
 	html_raw(h, "<form method=\"get\" class=\"ambito-compare-form\" action=\"");
 	html_text(h, action);
 	html_raw(h, "\">");
+	if (v->public)
+		return; /* the published plans only */
 	static const char *const values[] = {"submitted", "draft"};
 	static const char *const labels[] = {"Ultimo piano inviato", "Bozza in lavorazione"};
 	cmp_view_select(p, "source", "Dati", values, labels, 2, v->src == COMPARE_DRAFT ? "draft" : "submitted");
@@ -134,12 +180,14 @@ void cmp_view_form_end(web_page *p, const cmp_view *v, const char *action, const
 {
 	html *h = web_html(p);
 	arena *a = web_req(p)->a;
-	(void)v;
+	/* A public page's files are the public API's (cached like every file). */
+	const char *files =
+	    v->public ? arena_printf(a, "/api/v1/public/cycles/%s/compare/%s", v->cy->slug, v->api) : action;
 	html_raw(h, "<div><button type=\"submit\" class=\"btn btn-primary btn-sm\">Mostra</button></div></form>"
 	            "<ul class=\"ambito-downloads\"><li><a href=\"");
-	html_text(h, arena_printf(a, "%s?%s&format=xlsx", action, query));
+	html_text(h, arena_printf(a, "%s?%s&format=xlsx", files, query));
 	html_raw(h, "\" download>Scarica il foglio di calcolo (XLSX)</a></li><li><a href=\"");
-	html_text(h, arena_printf(a, "%s?%s&format=csv", action, query));
+	html_text(h, arena_printf(a, "%s?%s&format=csv", files, query));
 	html_raw(h, "\" download>Scarica i dati in CSV (per i programmi)</a></li></ul>");
 }
 

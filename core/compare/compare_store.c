@@ -21,12 +21,13 @@ _Static_assert(COMPARE_PAGE == 16, "PAGE_IN, PAGE_TYPES and PAGE_IDS list COMPAR
 
 /* Which revision of each tenant's plan is compared, chosen in SQL from the
  * plans row p: the one place that maps a compare_source to a revision. The
- * '?' takes revision_arg(src): 1 for drafts (revision 0), 0 for the latest
- * submission (plans.revision). */
-#define REVISION_OF_PLAN "IF(?, 0, p.revision)"
+ * '?' takes revision_arg(src): 1 for drafts (revision 0), 2 for the published
+ * plan (plans.published_revision, NULL when never published: no row joins),
+ * 0 for the latest submission (plans.revision). */
+#define REVISION_OF_PLAN "CASE ? WHEN 1 THEN 0 WHEN 2 THEN p.published_revision ELSE p.revision END"
 static long long revision_arg(compare_source src)
 {
-	return src == COMPARE_DRAFT;
+	return src == COMPARE_DRAFT ? 1 : src == COMPARE_PUBLISHED ? 2 : 0;
 }
 
 /* The plan sections of the revision compared. */
@@ -43,11 +44,11 @@ int compare_store_tenants(db *d, arena *a, long long cycle_id, compare_source sr
 	                                    " (SELECT COALESCE(SUM(c.population), 0) FROM comuni c WHERE "
 	                                    "c.tenant_id = t.id)"
 	                                    " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
-	                                    " WHERE p.cycle_id = ? AND (? OR p.revision > 0) ORDER BY t.slug"
+	                                    " WHERE p.cycle_id = ? AND (? = 1 OR (" REVISION_OF_PLAN ") > 0) ORDER BY t.slug"
 	                                  : "SELECT t.id, t.slug, t.name, " REVISION_OF_PLAN ", 0"
 	                                    " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
-	                                    " WHERE p.cycle_id = ? AND (? OR p.revision > 0) ORDER BY t.slug",
-	                  "iii", revision_arg(src), cycle_id, revision_arg(src));
+	                                    " WHERE p.cycle_id = ? AND (? = 1 OR (" REVISION_OF_PLAN ") > 0) ORDER BY t.slug",
+	                  "iiii", revision_arg(src), cycle_id, revision_arg(src), revision_arg(src));
 	if (rc != DB_OK)
 		return rc;
 	*n = db_nrows(res);
@@ -242,9 +243,9 @@ int compare_store_funds(db *d, arena *a, long long cycle_id, compare_source src,
 	    "  AND ps.revision = " REVISION_OF_PLAN "  WHERE p.cycle_id = ? AND p.tenant_id IN " PAGE_IN
 	    ") x GROUP BY tenant_id, source";
 	db_res *res;
-	long long draft = revision_arg(src);
+	long long rev = revision_arg(src);
 	int rc = db_query(d, a, &res, sql, "i" PAGE_TYPES "ii" PAGE_TYPES "ii" PAGE_TYPES, cycle_id, PAGE_IDS(ids),
-	                  draft, cycle_id, PAGE_IDS(ids), draft, cycle_id, PAGE_IDS(ids));
+	                  rev, cycle_id, PAGE_IDS(ids), rev, cycle_id, PAGE_IDS(ids));
 	if (rc != DB_OK)
 		return rc;
 	*n = db_nrows(res);

@@ -1,7 +1,8 @@
 /* The DCAT-AP_IT catalogue of the open data (the Italian profile of DCAT-AP,
- * AgID): one dcatapit:Catalog; for every cycle with a published plan two
- * datasets — the published plans (the cycle's ZIP and the plans' CSV) and the
- * sections by azione di sistema (CSV) — each with every property the profile
+ * AgID): one dcatapit:Catalog; for every cycle with a published plan three
+ * datasets — the published plans (the cycle's ZIP and the plans' CSV), the
+ * sections by azione di sistema (CSV) and the comparisons between the ATS
+ * (the public API's CSV and XLSX) — each with every property the profile
  * makes mandatory: identifier prefixed by the Region's IPA code, Italian title
  * and description, modified, theme SOCI, publisher and rightsHolder as
  * dcatapit:Agent, accrualPeriodicity, contactPoint as dcatapit:Organization,
@@ -156,6 +157,27 @@ static rdf_graph *build(http_req *r, const char **last_out)
 		                 cy->title));
 		distribution(&c, sections, arena_printf(r->a, "/opendata/%s/sezioni.csv", cy->slug), "CSV",
 		             "Sezioni dei piani per azione di sistema (CSV)");
+		rdf_node *cmps = dataset(
+		    &c, catalog, cy, "confronti",
+		    arena_printf(r->a, "Confronti tra gli ATS dei piani pubblicati — %s", cy->title),
+		    arena_printf(r->a,
+		                 "Per ogni piano pubblicato del ciclo %s: la copertura per obiettivo strategico e per "
+		                 "azione di sistema (sezioni scritte, complete, indicatori, spesa) e gli importi per "
+		                 "area di intervento e per fonte di finanziamento, assoluti e per abitante.",
+		                 cy->title));
+		static const struct {
+			const char *path, *title;
+		} files[] = {{"coverage?by=objective", "Copertura per obiettivo strategico"},
+		             {"coverage?by=action", "Copertura per azione di sistema"},
+		             {"finance?by=area", "Spesa per area di intervento, per abitante"},
+		             {"finance?by=source", "Entrate per fonte di finanziamento, per abitante"}};
+		for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
+			for (int xlsx = 0; xlsx < 2; xlsx++)
+				distribution(&c, cmps,
+				             arena_printf(r->a, "/api/v1/public/cycles/%s/compare/%s&format=%s",
+				                          cy->slug, files[k].path, xlsx ? "xlsx" : "csv"),
+				             xlsx ? "XLSX" : "CSV",
+				             arena_printf(r->a, "%s (%s)", files[k].title, xlsx ? "XLSX" : "CSV"));
 	}
 	return c.g;
 }

@@ -5,7 +5,8 @@
  *   sezioni.csv  one row per plan × section × azione di sistema (a section
  *                without azioni: one row with the azione empty);
  *   {cycle}.zip  both, every published snapshot byte for byte (its SHA-256
- *                verifies) and LEGGIMI.txt describing every column.
+ *                verifies), the four comparisons' CSVs (confronti/) and
+ *                LEGGIMI.txt describing every column.
  * Columns are documented once, in LEGGIMI.txt below, and never change
  * meaning: a new one is added at the end. */
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "base/money.h"
 #include "base/utf8.h"
 #include "base/zip.h"
+#include "compare/compare.h"
 #include "opendata/opendata.h"
 #include "opendata/opendata_parts.h"
 #include "web/web.h"
@@ -66,7 +68,29 @@ static const char readme[] =
     "  indicatori       numero di indicatori di processo e di risultato della sezione\n"
     "  spesa_eur        spesa prevista della sezione, somma delle righe, in euro\n"
     "  Una sezione con più azioni occupa più righe, con gli stessi valori: per i totali si conti una\n"
-    "  sola riga per sezione.\n";
+    "  sola riga per sezione.\n\n"
+    "confronti/ — i confronti tra gli ATS, solo sui piani pubblicati\n"
+    "  Gli stessi file dell'API /api/v1/public/cycles/<ciclo>/compare/… in formato CSV: UTF-8 con BOM,\n"
+    "  intestazioni con i nomi delle colonne dell'API (in inglese). Una riga per ATS con un piano pubblicato,\n"
+    "  nell'ordine naturale degli identificativi (ats-2 prima di ats-10); poi, per ogni codice del ciclo\n"
+    "  nell'ordine del catalogo, un gruppo di colonne il cui nome comincia con il codice (es. \"OS1 sections\").\n"
+    "  tenant           identificativo dell'ATS (es. ats-20), come la colonna ats di piani.csv\n"
+    "  name             nome dell'ATS\n\n"
+    "confronti/copertura_per_obiettivo.csv — per obiettivo strategico (es. OS1)\n"
+    "confronti/copertura_per_azione.csv    — per azione di sistema (es. OS1-A6)\n"
+    "  <codice> sections      sezioni del piano legate al codice e non vuote (parziali o complete); per\n"
+    "                         obiettivo una sezione legata a due azioni dello stesso obiettivo conta una volta\n"
+    "  <codice> complete      quante di quelle sezioni sono complete\n"
+    "  <codice> indicators    indicatori di quelle sezioni\n"
+    "  <codice> spending_eur  spesa prevista di quelle sezioni, in euro\n\n"
+    "confronti/finanza_per_area.csv  — spesa prevista delle sezioni per area di intervento (es. B1)\n"
+    "confronti/finanza_per_fonte.csv — entrate del piano per fonte di finanziamento (es. FNPS)\n"
+    "  population                    abitanti dei Comuni dell'ATS\n"
+    "  <codice> amount_eur           importo in euro\n"
+    "  <codice> per_inhabitant_eur   importo diviso per gli abitanti, arrotondato al centesimo (vuoto se\n"
+    "                                gli abitanti sono 0)\n"
+    "  Totali e mediane tra gli ATS sono nella risposta JSON dell'API e nelle pagine\n"
+    "  /trasparenza/<ciclo>/finanza.\n";
 
 static const char *url(arena *a, const char *path)
 {
@@ -183,7 +207,7 @@ static void answer_csv(http_req *r, od_membuf *m, const char *last_modified)
 	if (m->failed)
 		web_error_page(r, 500, NULL);
 	else
-		od_answer(r, "text/csv; charset=utf-8", m->data, m->len, last_modified);
+		od_answer(r, "text/csv", m->data, m->len, last_modified);
 	free(m->data);
 }
 
@@ -244,10 +268,31 @@ void od_cycle_zip(http_req *r)
 	od_membuf pcsv = {0}, scsv = {0};
 	write_plans_csv(r->a, cy, plans, n, &pcsv);
 	bool ok = write_sections_csv(r->a, cy, plans, n, &scsv) && !pcsv.failed && !scsv.failed;
+	/* The comparisons: the public API's CSVs (public_compare.c). */
+	static const struct {
+		const char *name;
+		bool finance;
+		const char *by;
+	} cmps[] = {{"confronti/copertura_per_obiettivo.csv", false, "objective"},
+	            {"confronti/copertura_per_azione.csv", false, "action"},
+	            {"confronti/finanza_per_area.csv", true, "area"},
+	            {"confronti/finanza_per_fonte.csv", true, "source"}};
+	enum { NCMPS = sizeof(cmps) / sizeof(cmps[0]) };
+	od_membuf ccsv[NCMPS] = {{0}};
+	for (size_t i = 0; i < NCMPS; i++)
+		if (!od_compare_file(r, cy, cmps[i].finance, cmps[i].by, COMPARE_CSV, &ccsv[i])) {
+			for (size_t j = 0; j <= i; j++)
+				free(ccsv[j].data);
+			free(pcsv.data);
+			free(scsv.data);
+			return; /* answered */
+		}
 	zip_writer *z = zip_new();
 	ok = ok && z != NULL && zip_add(z, "LEGGIMI.txt", readme, strlen(readme), when) == 0 &&
 	     zip_add(z, "piani.csv", pcsv.data ? pcsv.data : "", pcsv.len, when) == 0 &&
 	     zip_add(z, "sezioni.csv", scsv.data ? scsv.data : "", scsv.len, when) == 0;
+	for (size_t i = 0; ok && i < NCMPS; i++)
+		ok = zip_add(z, cmps[i].name, ccsv[i].data ? ccsv[i].data : "", ccsv[i].len, when) == 0;
 	for (size_t i = 0; ok && i < n; i++)
 		ok = zip_add(z, arena_printf(r->a, "piani/%s.json", plans[i].tenant_slug), plans[i].snapshot,
 		             plans[i].snapshot_len, utc_time(plans[i].published_at)) == 0;
@@ -263,4 +308,6 @@ void od_cycle_zip(http_req *r)
 	zip_free(z);
 	free(pcsv.data);
 	free(scsv.data);
+	for (size_t i = 0; i < NCMPS; i++)
+		free(ccsv[i].data);
 }

@@ -98,10 +98,43 @@ od_cycle *od_path_cycle(http_req *r)
 }
 
 #define PUBLIC ROUTE_PAGE | ROUTE_PUBLIC
+#define P_BY(a, b)                                                                                                     \
+	{                                                                                                              \
+		"by", PARAM_QUERY, false,                                                                              \
+		    "{\"type\":\"string\",\"enum\":[\"" a "\",\"" b "\"],\"default\":\"" a "\"}",                      \
+		    "Le colonne del confronto"                                                                         \
+	}
+#define P_FORMAT_ALL                                                                                                   \
+	{                                                                                                              \
+		"format", PARAM_QUERY, false,                                                                          \
+		    "{\"type\":\"string\",\"enum\":[\"json\",\"csv\",\"xlsx\"],\"default\":\"json\"}",                 \
+		    "La forma della risposta (altrimenti dall'intestazione Accept)"                                    \
+	}
 
 static const route routes[] = {
     {HTTP_GET, "/trasparenza", od_portal_home, PUBLIC, "Trasparenza: i cicli e i piani pubblicati"},
     {HTTP_GET, "/trasparenza/{cycle}", od_portal_cycle, PUBLIC, "Trasparenza: i piani pubblicati di un ciclo"},
+    {HTTP_GET, "/trasparenza/{cycle}/copertura", od_public_coverage_page, PUBLIC,
+     "Trasparenza: la copertura dei piani pubblicati per obiettivo o azione"},
+    {HTTP_GET, "/trasparenza/{cycle}/finanza", od_public_finance_page, PUBLIC,
+     "Trasparenza: spesa per area o entrate per fonte dei piani pubblicati, per abitante"},
+    {HTTP_GET,
+     "/api/v1/public/cycles/{cycle}/compare/coverage",
+     od_public_compare_coverage,
+     ROUTE_PUBLIC,
+     "The coverage of the published plans by action (?by=action) or objective (?by=objective); JSON, CSV or XLSX",
+     NULL,
+     "CompareCoverage",
+     {P_BY("action", "objective"), P_FORMAT_ALL}},
+    {HTTP_GET,
+     "/api/v1/public/cycles/{cycle}/compare/finance",
+     od_public_compare_finance,
+     ROUTE_PUBLIC,
+     "Spending by area (?by=area) or income by source (?by=source) of the published plans, absolute and per "
+     "inhabitant, with totals and medians; JSON, CSV or XLSX",
+     NULL,
+     "CompareFinance",
+     {P_BY("area", "source"), P_FORMAT_ALL}},
     {HTTP_GET, "/opendata/catalog.rdf", od_catalog_rdf, PUBLIC, "Il catalogo DCAT-AP_IT dei dati aperti (RDF/XML)"},
     {HTTP_GET, "/opendata/catalog.ttl", od_catalog_ttl, PUBLIC, "Il catalogo DCAT-AP_IT dei dati aperti (Turtle)"},
     {HTTP_GET, "/opendata/{cycle}/piani.csv", od_plans_csv, PUBLIC, "I piani pubblicati di un ciclo (CSV)"},

@@ -81,6 +81,14 @@ void od_portal_cycle(http_req *r)
 	          "pubblicati (CSV)</a></li><li><a href=\"/opendata/%s/sezioni.csv\">Sezioni dei piani per azione di "
 	          "sistema, con indicatori e spesa (CSV)</a></li></ul>",
 	          cy->slug, cy->slug, cy->slug);
+	html_rawf(h,
+	          "<h2>Confronti tra gli ATS</h2><p>Sui soli piani pubblicati, con i dati da scaricare.</p><ul>"
+	          "<li><a href=\"/trasparenza/%s/copertura?by=objective\">Copertura per obiettivo strategico</a></li>"
+	          "<li><a href=\"/trasparenza/%s/copertura?by=action\">Copertura per azione di sistema</a></li>"
+	          "<li><a href=\"/trasparenza/%s/finanza?by=area\">Spesa per area di intervento, per abitante</a></li>"
+	          "<li><a href=\"/trasparenza/%s/finanza?by=source\">Entrate per fonte di finanziamento, per "
+	          "abitante</a></li></ul>",
+	          cy->slug, cy->slug, cy->slug, cy->slug);
 	html_raw(h, "<h2>Piani pubblicati</h2>");
 	if (n == 0) {
 		html_raw(h, "<p>Nessun piano di questo ciclo è stato ancora pubblicato.</p>");

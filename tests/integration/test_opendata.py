@@ -117,7 +117,10 @@ class Files(unittest.TestCase):
         self.assertEqual(r.headers["Content-Type"], "application/zip")
         z = zipfile.ZipFile(io.BytesIO(r.body))
         self.assertIsNone(z.testzip())
-        self.assertEqual(sorted(z.namelist()), ["LEGGIMI.txt", "piani.csv", "piani/ats-20.json", "sezioni.csv"])
+        self.assertEqual(sorted(z.namelist()), ["LEGGIMI.txt", "confronti/copertura_per_azione.csv",
+                                                "confronti/copertura_per_obiettivo.csv",
+                                                "confronti/finanza_per_area.csv", "confronti/finanza_per_fonte.csv",
+                                                "piani.csv", "piani/ats-20.json", "sezioni.csv"])
         snap = z.read("piani/ats-20.json")
         self.assertEqual(snap, get("/api/v1/public/tenants/ats-20/plans/" + CYCLE).body)
         plans = csv_rows(z.read("piani.csv"))
@@ -186,12 +189,17 @@ class Catalogue(unittest.TestCase):
         self.assertTrue(out["isomorphic"])
         self.assertGreater(out["triples"], 50)
         self.assertEqual(out["lacking"], {"catalog": [], "dataset": [], "distribution": []})
-        self.assertEqual(out["counts"], {"dcatapit:Catalog": 1, "dcatapit:Dataset": 2, "dcatapit:Distribution": 3,
+        self.assertEqual(out["counts"], {"dcatapit:Catalog": 1, "dcatapit:Dataset": 3, "dcatapit:Distribution": 11,
                                          "dcatapit:Agent": 1, "dcatapit:Organization": 1,
                                          "dcatapit:LicenseDocument": 1})
-        self.assertEqual(out["identifiers"], ["r_marche:ambito_2020-2022_piani", "r_marche:ambito_2020-2022_sezioni"])
-        self.assertEqual(out["downloads"], [BASE + "/opendata/2020-2022.zip", BASE + "/opendata/2020-2022/piani.csv",
-                                            BASE + "/opendata/2020-2022/sezioni.csv"])
+        self.assertEqual(out["identifiers"], ["r_marche:ambito_2020-2022_confronti", "r_marche:ambito_2020-2022_piani",
+                                              "r_marche:ambito_2020-2022_sezioni"])
+        compare = BASE + "/api/v1/public/cycles/2020-2022/compare/"
+        self.assertEqual(out["downloads"], sorted(
+            [BASE + "/opendata/2020-2022.zip", BASE + "/opendata/2020-2022/piani.csv",
+             BASE + "/opendata/2020-2022/sezioni.csv"] +
+            [compare + f + "&format=" + x for f in ("coverage?by=objective", "coverage?by=action", "finance?by=area",
+                                                    "finance?by=source") for x in ("csv", "xlsx")]))
         self.assertEqual(out["emails"], ["mailto:" + EMAIL])
         self.assertEqual(out["agent_ipa"], [IPA])
 
