@@ -16,7 +16,10 @@ kept-alive connection, dumps the counters and prints, per request: the
 instructions ambitod executed (every thread, the libraries included), the
 statements MariaDB ran for ambitod's account, the rows it read and sent and
 the bytes it sent (information_schema.USER_STATISTICS), the bytes the request
-took from its arena (/metrics) and the answer's size.
+took from its arena (/metrics) and the answer's size. With --switches,
+ambitod then runs natively with each worker count and wrk drives each
+target at 64 connections: context switches of all its threads and its CPU
+time, per request.
 """
 
 import argparse
@@ -38,7 +41,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from ceiling import CYCLE, DATA, arena_stats  # noqa: E402
+from ceiling import CYCLE, DATA, arena_stats, load_avg, wrk  # noqa: E402
 from compare import Ambitod  # noqa: E402
 from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
 from web_pages import log_in  # noqa: E402
@@ -91,10 +94,56 @@ def dump_total(pid, port, outdir, keep=None):
     return total
 
 
+def thread_counters(pid):
+    """(context switches of all threads, CPU seconds) of a process so far."""
+    switches = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+                for ln in f:
+                    if ln.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                        switches += int(ln.split()[1])
+        except OSError:
+            pass  # a thread that ended meanwhile
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return switches, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def switches(args, db, tmp, token, cookie_of):
+    """Native ambitod with each worker count: wrk at 64 connections, then
+    context switches and CPU time per request (counted, so less sensitive to
+    the machine's load than requests/s, which is printed beside them)."""
+    print("\nnative ambitod, wrk 64 connections, %d s each; load average before: %s" % (args.switches, load_avg()))
+    print("%-12s %7s %9s %13s %9s" % ("", "workers", "req/s", "switches/req", "CPU us/req"))
+    for workers in args.workers.split(","):
+        srv = Ambitod(db, os.path.join(tmp, "ambitod-%s.log" % workers), workers=workers)
+        try:
+            cookie = cookie_of(srv)
+            for name, path, kind in TARGETS:
+                env = {"AMBITO_TOKEN": token, "AMBITO_TENANTS": str(args.tenants), "AMBITO_COOKIE": cookie,
+                       "_kind": kind}
+                wrk(srv.url, path, 64, 1, dict(env))  # warm the workers' caches
+                s0, c0 = thread_counters(srv.proc.pid)
+                before = arena_stats(srv)[1]
+                rps, med, p99, bad = wrk(srv.url, path, 64, args.switches, dict(env))
+                n = arena_stats(srv)[1] - before - 1
+                s1, c1 = thread_counters(srv.proc.pid)
+                print("%-12s %7s %9.0f %13.2f %9.1f%s" % (name, workers, rps, (s1 - s0) / max(n, 1),
+                                                          (c1 - c0) * 1e6 / max(n, 1),
+                                                          "  %d non-2xx!" % bad if bad else ""))
+        finally:
+            srv.stop()
+    print("load average after: %s" % load_avg())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--tenants", type=int, default=20)
+    ap.add_argument("--switches", type=int, default=0, metavar="SECONDS",
+                    help="also run ambitod natively under wrk for SECONDS per target and worker count")
+    ap.add_argument("--workers", default="2,4,8", help="worker counts for --switches")
     ap.add_argument("--keep", metavar="DIR", help="keep each target's callgrind dump there (callgrind_annotate)")
     args = ap.parse_args()
     harness.program("ambitod")
@@ -163,6 +212,10 @@ def main():
                   % (name, instr / n, (d1[0] - d0[0]) / n, (d1[1] - d0[1]) / n, (d1[2] - d0[2]) / n,
                      (d1[3] - d0[3]) / n, arena, size))
         conn.close()
+        srv.stop()
+        srv = None
+        if args.switches:
+            switches(args, db, tmp, token, log_in)
     finally:
         if srv is not None:
             srv.stop()
