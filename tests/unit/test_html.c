@@ -46,11 +46,23 @@ int main(void)
 	for (unsigned c = 1; c < 256; c++) {
 		struct out o = {.len = 0};
 		html *h = html_new(a, sink, &o);
-		char in[8] = {'a', (char)c, 'b', (char)c, (char)c, '\0'};
-		html_textn(h, in, 5);
-		char one[2], want[64];
+		/* 40 bytes, c at 1, 3, 4 (the first 16), 17, 31 and 39 (the tail);
+		 * the text wanted is built by the rule above. */
+		static const char base[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcd";
+		static const int at[] = {1, 3, 4, 17, 31, 39};
+		char in[41], one[2], want[512] = "";
 		const char *w = want_of(c, one);
-		snprintf(want, sizeof(want), "a%sb%s%s", w, w, w);
+		memcpy(in, base, sizeof(in));
+		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++)
+			in[at[k]] = (char)c;
+		for (int i = 0, k = 0; i < 40; i++) {
+			if (k < 6 && at[k] == i) {
+				strcat(want, w);
+				k++;
+			} else
+				strncat(want, &base[i], 1);
+		}
+		html_textn(h, in, 40);
 		if (strcmp(o.buf, want) != 0) {
 			bad++;
 			printf("# byte 0x%02x: got \"%s\", want \"%s\"\n", c, o.buf, want);
