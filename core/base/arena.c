@@ -102,17 +102,29 @@ char *arena_strdup(arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Formatted straight into the head block's free room: one pass when it fits
+ * (nearly always), a second into an allocation of the exact size when not.
+ * Never a probe into a tiny buffer first: glibc then formats through a
+ * 64-byte scratch buffer, flushing it over and over. */
 char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
 	va_list copy;
 	if (fmt == NULL) /* a bug; said here so the compiler knows it cannot be */
 		abort();
+	struct block *h = a->head;
+	size_t room = h->size - h->used; /* a multiple of ARENA_ALIGN */
+	char *dst = (char *)h->data + h->used;
 	va_copy(copy, ap);
-	char probe[1];
-	int n = vsnprintf(probe, sizeof(probe), fmt, copy);
+	int n = vsnprintf(dst, room, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		abort();
+	if ((size_t)n < room) {
+		size_t need = ((size_t)n + 1 + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+		h->used += need;
+		a->total += need;
+		return dst;
+	}
 	char *p = arena_alloc(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;

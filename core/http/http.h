@@ -59,6 +59,10 @@ typedef struct http_req {
 	const char *param_values[HTTP_MAX_PARAMS];
 	int nparams;
 
+	/* The user and login of the credential the head's check verified on
+	 * the I/O thread (0 when it did not run), so that it is verified once. */
+	long long head_user_id, head_login_id;
+
 	/* Set by the dispatcher before the handler runs. */
 	struct db *db;                   /* NULL on the I/O thread */
 	const struct identity *user;     /* NULL for anonymous routes */

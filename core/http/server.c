@@ -224,9 +224,13 @@ static const char *request_id_for(http_req *r, const char *given)
 	unsigned char raw[8];
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		abort();
+	static const char hex[] = "0123456789abcdef";
 	char *id = arena_alloc(r->a, 17);
-	for (int i = 0; i < 8; i++)
-		snprintf(id + 2 * i, 3, "%02x", raw[i]);
+	for (int i = 0; i < 8; i++) {
+		id[2 * i] = hex[raw[i] >> 4];
+		id[2 * i + 1] = hex[raw[i] & 15];
+	}
+	id[16] = '\0';
 	return id;
 }
 

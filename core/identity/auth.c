@@ -2,12 +2,18 @@
  * header says HS256, its signature verifies with our key, and exp, iss and aud
  * hold; then the user, its login and its roles are read from the database in
  * one round trip (on a tenant route, with the {tenant} row that scope.c then
- * judges). libjwt 1.10 checks no claim itself, so all of it is here. */
+ * judges). libjwt issues the tokens; they are checked here, signature and
+ * claims, with an HMAC keyed once (libjwt would fetch the algorithm from
+ * OpenSSL and parse with jansson on every request). */
 #include "identity/auth.h"
 
 #include <errno.h>
 #include <jwt.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +21,7 @@
 #include <time.h>
 
 #include "base/id.h"
+#include "base/json.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "http/router.h"
@@ -27,12 +34,15 @@ static const char *jwt_key;
 static size_t jwt_key_len;
 static const char *jwt_iss, *jwt_aud;
 
+static void hmac_init(void);
+
 void auth_init(const char *secret, const char *issuer, const char *audience)
 {
 	jwt_key = secret;
 	jwt_key_len = strlen(secret);
 	jwt_iss = issuer;
 	jwt_aud = audience;
+	hmac_init();
 }
 
 static const char *const role_names[] = {
@@ -87,75 +97,154 @@ done:
 	return out; /* free() it */
 }
 
-/* A positive decimal id from a string claim, or -1. */
-static long long claim_id(jwt_t *jwt, const char *name)
+/* HMAC-SHA256 keyed once: OpenSSL 3 fetches an algorithm by name on every
+ * call that names it (a lock and a lookup), so the MAC is fetched and keyed
+ * at start and each check works on a copy of that context. */
+static EVP_MAC_CTX *hmac_keyed;
+
+static void hmac_init(void)
 {
-	long long id;
-	return id_parse(jwt_get_grant(jwt, name), ID_MAX_DIGITS, &id) ? id : -1;
+	EVP_MAC_CTX_free(hmac_keyed);
+	hmac_keyed = NULL;
+	if (jwt_key_len == 0)
+		return;
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+	                       OSSL_PARAM_construct_end()};
+	EVP_MAC_CTX *c = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac); /* the context holds its own reference */
+	if (c != NULL && EVP_MAC_init(c, (const unsigned char *)jwt_key, jwt_key_len, params) == 1)
+		hmac_keyed = c;
+	else
+		EVP_MAC_CTX_free(c); /* no context: every token is refused */
 }
 
-/* The token's own header must say alg HS256: checked on the raw header too,
- * because libjwt verifies with whatever algorithm the header names. */
-static bool header_is_hs256(const char *token)
+/* HMAC-SHA256 of buf with our key into md: true, or false when OpenSSL fails. */
+static bool hmac_sha256(const char *buf, size_t len, unsigned char md[32])
 {
-	const char *dot = strchr(token, '.');
-	size_t n = dot ? (size_t)(dot - token) : 0;
-	unsigned char b64[512], raw[400];
-	if (n == 0 || n + 4 > sizeof(b64))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		b64[i] = token[i] == '-' ? '+' : token[i] == '_' ? '/' : (unsigned char)token[i];
-	while (n % 4)
-		b64[n++] = '=';
-	int len = EVP_DecodeBlock(raw, b64, (int)n);
-	if (len <= 0)
-		return false;
-	while (len > 0 && raw[len - 1] == '\0')
-		len--;
-	arena *a = arena_new();
-	json_value *h;
-	char err[64];
-	bool ok = json_parse(a, (const char *)raw, (size_t)len, &h, err, sizeof(err)) == JSON_OK &&
-	          json_get_str(h, "alg") != NULL && strcmp(json_get_str(h, "alg"), "HS256") == 0;
-	arena_free(a);
+	EVP_MAC_CTX *c = hmac_keyed != NULL ? EVP_MAC_CTX_dup(hmac_keyed) : NULL;
+	size_t n = 0;
+	bool ok = c != NULL && EVP_MAC_update(c, (const unsigned char *)buf, len) == 1 &&
+	          EVP_MAC_final(c, md, &n, 32) == 1 && n == 32;
+	EVP_MAC_CTX_free(c);
 	return ok;
 }
 
+/* Unpadded base64url (RFC 7515 §2) of in[0..n) into out (room for n * 3 / 4
+ * bytes): the decoded length, or -1 for any other character, padding, or a
+ * length no encoding has. */
+static long b64url_decode(const char *in, size_t n, unsigned char *out)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	long len = 0;
+	if (n % 4 == 1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)in[i];
+		int v = ch >= 'A' && ch <= 'Z'   ? ch - 'A'
+		        : ch >= 'a' && ch <= 'z' ? ch - 'a' + 26
+		        : ch >= '0' && ch <= '9' ? ch - '0' + 52
+		        : ch == '-'              ? 62
+		        : ch == '_'              ? 63
+		                                 : -1;
+		if (v < 0)
+			return -1;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[len++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	return acc == 0 ? len : -1; /* leftover bits must be zero: one encoding per value */
+}
+
+/* The JSON object a base64url segment of the token encodes, or NULL. */
+static const json_value *segment_object(arena *a, const char *seg, size_t n)
+{
+	unsigned char *raw = arena_alloc(a, n * 3 / 4 + 1);
+	long len = b64url_decode(seg, n, raw);
+	json_value *v;
+	char err[64];
+	if (len <= 0 || json_parse(a, (const char *)raw, (size_t)len, &v, err, sizeof(err)) != JSON_OK ||
+	    !json_is(v, JSON_OBJECT))
+		return NULL;
+	return v;
+}
+
+/* An integer claim: true with *v when present and an integer, false when
+ * absent; *bad when present but not an integer. */
+static bool claim_int(const json_value *o, const char *name, long long *v, bool *bad)
+{
+	const json_value *c = json_get(o, name);
+	if (c == NULL)
+		return false;
+	if (!json_is(c, JSON_NUMBER) || !c->u.number.is_integer)
+		*bad = true;
+	else
+		*v = c->u.number.integer;
+	return !*bad;
+}
+
+/* A positive decimal id from a string claim, or -1. */
+static long long claim_id(const json_value *o, const char *name)
+{
+	long long id;
+	return id_parse(json_get_str(o, name), ID_MAX_DIGITS, &id) ? id : -1;
+}
+
+/* A token is three base64url segments: the header must say alg HS256 (and,
+ * when it says a typ, JWT), the third is the HMAC-SHA256 of the first two
+ * with our key (compared in constant time), and the payload's exp, nbf, iss
+ * and aud must hold. Only our key and HS256: never alg "none" nor another. */
 int auth_verify_token(const char *token, long long *user_id, long long *login_id)
 {
-	jwt_t *jwt = NULL;
-	int rc = -1;
-	if (token == NULL || strlen(token) > TOKEN_MAX_LEN || jwt_key_len == 0 || !header_is_hs256(token))
+	size_t len = token != NULL ? strnlen(token, TOKEN_MAX_LEN + 1) : 0;
+	if (token == NULL || len > TOKEN_MAX_LEN || jwt_key_len == 0)
 		return -1;
-	/* Always with our key: with a NULL key libjwt accepts alg "none". */
-	if (jwt_decode(&jwt, token, (const unsigned char *)jwt_key, (int)jwt_key_len) != 0)
+	const char *dot1 = memchr(token, '.', len);
+	const char *dot2 = dot1 != NULL ? memchr(dot1 + 1, '.', len - (size_t)(dot1 + 1 - token)) : NULL;
+	if (dot1 == NULL || dot2 == NULL || memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token)) != NULL)
+		return -1;
+	const char *sig = dot2 + 1;
+	size_t sig_len = len - (size_t)(sig - token);
+	unsigned char want[32], got[44];
+	if (sig_len != 43 || b64url_decode(sig, sig_len, got) != 32 ||
+	    !hmac_sha256(token, (size_t)(dot2 - token), want) || CRYPTO_memcmp(want, got, 32) != 0)
+		return -1;
+	int rc = -1;
+	arena *a = arena_new();
+	const json_value *h = segment_object(a, token, (size_t)(dot1 - token));
+	const json_value *p = segment_object(a, dot1 + 1, (size_t)(dot2 - dot1 - 1));
+	if (h == NULL || p == NULL)
 		goto done;
-	if (jwt_get_alg(jwt) != JWT_ALG_HS256)
-		goto done;
-	const char *typ = jwt_get_header(jwt, "typ");
-	if (typ != NULL && strcasecmp(typ, "JWT") != 0)
+	const char *alg = json_get_str(h, "alg");
+	const json_value *typ = json_get(h, "typ");
+	if (alg == NULL || strcmp(alg, "HS256") != 0 ||
+	    (typ != NULL && (!json_is(typ, JSON_STRING) || strcasecmp(typ->u.string.s, "JWT") != 0)))
 		goto done;
 	time_t now = time(NULL);
-	errno = 0;
-	long exp = jwt_get_grant_int(jwt, "exp");
-	if (errno == ENOENT || exp <= 0 || (time_t)exp <= now - 0)
+	long long exp = 0, nbf = 0;
+	bool bad = false;
+	if (!claim_int(p, "exp", &exp, &bad) || exp <= 0 || (time_t)exp <= now)
 		goto done;
 	if ((time_t)exp > now + AUTH_TOKEN_TTL_S + CLOCK_SKEW_S) /* we never issue longer */
 		goto done;
-	errno = 0;
-	long nbf = jwt_get_grant_int(jwt, "nbf");
-	if (errno != ENOENT && (time_t)nbf > now + CLOCK_SKEW_S)
+	if ((claim_int(p, "nbf", &nbf, &bad) && (time_t)nbf > now + CLOCK_SKEW_S) || bad)
 		goto done;
-	const char *iss = jwt_get_grant(jwt, "iss"), *aud = jwt_get_grant(jwt, "aud");
+	const char *iss = json_get_str(p, "iss"), *aud = json_get_str(p, "aud");
 	if (iss == NULL || aud == NULL || strcmp(iss, jwt_iss) != 0 || strcmp(aud, jwt_aud) != 0)
 		goto done;
-	*user_id = claim_id(jwt, "sub");
-	*login_id = claim_id(jwt, "sid");
+	*user_id = claim_id(p, "sub");
+	*login_id = claim_id(p, "sid");
 	if (*user_id <= 0 || *login_id <= 0)
 		goto done;
 	rc = 0;
 done:
-	jwt_free(jwt);
+	arena_free(a);
 	return rc;
 }
 
@@ -378,13 +467,20 @@ unauthorized:
 int auth_request_head(http_req *r)
 {
 	long long uid, sid;
-	return credential_check(r, &uid, &sid);
+	if (credential_check(r, &uid, &sid) != 0)
+		return -1;
+	r->head_user_id = uid;
+	r->head_login_id = sid;
+	return 0;
 }
 
 int auth_request(http_req *r)
 {
-	long long uid, sid;
-	if (credential_check(r, &uid, &sid) != 0)
+	/* The token the head's check verified is not verified again (its
+	 * signature and claims cost more than the rest of a small read); the
+	 * identity behind it is read now, as on every request. */
+	long long uid = r->head_user_id, sid = r->head_login_id;
+	if ((uid <= 0 || sid <= 0) && credential_check(r, &uid, &sid) != 0)
 		return -1;
 	identity *u = NULL;
 	int rc = load_identity(r, uid, sid, &u);

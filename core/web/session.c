@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "base/sha256.h"
 #include "db/db.h"
 #include "http/multipart.h"
 #include "http/router.h"
@@ -29,12 +30,6 @@ void web_new_token(char out[WEB_TOKEN_LEN + 1])
 	for (int i = 0; i < WEB_TOKEN_LEN; i++)
 		out[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
 	out[WEB_TOKEN_LEN] = '\0';
-}
-
-static void sha256(const char *s, unsigned char out[32])
-{
-	unsigned int n = 32;
-	EVP_Digest(s, strlen(s), out, &n, EVP_sha256(), NULL);
 }
 
 const char *web_cookie_token(http_req *r, const char *cookie)
@@ -75,7 +70,8 @@ int web_session_create(http_req *r, long long user_id, char token[WEB_TOKEN_LEN 
 	unsigned char h[32];
 	web_new_token(token);
 	web_new_token(csrf);
-	sha256(token, h);
+	if (sha256(token, strlen(token), h) != 0)
+		return DB_EERR;
 	/* The user's sessions that ended unseen go now, so the table holds
 	 * live sessions only (an expired one is also removed when presented). */
 	long long rc = db_exec(r->db,
@@ -118,7 +114,8 @@ static int load_session(http_req *r)
 	if (token == NULL)
 		return DB_OK;
 	web_session *s = arena_calloc(r->a, 1, sizeof(*s));
-	sha256(token, s->id_hash);
+	if (sha256(token, strlen(token), s->id_hash) != 0)
+		return DB_OK; /* OpenSSL failed: no session is found */
 	auth_session row;
 	int rc = auth_session_identity(r, s->id_hash, web_session_idle_s, web_session_lifetime_s, WEB_TOUCH_S, &row);
 	if (rc < 0)

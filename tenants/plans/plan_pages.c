@@ -199,13 +199,15 @@ static const char *group_label(arena *a, const char *g)
 	return strcmp(g, "I") == 0 ? "Introduzione" : arena_printf(a, "Parte %s", g);
 }
 
+/* href_base: the path of the plan's sections, up to the section's key. */
 static void section_row(html *h, arena *a, const cycle_section *t, const plan_section *s, long long comments,
-                        const char *href)
+                        const char *href_base)
 {
 	html_raw(h, "<tr><th scope=\"row\"><span class=\"ambito-actions\">");
 	html_text(h, t->key);
 	html_raw(h, "</span> <a href=\"");
-	html_text(h, href);
+	html_text(h, href_base);
+	html_text(h, t->key);
 	html_raw(h, "\">");
 	html_text(h, t->title);
 	html_raw(h, "</a></th><td>");
@@ -331,6 +333,7 @@ static void get_plan_index(http_req *r)
 	plan_update_index(p, r, c, pl, pr.allocations, pr.nallocations);
 
 	const char *group = NULL;
+	const char *href_base = arena_printf(r->a, "/ats/%s/piani/%s/sezioni/", r->tenant->slug, c->slug);
 	for (size_t i = 0; i < tpl.nsections; i++) {
 		const cycle_section *t = &tpl.sections[i];
 		if (group == NULL || strcmp(group, t->group) != 0) {
@@ -361,8 +364,7 @@ static void get_plan_index(http_req *r)
 		for (size_t j = 0; j < ncom; j++)
 			if (strcmp(ckeys[j], t->key) == 0)
 				comments = ccounts[j];
-		section_row(h, r->a, t, s, comments,
-		            arena_printf(r->a, "/ats/%s/piani/%s/sezioni/%s", r->tenant->slug, c->slug, t->key));
+		section_row(h, r->a, t, s, comments, href_base);
 	}
 	if (group != NULL)
 		html_raw(h, "</tbody></table></div>");

@@ -229,17 +229,23 @@ int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *c
 	" UNION ALL SELECT 'd', 'p', " PLAN_COLUMNS ", NULL, NULL, NULL FROM plans p"                                  \
 	" JOIN tenants tn ON tn.id = p.tenant_id JOIN cycles cy ON cy.id = p.cycle_id WHERE cy.slug = ? AND tn.slug "  \
 	"= ?"
-#define PAGE_SECTIONS_PART(content)                                                                                    \
-	" UNION ALL SELECT 'd', 's', " SECTION_COLUMNS(                                                                \
-	    content) ", o.position, NULL, NULL, NULL FROM plan_sections s"                                             \
+#define PAGE_SECTIONS_PART(columns)                                                                                    \
+	" UNION ALL SELECT 'd', 's', " columns ", o.position, NULL, NULL, NULL FROM plan_sections s"                   \
 	             " JOIN template_sections o ON o.cycle_id = s.cycle_id AND o.section_key = s.section_key"          \
 	             " JOIN tenants tn ON tn.id = s.tenant_id JOIN cycles cy ON cy.id = s.cycle_id"                    \
 	             " WHERE cy.slug = ? AND tn.slug = ? AND s.revision = 0"
 _Static_assert(2 + CYCLE_STORE_NCOLUMNS + 1 == ROUTE_PREFETCH_COLS, "PAGE_CYCLE_PART is a prefetch's width");
 
+/* The index shows of each section its status and who saved it last, when:
+ * its row brings only those, in SECTION_COLUMNS' places (the title is the
+ * template's, already cached; no subquery per row for it). */
+#define INDEX_SECTION_COLUMNS                                                                                          \
+	"s.section_key, NULL, s.status, NULL, NULL, NULL, NULL, s.updated_at, NULL, (SELECT u.name FROM users u WHERE " \
+	"u.id = s.updated_by)"
+
 const route_prefetch plan_index_prefetch = {
     PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(
-        "NULL") " UNION ALL SELECT 'd', 'k', pc.section_key, COUNT(*)"
+        INDEX_SECTION_COLUMNS) " UNION ALL SELECT 'd', 'k', pc.section_key, COUNT(*)"
                 ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
                 " FROM plan_comments pc JOIN tenants tn ON tn.id = pc.tenant_id JOIN cycles cy ON cy.id = pc.cycle_id"
                 " WHERE cy.slug = ? AND tn.slug = ? AND pc.resolved = 0 AND pc.reply_to IS NULL GROUP BY "
@@ -252,7 +258,7 @@ const route_prefetch plan_index_prefetch = {
     {"cycle", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant"}};
 
 const route_prefetch plan_editor_prefetch = {
-    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART("s.content") " AND s.section_key = ?",
+    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(SECTION_COLUMNS("s.content")) " AND s.section_key = ?",
     {"cycle", "cycle", "tenant", "cycle", "tenant", "key"}};
 
 static int by_position(const void *a, const void *b)

@@ -319,6 +319,29 @@ static const char *funding_label(const cycle_catalog *cat, const char *code)
 	return code ? code : "";
 }
 
+/* Decimal digits of n, as %zu writes them (no grouping), into h. */
+static void put_index(html *h, size_t n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	*--p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	html_raw(h, p);
+}
+
+/* Escaped into h, as html_text of the texts cell_id and the cell's field
+ * name would format: a, the row, b between sep1 and sep2 (written straight,
+ * without formatting a string first: the editor writes some hundreds). */
+static void put_joined(html *h, const char *a, const char *sep1, size_t row, const char *sep2, const char *b)
+{
+	html_text(h, a);
+	html_raw(h, sep1);
+	put_index(h, row);
+	html_raw(h, sep2);
+	html_text(h, b);
+}
+
 static void option(html *h, const char *value, const char *label, const char *current)
 {
 	html_raw(h, "<option value=\"");
@@ -335,11 +358,12 @@ static void cell_field(html *h, arena *a, const plan_table *t, size_t row, size_
                        const char *err, const cycle_catalog *cat)
 {
 	const plan_table_col *cl = &t->cols[col];
-	const char *id = cell_id(a, t, row, col);
+	(void)a;
+#define PUT_ID() put_joined(h, t->block, "-", row, "-", cl->key) /* cell_id's text */
 	html_raw(h, "<td><label class=\"visually-hidden\" for=\"");
-	html_text(h, id);
+	PUT_ID();
 	html_raw(h, "\">");
-	html_text(h, arena_printf(a, "%s, riga %zu", cl->label, row + 1));
+	put_joined(h, cl->label, ", riga ", row + 1, "", "");
 	html_raw(h, "</label>");
 	bool select = cl->type == PT_KIND || cl->type == PT_FUNDING;
 	html_raw(h, select ? "<select" : "<input type=\"text\"");
@@ -348,13 +372,13 @@ static void cell_field(html *h, arena *a, const plan_table *t, size_t row, size_
 	else if (cl->type == PT_MONEY)
 		html_raw(h, " inputmode=\"decimal\" class=\"ambito-cell-money\"");
 	html_raw(h, " id=\"");
-	html_text(h, id);
+	PUT_ID();
 	html_raw(h, "\" name=\"");
-	html_text(h, arena_printf(a, "%s[%zu].%s", t->block, row, cl->key));
+	put_joined(h, t->block, "[", row, "].", cl->key);
 	html_raw(h, "\"");
 	if (err != NULL) {
 		html_raw(h, " aria-invalid=\"true\" aria-describedby=\"errore-");
-		html_text(h, id);
+		PUT_ID();
 		html_raw(h, "\"");
 	}
 	if (select) {
@@ -374,12 +398,13 @@ static void cell_field(html *h, arena *a, const plan_table *t, size_t row, size_
 	}
 	if (err != NULL) {
 		html_raw(h, "<p class=\"ambito-cell-error\" id=\"errore-");
-		html_text(h, id);
+		PUT_ID();
 		html_raw(h, "\">");
 		html_text(h, err);
 		html_raw(h, "</p>");
 	}
 	html_raw(h, "</td>");
+#undef PUT_ID
 }
 
 static size_t visible_cols(const plan_table *t)
@@ -444,7 +469,7 @@ void plan_table_render(html *h, arena *a, const plan_table *t, const cycle_catal
 			if (t->cols[c].type == PT_HIDDEN) {
 				const char *v = i < t->nrows ? t->cells[i][c] : NULL;
 				html_raw(h, "<input type=\"hidden\" name=\"");
-				html_text(h, arena_printf(a, "%s[%zu].%s", t->block, i, t->cols[c].key));
+				put_joined(h, t->block, "[", i, "].", t->cols[c].key);
 				html_raw(h, "\" value=\"");
 				html_text(h, v ? v : "");
 				html_raw(h, "\">");

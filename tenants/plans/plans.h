@@ -323,7 +323,7 @@ typedef struct plan_page_section {
 typedef struct plan_page_rows {
 	cycle *cycle;
 	plan *plan;
-	plan_section *sections;
+	plan_section *sections; /* the index's prefetch: key, status, updated_at, updated_by_name only */
 	size_t nsections;
 	const char **comment_keys;
 	long long *comment_counts;

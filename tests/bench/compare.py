@@ -91,17 +91,17 @@ class Ambitod:
     a file, as a real deployment's would (a pipe read by Python, as in the
     tests, would take CPU from the server at thousands of lines a second)."""
 
-    def __init__(self, db, log_path, workers=None):
+    def __init__(self, db, log_path, workers=None, wrapper=(), start_timeout=None):
         extra = {"AMBITO_LISTEN": "127.0.0.1:0"}
         if workers:
             extra["AMBITO_WORKERS"] = workers
         env = harness.child_env(db, extra=extra)
         self.log_path = log_path
         self.log = open(log_path, "w")
-        self.proc = subprocess.Popen([harness.program("ambitod")], env=env, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(list(wrapper) + [harness.program("ambitod")], env=env, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=self.log)
         self.listening = None
-        deadline = time.monotonic() + harness.SERVER_START_TIMEOUT_S
+        deadline = time.monotonic() + (start_timeout or harness.SERVER_START_TIMEOUT_S)
         while self.listening is None:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("ambitod did not start; see %s" % log_path)

@@ -381,6 +381,28 @@ class TokenTest(SharedServerTest):
     def test_hs512_with_real_secret(self):
         self.assertUnauthorized(forge(self.good(), self.secret, alg="HS512"))
 
+    def test_header_typ_and_nbf(self):
+        # No typ is accepted; a typ other than JWT, or not a string, is not.
+        self.assertEqual(self.srv.request("GET", ME, token=forge(
+            self.good(), self.secret, header={"alg": "HS256"})).status, 200)
+        self.assertUnauthorized(forge(self.good(), self.secret, header={"alg": "HS256", "typ": "at+jwt"}))
+        self.assertUnauthorized(forge(self.good(), self.secret, header={"alg": "HS256", "typ": 1}))
+        self.assertUnauthorized(forge(self.good(), self.secret, header={"typ": "JWT"}))
+        # nbf: now is accepted, an hour ahead or not a number is not.
+        now = int(time.time())
+        self.assertEqual(self.srv.request("GET", ME, token=forge(
+            self.good(nbf=now), self.secret)).status, 200)
+        self.assertUnauthorized(forge(self.good(nbf=now + 3600), self.secret))
+        self.assertUnauthorized(forge(self.good(nbf="0"), self.secret))
+
+    def test_signature_segment_exact(self):
+        h, p, s = self.a_token.split(".")
+        self.assertEqual(len(s), 43)
+        self.assertUnauthorized(h + "." + p + "." + s + "=")       # padding
+        self.assertUnauthorized(h + "." + p + "." + s[:-1])        # one character short
+        self.assertUnauthorized(h + "." + p + "." + s + ".x")      # a fourth segment
+        self.assertUnauthorized(h + "." + p + "." + s[:10] + "*" + s[11:])
+
     def test_too_long(self):
         # Signed right, but longer than 4096 bytes.
         big = forge(self.good(pad="x" * 3200), self.secret)
