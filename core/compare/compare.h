@@ -174,13 +174,12 @@ void compare_get_indicators(http_req *r);
 /* The public comparisons (SPEC §7b), for core/opendata: the coverage
  * (finance false; by "action" or "objective") or the finance ("area" or
  * "source") of the published plans of the cycle, the same shapes as the
- * Region's API with "source":"published", in format (COMPARE_JSON, _CSV,
+ * Region's API with "source":"published", in format (TABLE_JSON, _CSV,
  * _XLSX), written whole to sink rather than streamed, so that the caller
  * can answer it with its validators. by NULL is the first word. False
  * after answering an error (400 naming by, 5xx); nothing else is answered. */
-typedef void (*compare_sink)(void *ctx, const void *buf, size_t len);
 bool compare_public_answer(http_req *r, long long cycle_id, const char *cycle_slug, bool finance, const char *by,
-                           int format, compare_sink sink, void *ctx);
+                           int format, table_sink sink, void *ctx);
 
 /* The public comparison pages (/trasparenza/{cycle}/copertura|finanza),
  * built whole into r's answer (status 200 when built, else an error page)

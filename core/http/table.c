@@ -38,12 +38,26 @@ void table_init(table_out *t, http_req *r, int format)
 	t->xlsx = format == TABLE_XLSX;
 }
 
+void table_to_sink(table_out *t, table_sink sink, void *ctx)
+{
+	t->sink = sink;
+	t->sink_ctx = ctx;
+}
+
 /* ---------------------------------------------------------------- bytes */
+
+static void out_write(table_out *t, const void *p, size_t n)
+{
+	if (t->sink != NULL)
+		t->sink(t->sink_ctx, p, n);
+	else
+		http_stream_write(t->r, p, n);
+}
 
 static void flush(table_out *t)
 {
 	if (t->len > 0)
-		http_stream_write(t->r, t->buf, t->len);
+		out_write(t, t->buf, t->len);
 	t->len = 0;
 }
 
@@ -52,7 +66,7 @@ void table_put(table_out *t, const void *p, size_t n)
 	if (t->len + n > OUT_CHUNK) {
 		flush(t);
 		if (n >= OUT_CHUNK) {
-			http_stream_write(t->r, p, n);
+			out_write(t, p, n);
 			return;
 		}
 	}
@@ -140,7 +154,15 @@ bool table_open(table_out *t, const char *file, const char *sheet)
 	t->buf = arena_alloc(r->a, OUT_CHUNK);
 	if (t->xlsx && (t->x = xlsx_new(NULL, sheet)) == NULL) {
 		http_problem(r, 500, "il foglio di calcolo non si può preparare");
+		t->failed = true;
 		return false;
+	}
+	if (t->sink != NULL) { /* built whole: the caller answers it */
+		if (t->tab && !t->xlsx) {
+			csv_init(&t->cw, bytes_sink, t);
+			csv_bom(&t->cw);
+		}
+		return true;
 	}
 	if (t->tab)
 		http_set_header(r, "Content-Disposition",
@@ -170,13 +192,16 @@ void table_close(table_out *t, bool json_failed)
 	if (x != NULL && xlsx_finish(x, bytes_sink, t) != 0) {
 		log_msg(LOG_ERROR, "table: the spreadsheet of %s could not be written", t->r->path);
 		http_problem(t->r, 500, "il foglio di calcolo non si può scrivere");
+		t->failed = true;
 	} else if (json_failed) {
 		log_msg(LOG_ERROR, "table: the JSON writer failed on %s", t->r->path);
 		http_problem(t->r, 500, "la risposta non si può codificare");
+		t->failed = true;
 	} else {
 		flush(t);
 	}
-	http_stream_end(t->r);
+	if (t->sink == NULL)
+		http_stream_end(t->r);
 }
 
 void table_fail(table_out *t, int rc, const char *what)
@@ -184,7 +209,9 @@ void table_fail(table_out *t, int rc, const char *what)
 	xlsx_free(t->x);
 	t->x = NULL;
 	http_db_error(t->r, rc, what);
-	http_stream_end(t->r);
+	t->failed = true;
+	if (t->sink == NULL)
+		http_stream_end(t->r);
 }
 
 /* ---------------------------------------------------------------- cells */

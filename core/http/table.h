@@ -34,10 +34,16 @@ int table_format(http_req *r);
 /* A cell there is none of (written as an empty cell). */
 #define TABLE_NO_FIGURE INT64_MIN
 
+/* Where an answer built whole goes instead of the stream (table_to_sink). */
+typedef void (*table_sink)(void *ctx, const void *buf, size_t len);
+
 typedef struct table_out {
 	http_req *r;
 	bool tab;  /* a table: CSV or XLSX */
 	bool xlsx; /* XLSX rather than CSV */
+	table_sink sink; /* NULL: streamed */
+	void *sink_ctx;
+	bool failed; /* an error was answered after table_open */
 	char *buf; /* bytes gathered before they go to the stream */
 	size_t len;
 	csv_writer cw;
@@ -46,6 +52,11 @@ typedef struct table_out {
 
 /* Sets the form (one of TABLE_*) before table_open. */
 void table_init(table_out *t, http_req *r, int format);
+/* After table_init: the answer's bytes go to sink rather than the stream,
+ * built whole for a caller that answers them itself (a public answer with
+ * its validators); no status, header or stream is touched, and an error is
+ * still answered on r (t->failed then set). */
+void table_to_sink(table_out *t, table_sink sink, void *ctx);
 
 /* Starts the 200 answer: for CSV and XLSX the attachment named
  * file.csv or file.xlsx (file without its extension), the spreadsheet's

@@ -280,7 +280,7 @@ void od_cycle_zip(http_req *r)
 	enum { NCMPS = sizeof(cmps) / sizeof(cmps[0]) };
 	od_membuf ccsv[NCMPS] = {{0}};
 	for (size_t i = 0; i < NCMPS; i++)
-		if (!od_compare_file(r, cy, cmps[i].finance, cmps[i].by, COMPARE_CSV, &ccsv[i])) {
+		if (!od_compare_file(r, cy, cmps[i].finance, cmps[i].by, TABLE_CSV, &ccsv[i])) {
 			for (size_t j = 0; j <= i; j++)
 				free(ccsv[j].data);
 			free(pcsv.data);

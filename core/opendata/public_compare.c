@@ -62,22 +62,22 @@ static void get_compare(http_req *r, bool finance)
 			http_problem(r, 404, "il ciclo richiesto non esiste o non è pubblico");
 		return;
 	}
-	int format = compare_format(r);
+	int format = table_format(r);
 	if (format < 0)
 		return;
 	const char *by = http_query(r, "by");
 	od_membuf m = {0};
 	if (od_compare_file(r, cy, finance, by, format, &m)) {
-		static const char *const types[] = {"application/json", "text/csv", COMPARE_XLSX_TYPE};
+		static const char *const types[] = {"application/json", "text/csv", TABLE_XLSX_TYPE};
 		od_answer(r, types[format], m.data ? m.data : "", m.len, cy->last_published);
-		if (format != COMPARE_JSON)
+		if (format != TABLE_JSON)
 			http_set_header(r, "Content-Disposition",
 			                arena_printf(r->a, "attachment; filename=\"ambito-%s-%s-%s-published.%s\"",
 			                             cy->slug, finance ? "finance" : "coverage",
 			                             by        ? by
 			                             : finance ? "area"
 			                                       : "action",
-			                             format == COMPARE_XLSX ? "xlsx" : "csv"));
+			                             format == TABLE_XLSX ? "xlsx" : "csv"));
 	}
 	free(m.data);
 }
