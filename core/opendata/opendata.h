@@ -2,8 +2,10 @@
  * pages (/trasparenza), the files of each cycle (/opendata/{cycle}/…, and
  * /opendata/{cycle}.zip with an Italian LEGGIMI.txt) and the DCAT-AP_IT
  * catalogue (/opendata/catalog.rdf and .ttl). Everything reads published
- * plans only — plans.published_revision and its snapshot — so drafts,
- * submissions under review, comments, users and notes never reach here. */
+ * plans only — plans.published_revision and its publication document (the
+ * snapshot without lateness, submission note and submitter: base/pubdoc.h) —
+ * so drafts, submissions under review, comments, users and notes never reach
+ * here. */
 #ifndef AMBITO_OPENDATA_H
 #define AMBITO_OPENDATA_H
 
@@ -35,7 +37,7 @@ typedef struct od_plan {
 	long long population, ncomuni, revision;
 	const char *published_at; /* DATETIME text */
 	const char *sha256;
-	const char *snapshot; /* NULL unless asked for */
+	const char *snapshot; /* the publication document; NULL unless asked for */
 	size_t snapshot_len;
 } od_plan;
 

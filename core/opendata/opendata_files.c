@@ -1,10 +1,10 @@
-/* The open-data files of a cycle, built from the published snapshots on
+/* The open-data files of a cycle, built from the publication documents on
  * request (measured in the README: a few milliseconds for the demo, and
  * validators let caches skip the body):
  *   piani.csv    one row per published plan;
  *   sezioni.csv  one row per plan × section × azione di sistema (a section
  *                without azioni: one row with the azione empty);
- *   {cycle}.zip  both, every published snapshot byte for byte (its SHA-256
+ *   {cycle}.zip  both, every publication document byte for byte (its SHA-256
  *                verifies) and LEGGIMI.txt describing every column.
  * Columns are documented once, in LEGGIMI.txt below, and never change
  * meaning: a new one is added at the end. */
@@ -39,8 +39,9 @@ static const char readme[] =
     "aggiunge in fondo. Una cella di testo che comincerebbe con = + - @ è preceduta da un apostrofo, perché\n"
     "un foglio di calcolo non la esegua come formula.\n\n"
     "piani/<ats>.json\n"
-    "  Il piano pubblicato di ogni ATS, byte per byte come è stato inviato: la sua impronta SHA-256 è quella\n"
-    "  della colonna sha256 di piani.csv e del documento stampabile.\n\n"
+    "  Il piano pubblicato di ogni ATS, byte per byte come all'indirizzo url_json: il piano come è stato\n"
+    "  inviato, senza le informazioni riservate alla Regione (nota di trasmissione, chi lo ha trasmesso, il\n"
+    "  ritardo). La sua impronta SHA-256 è quella della colonna sha256 di piani.csv e del documento stampabile.\n\n"
     "piani.csv — un piano pubblicato per riga\n"
     "  ciclo            identificativo del ciclo di programmazione (es. marche-2020-2022)\n"
     "  ats              identificativo dell'Ambito Territoriale Sociale (es. ats-20)\n"
