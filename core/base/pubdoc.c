@@ -18,8 +18,7 @@ static bool is_hidden(const char *key)
 	return false;
 }
 
-const char *pubdoc_build(arena *a, const char *snapshot, size_t len, size_t *out_len,
-                         char hex[SHA256_HEX_LEN + 1])
+const char *pubdoc_build(arena *a, const char *snapshot, size_t len, size_t *out_len, char hex[SHA256_HEX_LEN + 1])
 {
 	json_value *v;
 	char err[128];

@@ -167,6 +167,8 @@ static void to_membuf(void *ctx, const char *s, size_t len)
 
 static void answer(http_req *r, bool turtle)
 {
+	if (od_fresh(r))
+		return;
 	const char *last = NULL;
 	rdf_graph *g = build(r, &last);
 	if (g == NULL) {

@@ -59,11 +59,23 @@ typedef struct od_membuf {
 void od_membuf_sink(void *ctx, const void *buf, size_t len);
 
 extern const char *od_region_name, *od_region_ipa, *od_region_email, *od_public_url;
-/* Answers body with ETag (its SHA-256), Last-Modified (last_modified, a
- * DATETIME text in UTC, or now) and OD_CACHE_CONTROL; 304 when the client
- * has it already. */
-void od_answer(http_req *r, const char *content_type, const void *body, size_t len, const char *last_modified);
-/* The cycle of the {cycle} path parameter, or NULL after a 404 page. */
+/* The validators of every public page and file, derived from the publication
+ * state (cached a few seconds) and the request's path and query, never from
+ * the body (opendata_fresh.c). Every public handler calls od_fresh first (or
+ * od_path_cycle, which does): true when it has answered — 304 because the
+ * client holds the current version, or an error page. */
+bool od_fresh(http_req *r);
+/* The cycle of the {cycle} path parameter, from the same cached state; NULL
+ * after a 304 or a 404/503 page. */
 od_cycle *od_path_cycle(http_req *r);
+/* The same for a slug the handler found elsewhere ({cycle}.zip). */
+od_cycle *od_slug_cycle(http_req *r, const char *slug);
+/* ETag (od_fresh's), Last-Modified (last_modified, a DATETIME text in UTC,
+ * or now), OD_CACHE_CONTROL and Vary on an answer already written. */
+void od_validators(http_req *r, const char *last_modified);
+/* Answers 200 with body and od_validators. */
+void od_answer(http_req *r, const char *content_type, const void *body, size_t len, const char *last_modified);
+/* "Tue, 01 Dec 2026 10:00:00 GMT" from a DATETIME text in UTC, or now. */
+const char *od_http_date(arena *a, const char *datetime);
 
 #endif

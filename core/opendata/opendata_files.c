@@ -228,18 +228,10 @@ void od_cycle_zip(http_req *r)
 		web_error_page(r, 404, NULL);
 		return;
 	}
-	od_cycle *cy = NULL;
-	if (od_store_cycle(r->db, r->a, arena_strndup(r->a, file, fl - 4), &cy) != DB_OK) {
-		web_error_page(r, 503, NULL);
-		return;
-	}
+	od_cycle *cy = od_slug_cycle(r, arena_strndup(r->a, file, fl - 4));
 	od_plan *plans;
 	size_t n;
-	if (cy == NULL) {
-		web_error_page(r, 404, NULL);
-		return;
-	}
-	if (!load(r, cy, true, &plans, &n))
+	if (cy == NULL || !load(r, cy, true, &plans, &n))
 		return;
 	time_t when = utc_time(cy->last_published);
 	od_membuf pcsv = {0}, scsv = {0};

@@ -23,10 +23,22 @@ static void licence_note(html *h)
 	         "(DCAT-AP_IT)</a> è disponibile anche in <a href=\"/opendata/catalog.ttl\">Turtle</a>.</p>");
 }
 
+/* A page for anyone is cached like the files; a signed-in visitor's (its
+ * header names them) stays no-store, as every page of the interface. */
+static void page_validators(http_req *r, const char *last_modified)
+{
+	if (r->session == NULL)
+		od_validators(r, last_modified);
+	else
+		http_set_header(r, "Vary", "Cookie");
+}
+
 void od_portal_home(http_req *r)
 {
 	od_cycle *cycles;
 	size_t n;
+	if (od_fresh(r))
+		return;
 	if (od_store_cycles(r->db, r->a, &cycles, &n) != DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
@@ -54,6 +66,11 @@ void od_portal_home(http_req *r)
 		html_raw(h, "</tbody></table></div>");
 	licence_note(h);
 	web_page_end(p, 200);
+	const char *last = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (cycles[i].last_published && (last == NULL || strcmp(cycles[i].last_published, last) > 0))
+			last = cycles[i].last_published;
+	page_validators(r, last);
 }
 
 void od_portal_cycle(http_req *r)
@@ -109,4 +126,5 @@ void od_portal_cycle(http_req *r)
 	}
 	licence_note(h);
 	web_page_end(p, 200);
+	page_validators(r, cy->last_published);
 }

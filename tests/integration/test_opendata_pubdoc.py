@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import time
 import unittest
 import zipfile
 
@@ -24,6 +25,10 @@ COORD_NAME = "Ottavia Riservata"
 COORD_EMAIL = "ottavia.riservata@ats7.example"
 PASSWORD = "Password-Lunga-2026!"
 ADMIN = ("admin.regione@demo.ambito.invalid", "Demo-Regione-2021!")
+
+# Pages and files whose validators follow the publication state.
+VALIDATED = ("/trasparenza", "/trasparenza/" + CYCLE, "/opendata/%s/piani.csv" % CYCLE, "/opendata/%s.zip" % CYCLE,
+             "/opendata/catalog.rdf")
 
 SRV = DB = None
 
@@ -61,6 +66,7 @@ def get(path):
 class PublicationDocument(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        cls.before = {p: get(p).headers["ETag"] for p in VALIDATED}
         coord, admin = token(COORD_EMAIL, PASSWORD), token(*ADMIN)
         base = "/api/v1/tenants/ats-7/plans/" + CYCLE
         r = SRV.request("POST", base + "/submit", {"note": NOTE}, token=coord)
@@ -120,6 +126,32 @@ class PublicationDocument(unittest.TestCase):
             self.assertEqual(z.read("piani/%s.json" % t), body)
             self.assertIn(digest, get("/public/%s/%s" % (t, CYCLE)).text)
         self.assertNotIn(self.sub["sha256"], page)  # the submission's own hash is the Region's
+
+    def test_a_publication_changes_the_validators_and_304_follows(self):
+        for path in VALIDATED:
+            # The state is cached for a couple of seconds: wait for the
+            # condition, the time it takes is the server's business.
+            r = self._changed(path)
+            self.assertNotEqual(r.headers["ETag"], self.before[path], path)
+            self.assertEqual(r.headers["Cache-Control"], "public, max-age=300", path)
+            again = SRV.request("GET", path, headers={"If-None-Match": r.headers["ETag"]})
+            self.assertEqual(again.status, 304, path)
+            self.assertEqual(again.body, b"")
+            self.assertEqual(again.headers["ETag"], r.headers["ETag"])
+            old = SRV.request("GET", path, headers={"If-None-Match": self.before[path]})
+            self.assertEqual(old.status, 200, path)
+            self.assertEqual(old.body, r.body, path)
+        # Another query is another answer.
+        a = get("/trasparenza/%s?x=1" % CYCLE).headers["ETag"]
+        self.assertNotEqual(a, get("/trasparenza/" + CYCLE).headers["ETag"])
+
+    def _changed(self, path):
+        deadline = time.monotonic() + 30
+        while True:
+            r = get(path)
+            if r.headers["ETag"] != self.before[path] or time.monotonic() > deadline:
+                return r
+            time.sleep(0.05)  # polling a condition, bounded by the deadline
 
 
 if __name__ == "__main__":
