@@ -16,8 +16,7 @@
 /* The document of snapshot[0..len) in a, its length in *out_len and its
  * SHA-256 in hex; NULL when the snapshot is not a JSON object (or on no
  * memory / a failing OpenSSL). */
-const char *pubdoc_build(arena *a, const char *snapshot, size_t len, size_t *out_len,
-                         char hex[SHA256_HEX_LEN + 1]);
+const char *pubdoc_build(arena *a, const char *snapshot, size_t len, size_t *out_len, char hex[SHA256_HEX_LEN + 1]);
 
 /* The document of a publication row: the stored one (doc, its stored
  * hash) when there is one, else derived from the snapshot. Fills *out,

@@ -81,8 +81,8 @@ static int load_published(db *d, arena *a, const char *tenant_slug, const char *
 	 * never reads the latter (base/pubdoc.h). */
 	p->snapshot = pubdoc_of_row(a, db_isnull(res, 0, 6) ? NULL : db_val(res, 0, 6), db_len(res, 0, 6),
 	                            db_isnull(res, 0, 7) ? NULL : db_val(res, 0, 7),
-	                            db_isnull(res, 0, 8) ? NULL : db_val(res, 0, 8), db_len(res, 0, 8), &p->snapshot_len,
-	                            p->stored_sha256);
+	                            db_isnull(res, 0, 8) ? NULL : db_val(res, 0, 8), db_len(res, 0, 8),
+	                            &p->snapshot_len, p->stored_sha256);
 	if (p->snapshot == NULL) {
 		log_msg(LOG_ERROR, "the publication document of %s/%s revision %lld cannot be built", tenant_slug,
 		        cycle_slug, p->revision);
@@ -306,8 +306,9 @@ static void get_draft_html(http_req *r)
 
 static const route routes[] = {
     {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}", get_public_json, ROUTE_PUBLIC | ROUTE_UNSCOPED,
-     "The published plan: its publication document (the submission snapshot without late, note and submitted_by), byte for byte, SHA-256 in Repr-Digest and ETag (anonymous)", NULL,
-     "PublishedPlan"},
+     "The published plan: its publication document (the submission snapshot without late, note and submitted_by), byte "
+     "for byte, SHA-256 in Repr-Digest and ETag (anonymous)",
+     NULL, "PublishedPlan"},
     {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}/history", get_public_history,
      ROUTE_PUBLIC | ROUTE_UNSCOPED,
      "The published revisions of a plan, oldest first, with the reason and date of each annual update", NULL,
