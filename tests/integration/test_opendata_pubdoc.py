@@ -154,5 +154,50 @@ class PublicationDocument(unittest.TestCase):
             time.sleep(0.05)  # polling a condition, bounded by the deadline
 
 
+class RateLimit(unittest.TestCase):
+    """A server of its own with a small limit (1 a second, 5 at once) behind
+    a trusted proxy on 127.0.0.1: the client address is X-Forwarded-For's."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = harness.Server(DB, env={"AMBITO_PUBLIC_RATE": "1", "AMBITO_PUBLIC_BURST": "5",
+                                          "AMBITO_TRUSTED_PROXIES": "127.0.0.1"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def get_as(self, addr, path):
+        return self.srv.request("GET", path, headers={"X-Forwarded-For": addr})
+
+    def refused_total(self):
+        m = re.search(r'ambito_unaudited_refusals_total\{reason="public_rate_limited"\} (\d+)',
+                      self.srv.request("GET", "/metrics").text)
+        return int(m.group(1))
+
+    def test_an_address_past_its_burst_gets_429_and_another_does_not(self):
+        before = self.refused_total()
+        t0 = time.monotonic()
+        statuses = [self.get_as("203.0.113.7", "/trasparenza/" + CYCLE).status for _ in range(30)]
+        elapsed = time.monotonic() - t0
+        # 5 at once, then one a second: at most 5 + elapsed + 1 pass.
+        self.assertLessEqual(statuses.count(200), 5 + int(elapsed) + 1, statuses)
+        self.assertGreaterEqual(statuses.count(200), 5, statuses)
+        self.assertEqual(set(statuses), {200, 429})
+        page = self.get_as("203.0.113.7", "/opendata/%s/piani.csv" % CYCLE)
+        self.assertEqual(page.status, 429)
+        self.assertIn("text/html", page.headers["Content-Type"])
+        self.assertIn("Troppe richieste", page.text)
+        self.assertGreaterEqual(int(page.headers["Retry-After"]), 1)
+        api = self.get_as("203.0.113.7", "/api/v1/public/tenants/ats-20/plans/" + CYCLE)
+        self.assertEqual(api.status, 429)
+        self.assertEqual(api.headers["Content-Type"], "application/problem+json")
+        self.assertIn("troppe richieste", api.json()["detail"])
+        # Another address, and the same address on a route that is not public.
+        self.assertEqual(self.get_as("203.0.113.8", "/trasparenza/" + CYCLE).status, 200)
+        self.assertEqual(self.get_as("203.0.113.7", "/healthz").status, 200)
+        self.assertEqual(self.refused_total() - before, statuses.count(429) + 2)
+
+
 if __name__ == "__main__":
     harness.main()
