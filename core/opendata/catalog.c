@@ -1,7 +1,7 @@
 /* The DCAT-AP_IT catalogue of the open data (the Italian profile of DCAT-AP,
  * AgID): one dcatapit:Catalog; for every cycle with a published plan two
- * datasets — the published plans (the cycle's ZIP and the plans' CSV) and the
- * sections by azione di sistema (CSV) — each with every property the profile
+ * datasets — the published plans (the cycle's ZIP, the plans' CSV and XLSX)
+ * and the sections by azione di sistema (CSV and XLSX) — each with every property the profile
  * makes mandatory: identifier prefixed by the Region's IPA code, Italian title
  * and description, modified, theme SOCI, publisher and rightsHolder as
  * dcatapit:Agent, accrualPeriodicity, contactPoint as dcatapit:Organization,
@@ -146,6 +146,8 @@ static rdf_graph *build(http_req *r, const char **last_out)
 		             "Tutti i dati del ciclo in un archivio ZIP, con la descrizione delle colonne");
 		distribution(&c, plans, arena_printf(r->a, "/opendata/%s/piani.csv", cy->slug), "CSV",
 		             "Elenco dei piani pubblicati (CSV)");
+		distribution(&c, plans, arena_printf(r->a, "/opendata/%s/piani.xlsx", cy->slug), "XLSX",
+		             "Elenco dei piani pubblicati (foglio di calcolo XLSX)");
 		rdf_node *sections = dataset(
 		    &c, catalog, cy, "sezioni",
 		    arena_printf(r->a, "Sezioni dei Piani Sociali di Ambito per azione di sistema — %s", cy->title),
@@ -156,6 +158,8 @@ static rdf_graph *build(http_req *r, const char **last_out)
 		                 cy->title));
 		distribution(&c, sections, arena_printf(r->a, "/opendata/%s/sezioni.csv", cy->slug), "CSV",
 		             "Sezioni dei piani per azione di sistema (CSV)");
+		distribution(&c, sections, arena_printf(r->a, "/opendata/%s/sezioni.xlsx", cy->slug), "XLSX",
+		             "Sezioni dei piani per azione di sistema (foglio di calcolo XLSX)");
 	}
 	return c.g;
 }

@@ -69,6 +69,9 @@ static const route routes[] = {
     {HTTP_GET, "/opendata/{cycle}/piani.csv", od_plans_csv, PUBLIC, "I piani pubblicati di un ciclo (CSV)"},
     {HTTP_GET, "/opendata/{cycle}/sezioni.csv", od_sections_csv, PUBLIC,
      "Le sezioni dei piani pubblicati per azione di sistema (CSV)"},
+    {HTTP_GET, "/opendata/{cycle}/piani.xlsx", od_plans_xlsx, PUBLIC, "I piani pubblicati di un ciclo (XLSX)"},
+    {HTTP_GET, "/opendata/{cycle}/sezioni.xlsx", od_sections_xlsx, PUBLIC,
+     "Le sezioni dei piani pubblicati per azione di sistema (XLSX)"},
     {HTTP_GET, "/opendata/{file}", od_cycle_zip, PUBLIC, "Tutti i dati aperti di un ciclo ({ciclo}.zip)"},
 };
 

@@ -95,9 +95,10 @@ void od_portal_cycle(http_req *r)
 	html_rawf(h,
 	          "<h2>Dati aperti del ciclo</h2><ul><li><a href=\"/opendata/%s.zip\">Tutti i dati del ciclo (ZIP, con "
 	          "la descrizione delle colonne)</a></li><li><a href=\"/opendata/%s/piani.csv\">Elenco dei piani "
-	          "pubblicati (CSV)</a></li><li><a href=\"/opendata/%s/sezioni.csv\">Sezioni dei piani per azione di "
-	          "sistema, con indicatori e spesa (CSV)</a></li></ul>",
-	          cy->slug, cy->slug, cy->slug);
+	          "pubblicati (CSV)</a> · <a href=\"/opendata/%s/piani.xlsx\">lo stesso elenco in XLSX</a></li><li><a "
+	          "href=\"/opendata/%s/sezioni.csv\">Sezioni dei piani per azione di sistema, con indicatori e spesa "
+	          "(CSV)</a> · <a href=\"/opendata/%s/sezioni.xlsx\">le stesse sezioni in XLSX</a></li></ul>",
+	          cy->slug, cy->slug, cy->slug, cy->slug, cy->slug);
 	html_raw(h, "<h2>Piani pubblicati</h2>");
 	if (n == 0) {
 		html_raw(h, "<p>Nessun piano di questo ciclo è stato ancora pubblicato.</p>");

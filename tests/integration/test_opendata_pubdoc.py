@@ -107,8 +107,14 @@ class PublicationDocument(unittest.TestCase):
             bodies[path] = get(path).body.decode("utf-8")
         z = zipfile.ZipFile(io.BytesIO(get("/opendata/%s.zip" % CYCLE).body))
         for name in z.namelist():
-            bodies["zip:" + name] = z.read(name).decode("utf-8")
+            if name.endswith(".xlsx"):  # a zip of XML: its texts
+                inner = zipfile.ZipFile(io.BytesIO(z.read(name)))
+                for part in inner.namelist():
+                    bodies["zip:%s:%s" % (name, part)] = inner.read(part).decode("utf-8")
+            else:
+                bodies["zip:" + name] = z.read(name).decode("utf-8")
         self.assertIn("zip:piani/ats-7.json", bodies)
+        self.assertIn("zip:sezioni.xlsx:xl/worksheets/sheet1.xml", bodies)
         for where, text in bodies.items():
             for secret in ("NOTA-INTERNA", COORD_NAME, COORD_EMAIL, '"late"', '"submitted_by"',
                            "Nota di trasmissione", "Trasmesso da"):
