@@ -76,6 +76,8 @@ static const key keys[] = {
     STR("oidc_claim", "AMBITO_OIDC_CLAIM", oidc_claim),
     STR("oidc_label", "AMBITO_OIDC_LABEL", oidc_label),
     INT("password_login", "AMBITO_PASSWORD_LOGIN", password_login, 0, 1),
+    INT("public_rate", "AMBITO_PUBLIC_RATE", public_rate, 0, 1000000),
+    INT("public_burst", "AMBITO_PUBLIC_BURST", public_burst, 1, 1000000),
 };
 
 /* Database work is short round trips: a few workers a core keep the cores
@@ -133,6 +135,8 @@ static void defaults(config *c)
 	snprintf(c->oidc_claim, sizeof(c->oidc_claim), "email");
 	snprintf(c->oidc_label, sizeof(c->oidc_label), "Entra con l’identità digitale (SPID, CIE)");
 	c->password_login = 1;
+	c->public_rate = 20;
+	c->public_burst = 100;
 }
 
 static int set(config *c, const key *k, const char *v, const char *where, char *err, size_t errlen)

@@ -56,6 +56,10 @@ typedef struct config {
 	char oidc_claim[CONFIG_STR_MAX]; /* the claim matched to users' e-mail */
 	char oidc_label[CONFIG_STR_MAX]; /* the login page's button */
 	int password_login;              /* 0: passwords log nobody in */
+	/* The public routes' rate limit per client address (http/ratelimit.h):
+	 * requests a second, and how many may come at once; 0: no limit. */
+	int public_rate;
+	int public_burst;
 } config;
 
 /* Fills cfg. Returns 0, or -1 with a message in err (unknown key, bad number,

@@ -55,6 +55,7 @@ static const char *const refusal_names[REFUSAL_KINDS] = {
     [REFUSAL_LOGIN_BLOCKED] = "login_blocked",
     [REFUSAL_LOGOUT_UNKNOWN] = "logout_unknown",
     [REFUSAL_REFRESH_INVALID] = "refresh_invalid",
+    [REFUSAL_PUBLIC_RATE] = "public_rate_limited",
 };
 
 void metrics_refusal(refusal_kind k)

@@ -18,6 +18,7 @@ typedef enum {
 	REFUSAL_LOGIN_BLOCKED,         /* a login answered 429 while blocked */
 	REFUSAL_LOGOUT_UNKNOWN,        /* a logout of an unknown or ended login */
 	REFUSAL_REFRESH_INVALID,       /* a refresh with an unknown, spent or expired token */
+	REFUSAL_PUBLIC_RATE,           /* a public route answered 429: its address's rate limit */
 	REFUSAL_KINDS
 } refusal_kind;
 void metrics_refusal(refusal_kind k);

@@ -33,6 +33,7 @@
 #include "http/http_parse.h"
 #include "http/metrics.h"
 #include "http/proxy.h"
+#include "http/ratelimit.h"
 #include "http/router.h"
 #include "http/workers.h"
 
@@ -117,7 +118,8 @@ struct server {
 	struct event_base *base;
 	struct evconnlistener *listener;
 	SSL_CTX *ssl;
-	proxy_list *proxies; /* trusted_proxies: whose forwarded headers count */
+	proxy_list *proxies;    /* trusted_proxies: whose forwarded headers count */
+	ratelimit *public_rate; /* the public routes' buckets; NULL: no limit */
 	workers *pool;
 	http_handler dispatch;  /* authentication, scoping, the handler: from above */
 	http_head_check head;   /* the head's own checks (credentials), or NULL */
@@ -475,11 +477,45 @@ static void attn_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* The public routes' rate limit: false after answering 429. */
+static bool within_rate(conn *c)
+{
+	http_req *r = c->req;
+	if (c->s->public_rate == NULL || !ratelimit_path(r->path))
+		return true;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int wait = 1;
+	if (ratelimit_take(c->s->public_rate, r->client_addr, (double)now.tv_sec + (double)now.tv_nsec / 1e9, &wait))
+		return true;
+	metrics_refusal(REFUSAL_PUBLIC_RATE);
+	const char *why = arena_printf(r->a, "troppe richieste da questo indirizzo: riprovare tra %d secondi", wait);
+	if (strncmp(r->path, "/api/", 5) == 0) {
+		http_problem(r, 429, why);
+	} else {
+		/* The pages' layout lives above this layer: a plain Italian page. */
+		const char *page =
+		    arena_printf(r->a,
+		                 "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\">"
+		                 "<title>Troppe richieste</title></head><body><h1>Troppe richieste</h1>"
+		                 "<p>Sono arrivate troppe richieste da questo indirizzo: riprovare tra %d "
+		                 "secondi.</p></body></html>",
+		                 wait);
+		http_body(r, 429, "text/html", page, strlen(page));
+	}
+	http_set_header(r, "Retry-After", arena_printf(r->a, "%d", wait));
+	return false;
+}
+
 static void conn_dispatch(conn *c)
 {
 	server *s = c->s;
 	http_req *r = c->req;
 	int allowed = c->allowed;
+	if (!within_rate(c)) {
+		conn_answer(c);
+		return;
+	}
 	switch (c->match) {
 	case ROUTER_NOT_FOUND:
 		if (s->not_found != NULL)
@@ -1038,6 +1074,11 @@ server *server_new(const config *cfg, http_handler dispatch, char *err, size_t e
 	s->proxies = proxy_list_parse(cfg->trusted_proxies, err, errlen);
 	if (s->proxies == NULL)
 		goto fail;
+	s->public_rate = ratelimit_new(cfg->public_rate, cfg->public_burst);
+	if (cfg->public_rate > 0 && s->public_rate == NULL) {
+		snprintf(err, errlen, "no memory for the rate limit");
+		goto fail;
+	}
 	if (cfg->tls_cert[0] && cfg->tls_key[0]) {
 		s->ssl = tls_context(cfg, err, errlen);
 		if (s->ssl == NULL)
@@ -1162,6 +1203,7 @@ void server_free(server *s)
 		event_base_free(s->base);
 	SSL_CTX_free(s->ssl);
 	proxy_list_free(s->proxies);
+	ratelimit_free(s->public_rate);
 	pthread_mutex_destroy(&s->attn_mu);
 	if (the_server == s)
 		the_server = NULL;

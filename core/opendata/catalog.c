@@ -1,8 +1,8 @@
 /* The DCAT-AP_IT catalogue of the open data (the Italian profile of DCAT-AP,
  * AgID): one dcatapit:Catalog; for every cycle with a published plan three
- * datasets — the published plans (the cycle's ZIP and the plans' CSV), the
- * sections by azione di sistema (CSV) and the comparisons between the ATS
- * (the public API's CSV and XLSX) — each with every property the profile
+ * datasets — the published plans (the cycle's ZIP, the plans' CSV and XLSX),
+ * the sections by azione di sistema (CSV and XLSX) and the comparisons between
+ * the ATS (the public API's CSV and XLSX) — each with every property the profile
  * makes mandatory: identifier prefixed by the Region's IPA code, Italian title
  * and description, modified, theme SOCI, publisher and rightsHolder as
  * dcatapit:Agent, accrualPeriodicity, contactPoint as dcatapit:Organization,
@@ -147,6 +147,8 @@ static rdf_graph *build(http_req *r, const char **last_out)
 		             "Tutti i dati del ciclo in un archivio ZIP, con la descrizione delle colonne");
 		distribution(&c, plans, arena_printf(r->a, "/opendata/%s/piani.csv", cy->slug), "CSV",
 		             "Elenco dei piani pubblicati (CSV)");
+		distribution(&c, plans, arena_printf(r->a, "/opendata/%s/piani.xlsx", cy->slug), "XLSX",
+		             "Elenco dei piani pubblicati (foglio di calcolo XLSX)");
 		rdf_node *sections = dataset(
 		    &c, catalog, cy, "sezioni",
 		    arena_printf(r->a, "Sezioni dei Piani Sociali di Ambito per azione di sistema — %s", cy->title),
@@ -157,6 +159,8 @@ static rdf_graph *build(http_req *r, const char **last_out)
 		                 cy->title));
 		distribution(&c, sections, arena_printf(r->a, "/opendata/%s/sezioni.csv", cy->slug), "CSV",
 		             "Sezioni dei piani per azione di sistema (CSV)");
+		distribution(&c, sections, arena_printf(r->a, "/opendata/%s/sezioni.xlsx", cy->slug), "XLSX",
+		             "Sezioni dei piani per azione di sistema (foglio di calcolo XLSX)");
 		rdf_node *cmps = dataset(
 		    &c, catalog, cy, "confronti",
 		    arena_printf(r->a, "Confronti tra gli ATS dei piani pubblicati — %s", cy->title),
@@ -189,6 +193,8 @@ static void to_membuf(void *ctx, const char *s, size_t len)
 
 static void answer(http_req *r, bool turtle)
 {
+	if (od_fresh(r))
+		return;
 	const char *last = NULL;
 	rdf_graph *g = build(r, &last);
 	if (g == NULL) {

@@ -2,8 +2,10 @@
  * pages (/trasparenza), the files of each cycle (/opendata/{cycle}/…, and
  * /opendata/{cycle}.zip with an Italian LEGGIMI.txt) and the DCAT-AP_IT
  * catalogue (/opendata/catalog.rdf and .ttl). Everything reads published
- * plans only — plans.published_revision and its snapshot — so drafts,
- * submissions under review, comments, users and notes never reach here. */
+ * plans only — plans.published_revision and its publication document (the
+ * snapshot without lateness, submission note and submitter: base/pubdoc.h) —
+ * so drafts, submissions under review, comments, users and notes never reach
+ * here. */
 #ifndef AMBITO_OPENDATA_H
 #define AMBITO_OPENDATA_H
 
@@ -35,7 +37,7 @@ typedef struct od_plan {
 	long long population, ncomuni, revision;
 	const char *published_at; /* DATETIME text */
 	const char *sha256;
-	const char *snapshot; /* NULL unless asked for */
+	const char *snapshot; /* the publication document; NULL unless asked for */
 	size_t snapshot_len;
 } od_plan;
 
@@ -57,11 +59,23 @@ typedef struct od_membuf {
 void od_membuf_sink(void *ctx, const void *buf, size_t len);
 
 extern const char *od_region_name, *od_region_ipa, *od_region_email, *od_public_url;
-/* Answers body with ETag (its SHA-256), Last-Modified (last_modified, a
- * DATETIME text in UTC, or now) and OD_CACHE_CONTROL; 304 when the client
- * has it already. */
-void od_answer(http_req *r, const char *content_type, const void *body, size_t len, const char *last_modified);
-/* The cycle of the {cycle} path parameter, or NULL after a 404 page. */
+/* The validators of every public page and file, derived from the publication
+ * state (cached a few seconds) and the request's path and query, never from
+ * the body (opendata_fresh.c). Every public handler calls od_fresh first (or
+ * od_path_cycle, which does): true when it has answered — 304 because the
+ * client holds the current version, or an error page. */
+bool od_fresh(http_req *r);
+/* The cycle of the {cycle} path parameter, from the same cached state; NULL
+ * after a 304 or a 404/503 page. */
 od_cycle *od_path_cycle(http_req *r);
+/* The same for a slug the handler found elsewhere ({cycle}.zip). */
+od_cycle *od_slug_cycle(http_req *r, const char *slug);
+/* ETag (od_fresh's), Last-Modified (last_modified, a DATETIME text in UTC,
+ * or now), OD_CACHE_CONTROL and Vary on an answer already written. */
+void od_validators(http_req *r, const char *last_modified);
+/* Answers 200 with body and od_validators. */
+void od_answer(http_req *r, const char *content_type, const void *body, size_t len, const char *last_modified);
+/* "Tue, 01 Dec 2026 10:00:00 GMT" from a DATETIME text in UTC, or now. */
+const char *od_http_date(arena *a, const char *datetime);
 
 #endif

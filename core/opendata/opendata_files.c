@@ -1,12 +1,14 @@
-/* The open-data files of a cycle, built from the published snapshots on
+/* The open-data files of a cycle, built from the publication documents on
  * request (measured in the README: a few milliseconds for the demo, and
  * validators let caches skip the body):
  *   piani.csv    one row per published plan;
  *   sezioni.csv  one row per plan × section × azione di sistema (a section
  *                without azioni: one row with the azione empty);
- *   {cycle}.zip  both, every published snapshot byte for byte (its SHA-256
- *                verifies), the four comparisons' CSVs (confronti/) and
- *                LEGGIMI.txt describing every column.
+ *   piani.xlsx, sezioni.xlsx  the same rows as spreadsheets (the same
+ *                writers: one table, two formats);
+ *   {cycle}.zip  all four, every publication document byte for byte (its
+ *                SHA-256 verifies), the four comparisons' CSVs (confronti/)
+ *                and LEGGIMI.txt describing every column.
  * Columns are documented once, in LEGGIMI.txt below, and never change
  * meaning: a new one is added at the end. */
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "base/json.h"
 #include "base/money.h"
 #include "base/utf8.h"
+#include "base/xlsx.h"
 #include "base/zip.h"
 #include "compare/compare.h"
 #include "opendata/opendata.h"
@@ -41,8 +44,9 @@ static const char readme[] =
     "aggiunge in fondo. Una cella di testo che comincerebbe con = + - @ è preceduta da un apostrofo, perché\n"
     "un foglio di calcolo non la esegua come formula.\n\n"
     "piani/<ats>.json\n"
-    "  Il piano pubblicato di ogni ATS, byte per byte come è stato inviato: la sua impronta SHA-256 è quella\n"
-    "  della colonna sha256 di piani.csv e del documento stampabile.\n\n"
+    "  Il piano pubblicato di ogni ATS, byte per byte come all'indirizzo url_json: il piano come è stato\n"
+    "  inviato, senza le informazioni riservate alla Regione (nota di trasmissione, chi lo ha trasmesso, il\n"
+    "  ritardo). La sua impronta SHA-256 è quella della colonna sha256 di piani.csv e del documento stampabile.\n\n"
     "piani.csv — un piano pubblicato per riga\n"
     "  ciclo            identificativo del ciclo di programmazione (es. marche-2020-2022)\n"
     "  ats              identificativo dell'Ambito Territoriale Sociale (es. ats-20)\n"
@@ -69,6 +73,8 @@ static const char readme[] =
     "  spesa_eur        spesa prevista della sezione, somma delle righe, in euro\n"
     "  Una sezione con più azioni occupa più righe, con gli stessi valori: per i totali si conti una\n"
     "  sola riga per sezione.\n\n"
+    "piani.xlsx, sezioni.xlsx — gli stessi dati come fogli di calcolo\n"
+    "  Le stesse righe e le stesse colonne dei file CSV, con i numeri come numeri e la spesa in euro.\n\n"
     "confronti/ — i confronti tra gli ATS, solo sui piani pubblicati\n"
     "  Gli stessi file dell'API /api/v1/public/cycles/<ciclo>/compare/… in formato CSV: UTF-8 con BOM,\n"
     "  intestazioni con i nomi delle colonne dell'API (in inglese). Una riga per ATS con un piano pubblicato,\n"
@@ -97,28 +103,74 @@ static const char *url(arena *a, const char *path)
 	return arena_printf(a, "%s%s", od_public_url, path);
 }
 
-static void write_plans_csv(arena *a, const od_cycle *cy, const od_plan *plans, size_t n, od_membuf *m)
+/* One table written as CSV or as a worksheet: the files' rows are written
+ * once, for both formats. */
+typedef struct table {
+	csv_writer csv;
+	xlsx *x; /* NULL: CSV */
+} table;
+
+static void t_text(table *t, const char *s)
 {
-	csv_writer w;
-	csv_init(&w, od_membuf_sink, m);
-	csv_fields(&w, plan_columns, sizeof(plan_columns) / sizeof(plan_columns[0]));
-	csv_end(&w);
+	if (t->x)
+		xlsx_text(t->x, s);
+	else
+		csv_field(&t->csv, s);
+}
+
+static void t_int(table *t, long long v)
+{
+	if (t->x)
+		xlsx_int(t->x, v);
+	else
+		csv_fieldf(&t->csv, "%lld", v);
+}
+
+static void t_money(table *t, arena *a, int64_t cents)
+{
+	if (t->x)
+		xlsx_money(t->x, cents);
+	else
+		csv_number(&t->csv, money_text(a, cents));
+}
+
+static void t_end(table *t)
+{
+	if (t->x)
+		xlsx_end_row(t->x);
+	else
+		csv_end(&t->csv);
+}
+
+static void t_header(table *t, const char *const *cols, size_t n)
+{
+	if (t->x) {
+		xlsx_header(t->x, cols, NULL, n);
+	} else {
+		csv_fields(&t->csv, cols, n);
+		csv_end(&t->csv);
+	}
+}
+
+static void write_plans(arena *a, const od_cycle *cy, const od_plan *plans, size_t n, table *w)
+{
+	t_header(w, plan_columns, sizeof(plan_columns) / sizeof(plan_columns[0]));
 	for (size_t i = 0; i < n; i++) {
 		const od_plan *p = &plans[i];
-		csv_field(&w, cy->slug);
-		csv_field(&w, p->tenant_slug);
-		csv_field(&w, p->tenant_code);
-		csv_field(&w, p->tenant_name);
-		csv_field(&w, p->province);
-		csv_field(&w, p->comuni);
-		csv_fieldf(&w, "%lld", p->ncomuni);
-		csv_fieldf(&w, "%lld", p->population);
-		csv_fieldf(&w, "%lld", p->revision);
-		csv_field(&w, p->published_at ? arena_strndup(a, p->published_at, 19) : "");
-		csv_field(&w, p->sha256);
-		csv_field(&w, url(a, arena_printf(a, "/api/v1/public/tenants/%s/plans/%s", p->tenant_slug, cy->slug)));
-		csv_field(&w, url(a, arena_printf(a, "/public/%s/%s", p->tenant_slug, cy->slug)));
-		csv_end(&w);
+		t_text(w, cy->slug);
+		t_text(w, p->tenant_slug);
+		t_text(w, p->tenant_code);
+		t_text(w, p->tenant_name);
+		t_text(w, p->province);
+		t_text(w, p->comuni);
+		t_int(w, p->ncomuni);
+		t_int(w, p->population);
+		t_int(w, p->revision);
+		t_text(w, p->published_at ? arena_strndup(a, p->published_at, 19) : "");
+		t_text(w, p->sha256);
+		t_text(w, url(a, arena_printf(a, "/api/v1/public/tenants/%s/plans/%s", p->tenant_slug, cy->slug)));
+		t_text(w, url(a, arena_printf(a, "/public/%s/%s", p->tenant_slug, cy->slug)));
+		t_end(w);
 	}
 }
 
@@ -131,7 +183,7 @@ static const char *section_status(const char *s)
 }
 
 /* The rows of one published snapshot; false when it cannot be read. */
-static bool write_section_rows(arena *a, csv_writer *w, const od_cycle *cy, const od_plan *p)
+static bool write_section_rows(arena *a, table *w, const od_cycle *cy, const od_plan *p)
 {
 	json_value *snap = NULL;
 	char err[128];
@@ -161,34 +213,58 @@ static bool write_section_rows(arena *a, csv_writer *w, const od_cycle *cy, cons
 		size_t nact = json_is(actions, JSON_ARRAY) ? actions->u.array.n : 0;
 		for (size_t k = 0; k < (nact ? nact : 1); k++) {
 			const json_value *act = nact ? actions->u.array.items[k] : NULL;
-			csv_field(w, cy->slug);
-			csv_field(w, p->tenant_slug);
-			csv_field(w, p->tenant_name);
-			csv_fieldf(w, "%lld", p->revision);
-			csv_field(w, json_get_str(s, "key"));
-			csv_field(w, json_get_str(s, "title"));
-			csv_field(w, json_is(act, JSON_STRING) ? act->u.string.s : "");
-			csv_field(w, json_get_str(s, "area") ? json_get_str(s, "area") : "");
-			csv_field(w, section_status(json_get_str(s, "status")));
-			csv_fieldf(w, "%zu", chars);
-			csv_fieldf(w, "%zu", nind);
-			csv_number(w, money_text(a, spent));
-			csv_end(w);
+			t_text(w, cy->slug);
+			t_text(w, p->tenant_slug);
+			t_text(w, p->tenant_name);
+			t_int(w, p->revision);
+			t_text(w, json_get_str(s, "key"));
+			t_text(w, json_get_str(s, "title"));
+			t_text(w, json_is(act, JSON_STRING) ? act->u.string.s : "");
+			t_text(w, json_get_str(s, "area") ? json_get_str(s, "area") : "");
+			t_text(w, section_status(json_get_str(s, "status")));
+			t_int(w, (long long)chars);
+			t_int(w, (long long)nind);
+			t_money(w, a, spent);
+			t_end(w);
 		}
 	}
 	return true;
 }
 
-static bool write_sections_csv(arena *a, const od_cycle *cy, const od_plan *plans, size_t n, od_membuf *m)
+static bool write_sections(arena *a, const od_cycle *cy, const od_plan *plans, size_t n, table *w)
 {
-	csv_writer w;
-	csv_init(&w, od_membuf_sink, m);
-	csv_fields(&w, section_columns, sizeof(section_columns) / sizeof(section_columns[0]));
-	csv_end(&w);
+	t_header(w, section_columns, sizeof(section_columns) / sizeof(section_columns[0]));
 	for (size_t i = 0; i < n; i++)
-		if (!write_section_rows(a, &w, cy, &plans[i]))
+		if (!write_section_rows(a, w, cy, &plans[i]))
 			return false;
 	return true;
+}
+
+typedef enum { F_PLANS, F_SECTIONS } family;
+
+/* One file of the cycle into m, as CSV or XLSX; false when it failed. */
+static bool write_file(arena *a, const od_cycle *cy, const od_plan *plans, size_t n, family f, bool as_xlsx,
+                       od_membuf *m)
+{
+	table t = {0};
+	if (as_xlsx) {
+		t.x = xlsx_new(NULL, f == F_PLANS ? "piani" : "sezioni");
+		if (t.x == NULL)
+			return false;
+	} else {
+		csv_init(&t.csv, od_membuf_sink, m);
+	}
+	bool ok = true;
+	if (f == F_PLANS)
+		write_plans(a, cy, plans, n, &t);
+	else
+		ok = write_sections(a, cy, plans, n, &t);
+	if (t.x != NULL) {
+		if (ok)
+			return xlsx_finish(t.x, od_membuf_sink, m) == 0 && !m->failed;
+		xlsx_free(t.x);
+	}
+	return ok && !m->failed;
 }
 
 /* The cycle's published plans (with snapshots when asked), or false after an
@@ -202,38 +278,47 @@ static bool load(http_req *r, od_cycle *cy, bool snapshots, od_plan **plans, siz
 	return true;
 }
 
-static void answer_csv(http_req *r, od_membuf *m, const char *last_modified)
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+/* GET /opendata/{cycle}/<family>.<csv|xlsx> */
+static void answer_file(http_req *r, family f, bool as_xlsx)
 {
-	if (m->failed)
+	od_cycle *cy = od_path_cycle(r);
+	od_plan *plans;
+	size_t n;
+	if (cy == NULL || !load(r, cy, f == F_SECTIONS, &plans, &n))
+		return;
+	od_membuf m = {0};
+	if (!write_file(r->a, cy, plans, n, f, as_xlsx, &m)) {
 		web_error_page(r, 500, NULL);
-	else
-		od_answer(r, "text/csv", m->data, m->len, last_modified);
-	free(m->data);
+	} else {
+		od_answer(r, as_xlsx ? XLSX_TYPE : "text/csv", m.data, m.len, cy->last_published);
+		if (as_xlsx)
+			http_set_header(r, "Content-Disposition",
+			                arena_printf(r->a, "attachment; filename=\"%s-%s.xlsx\"", cy->slug,
+			                             f == F_PLANS ? "piani" : "sezioni"));
+	}
+	free(m.data);
 }
 
 void od_plans_csv(http_req *r)
 {
-	od_cycle *cy = od_path_cycle(r);
-	od_plan *plans;
-	size_t n;
-	if (cy == NULL || !load(r, cy, false, &plans, &n))
-		return;
-	od_membuf m = {0};
-	write_plans_csv(r->a, cy, plans, n, &m);
-	answer_csv(r, &m, cy->last_published);
+	answer_file(r, F_PLANS, false);
 }
 
 void od_sections_csv(http_req *r)
 {
-	od_cycle *cy = od_path_cycle(r);
-	od_plan *plans;
-	size_t n;
-	if (cy == NULL || !load(r, cy, true, &plans, &n))
-		return;
-	od_membuf m = {0};
-	if (!write_sections_csv(r->a, cy, plans, n, &m))
-		m.failed = true;
-	answer_csv(r, &m, cy->last_published);
+	answer_file(r, F_SECTIONS, false);
+}
+
+void od_plans_xlsx(http_req *r)
+{
+	answer_file(r, F_PLANS, true);
+}
+
+void od_sections_xlsx(http_req *r)
+{
+	answer_file(r, F_SECTIONS, true);
 }
 
 static time_t utc_time(const char *datetime)
@@ -251,23 +336,21 @@ void od_cycle_zip(http_req *r)
 		web_error_page(r, 404, NULL);
 		return;
 	}
-	od_cycle *cy = NULL;
-	if (od_store_cycle(r->db, r->a, arena_strndup(r->a, file, fl - 4), &cy) != DB_OK) {
-		web_error_page(r, 503, NULL);
-		return;
-	}
+	od_cycle *cy = od_slug_cycle(r, arena_strndup(r->a, file, fl - 4));
 	od_plan *plans;
 	size_t n;
-	if (cy == NULL) {
-		web_error_page(r, 404, NULL);
-		return;
-	}
-	if (!load(r, cy, true, &plans, &n))
+	if (cy == NULL || !load(r, cy, true, &plans, &n))
 		return;
 	time_t when = utc_time(cy->last_published);
-	od_membuf pcsv = {0}, scsv = {0};
-	write_plans_csv(r->a, cy, plans, n, &pcsv);
-	bool ok = write_sections_csv(r->a, cy, plans, n, &scsv) && !pcsv.failed && !scsv.failed;
+	static const char *const names[] = {"piani.csv", "sezioni.csv", "piani.xlsx", "sezioni.xlsx"};
+	od_membuf files[4] = {{0}};
+	bool ok = true;
+	for (int i = 0; i < 4 && ok; i++)
+		ok = write_file(r->a, cy, plans, n, i % 2 == 0 ? F_PLANS : F_SECTIONS, i >= 2, &files[i]);
+	zip_writer *z = zip_new();
+	ok = ok && z != NULL && zip_add(z, "LEGGIMI.txt", readme, strlen(readme), when) == 0;
+	for (int i = 0; i < 4 && ok; i++)
+		ok = zip_add(z, names[i], files[i].data ? files[i].data : "", files[i].len, when) == 0;
 	/* The comparisons: the public API's CSVs (public_compare.c). */
 	static const struct {
 		const char *name;
@@ -279,18 +362,15 @@ void od_cycle_zip(http_req *r)
 	            {"confronti/finanza_per_fonte.csv", true, "source"}};
 	enum { NCMPS = sizeof(cmps) / sizeof(cmps[0]) };
 	od_membuf ccsv[NCMPS] = {{0}};
-	for (size_t i = 0; i < NCMPS; i++)
+	for (size_t i = 0; ok && i < NCMPS; i++)
 		if (!od_compare_file(r, cy, cmps[i].finance, cmps[i].by, TABLE_CSV, &ccsv[i])) {
 			for (size_t j = 0; j <= i; j++)
 				free(ccsv[j].data);
-			free(pcsv.data);
-			free(scsv.data);
+			zip_free(z);
+			for (int j = 0; j < 4; j++)
+				free(files[j].data);
 			return; /* answered */
 		}
-	zip_writer *z = zip_new();
-	ok = ok && z != NULL && zip_add(z, "LEGGIMI.txt", readme, strlen(readme), when) == 0 &&
-	     zip_add(z, "piani.csv", pcsv.data ? pcsv.data : "", pcsv.len, when) == 0 &&
-	     zip_add(z, "sezioni.csv", scsv.data ? scsv.data : "", scsv.len, when) == 0;
 	for (size_t i = 0; ok && i < NCMPS; i++)
 		ok = zip_add(z, cmps[i].name, ccsv[i].data ? ccsv[i].data : "", ccsv[i].len, when) == 0;
 	for (size_t i = 0; ok && i < n; i++)
@@ -306,8 +386,8 @@ void od_cycle_zip(http_req *r)
 		                arena_printf(r->a, "attachment; filename=\"%s.zip\"", cy->slug));
 	}
 	zip_free(z);
-	free(pcsv.data);
-	free(scsv.data);
+	for (int i = 0; i < 4; i++)
+		free(files[i].data);
 	for (size_t i = 0; i < NCMPS; i++)
 		free(ccsv[i].data);
 }

@@ -1,12 +1,10 @@
-/* The settings, the answer every public file and page shares (validators and
- * cache headers), and the route table of the part. */
-#include <openssl/crypto.h>
+/* The settings, the dates of the cache headers and the route table of the
+ * part (the validators: opendata_fresh.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "base/sha256.h"
 #include "http/router.h"
 #include "opendata/opendata.h"
 #include "opendata/opendata_parts.h"
@@ -49,8 +47,7 @@ void od_membuf_sink(void *ctx, const void *buf, size_t len)
 	m->len += len;
 }
 
-/* "Tue, 01 Dec 2026 10:00:00 GMT" from a DATETIME text in UTC, or now. */
-static const char *http_date(arena *a, const char *datetime)
+const char *od_http_date(arena *a, const char *datetime)
 {
 	struct tm tm = {0};
 	time_t t = time(NULL);
@@ -60,41 +57,6 @@ static const char *http_date(arena *a, const char *datetime)
 	char buf[64];
 	strftime(buf, sizeof(buf), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	return arena_strdup(a, buf);
-}
-
-void od_answer(http_req *r, const char *content_type, const void *body, size_t len, const char *last_modified)
-{
-	char hex[SHA256_HEX_LEN + 1];
-	if (sha256_hex(body, len, hex) != 0) {
-		web_error_page(r, 500, NULL);
-		return;
-	}
-	const char *etag = arena_printf(r->a, "\"%.32s\"", hex);
-	bool fresh = http_if_none_match(r, etag);
-	if (fresh) {
-		r->status = 304;
-		r->content_type = NULL;
-		r->resp_len = 0;
-	} else {
-		http_body(r, 200, content_type, body, len);
-	}
-	http_set_header(r, "ETag", etag);
-	http_set_header(r, "Last-Modified", http_date(r->a, last_modified));
-	http_set_header(r, "Cache-Control", OD_CACHE_CONTROL);
-}
-
-od_cycle *od_path_cycle(http_req *r)
-{
-	const char *slug = http_param(r, "cycle");
-	od_cycle *c = NULL;
-	int rc = slug ? od_store_cycle(r->db, r->a, slug, &c) : DB_OK;
-	if (rc != DB_OK) {
-		web_error_page(r, 503, NULL);
-		return NULL;
-	}
-	if (c == NULL)
-		web_error_page(r, 404, NULL);
-	return c;
 }
 
 #define PUBLIC ROUTE_PAGE | ROUTE_PUBLIC
@@ -140,6 +102,9 @@ static const route routes[] = {
     {HTTP_GET, "/opendata/{cycle}/piani.csv", od_plans_csv, PUBLIC, "I piani pubblicati di un ciclo (CSV)"},
     {HTTP_GET, "/opendata/{cycle}/sezioni.csv", od_sections_csv, PUBLIC,
      "Le sezioni dei piani pubblicati per azione di sistema (CSV)"},
+    {HTTP_GET, "/opendata/{cycle}/piani.xlsx", od_plans_xlsx, PUBLIC, "I piani pubblicati di un ciclo (XLSX)"},
+    {HTTP_GET, "/opendata/{cycle}/sezioni.xlsx", od_sections_xlsx, PUBLIC,
+     "Le sezioni dei piani pubblicati per azione di sistema (XLSX)"},
     {HTTP_GET, "/opendata/{file}", od_cycle_zip, PUBLIC, "Tutti i dati aperti di un ciclo ({ciclo}.zip)"},
 };
 

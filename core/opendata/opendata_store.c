@@ -1,6 +1,7 @@
 /* The published plans and their cycles, read for the portal and the files. */
 #include <string.h>
 
+#include "base/pubdoc.h"
 #include "opendata/opendata.h"
 
 static const char cycle_cols[] = "SELECT c.id, c.slug, c.title, c.reference, c.status, c.start_year, c.end_year,"
@@ -58,7 +59,8 @@ int od_store_plans(db *d, arena *a, long long cycle_id, bool with_snapshot, od_p
 	                          "  WHERE cm.tenant_id = t.id),"
 	                          " (SELECT COALESCE(SUM(cm.population), 0) FROM comuni cm WHERE cm.tenant_id = t.id),"
 	                          " (SELECT COUNT(*) FROM comuni cm WHERE cm.tenant_id = t.id),"
-	                          " p.published_revision, pp.published_at, s.sha256, %s"
+	                          " p.published_revision, pp.published_at, pp.document_sha256,"
+	                          " %s, IF(pp.document IS NULL, s.snapshot, NULL)"
 	                          " FROM plans p JOIN tenants t ON t.id = p.tenant_id"
 	                          " JOIN plan_submissions s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
 	                          "  AND s.revision = p.published_revision"
@@ -66,11 +68,11 @@ int od_store_plans(db *d, arena *a, long long cycle_id, bool with_snapshot, od_p
 	                          "  AND pp.cycle_id = p.cycle_id AND pp.revision = p.published_revision"
 	                          " WHERE p.cycle_id = ? AND p.published_revision IS NOT NULL"
 	                          " ORDER BY CHAR_LENGTH(t.slug), t.slug LIMIT %d",
-	                          with_snapshot ? "s.snapshot" : "NULL", OD_MAX_PLANS),
+	                          with_snapshot ? "pp.document" : "NULL", OD_MAX_PLANS),
 	             "i", cycle_id));
 	*n = db_nrows(res);
 	*out = arena_calloc(a, *n ? *n : 1, sizeof(**out));
-	for (size_t i = 0; i < *n; i++)
+	for (size_t i = 0; i < *n; i++) {
 		(*out)[i] = (od_plan){.tenant_slug = db_val(res, i, 0),
 		                      .tenant_code = db_val(res, i, 1),
 		                      .tenant_name = db_val(res, i, 2),
@@ -79,9 +81,26 @@ int od_store_plans(db *d, arena *a, long long cycle_id, bool with_snapshot, od_p
 		                      .population = db_int(res, i, 5),
 		                      .ncomuni = db_int(res, i, 6),
 		                      .revision = db_int(res, i, 7),
-		                      .published_at = db_isnull(res, i, 8) ? NULL : db_val(res, i, 8),
-		                      .sha256 = db_val(res, i, 9),
-		                      .snapshot = with_snapshot ? db_val(res, i, 10) : NULL,
-		                      .snapshot_len = with_snapshot ? db_len(res, i, 10) : 0};
+		                      .published_at = db_isnull(res, i, 8) ? NULL : db_val(res, i, 8)};
+		/* The publication document (base/pubdoc.h), derived from the
+		 * snapshot for a publication older than the stored ones. */
+		od_plan *p = &(*out)[i];
+		if (!with_snapshot && !db_isnull(res, i, 9)) {
+			p->sha256 = db_val(res, i, 9);
+			continue;
+		}
+		char *sha = arena_alloc(a, SHA256_HEX_LEN + 1);
+		p->snapshot = pubdoc_of_row(a, db_isnull(res, i, 10) ? NULL : db_val(res, i, 10), db_len(res, i, 10),
+		                            db_isnull(res, i, 9) ? NULL : db_val(res, i, 9),
+		                            db_isnull(res, i, 11) ? NULL : db_val(res, i, 11), db_len(res, i, 11),
+		                            &p->snapshot_len, sha);
+		if (p->snapshot == NULL)
+			return DB_EERR;
+		p->sha256 = sha;
+		if (!with_snapshot) {
+			p->snapshot = NULL;
+			p->snapshot_len = 0;
+		}
+	}
 	return DB_OK;
 }

@@ -23,10 +23,22 @@ static void licence_note(html *h)
 	         "(DCAT-AP_IT)</a> è disponibile anche in <a href=\"/opendata/catalog.ttl\">Turtle</a>.</p>");
 }
 
+/* A page for anyone is cached like the files; a signed-in visitor's (its
+ * header names them) stays no-store, as every page of the interface. */
+static void page_validators(http_req *r, const char *last_modified)
+{
+	if (r->session == NULL)
+		od_validators(r, last_modified);
+	else
+		http_set_header(r, "Vary", "Cookie");
+}
+
 void od_portal_home(http_req *r)
 {
 	od_cycle *cycles;
 	size_t n;
+	if (od_fresh(r))
+		return;
 	if (od_store_cycles(r->db, r->a, &cycles, &n) != DB_OK) {
 		web_error_page(r, 503, NULL);
 		return;
@@ -54,6 +66,11 @@ void od_portal_home(http_req *r)
 		html_raw(h, "</tbody></table></div>");
 	licence_note(h);
 	web_page_end(p, 200);
+	const char *last = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (cycles[i].last_published && (last == NULL || strcmp(cycles[i].last_published, last) > 0))
+			last = cycles[i].last_published;
+	page_validators(r, last);
 }
 
 void od_portal_cycle(http_req *r)
@@ -78,9 +95,10 @@ void od_portal_cycle(http_req *r)
 	html_rawf(h,
 	          "<h2>Dati aperti del ciclo</h2><ul><li><a href=\"/opendata/%s.zip\">Tutti i dati del ciclo (ZIP, con "
 	          "la descrizione delle colonne)</a></li><li><a href=\"/opendata/%s/piani.csv\">Elenco dei piani "
-	          "pubblicati (CSV)</a></li><li><a href=\"/opendata/%s/sezioni.csv\">Sezioni dei piani per azione di "
-	          "sistema, con indicatori e spesa (CSV)</a></li></ul>",
-	          cy->slug, cy->slug, cy->slug);
+	          "pubblicati (CSV)</a> · <a href=\"/opendata/%s/piani.xlsx\">lo stesso elenco in XLSX</a></li><li><a "
+	          "href=\"/opendata/%s/sezioni.csv\">Sezioni dei piani per azione di sistema, con indicatori e spesa "
+	          "(CSV)</a> · <a href=\"/opendata/%s/sezioni.xlsx\">le stesse sezioni in XLSX</a></li></ul>",
+	          cy->slug, cy->slug, cy->slug, cy->slug, cy->slug);
 	html_rawf(h,
 	          "<h2>Confronti tra gli ATS</h2><p>Sui soli piani pubblicati, con i dati da scaricare.</p><ul>"
 	          "<li><a href=\"/trasparenza/%s/copertura?by=objective\">Copertura per obiettivo strategico</a></li>"
@@ -117,4 +135,5 @@ void od_portal_cycle(http_req *r)
 	}
 	licence_note(h);
 	web_page_end(p, 200);
+	page_validators(r, cy->last_published);
 }

@@ -1,6 +1,7 @@
 /* Published plans for anonymous readers, and the printable draft for the
- * plan's own readers. The public routes read the snapshot of
- * plans.published_revision and nothing else: a tenant, a cycle, a draft or a
+ * plan's own readers. The public routes read the publication document of
+ * plans.published_revision (the snapshot without what is between the ATS and
+ * the Region, base/pubdoc.h) and nothing else: a tenant, a cycle, a draft or a
  * submission that is not published all answer the same 404, so the public
  * learns nothing about plans in the making. The JSON route serves the stored
  * bytes verbatim with their SHA-256 in Repr-Digest (RFC 9530) and the ETag;
@@ -17,6 +18,7 @@
 
 #include "base/html.h"
 #include "base/log.h"
+#include "base/pubdoc.h"
 #include "base/sha256.h"
 #include "cycles/cycles.h"
 #include "http/router.h"
@@ -35,9 +37,9 @@
 typedef struct published {
 	long long tenant_id, cycle_id, revision;
 	const char *tenant_slug, *cycle_slug, *cycle_reference;
-	const char *snapshot;
+	const char *snapshot; /* the publication document */
 	size_t snapshot_len;
-	const char *stored_sha256;
+	char stored_sha256[SHA256_HEX_LEN + 1];
 	char sha256_hex[SHA256_HEX_LEN + 1];
 	char sha256_b64[SHA256_B64_LEN + 1];
 } published;
@@ -53,12 +55,14 @@ static int load_published(db *d, arena *a, const char *tenant_slug, const char *
 	*out = NULL;
 	int rc = db_query(d, a, &res,
 	                  "SELECT p.tenant_id, p.cycle_id, p.published_revision, t.slug, c.slug, c.reference,"
-	                  " s.snapshot, s.sha256"
+	                  " pp.document, pp.document_sha256, IF(pp.document IS NULL, s.snapshot, NULL)"
 	                  " FROM tenants t"
 	                  " JOIN plans p ON p.tenant_id = t.id"
 	                  " JOIN cycles c ON c.id = p.cycle_id"
 	                  " JOIN plan_submissions s ON s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"
 	                  "  AND s.revision = p.published_revision"
+	                  " LEFT JOIN plan_publications pp ON pp.tenant_id = p.tenant_id AND pp.cycle_id = p.cycle_id"
+	                  "  AND pp.revision = p.published_revision"
 	                  " WHERE t.slug = ? AND c.slug = ? AND p.published_revision IS NOT NULL",
 	                  "ss", tenant_slug, cycle_slug);
 	if (rc != DB_OK)
@@ -73,9 +77,17 @@ static int load_published(db *d, arena *a, const char *tenant_slug, const char *
 	p->tenant_slug = db_val(res, 0, 3);
 	p->cycle_slug = db_val(res, 0, 4);
 	p->cycle_reference = db_val(res, 0, 5);
-	p->snapshot = db_val(res, 0, 6);
-	p->snapshot_len = db_len(res, 0, 6);
-	p->stored_sha256 = db_val(res, 0, 7);
+	/* The publication document, not the submission snapshot: the public
+	 * never reads the latter (base/pubdoc.h). */
+	p->snapshot = pubdoc_of_row(a, db_isnull(res, 0, 6) ? NULL : db_val(res, 0, 6), db_len(res, 0, 6),
+	                            db_isnull(res, 0, 7) ? NULL : db_val(res, 0, 7),
+	                            db_isnull(res, 0, 8) ? NULL : db_val(res, 0, 8), db_len(res, 0, 8),
+	                            &p->snapshot_len, p->stored_sha256);
+	if (p->snapshot == NULL) {
+		log_msg(LOG_ERROR, "the publication document of %s/%s revision %lld cannot be built", tenant_slug,
+		        cycle_slug, p->revision);
+		return DB_EERR;
+	}
 	*out = p;
 	return DB_OK;
 }
@@ -123,7 +135,7 @@ static bool hash_snapshot(published *p)
 		return false;
 	sha256_to_hex(md, p->sha256_hex);
 	EVP_EncodeBlock((unsigned char *)p->sha256_b64, md, SHA256_LEN);
-	if (p->stored_sha256 == NULL || strcmp(p->stored_sha256, p->sha256_hex) != 0)
+	if (strcmp(p->stored_sha256, p->sha256_hex) != 0)
 		log_msg(LOG_ERROR, "published snapshot of %s/%s revision %lld does not match its stored sha256",
 		        p->tenant_slug, p->cycle_slug, p->revision);
 	return true;
@@ -294,8 +306,9 @@ static void get_draft_html(http_req *r)
 
 static const route routes[] = {
     {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}", get_public_json, ROUTE_PUBLIC | ROUTE_UNSCOPED,
-     "The published plan: its snapshot byte for byte, SHA-256 in Repr-Digest and ETag (anonymous)", NULL,
-     "PublishedPlan"},
+     "The published plan: its publication document (the submission snapshot without late, note and submitted_by), byte "
+     "for byte, SHA-256 in Repr-Digest and ETag (anonymous)",
+     NULL, "PublishedPlan"},
     {HTTP_GET, "/api/v1/public/tenants/{tenant}/plans/{cycle}/history", get_public_history,
      ROUTE_PUBLIC | ROUTE_UNSCOPED,
      "The published revisions of a plan, oldest first, with the reason and date of each annual update", NULL,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/pubdoc.h"
 #include "base/sha256.h"
 #include "http/router.h"
 #include "tenants/participation/participation.h"
@@ -758,8 +759,21 @@ static int publish_locked(db *d, arena *a, long long tenant_id, long long cycle_
 	               "UPDATE plans SET status = 'published', published_revision = revision, updated_at = NOW(6)"
 	               " WHERE tenant_id = ? AND cycle_id = ?",
 	               "ii", tenant_id, cycle_id));
-	DB_TRY(db_exec(d, "INSERT INTO plan_publications (tenant_id, cycle_id, revision) VALUES (?, ?, ?)", "iii",
-	               tenant_id, cycle_id, p->revision));
+	/* The public's document of this revision, built once and kept with the
+	 * publication (base/pubdoc.h). */
+	db_res *res;
+	DB_TRY(db_query(d, a, &res,
+	                "SELECT snapshot FROM plan_submissions WHERE tenant_id = ? AND cycle_id = ? AND revision = ?",
+	                "iii", tenant_id, cycle_id, p->revision));
+	char sha[SHA256_HEX_LEN + 1];
+	size_t len = 0;
+	const char *doc = db_nrows(res) == 1 ? pubdoc_build(a, db_val(res, 0, 0), db_len(res, 0, 0), &len, sha) : NULL;
+	if (doc == NULL)
+		return DB_EERR;
+	DB_TRY(db_exec(d,
+	               "INSERT INTO plan_publications (tenant_id, cycle_id, revision, document, document_sha256)"
+	               " VALUES (?, ?, ?, ?, ?)",
+	               "iiiss", tenant_id, cycle_id, p->revision, doc, sha));
 	*status = PLAN_PUBLISHED;
 	return DB_OK;
 }

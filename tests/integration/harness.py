@@ -92,6 +92,9 @@ def child_env(db=None, jwt_secret=None, extra=None):
     then extra (a value of None removes the variable). ASAN_OPTIONS and
     UBSAN_OPTIONS pass through."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMBITO_")}
+    # Tests fetch public pages far faster than a person: the public rate
+    # limit is off unless a test sets it (test_opendata_pubdoc does).
+    env["AMBITO_PUBLIC_RATE"] = "0"
     if db is not None:
         env.update(db.env())
         env["AMBITO_JWT_SECRET"] = db.jwt_secret

@@ -14,10 +14,12 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import tempfile
 import unittest
 import zipfile
+import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import harness
@@ -80,6 +82,37 @@ def get(path, **kw):
     return r
 
 
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def xlsx_rows(data):
+    """The first sheet's rows: text cells as str, number cells as Decimal
+    (the double's shortest text), blank cells as ""."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS):
+            shared.append("".join(t.text or "" for t in si.iter("{%s}t" % NS["m"])))
+    rows = []
+    sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    for row in sheet.find("m:sheetData", NS).findall("m:row", NS):
+        cells = {}
+        for c in row.findall("m:c", NS):
+            letters = re.match(r"[A-Z]+", c.get("r")).group(0)
+            col = 0
+            for ch in letters:
+                col = col * 26 + ord(ch) - 64
+            v = c.find("m:v", NS)
+            if c.get("t") == "s":
+                cells[col - 1] = shared[int(v.text)]
+            elif c.get("t") == "inlineStr":
+                cells[col - 1] = "".join(x.text or "" for x in c.iter("{%s}t" % NS["m"]))
+            elif v is not None:
+                cells[col - 1] = Decimal(repr(float(v.text)))
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1 if cells else 0)])
+    return rows
+
+
 def csv_rows(data):
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
 
@@ -120,7 +153,8 @@ class Files(unittest.TestCase):
         self.assertEqual(sorted(z.namelist()), ["LEGGIMI.txt", "confronti/copertura_per_azione.csv",
                                                 "confronti/copertura_per_obiettivo.csv",
                                                 "confronti/finanza_per_area.csv", "confronti/finanza_per_fonte.csv",
-                                                "piani.csv", "piani/ats-20.json", "sezioni.csv"])
+                                                "piani.csv", "piani.xlsx", "piani/ats-20.json", "sezioni.csv",
+                                                "sezioni.xlsx"])
         snap = z.read("piani/ats-20.json")
         self.assertEqual(snap, get("/api/v1/public/tenants/ats-20/plans/" + CYCLE).body)
         plans = csv_rows(z.read("piani.csv"))
@@ -132,6 +166,9 @@ class Files(unittest.TestCase):
         self.assertEqual(int(plans[0]["numero_comuni"]), len(tenant["comuni"]))
         self.assertEqual(z.read("piani.csv"), get("/opendata/%s/piani.csv" % CYCLE).body)
         self.assertEqual(z.read("sezioni.csv"), get("/opendata/%s/sezioni.csv" % CYCLE).body)
+        for name in ("piani", "sezioni"):
+            self.assertEqual(xlsx_rows(z.read(name + ".xlsx")),
+                             xlsx_rows(get("/opendata/%s/%s.xlsx" % (CYCLE, name)).body))
         # Every column of both files is described in the Italian README.
         readme = z.read("LEGGIMI.txt").decode("utf-8")
         self.assertIn("CC BY 4.0", readme)
@@ -159,8 +196,33 @@ class Files(unittest.TestCase):
                 self.assertEqual(int(r["caratteri_testo"]), chars, s["key"])
         self.assertTrue(any(Decimal(r["spesa_eur"]) > 0 for r in rows))
 
+    def test_xlsx_have_the_rows_of_the_csv(self):
+        for name in ("piani", "sezioni"):
+            r = get("/opendata/%s/%s.xlsx" % (CYCLE, name))
+            self.assertEqual(r.headers["Content-Type"],
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            rows = xlsx_rows(r.body)
+            want = list(csv.reader(io.StringIO(get("/opendata/%s/%s.csv" % (CYCLE, name)).body.decode("utf-8"))))
+            self.assertEqual(len(rows), len(want), name)
+            self.assertGreater(len(rows), 1, name)
+            for got, exp in zip(rows, want):
+                exp = [c[1:] if c[:2] in ("'=", "'+", "'-", "'@") else c for c in exp]
+                got = got + [""] * (len(exp) - len(got))  # blank cells at the end of a row
+                for g, e in zip(got, exp):
+                    if isinstance(g, Decimal):
+                        self.assertEqual(g, Decimal(e), (name, exp))
+                    else:
+                        self.assertEqual(g, e, (name, exp))
+        # Numbers are numbers: the population of ATS 20 and every section's spending.
+        plans = xlsx_rows(get("/opendata/%s/piani.xlsx" % CYCLE).body)
+        self.assertIsInstance(plans[1][plans[0].index("abitanti")], Decimal)
+        sections = xlsx_rows(get("/opendata/%s/sezioni.xlsx" % CYCLE).body)
+        col = sections[0].index("spesa_eur")
+        self.assertTrue(all(isinstance(row[col], Decimal) for row in sections[1:]))
+
     def test_revalidation_answers_304(self):
-        for path in ("/opendata/%s.zip" % CYCLE, "/opendata/%s/sezioni.csv" % CYCLE, "/opendata/catalog.ttl",
+        for path in ("/opendata/%s.zip" % CYCLE, "/opendata/%s/sezioni.csv" % CYCLE,
+                     "/opendata/%s/piani.xlsx" % CYCLE, "/opendata/catalog.ttl",
                      "/opendata/catalog.rdf"):
             r = get(path)
             self.assertEqual(r.headers["Cache-Control"], "public, max-age=300")
@@ -189,7 +251,7 @@ class Catalogue(unittest.TestCase):
         self.assertTrue(out["isomorphic"])
         self.assertGreater(out["triples"], 50)
         self.assertEqual(out["lacking"], {"catalog": [], "dataset": [], "distribution": []})
-        self.assertEqual(out["counts"], {"dcatapit:Catalog": 1, "dcatapit:Dataset": 3, "dcatapit:Distribution": 11,
+        self.assertEqual(out["counts"], {"dcatapit:Catalog": 1, "dcatapit:Dataset": 3, "dcatapit:Distribution": 13,
                                          "dcatapit:Agent": 1, "dcatapit:Organization": 1,
                                          "dcatapit:LicenseDocument": 1})
         self.assertEqual(out["identifiers"], ["r_marche:ambito_2020-2022_confronti", "r_marche:ambito_2020-2022_piani",
@@ -197,7 +259,8 @@ class Catalogue(unittest.TestCase):
         compare = BASE + "/api/v1/public/cycles/2020-2022/compare/"
         self.assertEqual(out["downloads"], sorted(
             [BASE + "/opendata/2020-2022.zip", BASE + "/opendata/2020-2022/piani.csv",
-             BASE + "/opendata/2020-2022/sezioni.csv"] +
+             BASE + "/opendata/2020-2022/piani.xlsx", BASE + "/opendata/2020-2022/sezioni.csv",
+             BASE + "/opendata/2020-2022/sezioni.xlsx"] +
             [compare + f + "&format=" + x for f in ("coverage?by=objective", "coverage?by=action", "finance?by=area",
                                                     "finance?by=source") for x in ("csv", "xlsx")]))
         self.assertEqual(out["emails"], ["mailto:" + EMAIL])
@@ -212,7 +275,12 @@ class NothingUnpublished(unittest.TestCase):
             bodies[path] = get(path).body.decode("utf-8")
         z = zipfile.ZipFile(io.BytesIO(get("/opendata/%s.zip" % CYCLE).body))
         for name in z.namelist():
-            bodies["zip:" + name] = z.read(name).decode("utf-8")
+            if name.endswith(".xlsx"):  # a zip of XML: its texts
+                inner = zipfile.ZipFile(io.BytesIO(z.read(name)))
+                for part in inner.namelist():
+                    bodies["zip:%s:%s" % (name, part)] = inner.read(part).decode("utf-8")
+            else:
+                bodies["zip:" + name] = z.read(name).decode("utf-8")
         marks = secrets()
         self.assertGreater(len(marks), 20)
         for where, text in bodies.items():

@@ -37,6 +37,15 @@ def money(text):
     return "@@%s@@" % text
 
 
+HIDDEN = ("late", "note", "submitted_by")  # between the ATS and the Region
+
+
+def public(obj):
+    """The publication document of a snapshot, by hand: the snapshot without
+    the keys the public never sees."""
+    return {k: v for k, v in obj.items() if k not in HIDDEN}
+
+
 def canonical(obj):
     """Canonical JSON (keys sorted, no spaces, UTF-8) with money() texts as
     bare numbers: the bytes a submission stores."""
@@ -151,6 +160,7 @@ def new_tenant(slug, code, name, comuni):
 
 SNAP20 = canonical(snapshot("ats-20", ATS_NAME))
 SNAP21 = canonical(snapshot("ats-21", "ATS 21"))
+PUB20 = canonical(public(snapshot("ats-20", ATS_NAME)))
 
 
 def setUpModule():
@@ -320,7 +330,7 @@ class NotPublished(unittest.TestCase):
                % tenant_id("ats-26"))
         r = SRV.request("GET", json_path("ats-26"))
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.body, snap)
+        self.assertEqual(r.body, canonical(public(snapshot("ats-26", "ATS 26"))))
         self.assertEqual(SRV.request("GET", html_path("ats-26")).status, 200)
 
     def test_other_methods_are_refused(self):
@@ -330,18 +340,19 @@ class NotPublished(unittest.TestCase):
 
 
 class PublishedJson(unittest.TestCase):
-    def test_snapshot_bytes_verbatim_with_digest(self):
+    def test_publication_document_with_digest(self):
         r = SRV.request("GET", json_path("ats-20"))
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.headers["Content-Type"], "application/json")
-        self.assertEqual(r.body, SNAP20)
-        stored = bytes.fromhex(DB.sql("SELECT HEX(snapshot) FROM plan_submissions WHERE tenant_id = %d"
-                                      % tenant_id("ats-20"))[0][0])
-        self.assertEqual(r.body, stored)
+        # A publication older than the stored documents (this one has no
+        # plan_publications row): derived from the snapshot when read.
+        self.assertEqual(r.body, PUB20)
+        for hidden in (b'"late"', b'"note":"Trasmesso dopo', b'"submitted_by"', b"Maria Rossi"):
+            self.assertNotIn(hidden, r.body)
         # Money stays as written: two decimals, not a float's shortest form.
         self.assertIn(b'"amount_eur":1234.50,', r.body)
         self.assertIn("è al centro".encode("utf-8"), r.body)
-        digest = hashlib.sha256(SNAP20).digest()
+        digest = hashlib.sha256(PUB20).digest()
         self.assertEqual(r.headers["Repr-Digest"], "sha-256=:%s:" % base64.b64encode(digest).decode())
         self.assertEqual(r.headers["ETag"], '"%s"' % digest.hex())
         self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff")
@@ -350,25 +361,25 @@ class PublishedJson(unittest.TestCase):
     def test_anonymous_needs_no_token_and_ignores_a_bad_one(self):
         r = SRV.request("GET", json_path("ats-20"), token="not-a-token")
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.body, SNAP20)
+        self.assertEqual(r.body, PUB20)
         r = SRV.request("GET", html_path("ats-20"), token=ADMIN)
         self.assertEqual(r.status, 200, r)
 
     def test_conditional_get(self):
-        etag = '"%s"' % hashlib.sha256(SNAP20).hexdigest()
+        etag = '"%s"' % hashlib.sha256(PUB20).hexdigest()
         r = SRV.request("GET", json_path("ats-20"), headers={"If-None-Match": 'W/"zz", ' + etag})
         self.assertEqual(r.status, 304, r)
         self.assertEqual(r.body, b"")
         self.assertEqual(r.headers["ETag"], etag)
         r = SRV.request("GET", json_path("ats-20"), headers={"If-None-Match": '"%s"' % ("0" * 64)})
         self.assertEqual(r.status, 200)
-        self.assertEqual(r.body, SNAP20)
+        self.assertEqual(r.body, PUB20)
 
     def test_head(self):
         r = SRV.request("HEAD", json_path("ats-20"))
         self.assertEqual(r.status, 200)
         self.assertEqual(r.body, b"")
-        self.assertEqual(r.headers["Content-Length"], str(len(SNAP20)))
+        self.assertEqual(r.headers["Content-Length"], str(len(PUB20)))
 
 
 class PublishedHtml(unittest.TestCase):
@@ -440,15 +451,17 @@ class PublishedHtml(unittest.TestCase):
             "Revisione": "n. 1",
             # 10:00 UTC on 30 June is noon in Italy (summer time).
             "Trasmesso alla Regione": "30 giugno 2021, ore 12:00",
-            "Trasmesso da": "Maria Rossi",
             "Approvato dalla Regione": "15 luglio 2021, ore 11:30",
             "Versione del modello": "3",
             "Riferimenti": "Piano Sociale Regionale 2020-2022 (D.A. n. 109/2020); Linee guida DGR n. 180/2021",
-            "Impronta SHA-256": hashlib.sha256(SNAP20).hexdigest(),
+            "Impronta SHA-256": hashlib.sha256(PUB20).hexdigest(),
         })
         self.assertEqual(front.one("time").attrs["datetime"], "2021-06-30T10:00:00Z")
         self.assertIn("/api/v1/public/tenants/ats-20/plans/2020-2022", text)
-        self.assertIn("Comitato dei Sindaci del 28 giugno 2021", text)
+        # The submission note is between the ATS and the Region.
+        self.assertNotIn("Comitato dei Sindaci del 28 giugno 2021", text)
+        self.assertNotIn("Nota di trasmissione", text)
+        self.assertNotIn("Maria Rossi", self.raw)
 
     def test_index_links_every_section(self):
         nav = self.root.one("nav", id="sommario")
@@ -603,7 +616,8 @@ class PublishedHtml(unittest.TestCase):
         self.assertNotIn("oltre il termine", r.text)
         self.assertNotIn("Approvato dalla Regione", details(front))  # no review row
         self.assertIn("Fermo (36.000 abitanti)", squash(front.text()))
-        self.assertEqual(SRV.request("GET", json_path("ats-25")).body, snap)
+        self.assertEqual(SRV.request("GET", json_path("ats-25")).body,
+                         canonical(public(snapshot("ats-25", "ATS 25", submitted_at="2021-12-31T23:30:00Z"))))
 
 
 class RealFlow(unittest.TestCase):
@@ -676,8 +690,14 @@ class RealFlow(unittest.TestCase):
         stored = self.call("GET", "/%s/submissions/%d" % (CYCLE, sub["revision"])).body
         r = SRV.request("GET", json_path(self.TENANT))
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.body, stored)
-        self.assertEqual(hashlib.sha256(r.body).hexdigest(), sub["sha256"])
+        # The submission snapshot (what the Region reviewed) is unchanged;
+        # the public reads it without what is between the ATS and the Region.
+        self.assertEqual(hashlib.sha256(stored).hexdigest(), sub["sha256"])
+        self.assertIn(b'"note":"Approvato dal Comitato dei Sindaci"', stored)
+        self.assertEqual(r.body, canonical(public(json.loads(stored, parse_float=lambda t: "@@%s@@" % t))))
+        pub_sha = hashlib.sha256(r.body).hexdigest()
+        self.assertEqual(DB.sql("SELECT document_sha256 FROM plan_publications WHERE tenant_id = %d"
+                                % tenant_id(self.TENANT))[0][0], pub_sha)
         self.assertEqual(r.headers["Repr-Digest"],
                          "sha-256=:%s:" % base64.b64encode(hashlib.sha256(r.body).digest()).decode())
         snap = r.json()
@@ -690,8 +710,10 @@ class RealFlow(unittest.TestCase):
         self.assertEqual([s.attrs["id"] for s in root.all("section", cls="sezione")],
                          ["sez-" + s["key"] for s in self.template])
         front = root.one("header", id="frontespizio")
-        self.assertEqual(details(front)["Impronta SHA-256"], sub["sha256"])
-        self.assertEqual(details(front)["Trasmesso da"], "Giulia Bianchi")
+        self.assertEqual(details(front)["Impronta SHA-256"], pub_sha)
+        self.assertNotIn("Trasmesso da", details(front))
+        self.assertNotIn("Giulia Bianchi", r.text)
+        self.assertNotIn("Approvato dal Comitato dei Sindaci", r.text)
         self.assertIn("Approvato dalla Regione", details(front))
         self.assertIn("Altidona (3.300 abitanti)", squash(front.text()))
         self.assertNotIn(XSS, r.text)
