@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	}
 
 	config cfg;
-	char err[512];
+	char err[MIGRATE_ERR_MAX];
 	if (config_load(&cfg, path, err, sizeof(err)) != 0) {
 		log_msg(LOG_ERROR, "configuration: %s", err);
 		return 1;

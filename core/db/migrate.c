@@ -193,18 +193,12 @@ int migrate_check(struct db *d, char *err, size_t errlen)
 	if (pending < 0)
 		goto fail;
 	if (pending > 0) {
-		/* Name them: the operator sees what this build expects. */
-		char names[384] = "";
-		size_t used = 0;
-		for (int i = 0; i < migrations_count && used < sizeof(names); i++) {
-			if (done[i])
-				continue;
-			int n =
-			    snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "", migrations[i].name);
-			if (n < 0)
-				break;
-			used += (size_t)n;
-		}
+		/* Name them all: the operator sees what this build expects (the
+		 * caller's buffer is MIGRATE_ERR_MAX, room for every file). */
+		const char *names = "";
+		for (int i = 0; i < migrations_count; i++)
+			if (!done[i])
+				names = arena_printf(a, "%s%s%s", names, *names ? ", " : "", migrations[i].name);
 		say(err, errlen, "%d migrazion%s in sospeso (%s): eseguire ambitoctl migrate", pending,
 		    pending == 1 ? "e" : "i", names);
 		goto fail;

@@ -35,6 +35,8 @@ int migrate_apply(struct db *d, int *applied, char *err, size_t errlen);
  * owner account. Returns 0 or -1 with a message in err. */
 int migrate_grant(struct db *d, const char *user, const char *host, char *err, size_t errlen);
 
+/* The room migrate_check's message needs: it names every pending file. */
+#define MIGRATE_ERR_MAX 4096
 /* 0 when the database is exactly at this binary's latest version with
  * matching checksums; -1 otherwise (message in err). Used at start-up and by
  * /readyz. */

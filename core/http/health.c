@@ -15,7 +15,7 @@ static void get_healthz(http_req *r)
 
 static void get_readyz(http_req *r)
 {
-	char err[256];
+	char err[MIGRATE_ERR_MAX];
 	if (db_ping(r->db) != DB_OK) {
 		http_unavailable(r, "la base dati non è raggiungibile");
 		return;
