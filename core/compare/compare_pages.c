@@ -33,6 +33,22 @@ const char *cmp_money_it(arena *a, int64_t cents)
 	return arena_strdup(a, buf);
 }
 
+/* The {cycle} of the path into v->cy; false after a 503 or 404 page. */
+static bool view_cycle(cmp_view *v)
+{
+	http_req *r = v->r;
+	int rc = cycle_store_find(r->db, r->a, http_param(r, "cycle"), false, &v->cy);
+	if (rc != DB_OK) {
+		web_error_page(r, 503, NULL);
+		return false;
+	}
+	if (v->cy == NULL) {
+		web_error_page(r, 404, "Il ciclo di programmazione richiesto non esiste.");
+		return false;
+	}
+	return true;
+}
+
 bool cmp_view_start(http_req *r, cmp_view *v, void (*download)(http_req *r))
 {
 	memset(v, 0, sizeof(*v));
@@ -49,16 +65,7 @@ bool cmp_view_start(http_req *r, cmp_view *v, void (*download)(http_req *r))
 		return false;
 	}
 	v->src = src != NULL && strcmp(src, "draft") == 0 ? COMPARE_DRAFT : COMPARE_SUBMITTED;
-	int rc = cycle_store_find(r->db, r->a, http_param(r, "cycle"), false, &v->cy);
-	if (rc != DB_OK) {
-		web_error_page(r, 503, NULL);
-		return false;
-	}
-	if (v->cy == NULL) {
-		web_error_page(r, 404, "Il ciclo di programmazione richiesto non esiste.");
-		return false;
-	}
-	return true;
+	return view_cycle(v);
 }
 
 bool cmp_view_start_public(http_req *r, cmp_view *v, const char *api)
@@ -70,16 +77,7 @@ bool cmp_view_start_public(http_req *r, cmp_view *v, const char *api)
 	v->src = COMPARE_PUBLISHED;
 	/* A cycle still in draft is not public: the caller's od_path_cycle has
 	 * answered 404 for it already. */
-	int rc = cycle_store_find(r->db, r->a, http_param(r, "cycle"), false, &v->cy);
-	if (rc != DB_OK) {
-		web_error_page(r, 503, NULL);
-		return false;
-	}
-	if (v->cy == NULL) {
-		web_error_page(r, 404, "Il ciclo di programmazione richiesto non esiste.");
-		return false;
-	}
-	return true;
+	return view_cycle(v);
 }
 
 const char *cmp_view_path(const cmp_view *v, const char *page)
