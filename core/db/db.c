@@ -4,6 +4,7 @@
 #include "db/db.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -34,14 +35,26 @@ struct stmt_slot {
 	uint64_t used; /* tick of the last use, to find the oldest */
 };
 
+/* A value of a result, 16 bytes. Integer columns come off the wire as
+ * integers and stay so: db_int reads them without parsing; db_val and db_len
+ * write their text once, into the result's arena, and the cell turns text. */
+enum cell_kind { CELL_NULL, CELL_TEXT, CELL_INT, CELL_UINT };
+
 struct cell {
-	const char *p; /* NULL for SQL NULL */
-	size_t len;
+	union {
+		const char *p; /* CELL_TEXT */
+		long long i;   /* CELL_INT; CELL_UINT keeps the unsigned bits */
+	} v;
+	uint32_t len; /* of the text; a value is at most max_allowed_packet */
+	uint8_t kind;
 };
+
+_Static_assert(sizeof(struct cell) == 16, "a cell is 16 bytes: results of thousands of rows");
 
 struct db_res {
 	size_t nrows, ncols;
 	struct cell *cells;
+	arena *a; /* where an integer's text is written when asked for */
 };
 
 struct db {
@@ -537,6 +550,13 @@ static int bind_params(db *d, const char *types, struct args *in, MYSQL_BIND *b,
 	return 0;
 }
 
+/* The column types read as integers (DECIMAL is not: it keeps its text). */
+static bool integer_type(enum enum_field_types t)
+{
+	return t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT || t == MYSQL_TYPE_INT24 || t == MYSQL_TYPE_LONG ||
+	       t == MYSQL_TYPE_LONGLONG || t == MYSQL_TYPE_YEAR;
+}
+
 /* Stores the result of the executed st and copies it into a. */
 static int fetch_all(db *d, MYSQL_STMT *st, arena *a, db_res **out)
 {
@@ -545,10 +565,12 @@ static int fetch_all(db *d, MYSQL_STMT *st, arena *a, db_res **out)
 	MYSQL_BIND *rb = NULL;
 	unsigned long *lens = NULL;
 	my_bool *nulls = NULL;
+	long long *ints = NULL;
 	size_t ncols = mysql_stmt_field_count(st);
 
 	db_res *r = arena_calloc(a, 1, sizeof(*r));
 	r->ncols = ncols;
+	r->a = a;
 	if (ncols == 0) {
 		*out = r;
 		return DB_OK;
@@ -568,10 +590,20 @@ static int fetch_all(db *d, MYSQL_STMT *st, arena *a, db_res **out)
 	rb = xcalloc(ncols, sizeof(*rb));
 	lens = xcalloc(ncols, sizeof(*lens));
 	nulls = xcalloc(ncols, sizeof(*nulls));
+	ints = xcalloc(ncols, sizeof(*ints));
 	for (size_t c = 0; c < ncols; c++) {
-		rb[c].buffer_type = MYSQL_TYPE_STRING;
-		rb[c].buffer_length = fields[c].max_length + 1;
-		rb[c].buffer = xcalloc(rb[c].buffer_length, 1);
+		if (integer_type(fields[c].type)) {
+			/* No text on either side: Connector/C would print it and
+			 * db_int parse it back. */
+			rb[c].buffer_type = MYSQL_TYPE_LONGLONG;
+			rb[c].buffer = &ints[c];
+			rb[c].buffer_length = sizeof(ints[c]);
+			rb[c].is_unsigned = (fields[c].flags & UNSIGNED_FLAG) != 0;
+		} else {
+			rb[c].buffer_type = MYSQL_TYPE_STRING;
+			rb[c].buffer_length = fields[c].max_length + 1;
+			rb[c].buffer = xcalloc(rb[c].buffer_length, 1);
+		}
 		rb[c].length = &lens[c];
 		rb[c].is_null = &nulls[c];
 	}
@@ -604,9 +636,18 @@ static int fetch_all(db *d, MYSQL_STMT *st, arena *a, db_res **out)
 		struct cell *row = r->cells + r->nrows * ncols;
 		for (size_t c = 0; c < ncols; c++) {
 			if (nulls[c])
-				continue;
-			row[c].p = arena_strndup(a, rb[c].buffer, lens[c]);
-			row[c].len = lens[c];
+				continue; /* CELL_NULL, as calloc left it */
+			if (rb[c].buffer_type == MYSQL_TYPE_LONGLONG) {
+				row[c].v.i = ints[c];
+				row[c].kind = rb[c].is_unsigned ? CELL_UINT : CELL_INT;
+			} else if (lens[c] > UINT32_MAX) {
+				set_err(d, 0, "result value over 4 GiB");
+				goto fail;
+			} else {
+				row[c].v.p = arena_strndup(a, rb[c].buffer, lens[c]);
+				row[c].len = (uint32_t)lens[c];
+				row[c].kind = CELL_TEXT;
+			}
 		}
 		r->nrows++;
 	}
@@ -618,10 +659,12 @@ fail:
 		mysql_free_result(meta);
 	if (rb != NULL)
 		for (size_t c = 0; c < ncols; c++)
-			free(rb[c].buffer);
+			if (rb[c].buffer_type != MYSQL_TYPE_LONGLONG)
+				free(rb[c].buffer);
 	free(rb);
 	free(lens);
 	free(nulls);
+	free(ints);
 	return rc;
 }
 
@@ -774,31 +817,59 @@ size_t db_ncols(const db_res *r)
 	return r->ncols;
 }
 
-static const struct cell *cell_at(const db_res *r, size_t row, size_t col)
+static struct cell *cell_at(const db_res *r, size_t row, size_t col)
 {
 	assert(row < r->nrows && col < r->ncols);
 	return &r->cells[row * r->ncols + col];
 }
 
+/* The cell with its text, written now for an integer nobody asked the text
+ * of yet (the cells are the request's own, in its arena: not shared). */
+static const struct cell *cell_text(const db_res *r, size_t row, size_t col)
+{
+	struct cell *c = cell_at(r, row, col);
+	if (c->kind == CELL_INT || c->kind == CELL_UINT) {
+		char buf[24], *e = buf + sizeof(buf), *q = e;
+		bool neg = c->kind == CELL_INT && c->v.i < 0;
+		unsigned long long u = neg ? 0ULL - (unsigned long long)c->v.i : (unsigned long long)c->v.i;
+		do
+			*--q = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (neg)
+			*--q = '-';
+		c->len = (uint32_t)(e - q);
+		c->v.p = arena_strndup(r->a, q, c->len);
+		c->kind = CELL_TEXT;
+	}
+	return c;
+}
+
 const char *db_val(const db_res *r, size_t row, size_t col)
 {
-	return cell_at(r, row, col)->p;
+	const struct cell *c = cell_text(r, row, col);
+	return c->kind == CELL_NULL ? NULL : c->v.p;
 }
 
 size_t db_len(const db_res *r, size_t row, size_t col)
 {
-	return cell_at(r, row, col)->len;
+	return cell_text(r, row, col)->len;
 }
 
 long long db_int(const db_res *r, size_t row, size_t col)
 {
-	const char *p = cell_at(r, row, col)->p;
-	return p != NULL ? strtoll(p, NULL, 10) : 0;
+	const struct cell *c = cell_at(r, row, col);
+	switch (c->kind) {
+	case CELL_INT: return c->v.i;
+	case CELL_UINT: /* saturated, as strtoll reads the text */
+		return (unsigned long long)c->v.i > (unsigned long long)LLONG_MAX ? LLONG_MAX : c->v.i;
+	case CELL_TEXT: return strtoll(c->v.p, NULL, 10);
+	default: return 0;
+	}
 }
 
 bool db_isnull(const db_res *r, size_t row, size_t col)
 {
-	return cell_at(r, row, col)->p == NULL;
+	return cell_at(r, row, col)->kind == CELL_NULL;
 }
 
 /* ---- transactions ---- */

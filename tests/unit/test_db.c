@@ -1,6 +1,7 @@
 /* The db layer and the migration runner against a real MariaDB, named by
  * AMBITO_DB_SOCKET, AMBITO_DB_USER, AMBITO_DB_PASSWORD and AMBITO_DB_NAME.
  * Without AMBITO_DB_SOCKET the test is skipped. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +107,7 @@ static void test_text(db *d, arena *a)
 	      db_nrows(r) == 1 && db_int(r, 0, 0) == 1 && db_int(r, 0, 1) == 0,
 	  "NULL parameter compares as NULL");
 
-	/* Numbers travel as text. */
+	/* Every number reads as text too (DECIMAL and DOUBLE only as text). */
 	T(db_exec(d, "INSERT INTO t_text (id, n, u, amount, f, at) VALUES (4, ?, ?, ?, ?, ?)", "iusds",
 	          -9007199254740993LL, 18446744073709551615ULL, "1234.5", 0.25, "2024-02-29 13:14:15.123456") == 1,
 	  "insert numbers");
@@ -122,6 +123,30 @@ static void test_text(db *d, arena *a)
 		CHECK_STR(db_val(r, 0, 3), "0.25", "DOUBLE as text");
 		CHECK_STR(db_val(r, 0, 4), "2024-02-29 13:14:15.123456", "DATETIME(6) as text");
 		CHECK_STR(db_val(r, 0, 5), "2469.00", "DECIMAL expression as text");
+	}
+	/* Integer columns come as integers: read as numbers first, then as
+	 * text, and the other way round, the edges included. */
+	T(db_query(d, a, &r,
+	           "SELECT n, u, CAST(-9223372036854775808 AS SIGNED), CAST(0 AS UNSIGNED), CAST(7 AS INT),"
+	           " YEAR('2024-05-01'), 1 = 1, n FROM t_text WHERE id = 4",
+	           "") == DB_OK &&
+	      db_nrows(r) == 1,
+	  "select integers");
+	if (r != NULL && db_nrows(r) == 1) {
+		T(db_int(r, 0, 1) == LLONG_MAX, "db_int of a BIGINT UNSIGNED over LLONG_MAX saturates");
+		CHECK_STR(db_val(r, 0, 1), "18446744073709551615", "its text after db_int");
+		T(db_int(r, 0, 1) == LLONG_MAX, "and db_int again, once it has its text");
+		T(db_len(r, 0, 2) == 20 && db_int(r, 0, 2) == LLONG_MIN,
+		  "LLONG_MIN: length before the text, then value");
+		CHECK_STR(db_val(r, 0, 2), "-9223372036854775808", "LLONG_MIN as text");
+		CHECK_STR(db_val(r, 0, 3), "0", "0 as text");
+		T(db_len(r, 0, 3) == 1 && !db_isnull(r, 0, 3), "0 is one byte, not NULL");
+		T(db_int(r, 0, 4) == 7, "INT");
+		T(db_int(r, 0, 5) == 2024, "YEAR");
+		CHECK_STR(db_val(r, 0, 5), "2024", "YEAR as text");
+		T(db_int(r, 0, 6) == 1, "a comparison");
+		CHECK_STR(db_val(r, 0, 6), "1", "a comparison as text");
+		T(db_int(r, 0, 7) == -9007199254740993LL, "a column's integer unread as text stays exact");
 	}
 	T(db_query(d, a, &r,
 	           "SELECT @@session.time_zone, @@session.tx_isolation, "
@@ -344,7 +369,8 @@ static void test_migrate(db *d, arena *a)
 	T(migrate_check(d, err, sizeof(err)) == -1, "check fails on a changed file");
 	CHECK_STR(err, "la migrazione 0001_a.sql è stata modificata dopo essere stata applicata", "changed file named");
 	T(migrate_apply(d, &applied, err, sizeof(err)) == -1 && applied == 0, "apply refuses a changed file");
-	CHECK_STR(err, "la migrazione 0001_a.sql è stata modificata dopo essere stata applicata", "apply names the changed file");
+	CHECK_STR(err, "la migrazione 0001_a.sql è stata modificata dopo essere stata applicata",
+	          "apply names the changed file");
 	sha_a[0] = 'a';
 
 	T(db_exec(d, "INSERT INTO schema_migrations (version, name, sha256) VALUES (99, 'x', 'y')", "") == 1,
