@@ -17,13 +17,13 @@
 
 /* Scalar subqueries rather than joins, so that FOR UPDATE locks the plan row
  * alone and not the cycle or the submission. */
-#define PLAN_COLUMNS                                                                                                   \
-	"p.tenant_id, p.cycle_id, (SELECT c.slug FROM cycles c WHERE c.id = "                                          \
-	"p.cycle_id), p.status, p.revision,"                                                                           \
-	" p.published_revision, p.finance_version,"                                                                    \
-	" (SELECT s.late FROM plan_submissions s WHERE s.tenant_id = p.tenant_id "                                     \
-	"AND s.cycle_id = p.cycle_id"                                                                                  \
+/* A plan's columns, its cycle's slug from `slug` (a page that joins the
+ * cycle names it; elsewhere a subquery reads it). */
+#define PLAN_COLUMNS_SLUG(slug)                                                                                        \
+	"p.tenant_id, p.cycle_id, " slug ", p.status, p.revision, p.published_revision, p.finance_version,"            \
+	" (SELECT s.late FROM plan_submissions s WHERE s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"          \
 	" AND s.revision = p.revision), p.created_at, p.updated_at, p.created_by"
+#define PLAN_COLUMNS PLAN_COLUMNS_SLUG("(SELECT c.slug FROM cycles c WHERE c.id = p.cycle_id)")
 
 static void read_plan_at(const db_res *res, size_t i, size_t k, plan *p)
 {
@@ -221,52 +221,48 @@ int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *c
 /* ---------------------------------------------------------------- pages */
 
 /* What a page of one plan reads, as rows of a route's prefetch: the cycle
- * ('c'), the plan ('p'), its draft sections ('s', with their position in
- * the template, since the parts of a UNION keep no order of their own) and,
- * for the index, the open comments per section ('k'). Each part is
- * ROUTE_PREFETCH_COLS wide. */
+ * ('c'), the plan ('p'), its draft sections ('s', in no order: the index
+ * walks the cached template and looks each one up, and the editor reads
+ * one) and, for the index, the open comments per section ('k'). Each part
+ * is ROUTE_PREFETCH_COLS wide. */
 #define PAGE_CYCLE_PART "SELECT 'd', 'c', " CYCLE_STORE_COLUMNS("") ", NULL FROM cycles WHERE slug = ?"
+#define PAGE_PLAN_COLUMNS PLAN_COLUMNS_SLUG("cy.slug")
 #define PAGE_PLAN_PART                                                                                                 \
-	" UNION ALL SELECT 'd', 'p', " PLAN_COLUMNS ", NULL, NULL, NULL FROM plans p"                                  \
-	" JOIN tenants tn ON tn.id = p.tenant_id JOIN cycles cy ON cy.id = p.cycle_id WHERE cy.slug = ? AND tn.slug "  \
-	"= ?"
+	" UNION ALL SELECT 'd', 'p', " PAGE_PLAN_COLUMNS ", NULL, NULL, NULL FROM plans p"                             \
+	" JOIN tenants tn ON tn.id = p.tenant_id JOIN cycles cy ON cy.id = p.cycle_id"                                 \
+	" WHERE cy.slug = ? AND tn.slug = ?"
 #define PAGE_SECTIONS_PART(columns)                                                                                    \
-	" UNION ALL SELECT 'd', 's', " columns ", o.position, NULL, NULL, NULL FROM plan_sections s"                   \
-	             " JOIN template_sections o ON o.cycle_id = s.cycle_id AND o.section_key = s.section_key"          \
-	             " JOIN tenants tn ON tn.id = s.tenant_id JOIN cycles cy ON cy.id = s.cycle_id"                    \
-	             " WHERE cy.slug = ? AND tn.slug = ? AND s.revision = 0"
+	" UNION ALL SELECT 'd', 's', " columns ", NULL, NULL, NULL, NULL FROM plan_sections s"                         \
+	" JOIN tenants tn ON tn.id = s.tenant_id JOIN cycles cy ON cy.id = s.cycle_id"                                 \
+	" WHERE cy.slug = ? AND tn.slug = ? AND s.revision = 0"
 _Static_assert(2 + CYCLE_STORE_NCOLUMNS + 1 == ROUTE_PREFETCH_COLS, "PAGE_CYCLE_PART is a prefetch's width");
+/* The index's open comments per section, and the Region's allocations to
+ * the ATS. */
+#define PAGE_COMMENTS_PART                                                                                             \
+	" UNION ALL SELECT 'd', 'k', pc.section_key, COUNT(*)"                                                         \
+	", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                                     \
+	" FROM plan_comments pc JOIN tenants tn ON tn.id = pc.tenant_id JOIN cycles cy ON cy.id = pc.cycle_id"         \
+	" WHERE cy.slug = ? AND tn.slug = ? AND pc.resolved = 0 AND pc.reply_to IS NULL GROUP BY pc.section_key"
+#define PAGE_ALLOCATIONS_PART                                                                                          \
+	" UNION ALL SELECT 'd', 'f', al.source, al.year, al.amount_eur"                                                \
+	", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                                           \
+	" FROM allocations al JOIN tenants tn ON tn.id = al.tenant_id JOIN cycles cy ON cy.id = al.cycle_id"           \
+	" WHERE cy.slug = ? AND tn.slug = ?"
 
 /* The index shows of each section its status and who saved it last, when:
  * its row brings only those, in SECTION_COLUMNS' places (the title is the
  * template's, already cached; no subquery per row for it). */
 #define INDEX_SECTION_COLUMNS                                                                                          \
-	"s.section_key, NULL, s.status, NULL, NULL, NULL, NULL, s.updated_at, NULL, (SELECT u.name FROM users u WHERE " \
-	"u.id = s.updated_by)"
+	"s.section_key, NULL, s.status, NULL, NULL, NULL, NULL, s.updated_at, NULL,"                                   \
+	" (SELECT u.name FROM users u WHERE u.id = s.updated_by)"
 
 const route_prefetch plan_index_prefetch = {
-    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(
-        INDEX_SECTION_COLUMNS) " UNION ALL SELECT 'd', 'k', pc.section_key, COUNT(*)"
-                ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
-                " FROM plan_comments pc JOIN tenants tn ON tn.id = pc.tenant_id JOIN cycles cy ON cy.id = pc.cycle_id"
-                " WHERE cy.slug = ? AND tn.slug = ? AND pc.resolved = 0 AND pc.reply_to IS NULL GROUP BY "
-                "pc.section_key"
-                /* the Region's allocations to the ATS, shown on the index */
-                " UNION ALL SELECT 'd', 'f', al.source, al.year, al.amount_eur"
-                ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
-                " FROM allocations al JOIN tenants tn ON tn.id = al.tenant_id JOIN cycles cy ON cy.id = al.cycle_id"
-                " WHERE cy.slug = ? AND tn.slug = ?",
+    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(INDEX_SECTION_COLUMNS) PAGE_COMMENTS_PART PAGE_ALLOCATIONS_PART,
     {"cycle", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant"}};
 
 const route_prefetch plan_editor_prefetch = {
     PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(SECTION_COLUMNS("s.content")) " AND s.section_key = ?",
     {"cycle", "cycle", "tenant", "cycle", "tenant", "key"}};
-
-static int by_position(const void *a, const void *b)
-{
-	long long x = ((const plan_page_section *)a)->position, y = ((const plan_page_section *)b)->position;
-	return (x > y) - (x < y);
-}
 
 /* Allocations as the API lists them: by year, then source. */
 static int by_year_source(const void *a, const void *b)
@@ -286,7 +282,6 @@ void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, p
 		nfund += kind == 'f';
 	}
 	out->allocations = arena_calloc(a, nfund + 1, sizeof(*out->allocations));
-	plan_page_section *secs = arena_calloc(a, nsec + 1, sizeof(*secs));
 	out->sections = arena_calloc(a, nsec + 1, sizeof(*out->sections));
 	out->comment_keys = arena_calloc(a, ncom + 1, sizeof(*out->comment_keys));
 	out->comment_counts = arena_calloc(a, ncom + 1, sizeof(*out->comment_counts));
@@ -300,10 +295,7 @@ void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, p
 			out->plan = arena_alloc(a, sizeof(*out->plan));
 			read_plan_at(res, i, 2, out->plan);
 			break;
-		case 's':
-			read_section_at(res, i, 2, &secs[out->nsections].s);
-			secs[out->nsections++].position = db_int(res, i, 12);
-			break;
+		case 's': read_section_at(res, i, 2, &out->sections[out->nsections++]); break;
 		case 'k':
 			out->comment_keys[out->ncomments] = db_val(res, i, 2);
 			out->comment_counts[out->ncomments++] = db_int(res, i, 3);
@@ -314,10 +306,7 @@ void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, p
 			break;
 		}
 	}
-	qsort(secs, out->nsections, sizeof(*secs), by_position);
 	qsort(out->allocations, out->nallocations, sizeof(*out->allocations), by_year_source);
-	for (size_t i = 0; i < out->nsections; i++)
-		out->sections[i] = secs[i].s;
 }
 
 int plan_can_edit(const plan *p, const cycle *c)

@@ -312,14 +312,9 @@ extern const struct route_prefetch plan_draft_section_prefetch;
 /* The reads of the plan index and of the section editor page, as the
  * prefetch of their routes (path parameters tenant, cycle and key): the
  * cycle, the plan, the draft sections (the editor: the one named by key,
- * with its content; the index: every one in template order, without
- * content) and the index's open comments per section. NULL cycle or plan
- * when there is none. */
+ * with its content; the index: every one, in no order, without content) and the index's open comments per section. NULL
+ * cycle or plan when there is none. */
 extern const struct route_prefetch plan_index_prefetch, plan_editor_prefetch;
-typedef struct plan_page_section {
-	plan_section s;
-	long long position;
-} plan_page_section;
 typedef struct plan_page_rows {
 	cycle *cycle;
 	plan *plan;
