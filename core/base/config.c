@@ -80,10 +80,12 @@ static const key keys[] = {
     INT("public_burst", "AMBITO_PUBLIC_BURST", public_burst, 1, 1000000),
 };
 
-/* Database work is short round trips: a few workers a core keep the cores
- * busy while some wait on MariaDB, more only queue on the cores (the section
- * GET's p99 at 64 connections on 2 cores: 19 ms with 8 workers, 25 ms with
- * 16). */
+/* Database work is short round trips, and MariaDB runs on the same cores:
+ * a couple of workers a core keep them busy while some wait on MariaDB; more
+ * only add MariaDB threads and context switches that queue on the cores (at
+ * 64 connections on 2 cores, medians of 5 runs each: the plan index 2 291
+ * pages/s, p99 38 ms, with 4 workers; 1 951, p99 46 ms, with 8; 16 were
+ * worse again). */
 int config_default_workers(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);

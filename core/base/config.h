@@ -68,7 +68,7 @@ int config_load(config *cfg, const char *path, char *err, size_t errlen);
 
 /* The default number of workers: CONFIG_WORKERS_PER_CPU a CPU online,
  * within [CONFIG_WORKERS_MIN, CONFIG_WORKERS_MAX]. */
-#define CONFIG_WORKERS_PER_CPU 4
+#define CONFIG_WORKERS_PER_CPU 2
 #define CONFIG_WORKERS_MIN 4
 #define CONFIG_WORKERS_MAX 64
 int config_default_workers(void);

@@ -99,8 +99,8 @@ static void test_defaults(void)
 	CHECK(c.listen_port == 8080, "default listen port 8080");
 	CHECK(c.max_body == 8388608, "default max_body 8 MiB");
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long want = cpus * 4 < 4 ? 4 : cpus * 4 > 64 ? 64 : cpus * 4;
-	CHECK(c.workers == want, "default workers: 4 a CPU online, 4 to 64");
+	long want = cpus * 2 < 4 ? 4 : cpus * 2 > 64 ? 64 : cpus * 2;
+	CHECK(c.workers == want, "default workers: 2 a CPU online, 4 to 64");
 	CHECK(c.queue_len == 1024, "default queue_len 1024");
 	CHECK(c.max_header == 32768, "default max_header 32 KiB");
 	CHECK_STR(c.db_socket, "", "default db_socket empty");
