@@ -4,7 +4,7 @@ serving the very same answer bytes from a file. Prints figures, asserts
 nothing.
 
     ninja -C build && python3 tests/bench/ceiling.py [--tenants 600]
-        [--seconds 5] [--runs 3] [--profile SECONDS]
+        [--seconds 5] [--runs 3] [--profile SECONDS] [--only NAME,...]
 
 Starts its own private MariaDB and ambitod (as tests/bench/compare.py),
 imports the Marche 2020-2022 cycle, loads the demo (ATS 1 …) and
@@ -15,6 +15,10 @@ process on a loopback port, with a private configuration and prefix; never
 the system service) serves with the same content type. Then, RUNS times,
 for SECONDS each and alternating nginx / ambitod, wrk drives:
 
+  no-database   GET /healthz (answered on the I/O thread, no database)
+  identity      GET /api/v1/me (the caller's identity alone: one statement)
+  page-identity GET /profilo/password (a page that reads only the session's
+                identity: one statement)
   section-get   GET /api/v1/tenants/demo-NNNN/plans/2020-2022/sections/A.1.2
                 (a random tenant each time; nginx serves demo-0001's bytes)
   plan-index    GET /ats/ats-1/piani/2020-2022 (the session's page)
@@ -27,7 +31,9 @@ for SECONDS each and alternating nginx / ambitod, wrk drives:
 with 64 connections (the comparisons with 2, a couple of analysts) and prints
 requests/s, median and p99 (medians of the runs), the ratio of ambitod's
 requests/s to nginx's, the bytes a request took from its arena (mean and
-largest, from /metrics) and ambitod's peak RSS (VmHWM). With --profile,
+largest, from /metrics), the CPU time a request cost ambitod, the MariaDB
+server and everything else on the machine (wrk, the kernel's share of
+others; from /proc, over each run) and ambitod's peak RSS (VmHWM). With --profile,
 `perf record -g` samples ambitod for that many seconds of section GETs and
 the top entries of its report are printed.
 """
@@ -59,10 +65,17 @@ DATA = os.path.join(ROOT, "deploy", "data")
 AUTH_LUA = os.path.join(HERE, "auth.lua")
 WEB_LUA = os.path.join(HERE, "web.lua")
 NGINX = "/usr/sbin/nginx"
+TICK = os.sysconf("SC_CLK_TCK")
 RSS_TARGET_MB = 100
 
 # name, path, kind (api: bearer token; page: session cookie), connections
 TARGETS = [
+    # The floor under every read: ambitod's HTTP path without the database,
+    # then the identity alone (the one statement SPEC §3 wants on every
+    # request: roles and `active`), for a token and for a browser session.
+    ("no-database", "/healthz", "api", 64),
+    ("identity", "/api/v1/me", "api", 64),
+    ("page-identity", "/profilo/password", "page", 64),
     ("section-get", "/api/v1/tenants/demo-{n}/plans/%s/sections/A.1.2" % CYCLE, "api", 64),
     ("plan-index", "/ats/ats-1/piani/%s" % CYCLE, "page", 64),
     ("editor", "/ats/ats-1/piani/%s/sezioni/A.1.2" % CYCLE, "page", 64),
@@ -192,6 +205,20 @@ def arena_stats(srv):
             val("ambito_request_arena_bytes_max"))
 
 
+def cpu_ticks(pid):
+    """utime + stime of a process, all its threads, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def machine_ticks():
+    """Busy ticks of the whole machine (every CPU), from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v) - v[3] - v[4]  # less idle and iowait
+
+
 def load_avg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -223,6 +250,9 @@ def bench(args, db, tmp):
     harness.ctl_ok(db, "demo-load", os.path.join(DATA, "demo-marche.json"))
     harness.ctl_ok(db, "demo", "--cycle", CYCLE, "--tenants", str(args.tenants), timeout=600)
     email, password = bench_setup.add_user(db)
+    targets = [t for t in TARGETS if not args.only or t[0] in args.only.split(",")]
+    with open(os.path.join(os.environ["AMBITO_TEST_DB_SOCKET"].rsplit("/", 1)[0], "mysqld.pid")) as f:
+        dbpid = int(f.read())
     srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))
     sampler = RssSampler(srv.proc.pid)
     sampler.start()
@@ -248,19 +278,25 @@ def bench(args, db, tmp):
             if run > 0:  # tokens live 15 minutes
                 status, body = srv.request("POST", "/api/v1/auth/login", {"email": email, "password": password})
                 token = json.loads(body)["access_token"]
-            for name, path, kind, conns in TARGETS:
+            for name, path, kind, conns in targets:
                 env = {"AMBITO_TOKEN": token, "AMBITO_TENANTS": str(args.tenants), "AMBITO_COOKIE": cookie}
                 n = wrk(ngx.url, "/" + name, conns, args.seconds, dict(env, _kind=kind))
                 before = arena_stats(srv)
+                t0 = (cpu_ticks(srv.proc.pid), cpu_ticks(dbpid), machine_ticks())
                 a = wrk(srv.url, path, conns, args.seconds, dict(env, _kind=kind))
+                t1 = (cpu_ticks(srv.proc.pid), cpu_ticks(dbpid), machine_ticks())
                 after = arena_stats(srv)
                 count = after[1] - before[1]
-                res.setdefault(name, []).append((n, a, (after[0] - before[0]) / count if count else 0))
+                # CPU µs a request: ambitod, MariaDB, everything else (wrk, the kernel's share of others)
+                us = [(t1[i] - t0[i]) * 1e6 / TICK / count if count else 0 for i in range(3)]
+                cpu = (us[0], us[1], us[2] - us[0] - us[1])
+                res.setdefault(name, []).append((n, a, (after[0] - before[0]) / count if count else 0, cpu))
         print("load average after the runs: %s" % load_avg())
         print()
-        print("%-12s %-7s %9s %10s %9s %8s %12s %8s" % ("", "server", "req/s", "median ms", "p99 ms",
-                                                        "ratio", "arena B/req", "bytes"))
-        for name, _, _, conns in TARGETS:
+        print("%-13s %-7s %9s %10s %9s %8s %12s %8s  %s" % ("", "server", "req/s", "median ms", "p99 ms",
+                                                            "ratio", "arena B/req", "bytes",
+                                                            "CPU µs/req: ambitod mariadbd rest"))
+        for name, _, _, conns in targets:
             runs = res[name]
             size = len(answers[name][1])
             for label, idx in (("nginx", 0), ("ambitod", 1)):
@@ -270,10 +306,12 @@ def bench(args, db, tmp):
                 bad = sum(r[idx][3] for r in runs)
                 ratio = statistics.median(r[1][0] / r[0][0] for r in runs) if idx else 1.0
                 arena = "%12.0f" % statistics.median(r[2] for r in runs) if idx else "%12s" % ""
-                print("%-12s %-7s %9.0f %10.2f %9.2f %7.1f%% %s %8d%s"
+                cpu = ("  %7.0f %8.0f %4.0f" % tuple(statistics.median(r[3][i] for r in runs) for i in range(3))
+                       if idx else "")
+                print("%-13s %-7s %9.0f %10.2f %9.2f %7.1f%% %s %8d%s%s"
                       % (name if idx == 0 else "  (%d conns)" % conns, label, rps, med, p99, ratio * 100, arena,
-                         size, "  %d non-2xx!" % bad if bad else ""))
-            print("%-12s %s" % ("", "   ".join("%.0f/s %.1f/%.1f ms" % r[1][:3] for r in runs)))
+                         size, cpu, "  %d non-2xx!" % bad if bad else ""))
+            print("%-13s %s" % ("", "   ".join("%.0f/s %.1f/%.1f ms" % r[1][:3] for r in runs)))
         _, _, amax = arena_stats(srv)
         sampler.stop()
         print("largest arena of one request: %.0f bytes" % amax)
@@ -295,6 +333,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", type=int, default=0, metavar="SECONDS")
+    ap.add_argument("--only", default="", metavar="NAME,NAME",
+                    help="only these targets: " + ",".join(t[0] for t in TARGETS))
     args = ap.parse_args()
     bench_setup.run(bench, args, programs=("ambitod", "ambitoctl"), tools=("wrk", NGINX),
                     prefix="ambito-bench-ceiling-")
