@@ -4,7 +4,7 @@ serving the very same answer bytes from a file. Prints figures, asserts
 nothing.
 
     ninja -C build && python3 tests/bench/ceiling.py [--tenants 600]
-        [--seconds 5] [--runs 3] [--profile SECONDS] [--only NAME,...]
+        [--seconds 5] [--runs 3] [--profile SECONDS] [--only NAME,...] [--workers N]
 
 Starts its own private MariaDB and ambitod (as tests/bench/compare.py),
 imports the Marche 2020-2022 cycle, loads the demo (ATS 1 …) and
@@ -253,7 +253,7 @@ def bench(args, db, tmp):
     targets = [t for t in TARGETS if not args.only or t[0] in args.only.split(",")]
     with open(os.path.join(os.environ["AMBITO_TEST_DB_SOCKET"].rsplit("/", 1)[0], "mysqld.pid")) as f:
         dbpid = int(f.read())
-    srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))
+    srv = Ambitod(db, os.path.join(tmp, "ambitod.log"), workers=str(args.workers) if args.workers else None)
     sampler = RssSampler(srv.proc.pid)
     sampler.start()
     ngx = None
@@ -333,6 +333,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", type=int, default=0, metavar="SECONDS")
+    ap.add_argument("--workers", type=int, help="AMBITO_WORKERS for ambitod (default: its own)")
     ap.add_argument("--only", default="", metavar="NAME,NAME",
                     help="only these targets: " + ",".join(t[0] for t in TARGETS))
     args = ap.parse_args()
