@@ -56,7 +56,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from compare import Ambitod, RssSampler, wrk_ms  # noqa: E402
+from compare import Ambitod, RssSampler, wrk_figures  # noqa: E402
 import bench_setup  # noqa: E402
 from web_pages import log_in  # noqa: E402
 
@@ -176,11 +176,7 @@ def wrk(url, path, conns, seconds, env):
                           "--timeout", "10s", "-s", lua, url],
                          env=dict(os.environ, AMBITO_PATH=path, **env), stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    median = wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, median, p99, int(bad.group(1)) if bad else 0
+    return wrk_figures(out)
 
 
 def get(port, path, headers):

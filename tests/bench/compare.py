@@ -71,6 +71,15 @@ def wrk_ms(text):
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
+def wrk_figures(out):
+    """wrk --latency's report: (requests/s, median ms, p99 ms, answers not 2xx/3xx)."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    median = wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rps, median, p99, int(bad.group(1)) if bad else 0
+
+
 def run_wrk(url, path, token, tenants, conns, seconds):
     """One wrk run; returns (requests/s, median ms, p99 ms, non-2xx, errors)."""
     env = dict(os.environ, AMBITO_TOKEN=token, AMBITO_PATH=path, AMBITO_TENANTS=str(tenants))
@@ -78,12 +87,8 @@ def run_wrk(url, path, token, tenants, conns, seconds):
     out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds, "--latency",
                           "--timeout", "10s", "-s", LUA, url],
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    median = wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
-    return rps, median, p99, int(bad.group(1)) if bad else 0, errors.group(0) if errors else ""
+    return wrk_figures(out) + (errors.group(0) if errors else "",)
 
 
 class Ambitod:

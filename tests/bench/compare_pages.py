@@ -23,7 +23,6 @@ size of each answer, and ambitod's peak RSS.
 import argparse
 import http.client
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
-from compare import Ambitod, RssSampler, wrk_ms, verdict, CYCLE  # noqa: E402
+from compare import Ambitod, RssSampler, wrk_figures, verdict, CYCLE  # noqa: E402
 import bench_setup  # noqa: E402
 
 LUA = os.path.join(HERE, "web.lua")
@@ -66,11 +65,7 @@ def run_wrk(url, path, cookie, conns, seconds):
     out = subprocess.run(["wrk", "-t%d" % min(2, conns), "-c%d" % conns, "-d%ds" % seconds, "--latency",
                           "--timeout", "10s", "-s", LUA, url], env=env, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    median = wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, median, p99, int(bad.group(1)) if bad else 0
+    return wrk_figures(out)
 
 
 def bench(args, db, tmp):

@@ -27,12 +27,9 @@ the size of each answer, and ambitod's peak RSS.
 import argparse
 import http.client
 import os
-import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,8 +38,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from compare import Ambitod, RssSampler, wrk_ms, verdict, MARCHE, CYCLE  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
+from compare import Ambitod, RssSampler, wrk_figures, verdict, MARCHE, CYCLE  # noqa: E402
+import bench_setup  # noqa: E402
 
 LUA = os.path.join(HERE, "public.lua")
 PAGES = "/trasparenza/%s" % CYCLE
@@ -76,11 +73,7 @@ def run_wrk(url, path, etag, conns, seconds):
     out = subprocess.run(["wrk", "-t%d" % min(2, conns), "-c%d" % conns, "-d%ds" % seconds, "--latency",
                           "--timeout", "10s", "-s", LUA, url], env=env, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    median = wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, median, p99, int(bad.group(1)) if bad else 0
+    return wrk_figures(out)
 
 
 def publish_all(db):
@@ -158,23 +151,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--conns", type=int, default=2)
     args = ap.parse_args()
-    harness.program("ambitod")
-    harness.program("ambitoctl")
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (deploy/install-deps installs it)")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-", dir="/tmp")
-    dbdir = db = None
-    try:
-        dbdir = start_mariadb(tmp)
-        db = harness.Database(prefix="ambito_bench")
-        db.migrate()
-        bench(args, db, tmp)
-    finally:
-        if db is not None:
-            db.drop()
-        if dbdir is not None:
-            stop_mariadb(dbdir)
-        shutil.rmtree(tmp, ignore_errors=True)
+    bench_setup.run(bench, args, programs=("ambitod", "ambitoctl"), tools=("wrk",))
 
 
 if __name__ == "__main__":

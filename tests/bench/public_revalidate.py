@@ -19,12 +19,9 @@ the machine's load average before and after, since the machine is shared.
 import argparse
 import http.client
 import os
-import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -32,8 +29,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from compare import Ambitod, wrk_ms  # noqa: E402
-from login_healthz import start_mariadb, stop_mariadb  # noqa: E402
+from compare import Ambitod, wrk_figures  # noqa: E402
+import bench_setup  # noqa: E402
 
 DATA = os.path.join(ROOT, "deploy", "data")
 PATH = "/trasparenza/2020-2022"
@@ -56,27 +53,12 @@ def run_wrk(url, headers, conns, seconds):
         cmd += ["-H", h]
     out = subprocess.run(cmd + [url + PATH], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    median = wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, median, p99, int(bad.group(1)) if bad else 0
+    return wrk_figures(out)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seconds", type=int, default=10)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--conns", type=int, default=64)
-    args = ap.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed (deploy/install-deps installs it)")
-    tmp = tempfile.mkdtemp(prefix="ambito-bench-revalidate-")
-    d = start_mariadb(tmp)
-    db = srv = None
+def bench(args, db, tmp):
+    srv = None
     try:
-        db = harness.Database()
-        db.migrate()
         harness.ctl_ok(db, "import", os.path.join(DATA, "marche-2020-2022.json"))
         harness.ctl_ok(db, "demo-load", os.path.join(DATA, "demo-marche.json"))
         srv = Ambitod(db, os.path.join(tmp, "ambitod.log"))  # child_env: public rate limit off
@@ -100,10 +82,16 @@ def main():
     finally:
         if srv is not None:
             srv.stop()
-        if db is not None:
-            db.drop()
-        stop_mariadb(d)
-        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--conns", type=int, default=64)
+    args = ap.parse_args()
+    bench_setup.run(bench, args, programs=("ambitod", "ambitoctl"), tools=("wrk",),
+                    prefix="ambito-bench-revalidate-")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ ambitod's peak RSS (VmHWM). Everything is stopped and removed at the end.
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -29,7 +28,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
-from compare import Ambitod, RssSampler, wrk_ms  # noqa: E402
+from compare import Ambitod, RssSampler, wrk_figures  # noqa: E402
 import bench_setup  # noqa: E402
 
 DATA = os.path.join(ROOT, "deploy", "data")
@@ -61,11 +60,7 @@ def run_wrk(url, path, cookie, conns, seconds):
     out = subprocess.run(["wrk", "-t2", "-c%d" % conns, "-d%ds" % seconds, "--latency", "--timeout", "10s",
                           "-s", LUA, url], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    median = wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, median, p99, int(bad.group(1)) if bad else 0
+    return wrk_figures(out)
 
 
 def main():
