@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/slot_cache.h"
 #include "cycles/cycles.h"
 
 #define CYCLE_COLUMNS CYCLE_STORE_COLUMNS("")
@@ -454,106 +455,58 @@ int cycle_store_load_document(db *d, arena *a, const cycle *c, cycle_document *o
 
 /* A worker thread keeps the templates and catalogues it read last, each
  * under its cycle's id and the version counter the cycle's row had when it
- * was read: the pages read that row in their one round trip anyway, and
- * every change of a template or catalogue moves its counter, so a copy
- * whose counter is the row's is the stored one. Per thread, so a copy is
- * never freed under another request; freed when the thread ends. */
-#define CYCLE_CACHE_SLOTS 4
-
-typedef struct cache_slot {
-	long long cycle_id, version;
-	unsigned long long used;
-	arena *a;
-	cycle_template t;
-	cycle_catalog cat;
-} cache_slot;
-
-typedef struct cycle_cache {
-	cache_slot templates[CYCLE_CACHE_SLOTS], catalogs[CYCLE_CACHE_SLOTS];
-	unsigned long long clock;
-} cycle_cache;
+ * was read (base/slot_cache.h): the pages read that row in their one round
+ * trip anyway, and every change of a template or catalogue moves its
+ * counter, so a copy whose counter is the row's is the stored one. */
+#define CYCLE_CACHE_SLOTS 8
+enum { KEPT_TEMPLATE, KEPT_CATALOG };
 
 static pthread_key_t cache_key;
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 
-static void cache_free(void *p)
-{
-	cycle_cache *c = p;
-	for (size_t i = 0; i < CYCLE_CACHE_SLOTS; i++) {
-		arena_free(c->templates[i].a);
-		arena_free(c->catalogs[i].a);
-	}
-	free(c);
-}
-
 static void cache_init(void)
 {
-	if (pthread_key_create(&cache_key, cache_free) != 0)
-		abort();
+	slot_cache_make_key(&cache_key);
 }
 
-static cycle_cache *thread_cache(void)
+/* The slot of cycle cy's template or catalogue (kind) at version. */
+static cache_slot *kept(const cycle *cy, int kind, long long version, bool *hit)
 {
 	pthread_once(&cache_once, cache_init);
-	cycle_cache *c = pthread_getspecific(cache_key);
-	if (c == NULL) {
-		c = calloc(1, sizeof(*c));
-		if (c == NULL || pthread_setspecific(cache_key, c) != 0)
-			abort();
-	}
-	return c;
-}
-
-/* The slot holding (cycle_id, version), or a free or least recently used
- * one emptied for it (*hit false). */
-static cache_slot *cache_slot_for(cycle_cache *c, cache_slot *slots, long long cycle_id, long long version, bool *hit)
-{
-	cache_slot *victim = &slots[0];
-	for (size_t i = 0; i < CYCLE_CACHE_SLOTS; i++) {
-		if (slots[i].a != NULL && slots[i].cycle_id == cycle_id && slots[i].version == version) {
-			slots[i].used = ++c->clock;
-			*hit = true;
-			return &slots[i];
-		}
-		if (slots[i].used < victim->used)
-			victim = &slots[i];
-	}
-	arena_free(victim->a);
-	*victim = (cache_slot){.cycle_id = cycle_id, .version = version, .used = ++c->clock, .a = arena_new()};
-	*hit = false;
-	return victim;
+	return slot_cache_find(slot_cache_of_thread(cache_key, CYCLE_CACHE_SLOTS), cy->id, kind,
+	                       (unsigned long long)version, hit);
 }
 
 int cycle_store_cached_template(db *d, const cycle *cy, const cycle_template **out)
 {
-	cycle_cache *c = thread_cache();
 	bool hit;
-	cache_slot *s = cache_slot_for(c, c->templates, cy->id, cy->template_version, &hit);
+	cache_slot *s = kept(cy, KEPT_TEMPLATE, cy->template_version, &hit);
 	if (!hit) {
-		int rc = cycle_store_load_template(d, s->a, cy->id, &s->t);
+		cycle_template *t = arena_calloc(s->a, 1, sizeof(*t));
+		int rc = cycle_store_load_template(d, s->a, cy->id, t);
 		if (rc != DB_OK) {
-			arena_free(s->a);
-			*s = (cache_slot){0};
+			slot_cache_drop(s);
 			return rc;
 		}
+		s->value = t;
 	}
-	*out = &s->t;
+	*out = s->value;
 	return DB_OK;
 }
 
 int cycle_store_cached_catalog(db *d, const cycle *cy, const cycle_catalog **out)
 {
-	cycle_cache *c = thread_cache();
 	bool hit;
-	cache_slot *s = cache_slot_for(c, c->catalogs, cy->id, cy->catalog_version, &hit);
+	cache_slot *s = kept(cy, KEPT_CATALOG, cy->catalog_version, &hit);
 	if (!hit) {
-		int rc = cycle_store_load_catalog(d, s->a, cy->id, &s->cat);
+		cycle_catalog *cat = arena_calloc(s->a, 1, sizeof(*cat));
+		int rc = cycle_store_load_catalog(d, s->a, cy->id, cat);
 		if (rc != DB_OK) {
-			arena_free(s->a);
-			*s = (cache_slot){0};
+			slot_cache_drop(s);
 			return rc;
 		}
+		s->value = cat;
 	}
-	*out = &s->cat;
+	*out = s->value;
 	return DB_OK;
 }
