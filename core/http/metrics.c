@@ -71,6 +71,13 @@ void metrics_tx_retry(void)
 	atomic_fetch_add_explicit(&tx_retries, 1, memory_order_relaxed);
 }
 
+static atomic_ulong plan_index_cache[2]; /* misses, hits */
+
+void metrics_plan_index_cache(bool hit)
+{
+	atomic_fetch_add_explicit(&plan_index_cache[hit], 1, memory_order_relaxed);
+}
+
 static atomic_ullong arena_sum;
 static atomic_ulong arena_count, arena_max;
 
@@ -135,6 +142,12 @@ void metrics_render(http_req *r)
 	       " certification conflict (1213).\n");
 	out(r, "# TYPE ambito_tx_retries_total counter\nambito_tx_retries_total %lu\n",
 	    atomic_load_explicit(&tx_retries, memory_order_relaxed));
+	out(r, "# HELP ambito_plan_index_cache_total Plan index pages whose rows their worker had kept (hit) or"
+	       " read (miss).\n");
+	out(r, "# TYPE ambito_plan_index_cache_total counter\n");
+	for (int hit = 1; hit >= 0; hit--)
+		out(r, "ambito_plan_index_cache_total{result=\"%s\"} %lu\n", hit ? "hit" : "miss",
+		    atomic_load_explicit(&plan_index_cache[hit], memory_order_relaxed));
 	out(r, "# HELP ambito_request_arena_bytes Bytes each finished request took from its arena.\n");
 	out(r,
 	    "# TYPE ambito_request_arena_bytes summary\nambito_request_arena_bytes_sum %llu\n"

@@ -24,6 +24,9 @@ typedef enum {
 void metrics_refusal(refusal_kind k);
 /* A write transaction run again after a deadlock or certification conflict. */
 void metrics_tx_retry(void);
+/* A plan index page that found its rows kept by its worker (hit) or read
+ * them (tenants/plans/plan_index_cache.c). */
+void metrics_plan_index_cache(bool hit);
 /* The bytes a finished request took from its arena (memory per request). */
 void metrics_arena(size_t bytes);
 

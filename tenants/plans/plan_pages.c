@@ -262,7 +262,6 @@ static void get_plan_index(http_req *r)
 {
 	plan_page_rows pr;
 	bool answered;
-	int rc = DB_OK;
 	if (!prefetched_plan(r, &pr, &answered)) {
 		if (answered)
 			return;
@@ -273,18 +272,12 @@ static void get_plan_index(http_req *r)
 		pr.plan = plans_path_plan(r, pr.cycle, false);
 		if (pr.plan == NULL)
 			return;
-		rc = plan_store_sections(r->db, r->a, r->tenant->id, pr.cycle->id, 0, false, &pr.sections,
-		                         &pr.nsections);
-		if (rc == DB_OK)
-			rc = plan_store_open_comments(r->db, r->a, r->tenant->id, pr.cycle->id, &pr.comment_keys,
-			                              &pr.comment_counts, &pr.ncomments);
-		if (rc == DB_OK)
-			rc = fund_store_tenant(r->db, r->a, r->tenant->id, pr.cycle->id, &pr.allocations,
-			                       &pr.nallocations);
 	}
 	const cycle *c = pr.cycle;
 	const plan *pl = pr.plan;
 	const cycle_template *tplp = NULL;
+	plan_page_rows rows; /* the sections, open comments and allocations */
+	int rc = plan_index_cached_rows(r->db, r->a, pl, &rows);
 	if (rc == DB_OK)
 		rc = cycle_store_cached_template(r->db, c, &tplp);
 	if (rc != DB_OK) {
@@ -292,10 +285,10 @@ static void get_plan_index(http_req *r)
 		return;
 	}
 	const cycle_template tpl = *tplp;
-	const plan_section *secs = pr.sections;
-	size_t nsecs = pr.nsections, ncom = pr.ncomments;
-	const char **ckeys = pr.comment_keys;
-	const long long *ccounts = pr.comment_counts;
+	const plan_section *secs = rows.sections;
+	size_t nsecs = rows.nsections, ncom = rows.ncomments;
+	const char **ckeys = rows.comment_keys;
+	const long long *ccounts = rows.comment_counts;
 	long long complete = 0;
 	for (size_t i = 0; i < nsecs; i++)
 		complete += secs[i].status == SECTION_COMPLETE;
@@ -330,7 +323,7 @@ static void get_plan_index(http_req *r)
 		html_raw(h, "\">Revisione dell’ultimo invio</a>");
 	}
 	html_raw(h, "</p>");
-	plan_update_index(p, r, c, pl, pr.allocations, pr.nallocations);
+	plan_update_index(p, r, c, pl, rows.allocations, rows.nallocations);
 
 	const char *group = NULL;
 	const char *href_base = arena_printf(r->a, "/ats/%s/piani/%s/sezioni/", r->tenant->slug, c->slug);

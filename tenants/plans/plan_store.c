@@ -22,7 +22,7 @@
 #define PLAN_COLUMNS_SLUG(slug)                                                                                        \
 	"p.tenant_id, p.cycle_id, " slug ", p.status, p.revision, p.published_revision, p.finance_version,"            \
 	" (SELECT s.late FROM plan_submissions s WHERE s.tenant_id = p.tenant_id AND s.cycle_id = p.cycle_id"          \
-	" AND s.revision = p.revision), p.created_at, p.updated_at, p.created_by"
+	" AND s.revision = p.revision), p.created_at, p.updated_at, p.created_by, p.index_version"
 #define PLAN_COLUMNS PLAN_COLUMNS_SLUG("(SELECT c.slug FROM cycles c WHERE c.id = p.cycle_id)")
 
 static void read_plan_at(const db_res *res, size_t i, size_t k, plan *p)
@@ -40,6 +40,8 @@ static void read_plan_at(const db_res *res, size_t i, size_t k, plan *p)
 	    .created_at = db_val(res, i, k + 8),
 	    .updated_at = db_val(res, i, k + 9),
 	    .created_by = db_int(res, i, k + 10),
+	    /* text: an unsigned value above LLONG_MAX must not saturate */
+	    .index_version = db_isnull(res, i, k + 11) ? 0 : strtoull(db_val(res, i, k + 11), NULL, 10),
 	};
 }
 
@@ -93,12 +95,13 @@ int plan_create(db *d, long long tenant_id, const cycle *c, long long user_id)
 
 /* ---------------------------------------------------------------- sections */
 
+#define SECTION_COLUMNS_TITLE(title, content)                                                                          \
+	"s.section_key, " title ", s.status, " content ", s.indicators, s.spending_eur, s.version,"                    \
+	" s.updated_at, s.updated_by, (SELECT u.name FROM users u WHERE u.id = s.updated_by)"
 #define SECTION_COLUMNS(content)                                                                                       \
-	"s.section_key, (SELECT t.title FROM template_sections t WHERE t.cycle_id "                                    \
-	"= s.cycle_id"                                                                                                 \
-	" AND t.section_key = s.section_key), s.status, " content ", s.indicators, s.spending_eur, s.version,"         \
-	" s.updated_at, s.updated_by, (SELECT u.name FROM users u WHERE u.id = "                                       \
-	"s.updated_by)"
+	SECTION_COLUMNS_TITLE("(SELECT t.title FROM template_sections t WHERE t.cycle_id = s.cycle_id"                 \
+	                      " AND t.section_key = s.section_key)",                                                   \
+	                      content)
 
 #define SECTIONS_SQL(content)                                                                                          \
 	"SELECT " SECTION_COLUMNS(content) " FROM plan_sections s JOIN template_sections o"                            \
@@ -221,14 +224,15 @@ int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *c
 /* ---------------------------------------------------------------- pages */
 
 /* What a page of one plan reads, as rows of a route's prefetch: the cycle
- * ('c'), the plan ('p'), its draft sections ('s', in no order: the index
- * walks the cached template and looks each one up, and the editor reads
- * one) and, for the index, the open comments per section ('k'). Each part
- * is ROUTE_PREFETCH_COLS wide. */
+ * ('c'), the plan ('p') and, for the editor, its draft section ('s'). The
+ * index's own rows are further down: draft sections ('s', in no order: the
+ * index walks the cached template and looks each one up), open comments
+ * per section ('k') and allocations ('f'). Each part is ROUTE_PREFETCH_COLS
+ * wide. */
 #define PAGE_CYCLE_PART "SELECT 'd', 'c', " CYCLE_STORE_COLUMNS("") ", NULL FROM cycles WHERE slug = ?"
 #define PAGE_PLAN_COLUMNS PLAN_COLUMNS_SLUG("cy.slug")
 #define PAGE_PLAN_PART                                                                                                 \
-	" UNION ALL SELECT 'd', 'p', " PAGE_PLAN_COLUMNS ", NULL, NULL, NULL FROM plans p"                             \
+	" UNION ALL SELECT 'd', 'p', " PAGE_PLAN_COLUMNS ", NULL, NULL FROM plans p"                                   \
 	" JOIN tenants tn ON tn.id = p.tenant_id JOIN cycles cy ON cy.id = p.cycle_id"                                 \
 	" WHERE cy.slug = ? AND tn.slug = ?"
 #define PAGE_SECTIONS_PART(columns)                                                                                    \
@@ -236,19 +240,6 @@ int plan_store_draft_section(db *d, arena *a, long long tenant_id, const char *c
 	" JOIN tenants tn ON tn.id = s.tenant_id JOIN cycles cy ON cy.id = s.cycle_id"                                 \
 	" WHERE cy.slug = ? AND tn.slug = ? AND s.revision = 0"
 _Static_assert(2 + CYCLE_STORE_NCOLUMNS + 1 == ROUTE_PREFETCH_COLS, "PAGE_CYCLE_PART is a prefetch's width");
-/* The index's open comments per section, and the Region's allocations to
- * the ATS. */
-#define PAGE_COMMENTS_PART                                                                                             \
-	" UNION ALL SELECT 'd', 'k', pc.section_key, COUNT(*)"                                                         \
-	", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                                     \
-	" FROM plan_comments pc JOIN tenants tn ON tn.id = pc.tenant_id JOIN cycles cy ON cy.id = pc.cycle_id"         \
-	" WHERE cy.slug = ? AND tn.slug = ? AND pc.resolved = 0 AND pc.reply_to IS NULL GROUP BY pc.section_key"
-#define PAGE_ALLOCATIONS_PART                                                                                          \
-	" UNION ALL SELECT 'd', 'f', al.source, al.year, al.amount_eur"                                                \
-	", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"                                           \
-	" FROM allocations al JOIN tenants tn ON tn.id = al.tenant_id JOIN cycles cy ON cy.id = al.cycle_id"           \
-	" WHERE cy.slug = ? AND tn.slug = ?"
-
 /* The index shows of each section its status and who saved it last, when:
  * its row brings only those, in SECTION_COLUMNS' places (the title is the
  * template's, already cached; no subquery per row for it). */
@@ -256,9 +247,23 @@ _Static_assert(2 + CYCLE_STORE_NCOLUMNS + 1 == ROUTE_PREFETCH_COLS, "PAGE_CYCLE_
 	"s.section_key, NULL, s.status, NULL, NULL, NULL, NULL, s.updated_at, NULL,"                                   \
 	" (SELECT u.name FROM users u WHERE u.id = s.updated_by)"
 
-const route_prefetch plan_index_prefetch = {
-    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(INDEX_SECTION_COLUMNS) PAGE_COMMENTS_PART PAGE_ALLOCATIONS_PART,
-    {"cycle", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant", "cycle", "tenant"}};
+/* The index's page reads the cycle and the plan; the rest of its rows,
+ * which its worker may have kept (plan_index_cache.c), by ids: the plan
+ * (for the index_version they were read at), the draft sections, the open
+ * comments per section and the Region's allocations to the ATS. */
+const route_prefetch plan_index_prefetch = {PAGE_CYCLE_PART PAGE_PLAN_PART, {"cycle", "cycle", "tenant"}};
+
+static const char index_rows_sql[] =
+    "SELECT 'd', 'p', " PLAN_COLUMNS ", NULL, NULL FROM plans p WHERE p.tenant_id = ? AND p.cycle_id = ?"
+    " UNION ALL SELECT 'd', 's', " INDEX_SECTION_COLUMNS ", NULL, NULL, NULL, NULL FROM plan_sections s"
+    " WHERE s.tenant_id = ? AND s.cycle_id = ? AND s.revision = 0"
+    " UNION ALL SELECT 'd', 'k', pc.section_key, COUNT(*)"
+    ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM plan_comments pc"
+    " WHERE pc.tenant_id = ? AND pc.cycle_id = ? AND pc.resolved = 0 AND pc.reply_to IS NULL"
+    " GROUP BY pc.section_key"
+    " UNION ALL SELECT 'd', 'f', al.source, al.year, al.amount_eur"
+    ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM allocations al"
+    " WHERE al.tenant_id = ? AND al.cycle_id = ?";
 
 const route_prefetch plan_editor_prefetch = {
     PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(SECTION_COLUMNS("s.content")) " AND s.section_key = ?",
@@ -307,6 +312,15 @@ void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, p
 		}
 	}
 	qsort(out->allocations, out->nallocations, sizeof(*out->allocations), by_year_source);
+}
+
+int plan_store_index_rows(db *d, arena *a, long long tenant_id, long long cycle_id, plan_page_rows *out)
+{
+	db_res *res;
+	long long t = tenant_id, c = cycle_id;
+	DB_TRY(db_query(d, a, &res, index_rows_sql, "iiiiiiii", t, c, t, c, t, c, t, c));
+	plan_store_page_rows(a, res, 0, db_nrows(res), out);
+	return DB_OK;
 }
 
 int plan_can_edit(const plan *p, const cycle *c)

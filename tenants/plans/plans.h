@@ -85,6 +85,9 @@ typedef struct plan {
 	bool late;                    /* of the latest submission; false before any */
 	const char *created_at, *updated_at;
 	long long created_by; /* 0 when unknown */
+	/* Moves with every change to what the plan's index shows besides this
+	 * row (migration 0021); 0 when not read. */
+	unsigned long long index_version;
 } plan;
 
 /* ---- section content ---- */
@@ -311,22 +314,30 @@ struct route_prefetch;
 extern const struct route_prefetch plan_draft_section_prefetch;
 /* The reads of the plan index and of the section editor page, as the
  * prefetch of their routes (path parameters tenant, cycle and key): the
- * cycle, the plan, the draft sections (the editor: the one named by key,
- * with its content; the index: every one, in no order, without content) and the index's open comments per section. NULL
- * cycle or plan when there is none. */
+ * cycle, the plan and, for the editor, the draft section named by key with
+ * its content. NULL cycle or plan when there is none. */
 extern const struct route_prefetch plan_index_prefetch, plan_editor_prefetch;
 typedef struct plan_page_rows {
 	cycle *cycle;
 	plan *plan;
-	plan_section *sections; /* the index's prefetch: key, status, updated_at, updated_by_name only */
+	plan_section *sections; /* the index's: key, status, updated_at, updated_by_name only */
 	size_t nsections;
-	const char **comment_keys;
+	const char **comment_keys; /* the index's open comments per section */
 	long long *comment_counts;
 	size_t ncomments;
-	fund_row *allocations; /* the Region's to the ATS (the index's prefetch only) */
+	fund_row *allocations; /* the Region's to the ATS (the index's) */
 	size_t nallocations;
 } plan_page_rows;
 void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, plan_page_rows *out);
+/* The index's rows of a plan, in one statement: the plan (with the
+ * index_version they were read at; NULL when there is none), its draft
+ * sections, open comments per section and allocations (no cycle). */
+int plan_store_index_rows(db *d, arena *a, long long tenant_id, long long cycle_id, plan_page_rows *out);
+/* The index's rows of plan p into out (plan, sections, comments,
+ * allocations; no cycle): the copy this worker thread kept of them when its
+ * index_version is p's, else read and kept (plan_index_cache.c). They stay
+ * valid until the thread's next call. */
+int plan_index_cached_rows(db *d, arena *a, const plan *p, plan_page_rows *out);
 void plan_store_draft_section_rows(arena *a, const db_res *res, size_t first, size_t n, plan_lookup *found,
                                    long long *cycle_id, plan_section **out);
 
