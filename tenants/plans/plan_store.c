@@ -265,8 +265,10 @@ static const char index_rows_sql[] =
     ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM allocations al"
     " WHERE al.tenant_id = ? AND al.cycle_id = ?";
 
+/* The editor takes the section's title from the cached template. */
+#define EDITOR_SECTION_COLUMNS SECTION_COLUMNS_TITLE("NULL", "s.content")
 const route_prefetch plan_editor_prefetch = {
-    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(SECTION_COLUMNS("s.content")) " AND s.section_key = ?",
+    PAGE_CYCLE_PART PAGE_PLAN_PART PAGE_SECTIONS_PART(EDITOR_SECTION_COLUMNS) " AND s.section_key = ?",
     {"cycle", "cycle", "tenant", "cycle", "tenant", "key"}};
 
 /* Allocations as the API lists them: by year, then source. */
