@@ -26,6 +26,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 
 SKIP_EXIT = 77  # meson's "skipped"
 SERVER_START_TIMEOUT_S = 20
@@ -242,6 +243,13 @@ class Database:
                            timeout=SQL_TIMEOUT_S, check=False)
         return p.returncode, p.stdout, p.stderr
 
+    def statements(self):
+        """(SELECTs, other statements) ambitod's account has run so far,
+        counted by MariaDB (USER_STATISTICS: SET GLOBAL userstat = 1 first)."""
+        rows = admin_sql("SELECT SELECT_COMMANDS, UPDATE_COMMANDS + OTHER_COMMANDS"
+                         " FROM information_schema.USER_STATISTICS WHERE USER = '%s'" % self.user)
+        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
+
     def exists(self):
         return bool(admin_sql(
             "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
@@ -305,6 +313,30 @@ def ctl_ok(db, *args, **kw):
                              % (" ".join(map(str, args)), p.returncode,
                                 p.stdout, p.stderr))
     return p
+
+
+# ---------------------------------------------------------------- the demo
+
+def demo_file(name):
+    """A file of deploy/data: the Marche cycle (marche-2020-2022.json) or
+    the demo (demo-marche.json)."""
+    return os.path.join(source_dir(), "deploy", "data", name)
+
+
+def demo_passwords():
+    """{email: password} of the demo's users."""
+    with open(demo_file("demo-marche.json"), encoding="utf-8") as f:
+        return {u["email"]: u["password"] for u in json.load(f)["users"]}
+
+
+def demo_database():
+    """A migrated database with the Marche 2020-2022 cycle imported and the
+    demo loaded (ATS 1 …, their users and plans)."""
+    db = Database()
+    db.migrate()
+    ctl_ok(db, "import", demo_file("marche-2020-2022.json"))
+    ctl_ok(db, "demo-load", demo_file("demo-marche.json"))
+    return db
 
 
 # ---------------------------------------------------------------- HTTP
@@ -609,6 +641,20 @@ class Server:
                             CIDict(resp.getheaders()), out)
         finally:
             conn.close()
+
+    def page_login(self, email, password):
+        """Logs in through the login form as a browser would; returns the
+        session cookie's value (AssertionError unless it is a 303)."""
+        r = self.request("POST", "/accesso", urllib.parse.urlencode({"email": email, "password": password}),
+                         headers={"Content-Type": "application/x-www-form-urlencoded",
+                                  "Origin": "http://%s:%d" % (self.host, self.port),
+                                  "Sec-Fetch-Site": "same-origin"})
+        if r.status != 303:
+            raise AssertionError("login of %s: %d %s" % (email, r.status, r.text[:300]))
+        m = re.match(r"ambito_sessione=([^;]+)", r.headers.get("Set-Cookie", ""))
+        if m is None:
+            raise AssertionError("login of %s set no session cookie" % email)
+        return m.group(1)
 
     def raw_request(self, data, timeout=10, read=True):
         """Sends bytes as they are on a fresh TCP connection and returns all

@@ -8,19 +8,11 @@ but not the one the prefetched rows were read for, so the handler reads for
 itself); a revoked membership and a deactivated user still take effect on
 the very next request. Runs on the demo data."""
 
-import json
-import os
-import re
 import unittest
-import urllib.parse
 
 import harness
 
-DATA = os.path.join(harness.source_dir(), "deploy", "data")
-MARCHE = os.path.join(DATA, "marche-2020-2022.json")
-DEMO = os.path.join(DATA, "demo-marche.json")
-with open(DEMO, encoding="utf-8") as _f:
-    PASSWORDS = {u["email"]: u["password"] for u in json.load(_f)["users"]}
+PASSWORDS = harness.demo_passwords()
 COORD_1 = "coordinatore.ats1@demo.ambito.invalid"
 COORD_7 = "coordinatore.ats7@demo.ambito.invalid"
 COOKIE = "ambito_sessione"
@@ -33,32 +25,17 @@ class RoundTrips(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         harness.admin_sql("SET GLOBAL userstat = 1")
-        cls.db = harness.Database()
-        cls.db.migrate()
-        harness.ctl_ok(cls.db, "import", MARCHE)
-        harness.ctl_ok(cls.db, "demo-load", DEMO)
+        cls.db = harness.demo_database()
         # One worker, so that its copy of the template is the one warmed.
         cls.srv = harness.Server(cls.db, env={"AMBITO_WORKERS": "1"})
-        cls.origin = "http://%s:%d" % (cls.srv.host, cls.srv.port)
 
     @classmethod
     def tearDownClass(cls):
         cls.srv.stop()
         cls.db.drop()
 
-    def statements(self):
-        """SELECTs and other statements ambitod's account has run so far."""
-        rows = harness.admin_sql("SELECT SELECT_COMMANDS, UPDATE_COMMANDS + OTHER_COMMANDS"
-                                 " FROM information_schema.USER_STATISTICS WHERE USER = '%s'" % self.db.user)
-        return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
-
     def page_login(self, email):
-        r = self.srv.request("POST", "/accesso", urllib.parse.urlencode({"email": email,
-                                                                        "password": PASSWORDS[email]}),
-                             headers={"Content-Type": "application/x-www-form-urlencoded",
-                                      "Origin": self.origin, "Sec-Fetch-Site": "same-origin"})
-        self.assertEqual(r.status, 303, r.text[:300])
-        return re.match(COOKIE + r"=([^;]+)", r.headers["Set-Cookie"]).group(1)
+        return self.srv.page_login(email, PASSWORDS[email])
 
     def token(self, email):
         r = self.srv.request("POST", "/api/v1/auth/login", {"email": email, "password": PASSWORDS[email]})
@@ -69,9 +46,9 @@ class RoundTrips(unittest.TestCase):
         return self.srv.request("GET", path, headers={"Cookie": "%s=%s" % (COOKIE, cookie)})
 
     def counted(self, fn):
-        before = self.statements()
+        before = self.db.statements()
         r = fn()
-        after = self.statements()
+        after = self.db.statements()
         return r, after[0] - before[0], after[1] - before[1]
 
     def test_a_api_section_get_is_one_select(self):
