@@ -4,24 +4,17 @@ identity, and every change to what the index shows is on the very next
 view, whoever writes it — the API, or a statement run straight in the
 database as another process would (migration 0021's triggers move the
 plan's index_version in the writing statement itself): a section's status
-and author, the author's name, open comments, the Region's allocations.
-Counted on MariaDB's side (USER_STATISTICS of ambitod's account) and on
+and author, the author's name, open comments, the Region's allocations;
+and a restored plan never meets a copy of later rows. Counted on MariaDB's side (USER_STATISTICS of ambitod's account) and on
 /metrics. One worker, so that every view meets the same copy."""
 
 import html
-import json
-import os
 import re
 import unittest
-import urllib.parse
 
 import harness
 
-DATA = os.path.join(harness.source_dir(), "deploy", "data")
-MARCHE = os.path.join(DATA, "marche-2020-2022.json")
-DEMO = os.path.join(DATA, "demo-marche.json")
-with open(DEMO, encoding="utf-8") as _f:
-    PASSWORDS = {u["email"]: u["password"] for u in json.load(_f)["users"]}
+PASSWORDS = harness.demo_passwords()
 COORD = "coordinatore.ats1@demo.ambito.invalid"
 COOKIE = "ambito_sessione"
 INDEX = "/ats/ats-1/piani/2020-2022"
@@ -47,18 +40,9 @@ class IndexCache(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         harness.admin_sql("SET GLOBAL userstat = 1")
-        cls.db = harness.Database()
-        cls.db.migrate()
-        harness.ctl_ok(cls.db, "import", MARCHE)
-        harness.ctl_ok(cls.db, "demo-load", DEMO)
+        cls.db = harness.demo_database()
         cls.srv = harness.Server(cls.db, env={"AMBITO_WORKERS": "1"})
-        cls.origin = "http://%s:%d" % (cls.srv.host, cls.srv.port)
-        r = cls.srv.request("POST", "/accesso", urllib.parse.urlencode({"email": COORD,
-                                                                       "password": PASSWORDS[COORD]}),
-                            headers={"Content-Type": "application/x-www-form-urlencoded",
-                                     "Origin": cls.origin, "Sec-Fetch-Site": "same-origin"})
-        assert r.status == 303, r.text[:300]
-        cls.cookie = re.match(COOKIE + r"=([^;]+)", r.headers["Set-Cookie"]).group(1)
+        cls.cookie = cls.srv.page_login(COORD, PASSWORDS[COORD])
         r = cls.srv.request("POST", "/api/v1/auth/login", {"email": COORD, "password": PASSWORDS[COORD]})
         assert r.status == 200, r
         cls.token = r.json()["access_token"]
@@ -68,11 +52,6 @@ class IndexCache(unittest.TestCase):
         cls.srv.stop()
         cls.db.drop()
 
-    def selects(self):
-        rows = harness.admin_sql("SELECT SELECT_COMMANDS FROM information_schema.USER_STATISTICS"
-                                 " WHERE USER = '%s'" % self.db.user)
-        return int(rows[0][0]) if rows else 0
-
     def cache_counts(self):
         text = self.srv.request("GET", "/metrics").text
         return {m.group(1): int(m.group(2))
@@ -80,10 +59,10 @@ class IndexCache(unittest.TestCase):
 
     def index(self):
         """The index page and how many SELECTs ambitod ran for it."""
-        before = self.selects()
+        before = self.db.statements()[0]
         r = self.srv.request("GET", INDEX, headers={"Cookie": "%s=%s" % (COOKIE, self.cookie)})
         self.assertEqual(r.status, 200, r.text[:300])
-        return r.text, self.selects() - before
+        return r.text, self.db.statements()[0] - before
 
     def warm(self):
         """Views the index until its rows are kept; returns the page."""
@@ -171,6 +150,26 @@ class IndexCache(unittest.TestCase):
                     " AND tenant_id = (SELECT id FROM tenants WHERE slug = 'ats-7')" % KEY)
         page, selects = self.index()
         self.assertEqual(selects, 1, "another ATS's write left this copy alone")
+
+    def test_f_a_restored_plan_never_meets_a_later_copy(self):
+        # A restore puts back the plan's rows and the index_version they had;
+        # the copies kept since (of later rows) must never match again.
+        where = "%s AND revision = 0 AND section_key = '%s'" % (PLAN_WHERE, KEY)
+
+        def set_status(status):
+            self.db.sql("UPDATE plan_sections SET status = '%s' WHERE %s" % (status, where))
+
+        set_status("partial")
+        self.warm()
+        restored = self.db.sql("SELECT index_version FROM plans WHERE %s" % PLAN_WHERE)[0][0]
+        set_status("complete")
+        self.assertEqual(section_row(self.warm(), KEY)[0], "completa")  # kept at a later version
+        set_status("partial")  # the "restore": the rows, then their version
+        self.db.sql("UPDATE plans SET index_version = %s WHERE %s" % (restored, PLAN_WHERE))
+        self.assertEqual(section_row(self.index()[0], KEY)[0], "parziale")
+        set_status("empty")  # its next change: a version no copy has
+        self.assertEqual(section_row(self.index()[0], KEY)[0], "vuota")
+
 
 
 if __name__ == "__main__":
