@@ -26,8 +26,11 @@ static void cache_init(void)
 
 int plan_index_cached_rows(db *d, arena *a, const plan *p, plan_page_rows *out)
 {
-	if (p->index_version == 0) /* not read with the plan: nothing to check a copy against */
-		return plan_store_index_rows(d, a, p->tenant_id, p->cycle_id, out);
+	if (p->index_version == 0) { /* not read with the plan: nothing to check a copy against */
+		int rc = plan_store_index_rows(d, a, p->tenant_id, p->cycle_id, out);
+		out->plan = NULL;
+		return rc;
+	}
 	pthread_once(&cache_once, cache_init);
 	bool hit;
 	cache_slot *s = slot_cache_find(slot_cache_of_thread(cache_key, PLAN_INDEX_CACHE_SLOTS), p->tenant_id,
@@ -47,5 +50,6 @@ int plan_index_cached_rows(db *d, arena *a, const plan *p, plan_page_rows *out)
 		s->value = rows;
 	}
 	*out = *(const plan_page_rows *)s->value;
+	out->plan = NULL; /* the row they were read with; the caller has p */
 	return DB_OK;
 }

@@ -333,8 +333,8 @@ void plan_store_page_rows(arena *a, const db_res *res, size_t first, size_t n, p
  * index_version they were read at; NULL when there is none), its draft
  * sections, open comments per section and allocations (no cycle). */
 int plan_store_index_rows(db *d, arena *a, long long tenant_id, long long cycle_id, plan_page_rows *out);
-/* The index's rows of plan p into out (plan, sections, comments,
- * allocations; no cycle): the copy this worker thread kept of them when its
+/* The index's rows of plan p into out (sections, comments, allocations; no
+ * cycle, no plan): the copy this worker thread kept of them when its
  * index_version is p's, else read and kept (plan_index_cache.c). They stay
  * valid until the thread's next call. */
 int plan_index_cached_rows(db *d, arena *a, const plan *p, plan_page_rows *out);
