@@ -20,7 +20,15 @@
 -- writers never both hold it shared and wait to upgrade (a deadlock).
 -- Deleting a plan cascades without triggers, and the plan row goes with it.
 -- Safe to re-run.
-ALTER TABLE plans ADD COLUMN IF NOT EXISTS index_version BIGINT UNSIGNED NOT NULL DEFAULT (UUID_SHORT());
+--
+-- The existing plans get their first value from an UPDATE, not from the
+-- column's default: Galera runs an ALTER on every node, each of which would
+-- compute UUID_SHORT() for itself, while an UPDATE's rows replicate as
+-- written. 0 is never a plan's value once this has run (a copy is never
+-- kept under 0).
+ALTER TABLE plans ADD COLUMN IF NOT EXISTS index_version BIGINT UNSIGNED NOT NULL DEFAULT 0;
+ALTER TABLE plans ALTER COLUMN index_version SET DEFAULT (UUID_SHORT());
+UPDATE plans SET index_version = UUID_SHORT() WHERE index_version = 0;
 
 CREATE TRIGGER IF NOT EXISTS plan_sections_index_insert BEFORE INSERT ON plan_sections FOR EACH ROW
 BEGIN
