@@ -16,20 +16,27 @@ static void cache_free(void *p)
 	free(c);
 }
 
-void slot_cache_make_key(pthread_key_t *key)
-{
-	if (pthread_key_create(key, cache_free) != 0)
-		abort();
-}
+/* Guards the making of the kinds' keys (once each, by whichever thread
+ * asks first). */
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 
-slot_cache *slot_cache_of_thread(pthread_key_t key, size_t nslots)
+slot_cache *slot_cache_of_thread(slot_cache_kind *k)
 {
-	slot_cache *c = pthread_getspecific(key);
+	if (!atomic_load_explicit(&k->made, memory_order_acquire)) {
+		pthread_mutex_lock(&keys_lock);
+		if (!atomic_load_explicit(&k->made, memory_order_relaxed)) {
+			if (pthread_key_create(&k->key, cache_free) != 0)
+				abort();
+			atomic_store_explicit(&k->made, true, memory_order_release);
+		}
+		pthread_mutex_unlock(&keys_lock);
+	}
+	slot_cache *c = pthread_getspecific(k->key);
 	if (c == NULL) {
-		c = calloc(1, sizeof(*c) + nslots * sizeof(cache_slot));
-		if (c == NULL || pthread_setspecific(key, c) != 0)
+		c = calloc(1, sizeof(*c) + k->nslots * sizeof(cache_slot));
+		if (c == NULL || pthread_setspecific(k->key, c) != 0)
 			abort();
-		c->n = nslots;
+		c->n = k->nslots;
 	}
 	return c;
 }

@@ -10,6 +10,7 @@
 #define AMBITO_SLOT_CACHE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,12 +25,22 @@ typedef struct cache_slot {
 
 typedef struct slot_cache slot_cache;
 
-/* Makes the thread-specific key of one kind of cache (call it once, under
- * pthread_once): each thread's cache under it is freed when the thread ends. */
-void slot_cache_make_key(pthread_key_t *key);
-/* The calling thread's cache under key, of nslots slots (made at its first
- * call). */
-slot_cache *slot_cache_of_thread(pthread_key_t key, size_t nslots);
+/* One kind of cache (the cycles' templates, the plan indexes…), declared
+ * once, static, as SLOT_CACHE_KIND(nslots): its thread-specific key is made
+ * at its first use, and each thread's cache under it is freed when the
+ * thread ends. */
+typedef struct slot_cache_kind {
+	size_t nslots;
+	atomic_bool made;
+	pthread_key_t key;
+} slot_cache_kind;
+#define SLOT_CACHE_KIND(n)                                                                                             \
+	{                                                                                                              \
+		.nslots = (n)                                                                                          \
+	}
+
+/* The calling thread's cache of kind k (made at its first call). */
+slot_cache *slot_cache_of_thread(slot_cache_kind *k);
 /* The slot holding (id0, id1, version), *hit true; or a free or least
  * recently used one emptied for it (a fresh arena, value NULL), *hit false:
  * the caller fills value, or calls slot_cache_drop when reading failed. */

@@ -2,7 +2,6 @@
  * delete-and-insert inside the caller's transaction, under the cycle row's
  * lock, and its version counter (its ETag) moves on. Lists come back in the
  * order they were written: every child row has a position. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -458,23 +457,13 @@ int cycle_store_load_document(db *d, arena *a, const cycle *c, cycle_document *o
  * was read (base/slot_cache.h): the pages read that row in their one round
  * trip anyway, and every change of a template or catalogue moves its
  * counter, so a copy whose counter is the row's is the stored one. */
-#define CYCLE_CACHE_SLOTS 8
+static slot_cache_kind kept_cycles = SLOT_CACHE_KIND(8);
 enum { KEPT_TEMPLATE, KEPT_CATALOG };
-
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-
-static void cache_init(void)
-{
-	slot_cache_make_key(&cache_key);
-}
 
 /* The slot of cycle cy's template or catalogue (kind) at version. */
 static cache_slot *kept(const cycle *cy, int kind, long long version, bool *hit)
 {
-	pthread_once(&cache_once, cache_init);
-	return slot_cache_find(slot_cache_of_thread(cache_key, CYCLE_CACHE_SLOTS), cy->id, kind,
-	                       (unsigned long long)version, hit);
+	return slot_cache_find(slot_cache_of_thread(&kept_cycles), cy->id, kind, (unsigned long long)version, hit);
 }
 
 int cycle_store_cached_template(db *d, const cycle *cy, const cycle_template **out)

@@ -6,23 +6,13 @@
  * version is the row's is what the database holds. Tenant scope is not
  * decided here: the caller passes a plan it read for a tenant already
  * resolved; the copy only spares reading its rows again. */
-#include <pthread.h>
-
 #include "base/slot_cache.h"
 #include "http/metrics.h"
 #include "tenants/plans/plans.h"
 
 /* Plans a worker keeps: a coordinator's few, a reviewer's round of them.
  * Some 15 KB each (one arena block, the result set and its arrays). */
-#define PLAN_INDEX_CACHE_SLOTS 16
-
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
-
-static void cache_init(void)
-{
-	slot_cache_make_key(&cache_key);
-}
+static slot_cache_kind kept_indexes = SLOT_CACHE_KIND(16);
 
 int plan_index_cached_rows(db *d, arena *a, const plan *p, plan_page_rows *out)
 {
@@ -31,10 +21,9 @@ int plan_index_cached_rows(db *d, arena *a, const plan *p, plan_page_rows *out)
 		out->plan = NULL;
 		return rc;
 	}
-	pthread_once(&cache_once, cache_init);
 	bool hit;
-	cache_slot *s = slot_cache_find(slot_cache_of_thread(cache_key, PLAN_INDEX_CACHE_SLOTS), p->tenant_id,
-	                                p->cycle_id, p->index_version, &hit);
+	cache_slot *s =
+	    slot_cache_find(slot_cache_of_thread(&kept_indexes), p->tenant_id, p->cycle_id, p->index_version, &hit);
 	metrics_plan_index_cache(hit);
 	if (!hit) {
 		plan_page_rows *rows = arena_alloc(s->a, sizeof(*rows));

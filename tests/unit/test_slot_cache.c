@@ -9,7 +9,7 @@
 
 #include "check.h"
 
-static pthread_key_t key;
+static slot_cache_kind kind = SLOT_CACHE_KIND(3);
 
 /* Fills a missed slot with a text of its own. */
 static cache_slot *get(slot_cache *c, long long id0, long long id1, unsigned long long version, bool *hit)
@@ -23,7 +23,7 @@ static cache_slot *get(slot_cache *c, long long id0, long long id1, unsigned lon
 static void *other_thread(void *mine)
 {
 	bool hit;
-	slot_cache *c = slot_cache_of_thread(key, 3);
+	slot_cache *c = slot_cache_of_thread(&kind);
 	get(c, 1, 1, 7, &hit);
 	*(bool *)mine = c != NULL && !hit; /* the main thread's copy of 1/1@7 is not this thread's */
 	return NULL;
@@ -31,9 +31,8 @@ static void *other_thread(void *mine)
 
 int main(void)
 {
-	slot_cache_make_key(&key);
-	slot_cache *c = slot_cache_of_thread(key, 3);
-	CHECK(slot_cache_of_thread(key, 3) == c, "a thread gets the same cache again");
+	slot_cache *c = slot_cache_of_thread(&kind);
+	CHECK(slot_cache_of_thread(&kind) == c, "a thread gets the same cache again");
 	bool hit;
 	cache_slot *a = get(c, 1, 1, 7, &hit);
 	CHECK(!hit && a->a != NULL, "a first find misses and gets an arena");
