@@ -5,17 +5,14 @@ ambitoctl (add_user), an API token for it (api_token) or a browser session
 (page_cookie). Everything run
 starts is stopped and removed when the benchmark ends, however it ends."""
 
-import http.client
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -102,15 +99,4 @@ def api_token(srv, email, password):
 
 def page_cookie(srv, email, password):
     """The browser session's cookie value from the login form (/accesso)."""
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
-    try:
-        conn.request("POST", "/accesso", urllib.parse.urlencode({"email": email, "password": password}),
-                     {"Content-Type": "application/x-www-form-urlencoded", "Origin": srv.url})
-        r = conn.getresponse()
-        r.read()
-        m = re.match(r"ambito_sessione=([^;]+)", r.getheader("Set-Cookie") or "")
-        if r.status != 303 or m is None:
-            raise RuntimeError("login failed: %d" % r.status)
-        return m.group(1)
-    finally:
-        conn.close()
+    return harness.page_login("127.0.0.1", srv.port, email, password)

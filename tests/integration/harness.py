@@ -341,6 +341,25 @@ def demo_database():
 
 # ---------------------------------------------------------------- HTTP
 
+def page_login(host, port, email, password):
+    """Logs in through the login form (/accesso) of the ambitod on host:port
+    as a browser would; returns the session cookie's value (AssertionError
+    unless the answer is a 303 that sets it)."""
+    conn = http.client.HTTPConnection(host, port, timeout=HTTP_TIMEOUT_S)
+    try:
+        conn.request("POST", "/accesso", urllib.parse.urlencode({"email": email, "password": password}),
+                     {"Content-Type": "application/x-www-form-urlencoded",
+                      "Origin": "http://%s:%d" % (host, port), "Sec-Fetch-Site": "same-origin"})
+        r = conn.getresponse()
+        body = r.read()
+        m = re.match(r"ambito_sessione=([^;]+)", r.getheader("Set-Cookie") or "")
+        if r.status != 303 or m is None:
+            raise AssertionError("login of %s: %d %s" % (email, r.status, body[:300].decode("utf-8", "replace")))
+        return m.group(1)
+    finally:
+        conn.close()
+
+
 
 def run_refused_ambitod(tc, db, timeout=20, extra=None):
     """Starts ambitod against db (with the variables of extra), which must
@@ -643,18 +662,9 @@ class Server:
             conn.close()
 
     def page_login(self, email, password):
-        """Logs in through the login form as a browser would; returns the
-        session cookie's value (AssertionError unless it is a 303)."""
-        r = self.request("POST", "/accesso", urllib.parse.urlencode({"email": email, "password": password}),
-                         headers={"Content-Type": "application/x-www-form-urlencoded",
-                                  "Origin": "http://%s:%d" % (self.host, self.port),
-                                  "Sec-Fetch-Site": "same-origin"})
-        if r.status != 303:
-            raise AssertionError("login of %s: %d %s" % (email, r.status, r.text[:300]))
-        m = re.match(r"ambito_sessione=([^;]+)", r.headers.get("Set-Cookie", ""))
-        if m is None:
-            raise AssertionError("login of %s set no session cookie" % email)
-        return m.group(1)
+        """The session cookie's value after logging in through the login
+        form (page_login)."""
+        return page_login(self.host, self.port, email, password)
 
     def raw_request(self, data, timeout=10, read=True):
         """Sends bytes as they are on a fresh TCP connection and returns all
