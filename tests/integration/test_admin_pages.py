@@ -16,7 +16,7 @@ import urllib.parse
 import uuid
 
 import harness
-from test_web import COOKIE, DEMO, MARCHE, PASSWORDS, cookie_of
+from test_web import COOKIE, DEMO, MARCHE, PASSWORDS
 
 ADMIN = "admin.regione@demo.ambito.invalid"
 REVIEWER = "revisore.regione@demo.ambito.invalid"
@@ -70,12 +70,7 @@ class AdminPages(unittest.TestCase):
         return self.srv.request("POST", path, raw=out, headers=h)
 
     def login(self, email, password=None):
-        h = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-             "Sec-Fetch-Site": "same-origin"}
-        r = self.srv.request("POST", "/accesso", urllib.parse.urlencode(
-            {"email": email, "password": password or PASSWORDS[email]}), headers=h)
-        self.assertEqual(r.status, 303, r.text[:400])
-        return cookie_of(r)
+        return self.srv.page_login(email, password or PASSWORDS[email])
 
     def api_login(self, email, password=None):
         r = self.srv.request("POST", LOGIN, {"email": email, "password": password or PASSWORDS[email]})

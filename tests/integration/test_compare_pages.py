@@ -23,7 +23,6 @@ import os
 import re
 import tempfile
 import unittest
-import urllib.parse
 from decimal import Decimal as D
 
 import harness
@@ -121,7 +120,6 @@ class ComparePages(unittest.TestCase):
         harness.ctl_ok(cls.db, "demo-load", DEMO)
         cls.tmp = tempfile.mkdtemp(prefix="ambito-xlsx-test-")
         cls.srv = harness.Server(cls.db, env={"TMPDIR": cls.tmp})
-        cls.origin = "http://%s:%d" % (cls.srv.host, cls.srv.port)
         cls.tokens = {}
         cls.cookies = {}
 
@@ -141,12 +139,7 @@ class ComparePages(unittest.TestCase):
 
     def cookie(self, email):
         if email not in self.cookies:
-            h = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-                 "Sec-Fetch-Site": "same-origin"}
-            r = self.srv.request("POST", "/accesso", urllib.parse.urlencode(
-                {"email": email, "password": PASSWORDS[email]}), headers=h)
-            self.assertEqual(r.status, 303, r.text[:300])
-            self.cookies[email] = r.headers.get("Set-Cookie").split("=", 1)[1].split(";")[0]
+            self.cookies[email] = self.srv.page_login(email, PASSWORDS[email])
         return self.cookies[email]
 
     def api(self, path, email=REVIEWER, headers=None):

@@ -66,14 +66,7 @@ class EditTables(unittest.TestCase):
         return self.srv.request("POST", path, urllib.parse.urlencode(fields), headers=h)
 
     def login(self, email):
-        r = self.srv.request("POST", "/accesso", urllib.parse.urlencode(
-            {"email": email, "password": PASSWORDS[email]}),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-                     "Sec-Fetch-Site": "same-origin"})
-        self.assertEqual(r.status, 303, r.text[:500])
-        name, _, rest = r.headers["Set-Cookie"].partition("=")
-        self.assertEqual(name, COOKIE)
-        return rest.split(";")[0]
+        return self.srv.page_login(email, PASSWORDS[email])
 
     def page(self, r, status):
         self.assertEqual(r.status, status, r.text[:800])

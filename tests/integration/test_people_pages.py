@@ -9,7 +9,7 @@ import unittest
 import urllib.parse
 
 import harness
-from test_web import COOKIE, DEMO, MARCHE, PASSWORDS, cookie_of
+from test_web import COOKIE, DEMO, MARCHE, PASSWORDS
 
 COORD_20 = "coordinatore.ats20@demo.ambito.invalid"
 EDITOR_20 = "redattore.ats20@demo.ambito.invalid"
@@ -52,12 +52,7 @@ class PeoplePages(unittest.TestCase):
         return self.srv.request("POST", path, urllib.parse.urlencode(fields), headers=h)
 
     def login(self, email, password=None):
-        h = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-             "Sec-Fetch-Site": "same-origin"}
-        r = self.srv.request("POST", "/accesso", urllib.parse.urlencode(
-            {"email": email, "password": password or self.passwords[email]}), headers=h)
-        self.assertEqual(r.status, 303, r.text[:400])
-        return cookie_of(r)
+        return self.srv.page_login(email, password or self.passwords[email])
 
     def csrf(self, token, path="/"):
         m = re.search(r'name="csrf" value="([^"]+)"', self.get(path, token).text)

@@ -77,12 +77,7 @@ class ReviewPages(unittest.TestCase):
 
     def login(self, email):
         if email not in self.cookies:
-            h = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-                 "Sec-Fetch-Site": "same-origin"}
-            r = self.srv.request("POST", "/accesso",
-                                 urllib.parse.urlencode({"email": email, "password": PASSWORDS[email]}), headers=h)
-            self.assertEqual(r.status, 303, r.text[:500])
-            self.cookies[email] = r.headers.get("Set-Cookie").split("=", 1)[1].split(";")[0]
+            self.cookies[email] = self.srv.page_login(email, PASSWORDS[email])
         return self.cookies[email]
 
     def csrf(self, who):

@@ -75,12 +75,7 @@ class SubmitPages(unittest.TestCase):
         return self.srv.request("POST", path, urllib.parse.urlencode(fields), headers=h)
 
     def login(self, email):
-        h = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-             "Sec-Fetch-Site": "same-origin"}
-        r = self.srv.request("POST", "/accesso",
-                             urllib.parse.urlencode({"email": email, "password": PASSWORDS[email]}), headers=h)
-        self.assertEqual(r.status, 303, r.text[:500])
-        return r.headers.get("Set-Cookie").split("=", 1)[1].split(";")[0]
+        return self.srv.page_login(email, PASSWORDS[email])
 
     def csrf_of(self, page):
         m = re.search(r'name="csrf" value="([^"]+)"', page.text)
